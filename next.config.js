@@ -1,0 +1,11 @@
+// @ts-check
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  reactStrictMode: true,
+  poweredByHeader: false,
+  output: 'standalone',
+  // The Azure SDKs and node-forge run on the server as plain Node modules.
+  serverExternalPackages: ['@azure/identity', '@azure/msal-node', '@azure/keyvault-certificates', '@azure/arm-keyvault', '@azure/arm-resources-subscriptions', '@azure/arm-resources'],
+};
+
+export default nextConfig;
