@@ -1,0 +1,6 @@
+/**
+ * lib/service-config — read, write, patch and check .cscfg/.csdef files. Isomorphic (browser, worker, server, CLI).
+ */
+export * from './errors';
+export * from './thumbprint';
+export * from './elements';
