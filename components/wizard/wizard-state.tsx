@@ -1,0 +1,56 @@
+'use client';
+
+import { useCallback, useMemo } from 'react';
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { stateFromSearch, stateToSearch, type WizardState } from '@/lib/wizard/state';
+import { stepPath, type StepId } from '@/lib/wizard/steps';
+
+const STORAGE_KEY = 'cses.wizard.state';
+
+function stored(): WizardState {
+  try {
+    return JSON.parse(sessionStorage.getItem(STORAGE_KEY) ?? '{}') as WizardState;
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * Wizard state: the URL is the source of truth (deep links, back/forward); session storage restores it when the
+ * URL carries none (a fresh tab on /wizard/…). Holds names and versions only — never file bytes or passwords.
+ */
+export function useWizardState() {
+  const search = useSearchParams();
+  const router = useRouter();
+  const pathname = usePathname();
+  const fromUrl = useMemo(() => stateFromSearch(new URLSearchParams(search.toString())), [search]);
+  const state: WizardState = useMemo(() => {
+    if (fromUrl.vault || typeof window === 'undefined') return fromUrl;
+    return stored();
+  }, [fromUrl]);
+
+  const save = useCallback((next: WizardState) => {
+    sessionStorage.setItem(STORAGE_KEY, JSON.stringify(next));
+  }, []);
+
+  const update = useCallback(
+    (patch: Partial<WizardState>, options: { clearCertificate?: boolean } = {}) => {
+      const next: WizardState = { ...state, ...patch };
+      if (options.clearCertificate) delete next.certificate;
+      save(next);
+      router.replace(`${pathname}${stateToSearch(next)}`, { scroll: false });
+      return next;
+    },
+    [state, save, router, pathname],
+  );
+
+  const goTo = useCallback(
+    (step: StepId, next: WizardState = state) => {
+      save(next);
+      router.push(`${stepPath(step)}${stateToSearch(next)}`);
+    },
+    [state, save, router],
+  );
+
+  return { state, update, goTo };
+}

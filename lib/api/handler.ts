@@ -1,0 +1,171 @@
+import 'server-only';
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { authenticate, type Principal } from '@/lib/auth/validate-token';
+import { ConfigError, getServerConfig, type ServerConfig } from '@/lib/config';
+import { oboCredential } from '@/lib/azure/credentials';
+import type { AzureContext } from '@/lib/azure/vaults';
+import { log } from '@/lib/log';
+import { AppError } from './errors';
+
+/**
+ * The shared route wrapper: request id, configuration, authentication (for `withUser`), parsing of params, query and
+ * body with zod, and the mapping of every failure to `{ error: { code, message, action } }`. Route files stay a few
+ * lines: they declare schemas and call one lib/ function.
+ */
+
+type Schema = z.ZodType;
+type Infer<S> = S extends z.ZodType ? z.infer<S> : undefined;
+
+export interface RouteSchemas<P extends Schema | undefined, Q extends Schema | undefined, B extends Schema | undefined> {
+  params?: P;
+  query?: Q;
+  /** JSON body schema. */
+  body?: B;
+  /** Parse the body as multipart/form-data instead of JSON (the schema sees an object of fields and Files). */
+  form?: boolean;
+  /** Largest accepted body, in bytes. */
+  maxBodyBytes?: number;
+}
+
+interface BaseContext<P, Q, B> {
+  request: Request;
+  requestId: string;
+  config: ServerConfig;
+  params: P;
+  query: Q;
+  body: B;
+}
+
+export interface UserContext<P, Q, B> extends BaseContext<P, Q, B> {
+  user: Principal;
+  azure: AzureContext;
+}
+
+type NextContext = { params: Promise<Record<string, string | string[]>> };
+
+const DEFAULT_MAX_BODY = 64 * 1024;
+
+function fieldErrors(error: z.ZodError): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.join('.') || '_';
+    fields[key] ??= issue.message;
+  }
+  return fields;
+}
+
+function parse<S extends Schema | undefined>(schema: S, value: unknown, where: string): Infer<S> {
+  if (!schema) return undefined as Infer<S>;
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const fields = fieldErrors(result.error);
+    const first = Object.entries(fields)[0];
+    throw new AppError({
+      code: 'validation_failed',
+      message: first ? `${first[0] === '_' ? where : first[0]}: ${first[1]}` : `The ${where} is not valid.`,
+      action: 'Correct the highlighted value and try again.',
+      fields,
+    });
+  }
+  return result.data as Infer<S>;
+}
+
+async function readBody(request: Request, schemas: RouteSchemas<Schema | undefined, Schema | undefined, Schema | undefined>): Promise<unknown> {
+  if (!schemas.body) return undefined;
+  const limit = schemas.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  const declared = Number(request.headers.get('content-length') ?? '0');
+  if (declared > limit) {
+    throw new AppError({
+      code: 'payload_too_large',
+      message: `The request is larger than the ${Math.round(limit / 1024)} KiB this endpoint accepts.`,
+      action: 'Send a smaller file.',
+    });
+  }
+  const type = request.headers.get('content-type') ?? '';
+  if (schemas.form) {
+    if (!/^multipart\/form-data/i.test(type)) {
+      throw new AppError({ code: 'bad_request', message: 'This endpoint expects multipart/form-data.', action: 'Send the file as a form upload.' });
+    }
+    let form: FormData;
+    try {
+      form = await request.formData();
+    } catch {
+      throw new AppError({ code: 'bad_request', message: 'The form upload could not be read.', action: 'Choose the file again and retry.' });
+    }
+    const fields: Record<string, FormDataEntryValue> = {};
+    for (const [k, v] of form.entries()) fields[k] = v;
+    return fields;
+  }
+  if (!/^application\/json/i.test(type)) {
+    throw new AppError({ code: 'bad_request', message: 'This endpoint expects a JSON body.', action: 'Send Content-Type: application/json.' });
+  }
+  const text = await request.text();
+  if (text.length > limit) {
+    throw new AppError({ code: 'payload_too_large', message: 'The request body is too large.', action: 'Send a smaller body.' });
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AppError({ code: 'bad_request', message: 'The request body is not valid JSON.', action: 'Send a JSON object.' });
+  }
+}
+
+function respond(status: number, body: unknown, requestId: string): Response {
+  return Response.json(body, { status, headers: { 'x-request-id': requestId, 'cache-control': 'no-store' } });
+}
+
+function failure(error: unknown, requestId: string, route: string): Response {
+  if (error instanceof ConfigError) {
+    log('warn', 'configuration', { requestId, route, message: error.message });
+    return respond(503, { error: { code: 'not_configured', message: error.message, action: error.action } }, requestId);
+  }
+  if (error instanceof AppError) {
+    log(error.status >= 500 ? 'error' : 'info', 'request failed', { requestId, route, code: error.code, reason: error.reason, status: error.status });
+    const response = respond(error.status, error.toBody(), requestId);
+    if (error.retryAfter !== undefined) response.headers.set('retry-after', String(error.retryAfter));
+    return response;
+  }
+  log('error', 'unexpected error', { requestId, route, errorName: error instanceof Error ? error.name : typeof error });
+  return respond(500, { error: { code: 'internal', message: 'Something went wrong on our side.', action: `Retry; if it repeats, report request id ${requestId}.` } }, requestId);
+}
+
+function build<P extends Schema | undefined, Q extends Schema | undefined, B extends Schema | undefined, C>(
+  schemas: RouteSchemas<P, Q, B>,
+  authenticateUser: boolean,
+  handler: (ctx: C) => Promise<unknown>,
+) {
+  return async (request: Request, next: NextContext): Promise<Response> => {
+    const requestId = request.headers.get('x-request-id')?.slice(0, 64).replace(/[^\w.-]/g, '') || randomUUID();
+    const route = new URL(request.url).pathname;
+    try {
+      const config = getServerConfig();
+      const user = authenticateUser ? await authenticate(request.headers.get('authorization'), config) : undefined;
+      const params = parse(schemas.params, await next.params, 'path');
+      const query = parse(schemas.query, Object.fromEntries(new URL(request.url).searchParams), 'query');
+      const body = parse(schemas.body, await readBody(request, schemas), 'body');
+      const base = { request, requestId, config, params, query, body };
+      const ctx = user ? { ...base, user, azure: { credential: oboCredential(user, config), config } } : base;
+      const result = await handler(ctx as C);
+      return result instanceof Response ? result : respond(200, result, requestId);
+    } catch (error) {
+      return failure(error, requestId, route);
+    }
+  };
+}
+
+/** A route for a signed-in user: the bearer token is validated and exchanged on-behalf-of for Azure access. */
+export function withUser<P extends Schema | undefined = undefined, Q extends Schema | undefined = undefined, B extends Schema | undefined = undefined>(
+  schemas: RouteSchemas<P, Q, B>,
+  handler: (ctx: UserContext<Infer<P>, Infer<Q>, Infer<B>>) => Promise<unknown>,
+) {
+  return build(schemas, true, handler);
+}
+
+/** A route that needs no sign-in (configuration, sandbox persona sign-in). */
+export function withPublic<P extends Schema | undefined = undefined, Q extends Schema | undefined = undefined, B extends Schema | undefined = undefined>(
+  schemas: RouteSchemas<P, Q, B>,
+  handler: (ctx: BaseContext<Infer<P>, Infer<Q>, Infer<B>>) => Promise<unknown>,
+) {
+  return build(schemas, false, handler);
+}

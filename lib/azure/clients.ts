@@ -1,0 +1,39 @@
+import 'server-only';
+import type { TokenCredential } from '@azure/core-auth';
+import { KeyVaultManagementClient } from '@azure/arm-keyvault';
+import { SubscriptionClient } from '@azure/arm-resources-subscriptions';
+import { CertificateClient } from '@azure/keyvault-certificates';
+import type { ServerConfig } from '@/lib/config';
+import { httpAgent } from './transport';
+import { checkVaultUrl } from './vault-url';
+
+/** The only place that builds Azure SDK clients. Every client gets the configured endpoint and audience. */
+
+export function subscriptionClient(credential: TokenCredential, config: ServerConfig): SubscriptionClient {
+  const agent = httpAgent(config);
+  return new SubscriptionClient(credential, {
+    endpoint: config.armEndpoint,
+    credentialScopes: [`${config.armAudience}/.default`],
+    ...(agent && { agent }),
+  });
+}
+
+export function keyVaultManagementClient(credential: TokenCredential, config: ServerConfig, subscriptionId: string): KeyVaultManagementClient {
+  const agent = httpAgent(config);
+  return new KeyVaultManagementClient(credential, subscriptionId, {
+    endpoint: config.armEndpoint,
+    credentials: { scopes: [`${config.armAudience}/.default`] },
+    ...(agent && { agent }),
+  });
+}
+
+export function certificateClient(credential: TokenCredential, config: ServerConfig, vaultUri: string): CertificateClient {
+  const url = checkVaultUrl(vaultUri, config.keyVaultDnsSuffix, config.sandbox?.port);
+  const agent = httpAgent(config);
+  return new CertificateClient(url.href, credential, {
+    // The sandbox answers challenges with resource=https://vault.azure.net (as Azure does) while its hosts are
+    // *.vault.localhost, so the SDK's host-vs-resource check is replaced by checkVaultUrl above (decision 003).
+    disableChallengeResourceVerification: config.mode === 'sandbox',
+    ...(agent && { agent }),
+  });
+}

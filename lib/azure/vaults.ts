@@ -1,0 +1,94 @@
+import 'server-only';
+import type { TokenCredential } from '@azure/core-auth';
+import type { Vault } from '@azure/arm-keyvault';
+import type { ServerConfig } from '@/lib/config';
+import type { Principal } from '@/lib/auth/validate-token';
+import { audit } from '@/lib/log';
+import { keyVaultManagementClient, subscriptionClient } from './clients';
+import { toAppError } from './errors';
+import type { SubscriptionSummary, VaultRef, VaultSummary } from './types';
+
+export type { SubscriptionSummary, VaultRef, VaultSummary };
+
+export interface AzureContext {
+  credential: TokenCredential;
+  config: ServerConfig;
+}
+
+/** Who asked, for the audit line every change writes. */
+export interface AuditInfo {
+  user: Principal;
+  requestId: string;
+}
+
+const ID_PATTERN = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.KeyVault\/vaults\/([^/]+)$/i;
+
+export function toVaultSummary(vault: Vault): VaultSummary {
+  const id = vault.id ?? '';
+  const match = ID_PATTERN.exec(id);
+  const p = vault.properties;
+  return {
+    id,
+    name: vault.name ?? match?.[3] ?? '',
+    subscriptionId: match?.[1] ?? '',
+    resourceGroup: match?.[2] ?? '',
+    location: vault.location ?? '',
+    vaultUri: p.vaultUri ?? '',
+    rbac: p.enableRbacAuthorization === true,
+    enabledForDeployment: p.enabledForDeployment === true,
+    enabledForTemplateDeployment: p.enabledForTemplateDeployment === true,
+    enabledForDiskEncryption: p.enabledForDiskEncryption === true,
+    softDelete: p.enableSoftDelete !== false,
+    purgeProtection: p.enablePurgeProtection === true,
+    publicNetworkAccess: p.publicNetworkAccess ?? 'Enabled',
+    sku: p.sku?.name ?? 'standard',
+  };
+}
+
+export async function listSubscriptions({ credential, config }: AzureContext): Promise<SubscriptionSummary[]> {
+  try {
+    const out: SubscriptionSummary[] = [];
+    for await (const s of subscriptionClient(credential, config).subscriptions.list()) {
+      if (s.subscriptionId) out.push({ subscriptionId: s.subscriptionId, displayName: s.displayName ?? s.subscriptionId, state: s.state ?? 'Enabled' });
+    }
+    return out.sort((a, b) => a.displayName.localeCompare(b.displayName));
+  } catch (error) {
+    throw toAppError(error, { operation: 'list-subscriptions' });
+  }
+}
+
+export async function listVaults({ credential, config }: AzureContext, subscriptionId: string): Promise<VaultSummary[]> {
+  try {
+    const out: VaultSummary[] = [];
+    for await (const v of keyVaultManagementClient(credential, config, subscriptionId).vaults.listBySubscription()) out.push(toVaultSummary(v));
+    return out.sort((a, b) => a.name.localeCompare(b.name));
+  } catch (error) {
+    throw toAppError(error, { operation: 'list-vaults' });
+  }
+}
+
+export async function getVault({ credential, config }: AzureContext, ref: VaultRef): Promise<VaultSummary> {
+  try {
+    return toVaultSummary(await keyVaultManagementClient(credential, config, ref.subscriptionId).vaults.get(ref.resourceGroup, ref.vaultName));
+  } catch (error) {
+    throw toAppError(error, { operation: 'get-vault', vaultName: ref.vaultName });
+  }
+}
+
+/** Turns on "Azure Virtual Machines for deployment" (`enabledForDeployment`) with a minimal ARM PATCH. */
+export async function setEnabledForDeployment(ctx: AzureContext, ref: VaultRef, enabled: boolean, who: AuditInfo): Promise<VaultSummary> {
+  try {
+    const vault = await keyVaultManagementClient(ctx.credential, ctx.config, ref.subscriptionId).vaults.update(ref.resourceGroup, ref.vaultName, {
+      properties: { enabledForDeployment: enabled },
+    });
+    const summary = toVaultSummary(vault);
+    audit('vault.enabledForDeployment.changed', { requestId: who.requestId, oid: who.user.oid, upn: who.user.username, vault: summary.id, enabled });
+    return summary;
+  } catch (error) {
+    throw toAppError(error, {
+      operation: 'update-vault',
+      vaultName: ref.vaultName,
+      vaultId: `/subscriptions/${ref.subscriptionId}/resourceGroups/${ref.resourceGroup}/providers/Microsoft.KeyVault/vaults/${ref.vaultName}`,
+    });
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * The one step registry: the stepper, next/back navigation, the page router and the e2e tests all read it.
+ * `needs` lists the wizard state a step requires; a deep link without it sends the user to the step that provides it.
+ */
+export const WIZARD_STEPS = [
+  { id: 'vault', label: 'Vault', title: 'Choose a key vault', needs: [] },
+  { id: 'access', label: 'Access configuration', title: 'Access configuration', needs: ['vault'] },
+  { id: 'certificate', label: 'Certificate', title: 'Import a certificate', needs: ['vault'] },
+  { id: 'service-configuration', label: 'Service configuration', title: 'Service configuration', needs: ['vault', 'certificate'] },
+  { id: 'secret-identifier', label: 'Secret identifier', title: 'Secret identifier', needs: ['vault', 'certificate'] },
+] as const;
+
+export type StepId = (typeof WIZARD_STEPS)[number]['id'];
+export type StepRequirement = (typeof WIZARD_STEPS)[number]['needs'][number];
+
+export function stepIndex(id: string): number {
+  return WIZARD_STEPS.findIndex((s) => s.id === id);
+}
+
+export function isStepId(id: string): id is StepId {
+  return stepIndex(id) >= 0;
+}
+
+export function stepPath(id: StepId): string {
+  return `/wizard/${id}`;
+}
+
+export function nextStep(id: StepId): StepId | undefined {
+  return WIZARD_STEPS[stepIndex(id) + 1]?.id;
+}
+
+export function previousStep(id: StepId): StepId | undefined {
+  const i = stepIndex(id);
+  return i > 0 ? WIZARD_STEPS[i - 1]?.id : undefined;
+}
