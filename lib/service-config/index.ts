@@ -4,3 +4,7 @@
 export * from './errors';
 export * from './thumbprint';
 export * from './elements';
+export * from './xml';
+export * from './read';
+export * from './patch';
+export * from './check';

@@ -244,7 +244,7 @@ export function diffThumbprint(actual: string, expected: string): ThumbprintDiff
       }
     });
     const more = differences.length > 6 ? `; and ${differences.length - 6} more` : '';
-    summary = `${differences.length} character${differences.length === 1 ? '' : 's'} differ: ${parts.join('; ')}${more}.`;
+    summary = `${differences.length} character${differences.length === 1 ? ' differs' : 's differ'}: ${parts.join('; ')}${more}.`;
   }
   return { equal: na.value === ne.value, actual: na, expected: ne, distance, ops, summary };
 }

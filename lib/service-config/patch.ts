@@ -1,0 +1,321 @@
+/**
+ * Add or replace a `<Certificate>` in one role of a .cscfg and/or .csdef, editing only the text that has to change.
+ *
+ * Where a new `<Certificates>` element goes when the role has none:
+ * - .cscfg: after `<ConfigurationSettings>`, else after `<Instances>` (the documented order
+ *   Instances → ConfigurationSettings → Certificates), else as the role's last child.
+ * - .csdef: after `<ConfigurationSettings>`, else after `<Endpoints>` (where Visual Studio and the Microsoft HTTPS
+ *   guide put it), else after `<Imports>`, `<Sites>`, `<LocalResources>`, `<Startup>`, `<Runtime>` (first found in
+ *   that order), else before the role's first child element (e.g. before `<Contents>`), else as its only child.
+ * An existing `<Certificate>` with the same name is replaced in place (same position and indentation); a new one is
+ * appended after the last `<Certificate>` of the role's `<Certificates>`.
+ * Newlines follow the file (CRLF stays CRLF), indentation follows the neighbouring elements.
+ */
+import type { Element } from '@xmldom/xmldom';
+import {
+  cscfgCertificateElement,
+  csdefCertificateElement,
+  resolveCscfgCertificate,
+  resolveCsdefCertificate,
+  validateRoleName,
+  type CsdefCertificateInput,
+} from './elements';
+import { ServiceConfigError } from './errors';
+import { parseServiceFile, readServiceFile, roleElements, type ServiceFileKind } from './read';
+import {
+  applyEdits,
+  childElements,
+  elementChildren,
+  endOffset,
+  indentOf,
+  positionOf,
+  startOffset,
+  startTagEnd,
+  type XmlSource,
+} from './xml';
+
+export type PatchAction = 'added' | 'replaced' | 'unchanged';
+
+export interface PatchResult {
+  /** The patched file (BOM and newlines preserved). Equal to the input when `action` is `unchanged`. */
+  text: string;
+  action: PatchAction;
+  kind: ServiceFileKind;
+  role: string;
+  name: string;
+  /** True when a `<Certificates>` element had to be created. */
+  createdCertificatesElement: boolean;
+}
+
+export interface CscfgPatchInput {
+  role: string;
+  name: string;
+  thumbprint: string;
+}
+
+export interface CsdefPatchInput extends CsdefCertificateInput {
+  role: string;
+}
+
+const CSCFG_ANCHORS = ['ConfigurationSettings', 'Instances'];
+const CSDEF_ANCHORS = ['ConfigurationSettings', 'Endpoints', 'Imports', 'Sites', 'LocalResources', 'Startup', 'Runtime'];
+
+function findRole(src: XmlSource, kind: ServiceFileKind, role: string): Element {
+  const roles = roleElements(src, kind);
+  const matches = roles.filter((r) => r.getAttribute('name') === role);
+  if (matches.length === 0) {
+    const names = roles.map((r) => `"${r.getAttribute('name') ?? ''}"`).join(', ') || 'none';
+    const ci = roles.find((r) => (r.getAttribute('name') ?? '').toLowerCase() === role.toLowerCase());
+    const hint = ci ? ` (did you mean "${ci.getAttribute('name')}"? Role names are case-sensitive.)` : '';
+    throw new ServiceConfigError(
+      'role-not-found',
+      `There is no role "${role}" in this ${kind === 'cscfg' ? '.cscfg' : '.csdef'}; roles: ${names}${hint}.`,
+      'Use one of the role names listed (the name attribute of the role element).',
+    );
+  }
+  if (matches.length > 1) {
+    throw new ServiceConfigError(
+      'duplicate-role',
+      `The role "${role}" appears ${matches.length} times in this file.`,
+      'Remove the duplicate role element so every role name is unique, then try again.',
+      positionOf(matches[1] as Element),
+    );
+  }
+  return matches[0] as Element;
+}
+
+/** Indentation step of the file, from the role and its first child (default two spaces). */
+function indentStep(src: XmlSource, role: Element): string {
+  const ri = indentOf(src, role);
+  const first = elementChildren(role)[0];
+  const ci = first ? indentOf(src, first) : null;
+  if (ri !== null && ci !== null && ci.length > ri.length && ci.startsWith(ri)) return ci.slice(ri.length);
+  const rootIndent = ri;
+  if (rootIndent && rootIndent.length > 0) return rootIndent;
+  return '  ';
+}
+
+function childIndent(src: XmlSource, parent: Element, step: string): string {
+  for (const c of elementChildren(parent)) {
+    const i = indentOf(src, c);
+    if (i !== null) return i;
+  }
+  return (indentOf(src, parent) ?? '') + step;
+}
+
+function sameAttributes(el: Element, expected: Record<string, string>): boolean {
+  const attrs = el.attributes;
+  const actual: Record<string, string> = {};
+  for (let i = 0; i < attrs.length; i++) {
+    const a = attrs.item(i);
+    if (a) actual[a.name] = a.value;
+  }
+  const keys = Object.keys(expected);
+  if (Object.keys(actual).length !== keys.length) return false;
+  return keys.every((k) => actual[k] === expected[k]);
+}
+
+function onlyWhitespace(src: XmlSource, from: number, to: number): boolean {
+  return src.body.slice(from, to).trim() === '';
+}
+
+interface UpsertPlan {
+  edits: Array<{ start: number; end: number; text: string }>;
+  action: PatchAction;
+  created: boolean;
+}
+
+function planUpsert(
+  src: XmlSource,
+  kind: ServiceFileKind,
+  role: Element,
+  name: string,
+  elementXml: string,
+  expectedAttrs: Record<string, string>,
+): UpsertPlan {
+  const nl = src.newline;
+  const step = indentStep(src, role);
+  const roleIndent = indentOf(src, role) ?? '';
+  const inner = childIndent(src, role, step);
+
+  const certsList = childElements(role, 'Certificates');
+  const certs = certsList[0];
+  if (certs) {
+    const existing = childElements(certs, 'Certificate').filter((c) => c.getAttribute('name') === name);
+    if (existing.length > 1) {
+      throw new ServiceConfigError(
+        'duplicate-certificate',
+        `The certificate "${name}" appears ${existing.length} times in role "${role.getAttribute('name')}".`,
+        'Remove the duplicate <Certificate> so each name appears once per role, then try again.',
+        positionOf(existing[1] as Element),
+      );
+    }
+    const hit = existing[0];
+    if (hit) {
+      if (sameAttributes(hit, expectedAttrs)) return { edits: [], action: 'unchanged', created: false };
+      return {
+        edits: [{ start: startOffset(src, hit), end: endOffset(src, hit), text: elementXml }],
+        action: 'replaced',
+        created: false,
+      };
+    }
+    const children = elementChildren(certs);
+    const last = children[children.length - 1];
+    if (last) {
+      const indent = indentOf(src, last) ?? (indentOf(src, certs) ?? inner) + step;
+      return {
+        edits: [{ start: endOffset(src, last), end: endOffset(src, last), text: nl + indent + elementXml }],
+        action: 'added',
+        created: false,
+      };
+    }
+    // <Certificates /> or <Certificates></Certificates> or only whitespace/comments inside.
+    const certsIndent = indentOf(src, certs) ?? inner;
+    const tag = startTagEnd(src, certs);
+    const end = endOffset(src, certs);
+    const lastChild = certs.lastChild;
+    const innerEnd = tag.selfClosing ? tag.end : lastChild ? endOffset(src, lastChild) : tag.end;
+    if (tag.selfClosing || onlyWhitespace(src, tag.end, innerEnd)) {
+      const block = `<Certificates>${nl}${certsIndent}${step}${elementXml}${nl}${certsIndent}</Certificates>`;
+      return { edits: [{ start: startOffset(src, certs), end, text: block }], action: 'added', created: false };
+    }
+    // Comments inside: keep them, add after the last non-whitespace node.
+    let anchor = lastChild;
+    while (anchor && anchor.nodeType === 3 && (anchor.nodeValue ?? '').trim() === '') anchor = anchor.previousSibling;
+    const at = anchor ? endOffset(src, anchor) : tag.end;
+    return {
+      edits: [{ start: at, end: at, text: nl + certsIndent + step + elementXml }],
+      action: 'added',
+      created: false,
+    };
+  }
+
+  const block = (indent: string) =>
+    `<Certificates>${nl}${indent}${step}${elementXml}${nl}${indent}</Certificates>`;
+  const anchors = kind === 'cscfg' ? CSCFG_ANCHORS : CSDEF_ANCHORS;
+  for (const a of anchors) {
+    const found = childElements(role, a);
+    const anchor = found[found.length - 1];
+    if (anchor) {
+      const indent = indentOf(src, anchor) ?? inner;
+      const at = endOffset(src, anchor);
+      return { edits: [{ start: at, end: at, text: nl + indent + block(indent) }], action: 'added', created: true };
+    }
+  }
+  const children = elementChildren(role);
+  if (kind === 'csdef' && children[0]) {
+    const first = children[0];
+    const indent = indentOf(src, first) ?? inner;
+    const at = startOffset(src, first);
+    return {
+      edits: [{ start: at, end: at, text: block(indent) + nl + indent }],
+      action: 'added',
+      created: true,
+    };
+  }
+  const lastEl = children[children.length - 1];
+  if (lastEl) {
+    const indent = indentOf(src, lastEl) ?? inner;
+    const at = endOffset(src, lastEl);
+    return { edits: [{ start: at, end: at, text: nl + indent + block(indent) }], action: 'added', created: true };
+  }
+  // The role has no child elements.
+  const tag = startTagEnd(src, role);
+  const indent = roleIndent + step;
+  const roleTagName = role.nodeName;
+  if (tag.selfClosing) {
+    // `<Role name="x" />` → `<Role name="x">…</Role>`
+    let cut = tag.end - 2;
+    while (cut > 0 && /[ \t\r\n]/.test(src.body[cut - 1] as string)) cut--;
+    return {
+      edits: [{ start: cut, end: tag.end, text: `>${nl}${indent}${block(indent)}${nl}${roleIndent}</${roleTagName}>` }],
+      action: 'added',
+      created: true,
+    };
+  }
+  const lastChild = role.lastChild;
+  const innerEnd = lastChild ? endOffset(src, lastChild) : tag.end;
+  if (onlyWhitespace(src, tag.end, innerEnd)) {
+    return {
+      edits: [{ start: tag.end, end: innerEnd, text: `${nl}${indent}${block(indent)}${nl}${roleIndent}` }],
+      action: 'added',
+      created: true,
+    };
+  }
+  let anchor = lastChild;
+  while (anchor && anchor.nodeType === 3 && (anchor.nodeValue ?? '').trim() === '') anchor = anchor.previousSibling;
+  const at = anchor ? endOffset(src, anchor) : tag.end;
+  return { edits: [{ start: at, end: at, text: nl + indent + block(indent) }], action: 'added', created: true };
+}
+
+function verify(kind: ServiceFileKind, text: string, role: string, name: string, attrs: Record<string, string>): void {
+  const info = readServiceFile(text, kind);
+  const r = info.roles.find((x) => x.name === role);
+  const c = r?.certificates.filter((x) => x.name === name) ?? [];
+  const ok =
+    c.length === 1 &&
+    Object.entries(attrs).every(([k, v]) => (c[0] as unknown as Record<string, unknown>)[k] === v);
+  if (!ok) {
+    throw new ServiceConfigError(
+      'unsupported-layout',
+      'The patched file did not read back as expected; nothing was changed.',
+      'Report this file to the maintainers; add the <Certificate> by hand meanwhile.',
+    );
+  }
+}
+
+/** Add or replace `<Certificate name thumbprint thumbprintAlgorithm="sha1"/>` in a .cscfg role. */
+export function setCscfgCertificate(text: string, input: CscfgPatchInput): PatchResult {
+  const roleName = validateRoleName(input.role);
+  const { name, thumbprint } = resolveCscfgCertificate({ name: input.name, thumbprint: input.thumbprint });
+  const { src, kind } = parseServiceFile(text, 'cscfg');
+  const role = findRole(src, kind, roleName);
+  const xml = cscfgCertificateElement({ name, thumbprint });
+  const plan = planUpsert(src, kind, role, name, xml, { name, thumbprint, thumbprintAlgorithm: 'sha1' });
+  const out = plan.edits.length ? applyEdits(src, plan.edits) : text;
+  if (plan.edits.length) verify(kind, out, roleName, name, { thumbprint, thumbprintAlgorithm: 'sha1' });
+  return { text: out, action: plan.action, kind, role: roleName, name, createdCertificatesElement: plan.created };
+}
+
+/** Add or replace `<Certificate name storeLocation storeName [permissionLevel]/>` in a .csdef role. */
+export function setCsdefCertificate(text: string, input: CsdefPatchInput): PatchResult {
+  const roleName = validateRoleName(input.role);
+  const c = resolveCsdefCertificate(input);
+  const { src, kind } = parseServiceFile(text, 'csdef');
+  const role = findRole(src, kind, roleName);
+  const xml = csdefCertificateElement(c);
+  const attrs: Record<string, string> = { name: c.name, storeLocation: c.storeLocation, storeName: c.storeName };
+  if (c.permissionLevel) attrs.permissionLevel = c.permissionLevel;
+  const plan = planUpsert(src, kind, role, c.name, xml, attrs);
+  const out = plan.edits.length ? applyEdits(src, plan.edits) : text;
+  if (plan.edits.length) {
+    const check: Record<string, string> = { storeLocation: c.storeLocation, storeName: c.storeName };
+    verify(kind, out, roleName, c.name, check);
+  }
+  return { text: out, action: plan.action, kind, role: roleName, name: c.name, createdCertificatesElement: plan.created };
+}
+
+export interface ServiceCertificateInput {
+  cscfg: string;
+  csdef: string;
+  role: string;
+  name: string;
+  thumbprint: string;
+  storeLocation?: string;
+  storeName?: string;
+  permissionLevel?: string;
+}
+
+/** Add or replace the certificate in the .cscfg and the .csdef together (both or neither: inputs are validated,
+ * both files parsed and both roles found before anything is returned). */
+export function setServiceCertificate(input: ServiceCertificateInput): { cscfg: PatchResult; csdef: PatchResult } {
+  const cscfg = setCscfgCertificate(input.cscfg, { role: input.role, name: input.name, thumbprint: input.thumbprint });
+  const csdef = setCsdefCertificate(input.csdef, {
+    role: input.role,
+    name: input.name,
+    ...(input.storeLocation !== undefined ? { storeLocation: input.storeLocation } : {}),
+    ...(input.storeName !== undefined ? { storeName: input.storeName } : {}),
+    ...(input.permissionLevel !== undefined ? { permissionLevel: input.permissionLevel } : {}),
+  });
+  return { cscfg, csdef };
+}
