@@ -55,6 +55,9 @@ export interface PfxInfo {
   passwordless: boolean;
 }
 
+/** What the input turned out to be. */
+export type DetectedFormat = 'pkcs12' | 'pem' | 'der-certificate' | 'base64' | 'unknown';
+
 export interface InspectResult {
   /** True when Key Vault would import it: no finding of severity `error`. */
   importable: boolean;
@@ -66,4 +69,9 @@ export interface InspectResult {
   pfx: PfxInfo | null;
   /** Every finding, errors first. */
   findings: Finding[];
+  /**
+   * What the input was (added compatibly; optional). `canBuildPfx` is true for PEM input holding a certificate and an
+   * unencrypted private key: `buildPfxFromPem` can turn it into a PFX.
+   */
+  detected?: { format: DetectedFormat; canBuildPfx: boolean };
 }
