@@ -61,7 +61,7 @@ export class ConfigError extends Error {
 }
 
 export function sandboxStateDir(): string {
-  return path.resolve(process.env.SANDBOX_STATE_DIR ?? '.sandbox');
+  return path.resolve(/*turbopackIgnore: true*/ process.env.SANDBOX_STATE_DIR ?? '.sandbox');
 }
 
 let cached: { key: string; config: ServerConfig } | undefined;

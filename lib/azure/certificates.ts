@@ -16,7 +16,7 @@ function summarize(cert: KeyVaultCertificateWithPolicy, vault: VaultSummary): Ce
     name: cert.name,
     version: p.version ?? '',
     thumbprint: (p.x509ThumbprintString ?? '').toUpperCase(),
-    certificateId: cert.id ?? '',
+    certificateId: cert.id ?? p.id ?? '',
     secretId: cert.secretId ?? '',
     vaultId: vault.id,
     vaultUri: vault.vaultUri,
