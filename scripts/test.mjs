@@ -3,7 +3,7 @@
 // Chromium). Installs Chromium with apt when it is missing and we run as root. Ends with one line:
 // `N passed, N failed` (also written to test-results/summary.txt).
 //
-//   node scripts/test.mjs [--only unit|sandbox|e2e]
+//   node scripts/test.mjs [--only typecheck|unit|sandbox|e2e]
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -69,7 +69,18 @@ function e2e() {
   return { name: 'e2e', passed: expected + flaky, failed, note: flaky ? `${flaky} flaky` : '' };
 }
 
+// The app and the sandbox are typechecked separately (the sandbox is self-contained); each counts as one check.
+function typecheck() {
+  const checks = [
+    ['app', 'tsconfig.json'],
+    ['sandbox', 'sandbox/tsconfig.json'],
+  ];
+  const failedChecks = checks.filter(([, project]) => run(bin('tsc'), ['--noEmit', '-p', project]) !== 0).map(([name]) => name);
+  return { name: 'typecheck', passed: checks.length - failedChecks.length, failed: failedChecks.length, note: failedChecks.join(', ') };
+}
+
 const suites = [
+  ['typecheck', typecheck],
   ['unit', () => vitest('unit', 'vitest.config.ts')],
   ['sandbox', () => vitest('sandbox', 'sandbox/vitest.config.ts')],
   ['e2e', e2e],
@@ -78,7 +89,7 @@ const results = suites.filter(([name]) => !only || name === only).map(([, fn]) =
 const passed = results.reduce((n, r) => n + r.passed, 0);
 const failed = results.reduce((n, r) => n + r.failed, 0);
 console.log('\n[test] summary');
-for (const r of results) console.log(`[test]   ${r.name.padEnd(8)} ${r.passed} passed, ${r.failed} failed${r.note ? ` (${r.note})` : ''}`);
+for (const r of results) console.log(`[test]   ${r.name.padEnd(10)} ${r.passed} passed, ${r.failed} failed${r.note ? ` (${r.note})` : ''}`);
 const line = `${passed} passed, ${failed} failed`;
 writeFileSync(path.join(out, 'summary.txt'), `${line}\n`);
 console.log(line);
