@@ -36,7 +36,11 @@ export async function hmac(hash: HashName, key: Uint8Array, data: Uint8Array): P
       /* fall through to JS */
     }
   }
-  // Plain JS HMAC over our digest().
+  return hmacSync(hash, key, data);
+}
+
+/** Plain JS HMAC over digest(). */
+export function hmacSync(hash: HashName, key: Uint8Array, data: Uint8Array): Uint8Array {
   const { blockLen } = HASH_INFO[hash];
   let k = key.length > blockLen ? digest(hash, key) : key;
   const kp = new Uint8Array(blockLen);

@@ -245,6 +245,20 @@ export function legacyBmpPassword(password: string): Uint8Array {
   return out;
 }
 
+/** Synchronous hash^count (for building files with modest iteration counts). */
+export function iteratedDigestSync(name: HashName, data: Uint8Array, count: number): Uint8Array {
+  let d = digest(name, data);
+  for (let i = 1; i < count; i++) d = digest(name, d);
+  return d;
+}
+
+/** Synchronous PKCS#12 KDF (building PFX files: 2048 iterations). */
+export function pkcs12KdfSync(hash: HashName, passwordBmp: Uint8Array, salt: Uint8Array, id: 1 | 2 | 3, iterations: number, n: number): Uint8Array {
+  let out: Uint8Array | null = null;
+  void pkcs12KdfWith(hash, passwordBmp, salt, id, iterations, n, (h, d, c) => iteratedDigestSync(h, d, c), (r) => (out = r));
+  return out!;
+}
+
 /** RFC 7292 appendix B.2 key derivation. id: 1 = key, 2 = IV, 3 = MAC key. */
 export async function pkcs12Kdf(
   hash: HashName,
@@ -254,6 +268,22 @@ export async function pkcs12Kdf(
   iterations: number,
   n: number,
 ): Promise<Uint8Array> {
+  let out: Uint8Array | null = null;
+  await pkcs12KdfWith(hash, passwordBmp, salt, id, iterations, n, iteratedDigest, (r) => (out = r));
+  return out!;
+}
+
+/** The KDF body, with either a sync or an async iterated hash (a sync one never awaits a real promise). */
+async function pkcs12KdfWith(
+  hash: HashName,
+  passwordBmp: Uint8Array,
+  salt: Uint8Array,
+  id: 1 | 2 | 3,
+  iterations: number,
+  n: number,
+  iter: (h: HashName, d: Uint8Array, c: number) => Uint8Array | Promise<Uint8Array>,
+  done: (r: Uint8Array) => void,
+): Promise<void> {
   const { outLen: u, blockLen: v } = HASH_INFO[hash];
   const D = new Uint8Array(v).fill(id);
   const fill = (src: Uint8Array) => {
@@ -273,7 +303,8 @@ export async function pkcs12Kdf(
   for (let i = 0; i < c; i++) {
     DI.set(D);
     DI.set(I, v);
-    const A = await iteratedDigest(hash, DI, Math.max(1, iterations));
+    const r = iter(hash, DI, Math.max(1, iterations));
+    const A = r instanceof Uint8Array ? r : await r;
     out.set(A, i * u);
     if (i + 1 < c) {
       const B = new Uint8Array(v);
@@ -288,5 +319,5 @@ export async function pkcs12Kdf(
       }
     }
   }
-  return out.subarray(0, n);
+  done(out.subarray(0, n));
 }
