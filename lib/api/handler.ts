@@ -18,6 +18,8 @@ type Schema = z.ZodType;
 type Infer<S> = S extends z.ZodType ? z.infer<S> : undefined;
 
 export interface RouteSchemas<P extends Schema | undefined, Q extends Schema | undefined, B extends Schema | undefined> {
+  /** One line for the API document (OpenAPI `summary`). */
+  summary?: string;
   params?: P;
   query?: Q;
   /** JSON body schema. */
