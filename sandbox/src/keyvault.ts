@@ -8,6 +8,7 @@ import type { CertVersion, Certificate, Store, Vault, WirePolicy } from './state
 import { vaultId } from './state.js';
 import { TokenError, bearerToken, type TokenService } from './tokens.js';
 import { certFacts, keyProps } from './x509info.js';
+import { SubjectError, certificationRequest, generateKey, pkcs8Der, selfSignedCertificate } from './selfsign.js';
 
 /** api-versions the certificates/secrets SDKs may send (keyvault-wire.md §1). */
 export const KV_API_VERSIONS = new Set([
@@ -120,18 +121,46 @@ export class KeyVault {
       throw badParameter(`The specified version (${apiVersion}) is not recognized. Consider using the latest supported version (${KV_LATEST}).`);
     }
     // 3. Route
-    const segs = ctx.pathname.split('/').slice(1).map((s) => decodeURIComponent(s));
-    const [collection, name, third, fourth] = segs;
+    const segs = ctx.pathname.split('/').slice(1).map((x) => decodeURIComponent(x));
     const m = ctx.method;
-    if (collection === 'certificates' && name !== undefined && segs.length <= 3) {
-      if (name === '') throw azError(405, 'MethodNotAllowed', `HTTP ${m} not allowed`);
-      if (m === 'POST' && third === 'import' && segs.length === 3) return this.importCertificate(ctx, vault, caller, name);
-      if (m === 'GET' && (third === undefined || third === '' || /^[0-9a-f]{32}$/i.test(third))) {
-        return this.getCertificate(ctx, vault, caller, name, third || undefined);
+    const [collection, name, third] = segs;
+    const n = segs.length;
+    const isVersion = (x: string | undefined) => x !== undefined && /^[0-9a-f]{32}$/i.test(x);
+    if (collection === 'certificates') {
+      if (n === 1 || (n === 2 && name === '')) {
+        if (m === 'GET') return this.listCertificates(ctx, vault, caller);
+      } else if (name !== undefined) {
+        if (name === '') throw azError(405, 'MethodNotAllowed', `HTTP ${m} not allowed`);
+        if (name === 'restore' && n === 2 && m === 'POST') throw notImplemented(m, ctx.pathname);
+        if (!NAME_RE.test(name)) throw badParameter(`The request URI contains an invalid name: ${name}`);
+        if (n === 2 || (n === 3 && (third === '' || isVersion(third)))) {
+          const version = n === 3 && third ? third : undefined;
+          if (m === 'GET') return this.getCertificate(ctx, vault, caller, name, version);
+          if (m === 'PATCH') return this.updateCertificate(ctx, vault, caller, name, version);
+          if (m === 'DELETE' && n === 2) return this.deleteCertificate(ctx, vault, caller, name);
+        }
+        if (n === 3) {
+          if (third === 'import' && m === 'POST') return this.importCertificate(ctx, vault, caller, name);
+          if (third === 'create' && m === 'POST') return this.createCertificate(ctx, vault, caller, name);
+          if (third === 'versions' && m === 'GET') return this.listVersions(ctx, vault, caller, name);
+          if (third === 'policy' && m === 'GET') return this.getPolicy(ctx, vault, caller, name);
+          if (third === 'policy' && m === 'PATCH') return this.updatePolicy(ctx, vault, caller, name);
+          if (third === 'pending' && m === 'GET') return this.getPending(ctx, vault, caller, name);
+          if (third === 'pending' && m === 'PATCH') return this.cancelPending(ctx, vault, caller, name);
+          if (third === 'pending' && m === 'DELETE') return this.deletePending(ctx, vault, caller, name);
+        }
       }
     }
-    if (collection === 'secrets' && name && segs.length <= 3 && m === 'GET' && fourth === undefined) {
-      if (third !== 'versions') return this.getSecret(ctx, vault, caller, name, third || undefined);
+    if (collection === 'deletedcertificates') {
+      if ((n === 1 || (n === 2 && name === '')) && m === 'GET') return this.listDeleted(ctx, vault, caller);
+      if (name && NAME_RE.test(name)) {
+        if (n === 2 && m === 'GET') return this.getDeleted(ctx, vault, caller, name);
+        if (n === 2 && m === 'DELETE') return this.purgeDeleted(ctx, vault, caller, name);
+        if (n === 3 && third === 'recover' && m === 'POST') return this.recoverDeleted(ctx, vault, caller, name);
+      }
+    }
+    if (collection === 'secrets' && name && (n === 2 || (n === 3 && (third === '' || isVersion(third)))) && m === 'GET') {
+      return this.getSecret(ctx, vault, caller, name, third || undefined);
     }
     throw notImplemented(m, ctx.pathname);
   }
@@ -342,9 +371,8 @@ export class KeyVault {
       throw e;
     }
     const preserve = body.preserveCertOrder === true;
-    const ordered = preserve
-      ? parsed.certs
-      : [parsed.certs[parsed.leafIndex]!, ...parsed.certs.filter((_, i) => i !== parsed.leafIndex)];
+    // Stored leaf first (Key Vault reorders unless preserveCertOrder; the flag is echoed back, order kept leaf-first).
+    const ordered = [parsed.certs[parsed.leafIndex]!, ...parsed.certs.filter((_, i) => i !== parsed.leafIndex)];
     const leafDer = parsed.certs[parsed.leafIndex]!;
     const facts = certFacts(leafDer);
     const now = nowSeconds();
@@ -364,16 +392,12 @@ export class KeyVault {
       keyPkcs8: createPrivateKey({ key: parsed.keyPkcs8, format: 'der', type: 'pkcs8' })
         .export({ type: 'pkcs8', format: 'der' })
         .toString('base64'),
-      chain: (preserve ? ordered : ordered).map((d) => d.toString('base64')),
+      chain: ordered.map((d) => d.toString('base64')),
       x5t: facts.x5t,
       contentType,
       ...(preserve ? { preserveCertOrder: true } : {}),
       policy,
     };
-    if (preserve) {
-      // cer must still be the leaf; keep the stored order but remember the leaf first for `cer`.
-      version.chain = [leafDer.toString('base64'), ...ordered.filter((d) => !d.equals(leafDer)).map((d) => d.toString('base64'))];
-    }
     const certs = this.d.store.vaultCerts(vault.name);
     const cert: Certificate = existing ?? { name, versions: [], policy };
     if (existing) {
@@ -388,11 +412,429 @@ export class KeyVault {
 
   private async getCertificate(ctx: Ctx, vault: Vault, caller: Caller, name: string, version?: string): Promise<void> {
     this.authorizeCert(vault, caller, 'get', name);
-    const cert = this.findCert(vault, name);
-    if (!cert || cert.deleted) throw certNotFound(name);
+    const cert = this.liveCert(vault, name);
     const v = version ? cert.versions.find((x) => x.version === version.toLowerCase()) : this.latest(cert);
     if (!v) throw certNotFound(name);
     sendJson(ctx, 200, this.bundleJson(this.origin(ctx), vault, cert, v), kvHeaders(vault));
+  }
+
+  private async jsonBody(ctx: Ctx): Promise<Record<string, unknown>> {
+    let parsed: unknown;
+    try {
+      parsed = parseJsonBody(await readBody(ctx.req));
+    } catch {
+      throw badParameter('The request body is not valid JSON.');
+    }
+    if (parsed === undefined) return {};
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw badParameter('The request body must be a JSON object.');
+    return parsed as Record<string, unknown>;
+  }
+
+  private liveCert(vault: Vault, name: string): Certificate {
+    const cert = this.findCert(vault, name);
+    if (!cert || cert.deleted || cert.versions.length === 0) throw certNotFound(name);
+    return cert;
+  }
+
+  private itemJson(origin: string, vault: Vault, cert: Certificate, v: CertVersion, withVersion: boolean): Record<string, unknown> {
+    const item: Record<string, unknown> = {
+      id: `${origin}/certificates/${cert.name}${withVersion ? `/${v.version}` : ''}`,
+      x5t: v.x5t,
+      attributes: this.attributesJson(vault, v),
+      subject: '',
+    };
+    if (v.tags && Object.keys(v.tags).length) item.tags = v.tags;
+    return item;
+  }
+
+  /** `maxresults` 1..25 and an opaque `$skiptoken`; nextLink on the caller's own origin. */
+  private pageOf<T>(ctx: Ctx, items: T[], path: string): { value: T[]; nextLink: string | null } {
+    const mr = ctx.query.get('maxresults');
+    let max = 25;
+    if (mr !== null) {
+      const v = Number(mr);
+      if (!Number.isInteger(v) || v < 1 || v > 25) throw badParameter('invalid maxresults parameter. maxresults must be between 1 and 25.');
+      max = v;
+    }
+    const tok = ctx.query.get('$skiptoken');
+    let start = 0;
+    if (tok) {
+      const decoded = Number(Buffer.from(tok, 'base64url').toString('utf8').replace(/^offset:/, ''));
+      if (!Number.isInteger(decoded) || decoded < 0) throw badParameter('The $skiptoken parameter is invalid.');
+      start = decoded;
+    }
+    const value = items.slice(start, start + max);
+    let nextLink: string | null = null;
+    if (start + max < items.length) {
+      const token = Buffer.from(`offset:${start + max}`).toString('base64url');
+      const extra = ctx.query.get('includePending') !== null ? `&includePending=${ctx.query.get('includePending')}` : '';
+      nextLink = `${ctx.origin}${path}?api-version=${ctx.query.get('api-version')}&$skiptoken=${token}&maxresults=${max}${extra}`;
+    }
+    return { value, nextLink };
+  }
+
+  private async listCertificates(ctx: Ctx, vault: Vault, caller: Caller): Promise<void> {
+    this.authorizeCert(vault, caller, 'list');
+    const includePending = ctx.query.get('includePending') === 'true';
+    const origin = this.origin(ctx);
+    const certs = Object.values(this.d.store.vaultCerts(vault.name))
+      .filter((c) => !c.deleted && (c.versions.length > 0 || (includePending && c.pending)))
+      .sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase()));
+    const items = certs.map((c) => {
+      const v = this.latest(c);
+      if (v) return this.itemJson(origin, vault, c, v, false);
+      return { id: `${origin}/certificates/${c.name}`, attributes: { enabled: true, created: nowSeconds(), updated: nowSeconds(), ...recoveryOf(vault) }, subject: '' };
+    });
+    sendJson(ctx, 200, this.pageOf(ctx, items, '/certificates'), kvHeaders(vault));
+  }
+
+  private async listVersions(ctx: Ctx, vault: Vault, caller: Caller, name: string): Promise<void> {
+    this.authorizeCert(vault, caller, 'list', name);
+    const origin = this.origin(ctx);
+    const cert = this.findCert(vault, name);
+    const items = cert && !cert.deleted ? cert.versions.map((v) => this.itemJson(origin, vault, cert, v, true)) : [];
+    sendJson(ctx, 200, this.pageOf(ctx, items, `/certificates/${encodeURIComponent(name)}/versions`), kvHeaders(vault));
+  }
+
+  private async getPolicy(ctx: Ctx, vault: Vault, caller: Caller, name: string): Promise<void> {
+    this.authorizeCert(vault, caller, 'get', name);
+    const cert = this.findCert(vault, name);
+    if (!cert || cert.deleted) throw certNotFound(name);
+    sendJson(ctx, 200, this.policyJson(this.origin(ctx), cert), kvHeaders(vault));
+  }
+
+  /** Validates and normalises a wire policy fragment; throws Key Vault's "Property policy has invalid value". */
+  private checkPolicy(p: Record<string, unknown>): void {
+    const bad = () => badParameter('Property policy has invalid value\r\n');
+    const kp = p.key_props as Record<string, unknown> | undefined;
+    if (kp !== undefined) {
+      if (typeof kp !== 'object' || kp === null) throw bad();
+      if (kp.kty !== undefined && !['RSA', 'RSA-HSM', 'EC', 'EC-HSM'].includes(String(kp.kty))) throw bad();
+      if (kp.key_size !== undefined && ![2048, 3072, 4096, 256, 384, 521].includes(Number(kp.key_size))) throw bad();
+      if (kp.crv !== undefined && !['P-256', 'P-384', 'P-521', 'P-256K'].includes(String(kp.crv))) throw bad();
+    }
+    const sp = p.secret_props as Record<string, unknown> | undefined;
+    if (sp?.contentType !== undefined && !['application/x-pkcs12', 'application/x-pem-file'].includes(String(sp.contentType))) throw bad();
+    const xp = p.x509_props as Record<string, unknown> | undefined;
+    if (xp?.validity_months !== undefined && (!Number.isInteger(xp.validity_months) || Number(xp.validity_months) < 1 || Number(xp.validity_months) > 1200)) throw bad();
+    if (p.lifetime_actions !== undefined) {
+      if (!Array.isArray(p.lifetime_actions)) throw bad();
+      for (const la of p.lifetime_actions as Record<string, any>[]) {
+        const t = la?.action?.action_type;
+        if (t !== 'EmailContacts' && t !== 'AutoRenew') throw bad();
+        const tr = la?.trigger ?? {};
+        if (tr.lifetime_percentage === undefined && tr.days_before_expiry === undefined) throw bad();
+      }
+    }
+  }
+
+  private mergePolicy(base: WirePolicy, patch: Record<string, unknown>, now: number): WirePolicy {
+    const out: WirePolicy = { ...base };
+    for (const k of ['key_props', 'secret_props', 'x509_props', 'issuer'] as const) {
+      if (patch[k] && typeof patch[k] === 'object') out[k] = { ...((base[k] as object) ?? {}), ...(patch[k] as object) };
+    }
+    if (Array.isArray(patch.lifetime_actions)) out.lifetime_actions = patch.lifetime_actions;
+    const prev = (base.attributes ?? {}) as Record<string, unknown>;
+    const pa = (patch.attributes ?? {}) as Record<string, unknown>;
+    out.attributes = { enabled: typeof pa.enabled === 'boolean' ? pa.enabled : prev.enabled ?? true, created: prev.created ?? now, updated: now };
+    return out;
+  }
+
+  private async updatePolicy(ctx: Ctx, vault: Vault, caller: Caller, name: string): Promise<void> {
+    this.authorizeCert(vault, caller, 'update', name);
+    const cert = this.findCert(vault, name);
+    if (!cert || cert.deleted) throw certNotFound(name);
+    const body = await this.jsonBody(ctx);
+    this.checkPolicy(body);
+    cert.policy = this.mergePolicy(cert.policy, body, nowSeconds());
+    this.d.store.save();
+    sendJson(ctx, 200, this.policyJson(this.origin(ctx), cert), kvHeaders(vault));
+  }
+
+  private async updateCertificate(ctx: Ctx, vault: Vault, caller: Caller, name: string, version?: string): Promise<void> {
+    this.authorizeCert(vault, caller, 'update', name);
+    const cert = this.liveCert(vault, name);
+    const v = version ? cert.versions.find((x) => x.version === version.toLowerCase()) : this.latest(cert);
+    if (!v) throw certNotFound(name);
+    const body = await this.jsonBody(ctx);
+    const attrs = (body.attributes ?? {}) as Record<string, unknown>;
+    if (attrs.enabled !== undefined && typeof attrs.enabled !== 'boolean') throw badParameter('Property attributes.enabled has invalid value.');
+    const now = nowSeconds();
+    if (typeof attrs.enabled === 'boolean') v.enabled = attrs.enabled;
+    if (body.tags !== undefined) {
+      if (body.tags === null || typeof body.tags !== 'object') throw badParameter('Property tags has invalid value.');
+      v.tags = body.tags as Record<string, string>;
+    }
+    if (body.policy && typeof body.policy === 'object') {
+      this.checkPolicy(body.policy as Record<string, unknown>);
+      cert.policy = this.mergePolicy(cert.policy, body.policy as Record<string, unknown>, now);
+    }
+    v.updated = now;
+    this.d.store.save();
+    sendJson(ctx, 200, this.bundleJson(this.origin(ctx), vault, cert, v), kvHeaders(vault));
+  }
+
+  // ---- create (self-signed) + pending operation ----------------------------------------------------------
+
+  private async createCertificate(ctx: Ctx, vault: Vault, caller: Caller, name: string): Promise<void> {
+    this.authorizeCert(vault, caller, 'create', name);
+    const existing = this.findCert(vault, name);
+    this.rejectIfDeleted(existing, name);
+    if (existing?.pending?.status === 'inProgress') {
+      throw azError(409, 'Conflict', `There is a pending operation for certificate ${name}. Cancel or delete the pending operation before creating a new one.`, 'PendingOperationExists');
+    }
+    const body = await this.jsonBody(ctx);
+    const reqPolicy = (body.policy ?? {}) as Record<string, unknown>;
+    if (typeof reqPolicy !== 'object') throw badParameter('Property policy has invalid value\r\n');
+    this.checkPolicy(reqPolicy);
+    const now = nowSeconds();
+    const kp = (reqPolicy.key_props ?? {}) as Record<string, any>;
+    const xp = (reqPolicy.x509_props ?? {}) as Record<string, any>;
+    const issuerName = String(((reqPolicy.issuer ?? {}) as Record<string, unknown>).name ?? '');
+    if (!issuerName) throw badParameter('Property policy.issuer.name is required.');
+    if (issuerName !== 'Self' && issuerName !== 'Unknown') {
+      throw badParameter(`Issuer ${issuerName} is not found. Create the issuer first, or use 'Self' or 'Unknown'.`);
+    }
+    const sans = (xp.sans ?? {}) as Record<string, string[] | undefined>;
+    const hasSans = !!(sans.dns_names?.length || sans.emails?.length || sans.upns?.length);
+    if (!xp.subject && !hasSans) throw badParameter('Property policy has invalid value\r\n');
+    const kty = String(kp.kty ?? 'RSA');
+    const isEc = kty.startsWith('EC');
+    const keyPropsOut: Record<string, unknown> = {
+      exportable: kp.exportable ?? true,
+      kty,
+      key_size: kp.key_size ?? (isEc ? ({ 'P-384': 384, 'P-521': 521 } as Record<string, number>)[String(kp.crv)] ?? 256 : 2048),
+      reuse_key: kp.reuse_key ?? false,
+      ...(isEc ? { crv: kp.crv ?? 'P-256' } : {}),
+    };
+    const subject = String(xp.subject ?? '');
+    const policy: WirePolicy = {
+      key_props: keyPropsOut,
+      secret_props: { contentType: ((reqPolicy.secret_props ?? {}) as Record<string, unknown>).contentType ?? 'application/x-pkcs12' },
+      x509_props: {
+        subject,
+        ...(hasSans ? { sans } : {}),
+        ekus: Array.isArray(xp.ekus) ? xp.ekus : ['1.3.6.1.5.5.7.3.1', '1.3.6.1.5.5.7.3.2'],
+        key_usage: Array.isArray(xp.key_usage) ? xp.key_usage : ['digitalSignature', 'keyEncipherment'],
+        validity_months: xp.validity_months ?? 12,
+        basic_constraints: { ca: false },
+      },
+      lifetime_actions: Array.isArray(reqPolicy.lifetime_actions)
+        ? reqPolicy.lifetime_actions
+        : [{ trigger: { lifetime_percentage: 80 }, action: { action_type: 'AutoRenew' } }],
+      issuer: { name: issuerName, ...((reqPolicy.issuer as object) ?? {}) },
+      attributes: { enabled: true, created: now, updated: now },
+    };
+    let key;
+    let csr: Buffer;
+    try {
+      key = generateKey(kty, Number(keyPropsOut.key_size), keyPropsOut.crv as string | undefined);
+      csr = certificationRequest(key, subject || `CN=${sans.dns_names?.[0] ?? name}`);
+    } catch (e) {
+      if (e instanceof SubjectError) throw badParameter(`Property x509_props.subject has invalid value: ${e.message}.`);
+      throw e;
+    }
+    const attrs = (body.attributes ?? {}) as Record<string, unknown>;
+    const cert: Certificate = existing ?? { name, versions: [], policy };
+    cert.policy = policy;
+    cert.pending = {
+      requestId: newVersion(),
+      status: 'inProgress',
+      statusDetails: issuerName === 'Self' ? 'Pending certificate created. Certificate request is in progress. This may take some time based on the issuer provider. Please check again later.' : 'Pending certificate created. Please Perform Merge to complete the request.',
+      cancellationRequested: false,
+      csr: csr.toString('base64'),
+      keyPkcs8: pkcs8Der(key).toString('base64'),
+      issuerName,
+      readyAt: Date.now() + this.createDelayMs(),
+      createAttributes: typeof attrs.enabled === 'boolean' ? { enabled: attrs.enabled } : {},
+      ...(body.tags && typeof body.tags === 'object' ? { tags: body.tags as Record<string, string> } : {}),
+      policy,
+    };
+    this.d.store.vaultCerts(vault.name)[name.toLowerCase()] = cert;
+    this.d.store.save();
+    const origin = this.origin(ctx);
+    sendJson(ctx, 202, this.operationJson(origin, cert), {
+      ...kvHeaders(vault),
+      location: `${origin}/certificates/${cert.name}/pending?api-version=${ctx.query.get('api-version')}&request_id=${cert.pending.requestId}`,
+      'retry-after': '10',
+    });
+  }
+
+  /** How long a self-signed create stays "inProgress" (ms). Default 0: done at the first poll. */
+  createDelayMs(): number {
+    const v = Number(process.env.SANDBOX_CREATE_DELAY_MS ?? '0');
+    return Number.isFinite(v) && v > 0 ? v : 0;
+  }
+
+  private operationJson(origin: string, cert: Certificate): Record<string, unknown> {
+    const p = cert.pending!;
+    const body: Record<string, unknown> = {
+      id: `${origin}/certificates/${cert.name}/pending`,
+      issuer: { name: p.issuerName },
+      csr: p.csr,
+      cancellation_requested: p.cancellationRequested,
+      status: p.status,
+      status_details: p.statusDetails,
+      request_id: p.requestId,
+    };
+    if (p.status === 'completed') body.target = `${origin}/certificates/${cert.name}`;
+    if (p.error) body.error = p.error;
+    return body;
+  }
+
+  /** Completes a self-signed operation whose time has come: real key, real certificate, new version. */
+  private advance(cert: Certificate): boolean {
+    const p = cert.pending;
+    if (!p || p.status !== 'inProgress' || p.issuerName !== 'Self' || Date.now() < p.readyAt) return false;
+    const key = createPrivateKey({ key: Buffer.from(p.keyPkcs8, 'base64'), format: 'der', type: 'pkcs8' });
+    const xp = (p.policy.x509_props ?? {}) as Record<string, any>;
+    const sans = (xp.sans ?? {}) as Record<string, string[] | undefined>;
+    const der = selfSignedCertificate(key, {
+      subject: xp.subject || `CN=${sans.dns_names?.[0] ?? cert.name}`,
+      dnsNames: sans.dns_names,
+      emails: sans.emails,
+      ekus: xp.ekus,
+      keyUsage: xp.key_usage,
+      validityMonths: Number(xp.validity_months ?? 12),
+    });
+    const facts = certFacts(der);
+    const now = nowSeconds();
+    const contentType = ((p.policy.secret_props ?? {}) as Record<string, unknown>).contentType === 'application/x-pem-file' ? 'application/x-pem-file' : 'application/x-pkcs12';
+    cert.versions.push({
+      version: newVersion(),
+      created: now,
+      updated: now,
+      enabled: p.createAttributes?.enabled ?? true,
+      nbf: facts.nbf,
+      exp: facts.exp,
+      ...(p.tags ? { tags: p.tags } : {}),
+      keyPkcs8: p.keyPkcs8,
+      chain: [der.toString('base64')],
+      x5t: facts.x5t,
+      contentType,
+      policy: p.policy,
+    });
+    p.status = 'completed';
+    p.statusDetails = '';
+    return true;
+  }
+
+  private pendingOr404(vault: Vault, name: string): Certificate {
+    const cert = this.findCert(vault, name);
+    if (!cert || cert.deleted || !cert.pending) {
+      throw azError(404, 'PendingCertificateNotFound', `Pending certificate not found: ${name}`);
+    }
+    return cert;
+  }
+
+  private async getPending(ctx: Ctx, vault: Vault, caller: Caller, name: string): Promise<void> {
+    this.authorizeCert(vault, caller, 'get', name);
+    const cert = this.pendingOr404(vault, name);
+    if (this.advance(cert)) this.d.store.save();
+    sendJson(ctx, 200, this.operationJson(this.origin(ctx), cert), kvHeaders(vault));
+  }
+
+  private async cancelPending(ctx: Ctx, vault: Vault, caller: Caller, name: string): Promise<void> {
+    this.authorizeCert(vault, caller, 'update', name);
+    const cert = this.pendingOr404(vault, name);
+    const body = await this.jsonBody(ctx);
+    if (body.cancellation_requested !== true) throw badParameter('Property cancellation_requested has invalid value.');
+    const p = cert.pending!;
+    if (p.status === 'inProgress') {
+      p.cancellationRequested = true;
+      p.status = 'cancelled';
+      p.statusDetails = 'Operation cancelled by the user.';
+      this.d.store.save();
+    }
+    sendJson(ctx, 200, this.operationJson(this.origin(ctx), cert), kvHeaders(vault));
+  }
+
+  private async deletePending(ctx: Ctx, vault: Vault, caller: Caller, name: string): Promise<void> {
+    this.authorizeCert(vault, caller, 'delete', name);
+    const cert = this.pendingOr404(vault, name);
+    const body = this.operationJson(this.origin(ctx), cert);
+    delete cert.pending;
+    if (cert.versions.length === 0) delete this.d.store.vaultCerts(vault.name)[name.toLowerCase()];
+    this.d.store.save();
+    sendJson(ctx, 200, body, kvHeaders(vault));
+  }
+
+  // ---- delete / soft delete / recover / purge ------------------------------------------------------------
+
+  private deletedJson(origin: string, vault: Vault, cert: Certificate, item: boolean): Record<string, unknown> {
+    const v = this.latest(cert)!;
+    const base = item ? this.itemJson(origin, vault, cert, v, false) : this.bundleJson(origin, vault, cert, v);
+    return {
+      recoveryId: `${origin}/deletedcertificates/${cert.name}`,
+      deletedDate: cert.deleted!.deletedDate,
+      scheduledPurgeDate: cert.deleted!.scheduledPurgeDate,
+      ...base,
+    };
+  }
+
+  private async deleteCertificate(ctx: Ctx, vault: Vault, caller: Caller, name: string): Promise<void> {
+    this.authorizeCert(vault, caller, 'delete', name);
+    const cert = this.liveCert(vault, name);
+    const origin = this.origin(ctx);
+    delete cert.pending;
+    if (!vault.properties.enableSoftDelete) {
+      const body = this.bundleJson(origin, vault, cert, this.latest(cert)!);
+      delete this.d.store.vaultCerts(vault.name)[name.toLowerCase()];
+      this.d.store.save();
+      sendJson(ctx, 200, body, kvHeaders(vault));
+      return;
+    }
+    const now = nowSeconds();
+    cert.deleted = { deletedDate: now, scheduledPurgeDate: now + (vault.properties.softDeleteRetentionInDays ?? 90) * 86400 };
+    this.d.store.save();
+    sendJson(ctx, 200, this.deletedJson(origin, vault, cert, false), kvHeaders(vault));
+  }
+
+  private deletedOr404(vault: Vault, name: string): Certificate {
+    const cert = this.findCert(vault, name);
+    if (!cert?.deleted) throw azError(404, 'CertificateNotFound', `Deleted Certificate not found: ${name}`);
+    return cert;
+  }
+
+  private async getDeleted(ctx: Ctx, vault: Vault, caller: Caller, name: string): Promise<void> {
+    this.authorizeCert(vault, caller, 'get', name);
+    const cert = this.deletedOr404(vault, name);
+    sendJson(ctx, 200, this.deletedJson(this.origin(ctx), vault, cert, false), kvHeaders(vault));
+  }
+
+  private async listDeleted(ctx: Ctx, vault: Vault, caller: Caller): Promise<void> {
+    this.authorizeCert(vault, caller, 'list');
+    const origin = this.origin(ctx);
+    const items = Object.values(this.d.store.vaultCerts(vault.name))
+      .filter((c) => c.deleted && c.versions.length > 0)
+      .sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase()))
+      .map((c) => this.deletedJson(origin, vault, c, true));
+    sendJson(ctx, 200, this.pageOf(ctx, items, '/deletedcertificates'), kvHeaders(vault));
+  }
+
+  private async recoverDeleted(ctx: Ctx, vault: Vault, caller: Caller, name: string): Promise<void> {
+    this.authorizeCert(vault, caller, 'recover', name);
+    const cert = this.deletedOr404(vault, name);
+    delete cert.deleted;
+    this.d.store.save();
+    sendJson(ctx, 200, this.bundleJson(this.origin(ctx), vault, cert, this.latest(cert)!), kvHeaders(vault));
+  }
+
+  private async purgeDeleted(ctx: Ctx, vault: Vault, caller: Caller, name: string): Promise<void> {
+    this.authorizeCert(vault, caller, 'purge', name);
+    const cert = this.deletedOr404(vault, name);
+    if (vault.properties.enablePurgeProtection) {
+      throw azError(
+        403,
+        'Forbidden',
+        'Operation "purge" is not allowed because purge protection is enabled for this vault. Key Vault service will automatically purge it after the retention period has passed.',
+        'PurgeProtectionEnabled',
+      );
+    }
+    void cert;
+    delete this.d.store.vaultCerts(vault.name)[name.toLowerCase()];
+    this.d.store.save();
+    sendEmpty(ctx, 204, kvHeaders(vault));
   }
 
   private async getSecret(ctx: Ctx, vault: Vault, caller: Caller, name: string, version?: string): Promise<void> {
@@ -406,6 +848,7 @@ export class KeyVault {
     if (!cert || cert.deleted) throw notFound;
     const v = version ? cert.versions.find((x) => x.version === version.toLowerCase()) : this.latest(cert);
     if (!v) throw notFound;
+    if (!v.enabled) throw azError(403, 'Forbidden', 'Operation get is not allowed on a disabled secret.', 'SecretDisabled');
     const key = Buffer.from(v.keyPkcs8, 'base64');
     const chain = v.chain.map((c) => Buffer.from(c, 'base64'));
     const value =
