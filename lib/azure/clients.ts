@@ -1,6 +1,7 @@
 import 'server-only';
 import type { TokenCredential } from '@azure/core-auth';
 import { KeyVaultManagementClient } from '@azure/arm-keyvault';
+import { ResourceManagementClient } from '@azure/arm-resources';
 import { SubscriptionClient } from '@azure/arm-resources-subscriptions';
 import { CertificateClient } from '@azure/keyvault-certificates';
 import type { ServerConfig } from '@/lib/config';
@@ -23,6 +24,15 @@ export function keyVaultManagementClient(credential: TokenCredential, config: Se
   return new KeyVaultManagementClient(credential, subscriptionId, {
     endpoint: config.armEndpoint,
     credentials: { scopes: [`${config.armAudience}/.default`] },
+    ...(agent && { agent }),
+  });
+}
+
+export function resourceManagementClient(credential: TokenCredential, config: ServerConfig, subscriptionId: string): ResourceManagementClient {
+  const agent = httpAgent(config);
+  return new ResourceManagementClient(credential, subscriptionId, {
+    endpoint: config.armEndpoint,
+    credentialScopes: [`${config.armAudience}/.default`],
     ...(agent && { agent }),
   });
 }
