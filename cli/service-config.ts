@@ -1,0 +1,284 @@
+/** `cses-cert cscfg add|check` and `cses-cert csdef add`. */
+import {
+  checkCscfgThumbprints,
+  checkServiceConsistency,
+  findCsesLeftovers,
+  setCscfgCertificate,
+  setCsdefCertificate,
+  vaultCertificatesFromThumbprints,
+  type CertificateCheck,
+  type PatchResult,
+  type ServiceIssue,
+} from '../lib/service-config';
+import { flag, list, onePositional, parseArgs, requireStr, str } from './args';
+import { CliError, EXIT_CHECK_FAILED, EXIT_OK, errorLine } from './errors';
+import { readText, writeTextAtomic, type CliIO } from './io';
+
+export const CSCFG_ADD_USAGE = 'cses-cert cscfg add --role ROLE --name NAME --thumbprint THUMBPRINT FILE [--in-place]';
+export const CSDEF_ADD_USAGE =
+  'cses-cert csdef add --role ROLE --name NAME [--store-location LocalMachine|CurrentUser] [--store-name My] [--permission-level limitedOrElevated|elevated] FILE [--in-place]';
+export const CSCFG_CHECK_USAGE = 'cses-cert cscfg check FILE --thumbprints T1,T2,… [--csdef FILE] [--json]';
+
+export const CSCFG_HELP = `Usage:
+  ${CSCFG_ADD_USAGE}
+  ${CSCFG_CHECK_USAGE}
+
+Run "cses-cert cscfg add --help" or "cses-cert cscfg check --help" for details.
+`;
+
+export const CSDEF_HELP = `Usage:
+  ${CSDEF_ADD_USAGE}
+
+Run "cses-cert csdef add --help" for details.
+`;
+
+export const CSCFG_ADD_HELP = `Usage: ${CSCFG_ADD_USAGE}
+
+Add (or replace) <Certificate name="NAME" thumbprint="THUMBPRINT" thumbprintAlgorithm="sha1" /> in one role of a
+service configuration (.cscfg). A missing <Certificates> is created after <ConfigurationSettings> (or after
+<Instances>). Everything else in the file stays byte-for-byte (BOM, line endings, comments, indentation).
+The thumbprint is cleaned up first (spaces, ":" or "-", invisible characters such as U+200E removed; uppercased).
+
+Options:
+  --role ROLE              Role name, exactly as in <Role name="…">.
+  --name NAME              Certificate name; must match the <Certificate name> in the .csdef.
+  --thumbprint THUMBPRINT  SHA-1 thumbprint (40 hex characters).
+  --in-place               Rewrite FILE instead of printing the patched file on stdout.
+  -h, --help               Show this help.
+
+Exit status: 0 done (also when nothing had to change), 1 usage, file or XML error.
+`;
+
+export const CSDEF_ADD_HELP = `Usage: ${CSDEF_ADD_USAGE}
+
+Add (or replace) <Certificate name="NAME" storeLocation="…" storeName="…" /> in one WebRole/WorkerRole of a
+service definition (.csdef). A missing <Certificates> is created after <ConfigurationSettings>, else after
+<Endpoints> (then <Imports>, <Sites>, <LocalResources>, <Startup>, <Runtime>), else before the role's first element.
+Everything else stays byte-for-byte. Remember: a changed .csdef means rebuilding the .cspkg.
+
+Options:
+  --role ROLE                 Role name, exactly as in <WebRole name="…"> / <WorkerRole name="…">.
+  --name NAME                 Certificate name; must match the <Certificate name> in the .cscfg.
+  --store-location LOCATION   LocalMachine (default) or CurrentUser.
+  --store-name STORE          My (default), Root, CA, Trust, Disallowed, TrustedPeople, TrustedPublisher, AuthRoot,
+                              AddressBook, or a custom store name.
+  --permission-level LEVEL    limitedOrElevated (schema default) or elevated.
+  --in-place                  Rewrite FILE instead of printing the patched file on stdout.
+  -h, --help                  Show this help.
+
+Exit status: 0 done, 1 usage, file or XML error.
+`;
+
+export const CSCFG_CHECK_HELP = `Usage: ${CSCFG_CHECK_USAGE}
+
+Check every <Certificate> of a .cscfg against the thumbprints you expect (for example the thumbprints of the
+certificate versions referenced in osProfile.secrets). Per certificate: found, missing (with the closest thumbprint
+and a per-character diff when it looks like a typo) or malformed (empty, wrong length, separators or invisible
+characters in the file). Also reports what Cloud Services (extended support) rejects: the RemoteAccess /
+RemoteForwarder plugin settings and the PasswordEncryption certificate. With --csdef, also checks that both files
+name the same roles and the same certificates per role.
+
+Options:
+  --thumbprints LIST   Comma-separated SHA-1 thumbprints (repeatable). Spaces/colons inside a thumbprint are fine.
+  --csdef FILE         Also check the .cscfg against this .csdef.
+  --json               Print the full result as JSON.
+  -h, --help           Show this help.
+
+Exit status: 0 all certificates found and nothing rejected, 2 anything missing/malformed/rejected, 1 usage error.
+`;
+
+async function emitPatch(io: CliIO, file: string, inPlace: boolean, kind: string, res: PatchResult): Promise<number> {
+  if (inPlace) {
+    if (res.action !== 'unchanged') await writeTextAtomic(file, res.text);
+    const verb = res.action === 'unchanged' ? 'already up to date:' : res.action === 'added' ? 'added' : 'replaced';
+    io.stdout(`${kind}: ${verb} certificate "${res.name}" in role "${res.role}" of ${file}\n`);
+  } else {
+    io.stdout(new TextEncoder().encode(res.text));
+  }
+  return EXIT_OK;
+}
+
+export async function cscfgAddCommand(argv: string[], io: CliIO): Promise<number> {
+  const p = parseArgs(
+    argv,
+    {
+      role: { type: 'string' },
+      name: { type: 'string' },
+      thumbprint: { type: 'string' },
+      'in-place': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    CSCFG_ADD_USAGE,
+  );
+  if (flag(p, 'help')) {
+    io.stdout(CSCFG_ADD_HELP);
+    return EXIT_OK;
+  }
+  const role = requireStr(p, 'role', CSCFG_ADD_USAGE);
+  const name = requireStr(p, 'name', CSCFG_ADD_USAGE);
+  const thumbprint = requireStr(p, 'thumbprint', CSCFG_ADD_USAGE);
+  const file = onePositional(p, 'FILE (the .cscfg)', CSCFG_ADD_USAGE);
+  const text = await readText(file);
+  const res = setCscfgCertificate(text, { role, name, thumbprint });
+  return emitPatch(io, file, flag(p, 'in-place'), 'cscfg', res);
+}
+
+export async function csdefAddCommand(argv: string[], io: CliIO): Promise<number> {
+  const p = parseArgs(
+    argv,
+    {
+      role: { type: 'string' },
+      name: { type: 'string' },
+      'store-location': { type: 'string' },
+      'store-name': { type: 'string' },
+      'permission-level': { type: 'string' },
+      'in-place': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    CSDEF_ADD_USAGE,
+  );
+  if (flag(p, 'help')) {
+    io.stdout(CSDEF_ADD_HELP);
+    return EXIT_OK;
+  }
+  const role = requireStr(p, 'role', CSDEF_ADD_USAGE);
+  const name = requireStr(p, 'name', CSDEF_ADD_USAGE);
+  const file = onePositional(p, 'FILE (the .csdef)', CSDEF_ADD_USAGE);
+  const storeLocation = str(p, 'store-location');
+  const storeName = str(p, 'store-name');
+  const permissionLevel = str(p, 'permission-level');
+  const text = await readText(file);
+  const res = setCsdefCertificate(text, {
+    role,
+    name,
+    ...(storeLocation !== undefined ? { storeLocation } : {}),
+    ...(storeName !== undefined ? { storeName } : {}),
+    ...(permissionLevel !== undefined ? { permissionLevel } : {}),
+  });
+  return emitPatch(io, file, flag(p, 'in-place'), 'csdef', res);
+}
+
+const STATUS_LABEL: Record<CertificateCheck['status'], string> = {
+  found: 'FOUND',
+  'found-in-another-version': 'OTHER-VERSION',
+  missing: 'MISSING',
+  malformed: 'MALFORMED',
+};
+
+export async function cscfgCheckCommand(argv: string[], io: CliIO): Promise<number> {
+  const p = parseArgs(
+    argv,
+    {
+      thumbprints: { type: 'string', multiple: true },
+      csdef: { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    CSCFG_CHECK_USAGE,
+  );
+  if (flag(p, 'help')) {
+    io.stdout(CSCFG_CHECK_HELP);
+    return EXIT_OK;
+  }
+  const file = onePositional(p, 'FILE (the .cscfg)', CSCFG_CHECK_USAGE);
+  const raw = list(p, 'thumbprints');
+  if (raw.length === 0) {
+    throw new CliError('missing-argument', '--thumbprints is required.', `Usage: ${CSCFG_CHECK_USAGE}`);
+  }
+  const thumbprints = raw
+    .flatMap((v) => v.split(/[,;\n]/))
+    .map((t) => t.trim())
+    .filter((t) => t.length > 0);
+  if (thumbprints.length === 0) {
+    throw new CliError('invalid-option-value', '--thumbprints is empty.', 'Give one or more thumbprints separated by commas.');
+  }
+  const text = await readText(file);
+  const check = checkCscfgThumbprints(text, vaultCertificatesFromThumbprints(thumbprints));
+  const leftovers: ServiceIssue[] = findCsesLeftovers(text);
+  const csdefFile = str(p, 'csdef');
+  let consistency: ServiceIssue[] = [];
+  if (csdefFile !== undefined) {
+    const csdefText = await readText(csdefFile);
+    consistency = checkServiceConsistency(text, csdefText).issues;
+    leftovers.push(...findCsesLeftovers(csdefText));
+  }
+  const failedCerts = check.certificates.filter((c) => !c.ok);
+  const blocking = [...leftovers, ...consistency].filter((i) => i.severity === 'error');
+  const ok = failedCerts.length === 0 && blocking.length === 0 && check.certificates.length > 0;
+
+  if (flag(p, 'json')) {
+    io.stdout(
+      JSON.stringify(
+        {
+          file,
+          ok,
+          certificates: check.certificates.map((c) => ({
+            role: c.role,
+            name: c.name,
+            thumbprint: c.thumbprint,
+            normalized: c.normalized.value,
+            status: c.status,
+            ok: c.ok,
+            message: c.message,
+            action: c.action,
+            problems: c.problems,
+            line: c.line,
+            column: c.column,
+            ...(c.nearMiss
+              ? { nearMiss: { thumbprint: c.nearMiss.certificate.thumbprint, distance: c.nearMiss.diff.distance, summary: c.nearMiss.diff.summary, ops: c.nearMiss.diff.ops } }
+              : {}),
+          })),
+          counts: check.counts,
+          leftovers,
+          consistency,
+        },
+        null,
+        2,
+      ) + '\n',
+    );
+  } else {
+    const out: string[] = [];
+    if (check.certificates.length === 0) out.push(`${file}: no <Certificate> elements.`);
+    for (const c of check.certificates) {
+      out.push(`${STATUS_LABEL[c.status].padEnd(13)} ${c.role}/${c.name}  ${c.thumbprint ?? '(no thumbprint)'}`);
+      if (c.status !== 'found') out.push(`              ${c.message}`, `              → ${c.action}`);
+      if (c.nearMiss) {
+        out.push(`              actual:   ${c.normalized.value}`, `              expected: ${diffLine(c)}`);
+      }
+      for (const pr of c.problems) out.push(`              [${pr.code}] ${pr.message} → ${pr.action}`);
+    }
+    for (const i of [...leftovers, ...consistency]) {
+      out.push(`${(i.severity === 'error' ? 'REJECTED' : 'WARNING').padEnd(13)} ${i.file ?? ''}${i.line ? `:${i.line}` : ''} [${i.code}] ${i.message}`, `              → ${i.action}`);
+    }
+    const c = check.counts;
+    out.push(
+      `${check.certificates.length} certificate(s): ${c.found} found, ${c['found-in-another-version']} other version, ${c.missing} missing, ${c.malformed} malformed` +
+        (leftovers.length || consistency.length ? `; ${leftovers.length + consistency.length} other issue(s)` : ''),
+    );
+    io.stdout(out.join('\n') + '\n');
+  }
+  if (ok) return EXIT_OK;
+  const firstCert = failedCerts[0];
+  if (check.certificates.length === 0) {
+    io.stderr(errorLine('no-certificates', `${file} has no <Certificate> elements.`, 'Add the certificate with `cses-cert cscfg add`.'));
+  } else if (firstCert) {
+    io.stderr(
+      errorLine(
+        'check-failed',
+        `${failedCerts.length} of ${check.certificates.length} certificate(s) not found or malformed (first: ${firstCert.role}/${firstCert.name}: ${firstCert.status}).`,
+        firstCert.action,
+      ),
+    );
+  } else {
+    const i = blocking[0] as ServiceIssue;
+    io.stderr(errorLine('check-failed', `${blocking.length} issue(s) Cloud Services would reject (first: ${i.code}: ${i.message})`, i.action));
+  }
+  return EXIT_CHECK_FAILED;
+}
+
+/** The expected thumbprint with differing characters marked by ^ underneath-style brackets. */
+function diffLine(c: CertificateCheck): string {
+  const d = c.nearMiss?.diff;
+  if (!d) return '';
+  return `${d.expected.value}  (${d.summary})`;
+}
