@@ -1,8 +1,8 @@
 import type { Ctx } from './http.js';
-import { HttpError, azError, notImplemented, parseJsonBody, readBody, sendJson } from './http.js';
+import { HttpError, azError, notImplemented, parseJsonBody, readBody, sendEmpty, sendJson } from './http.js';
 import { ARM_AUDIENCE, TENANT_ID } from './ids.js';
-import { hasAction } from './rbac.js';
-import type { Store, Vault, VaultProperties } from './state.js';
+import { ROLE_DEFINITIONS, hasAction } from './rbac.js';
+import type { AccessPolicy, Store, Vault, VaultProperties } from './state.js';
 import { vaultId } from './state.js';
 import { TokenError, bearerToken, type TokenService } from './tokens.js';
 
@@ -10,6 +10,7 @@ export interface ArmDeps {
   store: Store;
   tokens: TokenService;
   vaultUri: (name: string) => string;
+  onVaultsChanged?: () => void;
 }
 
 export interface ArmCaller {
@@ -24,6 +25,10 @@ export const KEYVAULT_API_VERSIONS = [
   '2021-06-01-preview', '2021-10-01', '2021-11-01-preview', '2022-02-01-preview', '2022-07-01', '2022-11-01', '2023-02-01',
   '2023-07-01', '2023-08-01-PREVIEW', '2024-04-01-preview', '2024-11-01', '2024-12-01-preview', '2025-05-01', '2026-02-01',
 ];
+const AUTHORIZATION_API_VERSIONS = ['2015-07-01', '2018-01-01-preview', '2018-09-01-preview', '2020-04-01-preview', '2020-10-01-preview', '2022-04-01', '2022-05-01-preview'];
+const VAULT_NAME_RE = /^(?=.{3,24}$)[a-zA-Z](?:[a-zA-Z0-9]|-(?!-))*[a-zA-Z0-9]$/;
+const VAULT_NAME_MESSAGE = (name: string) =>
+  `The vault name '${name}' is invalid. A vault's name must be between 3-24 alphanumeric characters. The name must begin with a letter, end with a letter or digit, and not contain consecutive hyphens. Follow this link for more information: https://go.microsoft.com/fwlink/?linkid=2147742`;
 const LOCATIONS = ['westeurope', 'northeurope', 'eastus', 'eastus2', 'westus', 'westus2', 'uksouth', 'centralus', 'swedencentral'];
 
 const BOOL_PROPS = ['enabledForDeployment', 'enabledForDiskEncryption', 'enabledForTemplateDeployment', 'enableSoftDelete', 'enableRbacAuthorization', 'enablePurgeProtection'] as const;
@@ -226,13 +231,139 @@ export class Arm {
       sendJson(ctx, 200, this.page(ctx, vaults.map((v) => this.vaultJson(v)), p, ctx.query.get('api-version')!));
       return true;
     }
-    // /subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.KeyVault/vaults/{name}
-    if (segs.length === 8 && lower[2] === 'resourcegroups' && lower[4] === 'providers' && lower[5] === 'microsoft.keyvault' && lower[6] === 'vaults') {
+    // Microsoft.Authorization at any scope: .../providers/Microsoft.Authorization/{roleAssignments|roleDefinitions/{id}|permissions}
+    const authIdx = lower.lastIndexOf('microsoft.authorization');
+    if (authIdx > 0 && lower[authIdx - 1] === 'providers' && m === 'GET') {
+      this.checkApiVersion(ctx, AUTHORIZATION_API_VERSIONS, 'roleAssignments', 'Microsoft.Authorization');
+      const scope = '/' + segs.slice(0, authIdx - 1).join('/');
+      this.subscriptionOr404(caller, subId);
+      return this.authorizationRoute(ctx, caller, scope, lower.slice(authIdx + 1), segs.slice(authIdx + 1));
+    }
+    // GET /subscriptions/{sub}/resources (vaults.list() → generic resources, no properties)
+    if (segs.length === 3 && lower[2] === 'resources' && m === 'GET') {
+      this.checkApiVersion(ctx, ['2015-11-01', ...RESOURCE_API_VERSIONS], 'resources', 'Microsoft.Resources');
+      const sub = this.subscriptionOr404(caller, subId);
+      const filter = ctx.query.get('$filter') ?? '';
+      const fm = /resourceType eq '([^']+)'/i.exec(filter);
+      if (filter && (!fm || fm[1]!.toLowerCase() !== 'microsoft.keyvault/vaults')) throw notImplemented(m, `${p}?$filter=${filter}`);
+      const items = this.state.vaults
+        .filter((v) => v.subscriptionId === sub.subscriptionId && hasAction(this.state, caller.oid, vaultId(v), 'Microsoft.KeyVault/vaults/read'))
+        .map((v) => ({ id: vaultId(v), name: v.name, type: 'Microsoft.KeyVault/vaults', location: v.location, tags: v.tags }));
+      sendJson(ctx, 200, this.page(ctx, items, p, ctx.query.get('api-version')!));
+      return true;
+    }
+    // POST /subscriptions/{sub}/providers/Microsoft.KeyVault/checkNameAvailability
+    if (segs.length === 5 && lower[2] === 'providers' && lower[3] === 'microsoft.keyvault' && lower[4] === 'checknameavailability' && m === 'POST') {
+      this.checkApiVersion(ctx, KEYVAULT_API_VERSIONS, 'checkNameAvailability', 'Microsoft.KeyVault');
+      this.subscriptionOr404(caller, subId);
+      const body = await this.jsonBody(ctx);
+      if (body.type !== 'Microsoft.KeyVault/vaults') throw armError(400, 'InvalidRequestContent', "The parameter 'type' must be 'Microsoft.KeyVault/vaults'.");
+      const name = String(body.name ?? '');
+      if (!VAULT_NAME_RE.test(name)) {
+        sendJson(ctx, 200, { nameAvailable: false, reason: 'AccountNameInvalid', message: VAULT_NAME_MESSAGE(name) });
+      } else if (this.state.vaults.some((v) => v.name.toLowerCase() === name.toLowerCase())) {
+        sendJson(ctx, 200, { nameAvailable: false, reason: 'AlreadyExists', message: `The vault name '${name}' is already in use. Vault names are globally unique so it is possible that the name is already taken. If you are sure that the vault name was not taken then it is possible that a vault with the same name was recently deleted but not purged after being placed in a recoverable state. If the vault is in a recoverable state then the vault will need to be purged before reusing the name. For more information on soft delete and purging a vault follow this link https://go.microsoft.com/fwlink/?linkid=2147740.` });
+      } else {
+        sendJson(ctx, 200, { nameAvailable: true });
+      }
+      return true;
+    }
+    // resource groups
+    if (lower[2] === 'resourcegroups' && (segs.length === 3 || segs.length === 4)) {
+      this.checkApiVersion(ctx, RESOURCE_API_VERSIONS, 'resourceGroups', 'Microsoft.Resources');
+      const sub = this.subscriptionOr404(caller, subId);
+      const subScope = `/subscriptions/${sub.subscriptionId}`;
+      if (segs.length === 3 && m === 'GET') {
+        const groups = this.state.resourceGroups
+          .filter((g) => g.subscriptionId === sub.subscriptionId)
+          .filter((g) => hasAction(this.state, caller.oid, `${subScope}/resourceGroups/${g.name}`, 'Microsoft.Resources/subscriptions/resourceGroups/read'));
+        if (groups.length === 0 && !hasAction(this.state, caller.oid, subScope, 'Microsoft.Resources/subscriptions/resourceGroups/read')) {
+          throw this.authorizationFailed(caller, 'Microsoft.Resources/subscriptions/resourceGroups/read', subScope);
+        }
+        sendJson(ctx, 200, this.page(ctx, groups.map((g) => this.rgJson(g)), p, ctx.query.get('api-version')!));
+        return true;
+      }
+      if (segs.length === 4) {
+        const rgName = segs[3]!;
+        const scope = `${subScope}/resourceGroups/${rgName}`;
+        if (m === 'GET' || m === 'HEAD') {
+          this.require(caller, 'Microsoft.Resources/subscriptions/resourceGroups/read', scope);
+          const g = this.rgOr404(sub.subscriptionId, rgName);
+          if (m === 'HEAD') sendEmpty(ctx, 204);
+          else sendJson(ctx, 200, this.rgJson(g));
+          return true;
+        }
+        if (m === 'PUT') {
+          this.require(caller, 'Microsoft.Resources/subscriptions/resourceGroups/write', scope);
+          if (!/^[-\w._()]{1,90}$/.test(rgName) || rgName.endsWith('.')) {
+            throw armError(400, 'InvalidResourceGroup', `The provided resource group name '${rgName}' has these invalid characters: '${rgName.replace(/[-\w._()]/g, '')}'. The name can only be a letter, digit, '-', '.', '(', ')' or '_'.`);
+          }
+          const body = await this.jsonBody(ctx);
+          const location = typeof body.location === 'string' ? body.location.toLowerCase().replace(/\s+/g, '') : '';
+          if (!location) throw armError(400, 'LocationRequired', 'The location property is required for this definition.');
+          if (!LOCATIONS.includes(location)) throw armError(400, 'LocationNotAvailableForResourceGroup', `The provided location '${body.location}' is not available for resource group. List of available regions is '${LOCATIONS.join(',')}'.`);
+          const existing = this.state.resourceGroups.find((g) => g.subscriptionId === sub.subscriptionId && g.name.toLowerCase() === rgName.toLowerCase());
+          if (existing) {
+            if (existing.location !== location) throw armError(409, 'InvalidResourceGroupLocation', `Invalid resource group location '${location}'. The Resource group already exists in location '${existing.location}'.`);
+            if (body.tags && typeof body.tags === 'object') existing.tags = body.tags as Record<string, string>;
+            this.d.store.save();
+            sendJson(ctx, 200, this.rgJson(existing));
+          } else {
+            const g = { subscriptionId: sub.subscriptionId, name: rgName, location, tags: (body.tags as Record<string, string>) ?? {} };
+            this.state.resourceGroups.push(g);
+            this.d.store.save();
+            sendJson(ctx, 201, this.rgJson(g));
+          }
+          return true;
+        }
+      }
+    }
+    // /subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.KeyVault/vaults
+    if (segs.length === 7 && lower[2] === 'resourcegroups' && lower[4] === 'providers' && lower[5] === 'microsoft.keyvault' && lower[6] === 'vaults' && m === 'GET') {
+      this.checkApiVersion(ctx, KEYVAULT_API_VERSIONS, 'vaults', 'Microsoft.KeyVault');
+      const sub = this.subscriptionOr404(caller, subId);
+      const rg = this.rgOr404(sub.subscriptionId, segs[3]!);
+      const scope = `/subscriptions/${sub.subscriptionId}/resourceGroups/${rg.name}`;
+      const vaults = this.state.vaults
+        .filter((v) => v.subscriptionId === sub.subscriptionId && v.resourceGroup.toLowerCase() === rg.name.toLowerCase())
+        .filter((v) => hasAction(this.state, caller.oid, vaultId(v), 'Microsoft.KeyVault/vaults/read'));
+      if (vaults.length === 0 && !hasAction(this.state, caller.oid, scope, 'Microsoft.KeyVault/vaults/read')) {
+        throw this.authorizationFailed(caller, 'Microsoft.KeyVault/vaults/read', scope);
+      }
+      sendJson(ctx, 200, this.page(ctx, vaults.map((v) => this.vaultJson(v)), p, ctx.query.get('api-version')!));
+      return true;
+    }
+    // /subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.KeyVault/vaults/{name}[/accessPolicies/{kind}]
+    if ((segs.length === 8 || segs.length === 10) && lower[2] === 'resourcegroups' && lower[4] === 'providers' && lower[5] === 'microsoft.keyvault' && lower[6] === 'vaults') {
       this.checkApiVersion(ctx, KEYVAULT_API_VERSIONS, 'vaults', 'Microsoft.KeyVault');
       const sub = this.subscriptionOr404(caller, subId);
       const rg = segs[3]!;
       const name = segs[7]!;
       const scope = `/subscriptions/${sub.subscriptionId}/resourceGroups/${rg}/providers/Microsoft.KeyVault/vaults/${name}`;
+      if (segs.length === 10) {
+        if (lower[8] !== 'accesspolicies' || m !== 'PUT') throw notImplemented(m, p);
+        const kind = lower[9]!;
+        if (kind !== 'add' && kind !== 'replace' && kind !== 'remove') {
+          throw armError(400, 'InvalidRequestParameter', `The value '${segs[9]}' is not valid for operationKind. Valid values are 'add', 'replace', 'remove'.`);
+        }
+        this.require(caller, 'Microsoft.KeyVault/vaults/accessPolicies/write', scope);
+        this.rgOr404(sub.subscriptionId, rg);
+        const v = this.findVault(sub.subscriptionId, rg, name);
+        if (!v) throw this.vaultNotFound(rg, name);
+        const body = await this.jsonBody(ctx);
+        const entries = ((body.properties ?? {}) as Record<string, unknown>).accessPolicies;
+        if (!Array.isArray(entries)) throw armError(400, 'InvalidRequestContent', "The request content was invalid and could not be deserialized: 'properties.accessPolicies' is required.");
+        this.updateAccessPolicies(v, kind, entries as AccessPolicy[]);
+        v.lastModifiedAt = new Date().toISOString();
+        v.lastModifiedBy = caller.upn;
+        this.d.store.save();
+        sendJson(ctx, 200, {
+          id: `${vaultId(v)}/accessPolicies/`,
+          type: 'Microsoft.KeyVault/vaults/accessPolicies',
+          properties: { accessPolicies: entries },
+        });
+        return true;
+      }
       if (m === 'GET') {
         this.require(caller, 'Microsoft.KeyVault/vaults/read', scope);
         this.rgOr404(sub.subscriptionId, rg);
@@ -254,8 +385,205 @@ export class Arm {
         sendJson(ctx, 200, this.vaultJson(v));
         return true;
       }
+      if (m === 'PUT') {
+        this.require(caller, 'Microsoft.KeyVault/vaults/write', scope);
+        const group = this.rgOr404(sub.subscriptionId, rg);
+        const body = await this.jsonBody(ctx);
+        return this.putVault(ctx, caller, sub.subscriptionId, group.name, name, body);
+      }
+      if (m === 'DELETE') {
+        this.require(caller, 'Microsoft.KeyVault/vaults/delete', scope);
+        this.rgOr404(sub.subscriptionId, rg);
+        const v = this.findVault(sub.subscriptionId, rg, name);
+        if (!v) {
+          sendJson(ctx, 204, undefined);
+          return true;
+        }
+        this.state.vaults = this.state.vaults.filter((x) => x !== v);
+        delete this.state.certificates[v.name.toLowerCase()];
+        this.d.store.save();
+        this.d.onVaultsChanged?.();
+        sendJson(ctx, 200, undefined);
+        return true;
+      }
     }
     throw notImplemented(m, p);
+  }
+
+  private rgJson(g: { subscriptionId: string; name: string; location: string; tags: Record<string, string> }): Record<string, unknown> {
+    return {
+      id: `/subscriptions/${g.subscriptionId}/resourceGroups/${g.name}`,
+      name: g.name,
+      type: 'Microsoft.Resources/resourceGroups',
+      location: g.location,
+      tags: g.tags,
+      properties: { provisioningState: 'Succeeded' },
+    };
+  }
+
+  private updateAccessPolicies(v: Vault, kind: string, entries: AccessPolicy[]): void {
+    if (v.properties.enableRbacAuthorization) {
+      // UNVERIFIED exact text; Microsoft documents that access-policy updates fail on RBAC vaults.
+      throw armError(400, 'BadRequest', `Access policies cannot be updated on vault '${v.name}' because it uses the Azure role-based access control permission model (enableRbacAuthorization is true). Assign Key Vault RBAC roles instead.`);
+    }
+    const kinds = ['keys', 'secrets', 'certificates', 'storage'] as const;
+    for (const e of entries) {
+      if (!e || typeof e.objectId !== 'string' || typeof e.tenantId !== 'string' || !e.permissions || typeof e.permissions !== 'object') {
+        throw armError(400, 'BadRequest', 'An access policy entry requires tenantId, objectId and permissions.');
+      }
+      const same = (a: AccessPolicy) => a.objectId === e.objectId && a.tenantId === e.tenantId && (a.applicationId ?? null) === (e.applicationId ?? null);
+      const cur = v.properties.accessPolicies.find(same);
+      if (kind === 'add') {
+        if (!cur) v.properties.accessPolicies.push({ ...e, permissions: { ...e.permissions } });
+        else for (const k of kinds) {
+          const add = e.permissions[k];
+          if (add) cur.permissions[k] = Array.from(new Set([...(cur.permissions[k] ?? []), ...add.map((x) => x.toLowerCase())]));
+        }
+      } else if (kind === 'replace') {
+        if (!cur) v.properties.accessPolicies.push({ ...e, permissions: { ...e.permissions } });
+        else cur.permissions = { ...e.permissions };
+      } else if (cur) {
+        for (const k of kinds) {
+          const rm = (e.permissions[k] ?? []).map((x) => x.toLowerCase());
+          if (rm.length && cur.permissions[k]) cur.permissions[k] = cur.permissions[k]!.filter((x) => !rm.includes(x.toLowerCase()) && !rm.includes('all'));
+        }
+        if (kinds.every((k) => !cur.permissions[k]?.length)) v.properties.accessPolicies = v.properties.accessPolicies.filter((a) => a !== cur);
+      }
+    }
+  }
+
+  private async putVault(ctx: Ctx, caller: ArmCaller, subscriptionId: string, rg: string, name: string, body: Record<string, unknown>): Promise<boolean> {
+    if (!VAULT_NAME_RE.test(name)) throw armError(400, 'VaultNameNotValid', VAULT_NAME_MESSAGE(name));
+    const existing = this.findVault(subscriptionId, rg, name);
+    const taken = this.state.vaults.find((v) => v.name.toLowerCase() === name.toLowerCase() && v !== existing);
+    if (taken) {
+      throw armError(409, 'VaultAlreadyExists', `The vault name '${name}' is already in use. Vault names are globally unique so it is possible that the name is already taken. If you are sure that the vault name was not taken then it is possible that a vault with the same name was recently deleted but not purged after being placed in a recoverable state. If the vault is in a recoverable state then the vault will need to be purged before reusing the name. For more information on soft delete and purging a vault follow this link https://go.microsoft.com/fwlink/?linkid=2147740.`);
+    }
+    const location = typeof body.location === 'string' ? body.location.toLowerCase().replace(/\s+/g, '') : '';
+    if (!location) throw armError(400, 'LocationRequired', 'The location property is required for this definition.');
+    if (!LOCATIONS.includes(location)) throw armError(400, 'LocationNotAvailableForResourceType', `The provided location '${body.location}' is not available for resource type 'Microsoft.KeyVault/vaults'. List of available regions for the resource type is '${LOCATIONS.join(',')}'.`);
+    const props = (body.properties ?? {}) as Record<string, unknown>;
+    if (typeof props !== 'object' || props === null) throw armError(400, 'InvalidRequestContent', "The request content was invalid and could not be deserialized: 'properties' is required.");
+    if (typeof props.tenantId !== 'string') throw armError(400, 'BadRequest', "The parameter 'properties.tenantId' is required.");
+    const sku = props.sku as { family?: string; name?: string } | undefined;
+    if (!sku || typeof sku !== 'object' || (sku.name !== 'standard' && sku.name !== 'premium')) throw armError(400, 'BadRequest', "The parameter 'properties.sku' is required and 'sku.name' must be 'standard' or 'premium'.");
+    const apiVersion = ctx.query.get('api-version')!;
+    const now = new Date().toISOString();
+    if (existing) {
+      if (existing.location !== location) throw armError(400, 'LocationCannotBeChanged', `The location of vault '${name}' cannot be changed from '${existing.location}' to '${location}'.`);
+      this.applyPatch(caller, existing, { tags: body.tags, properties: props });
+      existing.lastModifiedAt = now;
+      existing.lastModifiedBy = caller.upn;
+      this.d.store.save();
+      sendJson(ctx, 200, this.vaultJson(existing));
+      return true;
+    }
+    // 2026-02-01 and later: enableRbacAuthorization defaults to true on create (keyvault-wire.md §8.8).
+    const rbacDefault = apiVersion >= '2026-02-01';
+    const v: Vault = {
+      name,
+      subscriptionId,
+      resourceGroup: rg,
+      location,
+      tags: (body.tags as Record<string, string>) ?? {},
+      properties: {
+        tenantId: props.tenantId,
+        sku: { family: 'A', name: sku.name },
+        accessPolicies: [],
+        enabledForDeployment: false,
+        enabledForDiskEncryption: false,
+        enabledForTemplateDeployment: false,
+        enableSoftDelete: true,
+        softDeleteRetentionInDays: 90,
+        enableRbacAuthorization: rbacDefault,
+        provisioningState: 'Succeeded',
+        publicNetworkAccess: 'Enabled',
+      },
+      createdAt: now,
+      createdBy: caller.upn,
+      lastModifiedAt: now,
+      lastModifiedBy: caller.upn,
+    };
+    const { enableSoftDelete, enablePurgeProtection, ...rest } = props;
+    if (enableSoftDelete === false) throw armError(400, 'BadRequest', 'The property "enableSoftDelete" cannot be set to false. Soft delete is enabled for all new vaults.');
+    this.applyPatch(caller, v, { properties: { ...rest, ...(enablePurgeProtection === true ? { enablePurgeProtection } : {}) } }, true);
+    this.state.vaults.push(v);
+    this.d.store.save();
+    this.d.onVaultsChanged?.();
+    sendJson(ctx, 201, this.vaultJson(v));
+    return true;
+  }
+
+  private authorizationRoute(ctx: Ctx, caller: ArmCaller, scope: string, lowerRest: string[], rest: string[]): boolean {
+    const state = this.state;
+    const covers = (outer: string, inner: string) => inner.toLowerCase() === outer.toLowerCase() || inner.toLowerCase().startsWith(`${outer.toLowerCase()}/`);
+    this.require(caller, 'Microsoft.Authorization/roleAssignments/read', scope);
+    const subId = scope.split('/')[2]!;
+    const defId = (id: string) => `/subscriptions/${subId}/providers/Microsoft.Authorization/roleDefinitions/${id}`;
+    if (lowerRest[0] === 'roleassignments' && rest.length === 1) {
+      const filter = ctx.query.get('$filter') ?? '';
+      let list = state.roleAssignments.filter((a) => covers(a.scope, scope) || covers(scope, a.scope));
+      const pm = /(?:assignedTo\('([^']+)'\)|principalId eq '([^']+)')/i.exec(filter);
+      if (pm) list = list.filter((a) => a.principalId === (pm[1] ?? pm[2]));
+      if (/atScope\(\)/i.test(filter)) list = list.filter((a) => covers(a.scope, scope));
+      sendJson(ctx, 200, {
+        value: list.map((a) => ({
+          properties: {
+            roleDefinitionId: defId(a.roleDefinitionId),
+            principalId: a.principalId,
+            principalType: 'User',
+            scope: a.scope,
+            condition: null,
+            conditionVersion: null,
+            createdOn: '2026-01-15T09:30:00.0000000Z',
+            updatedOn: '2026-01-15T09:30:00.0000000Z',
+            createdBy: null,
+            updatedBy: null,
+            delegatedManagedIdentityResourceId: null,
+            description: null,
+          },
+          id: `${a.scope}/providers/Microsoft.Authorization/roleAssignments/${a.id}`,
+          type: 'Microsoft.Authorization/roleAssignments',
+          name: a.id,
+        })),
+      });
+      return true;
+    }
+    if (lowerRest[0] === 'roledefinitions') {
+      const toJson = (id: string) => {
+        const d = ROLE_DEFINITIONS[id]!;
+        return {
+          properties: {
+            roleName: d.name,
+            type: 'BuiltInRole',
+            description: d.name,
+            assignableScopes: ['/'],
+            permissions: [{ actions: d.actions, notActions: d.notActions, dataActions: d.dataActions, notDataActions: [] }],
+          },
+          id: defId(id),
+          type: 'Microsoft.Authorization/roleDefinitions',
+          name: id,
+        };
+      };
+      if (rest.length === 2) {
+        if (!ROLE_DEFINITIONS[rest[1]!]) throw armError(404, 'RoleDefinitionDoesNotExist', 'The specified role definition with ID \'' + rest[1] + '\' does not exist.');
+        sendJson(ctx, 200, toJson(rest[1]!));
+        return true;
+      }
+      sendJson(ctx, 200, { value: Object.keys(ROLE_DEFINITIONS).map(toJson) });
+      return true;
+    }
+    if (lowerRest[0] === 'permissions' && rest.length === 1) {
+      const list = state.roleAssignments.filter((a) => a.principalId === caller.oid && covers(a.scope, scope));
+      sendJson(ctx, 200, {
+        value: list.map((a) => {
+          const d = ROLE_DEFINITIONS[a.roleDefinitionId]!;
+          return { actions: d.actions, notActions: d.notActions, dataActions: d.dataActions, notDataActions: [] };
+        }),
+      });
+      return true;
+    }
+    throw notImplemented(ctx.method, ctx.pathname);
   }
 
   private vaultNotFound(rg: string, name: string): HttpError {
@@ -277,7 +605,7 @@ export class Arm {
   }
 
   /** PATCH merge semantics (keyvault-wire.md §8.4). */
-  applyPatch(caller: ArmCaller, v: Vault, body: Record<string, unknown>): void {
+  applyPatch(caller: ArmCaller, v: Vault, body: Record<string, unknown>, creating = false): void {
     if (body.tags !== undefined) {
       if (typeof body.tags !== 'object' || body.tags === null) throw armError(400, 'InvalidRequestContent', "The request content was invalid and could not be deserialized: 'tags' must be an object.");
       v.tags = body.tags as Record<string, string>;
@@ -298,7 +626,7 @@ export class Arm {
     if (props.enablePurgeProtection === false && target.enablePurgeProtection) {
       throw armError(400, 'BadRequest', 'The property "enablePurgeProtection" cannot be set to false. Enabling the purge protection for a vault is an irreversible action.');
     }
-    if (typeof props.enableRbacAuthorization === 'boolean' && props.enableRbacAuthorization !== target.enableRbacAuthorization) {
+    if (!creating && typeof props.enableRbacAuthorization === 'boolean' && props.enableRbacAuthorization !== target.enableRbacAuthorization) {
       // Switching the permission model needs roleAssignments/write (Owner / User Access Administrator).
       this.require(caller, 'Microsoft.Authorization/roleAssignments/write', vaultId(v));
     }

@@ -99,7 +99,17 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
   const authorityHost = () => `https://localhost:${port}`;
   const tokens = new TokenService({ issuer: `${authorityHost()}/${TENANT_ID}/v2.0`, tenantId: TENANT_ID, signingKey });
   const identity = new Identity({ store, tokens, authorityHost });
-  const arm = new Arm({ store, tokens, vaultUri: (name) => `https://${name}.${VAULT_DNS_SUFFIX}:${port}/` });
+  let endpoints: Endpoints | undefined;
+  const writeEndpoints = () => {
+    endpoints = buildEndpoints(port, tls.caFile, store);
+    writeFileAtomic(join(stateDir, 'endpoints.json'), `${JSON.stringify(endpoints, null, 2)}\n`, 0o644);
+  };
+  const arm = new Arm({
+    store,
+    tokens,
+    vaultUri: (name) => `https://${name}.${VAULT_DNS_SUFFIX}:${port}/`,
+    onVaultsChanged: () => writeEndpoints(),
+  });
   const kv = new KeyVault({ store, tokens, authority: () => `${authorityHost()}/${TENANT_ID}` });
 
   const sockets = new Set<Socket>();
@@ -155,12 +165,13 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
   if (addr && typeof addr === 'object') port = addr.port;
   // The issuer embeds the real port; rebuild the token service config now that it is known.
   (tokens.cfg as { issuer: string }).issuer = `${authorityHost()}/${TENANT_ID}/v2.0`;
-  const endpoints = buildEndpoints(port, tls.caFile, store);
-  writeFileAtomic(join(stateDir, 'endpoints.json'), `${JSON.stringify(endpoints, null, 2)}\n`, 0o644);
+  writeEndpoints();
 
   return {
     port,
-    endpoints,
+    get endpoints() {
+      return endpoints!;
+    },
     stateDir,
     store,
     close: () =>
