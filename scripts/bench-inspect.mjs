@@ -3,14 +3,20 @@
  * Times inspectPfx (lib/certs) against `openssl pkcs12 -in FILE -nokeys` on every PFX vector that opens.
  * Median of several runs each; prints a markdown table with the ratio (inspect / openssl).
  *
- *   node scripts/bench-inspect.mjs [--runs N] [--json]
+ *   node scripts/bench-inspect.mjs [--runs N] [--json] [--browser]
+ *
+ * --browser also inspects the 600 000-iteration vector in headless Chromium (CHROMIUM_PATH, default
+ * /usr/bin/chromium) through lib/certs/worker.ts and, for comparison, on the main thread, and reports the longest
+ * main-thread task seen by the Long Tasks API (target: none over 50 ms with the worker). Reported, not asserted.
  *
  * Also importable: `import { benchInspect } from './bench-inspect.mjs'` → { rows, markdown }.
  * Targets (issue 4): ratio ≤ 3× for typical files, < 1.5 s for the 600 000-iteration vector.
  * Passwords go to openssl through an environment variable, never on the command line or in the output.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -90,9 +96,92 @@ export async function benchInspect(opts = {}) {
   return { rows, markdown: lines.join('\n') };
 }
 
+/**
+ * Inspect one vector in headless Chromium, in the worker and on the main thread; report time and long tasks.
+ * @returns {Promise<{ rows: Array<{ mode: string, ms: number, longestTaskMs: number, longTasks: number, thumbprintOk: boolean }>, markdown: string }>}
+ */
+export async function benchBrowser(opts = {}) {
+  const file = opts.file ?? 'iter-600k.pfx';
+  const { vectors } = JSON.parse(readFileSync(join(VECTORS, 'expected.json'), 'utf8'));
+  const v = vectors.find((x) => x.file === file && x.errors.length === 0);
+  const esbuild = await import('esbuild');
+  const { chromium } = await import('playwright-core');
+  const dir = mkdtempSync(join(tmpdir(), 'bench-browser-'));
+  const page = `import { inspectPfx } from ${JSON.stringify(join(ROOT, 'lib/certs/index.ts'))};
+window.runBench = async (b64, pw, mode) => {
+  const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+  const tasks = [];
+  const obs = new PerformanceObserver((list) => { for (const e of list.getEntries()) tasks.push(e.duration); });
+  obs.observe({ type: 'longtask' });
+  await new Promise((r) => setTimeout(r, 50));
+  const t0 = performance.now();
+  let result;
+  if (mode === 'worker') {
+    const w = new Worker('./worker.js', { type: 'module' });
+    result = await new Promise((res) => { w.onmessage = (e) => res(e.data.result); w.postMessage({ id: 1, bytes, password: pw }); });
+    w.terminate();
+  } else result = await inspectPfx(bytes, pw);
+  const ms = performance.now() - t0;
+  await new Promise((r) => setTimeout(r, 200));
+  obs.disconnect();
+  return { ms, thumbprint: result.leaf ? result.leaf.thumbprint : null, longest: Math.max(0, ...tasks), count: tasks.length };
+};`;
+  writeFileSync(join(dir, 'page-entry.mjs'), page);
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><meta charset="utf-8"><script type="module" src="./page.js"></script>');
+  await esbuild.build({
+    entryPoints: { page: join(dir, 'page-entry.mjs'), worker: join(ROOT, 'lib/certs/worker.ts') },
+    bundle: true, format: 'esm', platform: 'browser', outdir: dir, logLevel: 'silent',
+  });
+  const server = createServer((req, res) => {
+    const name = (req.url ?? '/').split('?')[0] === '/' ? 'index.html' : (req.url ?? '').slice(1).split('?')[0];
+    try {
+      const body = readFileSync(join(dir, name.replace(/[^a-z.-]/gi, '')));
+      res.writeHead(200, { 'content-type': name.endsWith('.js') ? 'text/javascript' : 'text/html' });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const port = server.address().port;
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+  const rows = [];
+  try {
+    const p = await browser.newPage();
+    await p.goto(`http://localhost:${port}/`);
+    await p.waitForFunction(() => typeof window.runBench === 'function');
+    const b64 = readFileSync(join(VECTORS, file)).toString('base64');
+    for (const mode of ['worker', 'main-thread']) {
+      await p.evaluate(([b, pw, m]) => window.runBench(b, pw, m), [b64, v.password, mode]); // warm-up
+      const r = await p.evaluate(([b, pw, m]) => window.runBench(b, pw, m), [b64, v.password, mode]);
+      rows.push({ mode, ms: r.ms, longestTaskMs: r.longest, longTasks: r.count, thumbprintOk: r.thumbprint === v.thumbprint });
+    }
+  } finally {
+    await browser.close();
+    server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const markdown = [
+    `Browser (headless Chromium), ${file}:`,
+    '',
+    '| mode | inspect (ms) | long tasks (>50 ms) on the main thread | longest (ms) | thumbprint |',
+    '|---|---:|---:|---:|---|',
+    ...rows.map((r) => `| ${r.mode} | ${r.ms.toFixed(0)} | ${r.longTasks} | ${r.longestTaskMs.toFixed(0)} | ${r.thumbprintOk ? 'ok' : 'WRONG'} |`),
+  ].join('\n');
+  return { rows, markdown };
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const runsArg = process.argv.indexOf('--runs');
   const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : undefined;
   const { rows, markdown } = await benchInspect({ runs });
   console.log(process.argv.includes('--json') ? JSON.stringify(rows, null, 2) : markdown);
+  if (process.argv.includes('--browser')) {
+    try {
+      const b = await benchBrowser();
+      console.log('\n' + (process.argv.includes('--json') ? JSON.stringify(b.rows, null, 2) : b.markdown));
+    } catch (e) {
+      console.log(`\nBrowser measurement skipped: ${e instanceof Error ? e.message.split('\n')[0] : e}`);
+    }
+  }
 }

@@ -274,6 +274,103 @@ pkcs12('plain.pfx', { ...rsa, password: '', args: ['-keypbe', 'NONE', '-certpbe'
 }
 add(base('leaf-last.pfx', { category: 'chain-order', password: null, alsoOpensWith: [''], warnings: ['no-mac'], infos: ['leaf-not-first'] }));
 
+// More PKCS#12 PBE variants (RC2-128, RC4-128, 2-key 3DES) — exercised by old Windows/Java/NSS exports.
+pkcs12('rc2-128.pfx', { ...rsa, password: 'Vector-Pa55', args: ['-legacy', '-certpbe', 'PBE-SHA1-RC2-128', '-keypbe', 'PBE-SHA1-RC2-128'] });
+add(base('rc2-128.pfx', { category: 'legacy', legacy: true, password: 'Vector-Pa55' }));
+pkcs12('rc4-2des.pfx', { ...rsa, password: 'Vector-Pa55', args: ['-legacy', '-certpbe', 'PBE-SHA1-RC4-128', '-keypbe', 'PBE-SHA1-2DES'] });
+add(base('rc4-2des.pfx', { category: 'legacy', legacy: true, password: 'Vector-Pa55' }));
+// Password longer than Key Vault's 200 characters.
+const LONG = 'L0ng-'.repeat(41);
+pkcs12('long-password.pfx', { ...rsa, password: LONG });
+add(base('long-password.pfx', { category: 'password-too-long', password: LONG, errors: ['password-too-long'] }));
+// Trailing garbage after the PFX.
+writeFileSync(join(OUT, 'trailing-data.pfx'), Buffer.concat([readFileSync(join(OUT, 'openssl3-default.pfx')), Buffer.alloc(16, 0)]));
+add(base('trailing-data.pfx', { category: 'trailing-data', password: 'Vector-Pa55', warnings: ['trailing-data'], verifyWithOpenssl: false }));
+// Ed25519 key: Key Vault accepts only RSA and EC.
+openssl(['req', '-x509', '-newkey', 'ed25519', '-nodes', '-keyout', 'ed.key', '-out', 'ed.pem', '-days', DAYS, '-subj', '/CN=ed25519.vectors.example', '-addext', 'subjectAltName=DNS:ed25519.vectors.example']);
+pkcs12('ed25519.pfx', { cert: 'ed.pem', key: 'ed.key', chain: null, password: 'Vector-Pa55' });
+add({ file: 'ed25519.pfx', category: 'unsupported-key-type', password: 'Vector-Pa55', thumbprint: thumbprint('ed.pem'), errors: ['unsupported-key-type'], infos: ['self-signed'] });
+// Java keytool (PKCS12 keystore: PBES2/AES-256 with HmacPBESHA256 MAC, 10 000 iterations on Java 17+), self-signed.
+try {
+  execFileSync('keytool', ['-genkeypair', '-alias', 'vector', '-keyalg', 'RSA', '-keysize', '2048', '-validity', DAYS, '-dname', 'CN=java.vectors.example, O=cses-cert-wizard tests',
+    '-ext', 'san=dns:java.vectors.example', '-ext', 'eku=serverAuth', '-storetype', 'PKCS12', '-keystore', join(OUT, 'java-keytool.p12'), '-storepass', 'Vector-Pa55', '-keypass', 'Vector-Pa55'], { stdio: 'pipe' });
+  const certOut = execFileSync('sh', ['-c', `openssl pkcs12 -in '${join(OUT, 'java-keytool.p12')}' -nokeys -passin pass:Vector-Pa55 | openssl x509 -out java.pem`], { cwd: TMP, stdio: 'pipe' });
+  void certOut;
+  add({ file: 'java-keytool.p12', category: 'java-keytool', password: 'Vector-Pa55', keyType: 'RSA', keyBits: 2048, thumbprint: thumbprint('java.pem'), errors: [], infos: ['self-signed'] });
+} catch (e) {
+  console.warn('keytool not available: skipping the Java vector');
+}
+// Expired intermediate (valid leaf): a warning, not an error.
+{
+  const rootKey = forgeKey('root.key');
+  const rootCert = forgeCert('root.pem');
+  const ik = forge.pki.rsa.generateKeyPair(2048);
+  const ic = forge.pki.createCertificate();
+  ic.publicKey = ik.publicKey;
+  ic.serialNumber = '0' + (serial++).toString(16);
+  ic.validity.notBefore = new Date('2015-01-01T00:00:00Z');
+  ic.validity.notAfter = new Date('2020-01-01T00:00:00Z');
+  ic.setSubject([{ name: 'commonName', value: 'Vector Expired Intermediate CA' }]);
+  ic.setIssuer(rootCert.subject.attributes);
+  ic.setExtensions([{ name: 'basicConstraints', cA: true, critical: true }, { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true }]);
+  ic.sign(rootKey, forge.md.sha256.create());
+  const lc = forge.pki.createCertificate();
+  const lk = forgeKey(rsa.key);
+  lc.publicKey = forge.pki.setRsaPublicKey(lk.n, lk.e);
+  lc.serialNumber = '0' + (serial++).toString(16);
+  lc.validity.notBefore = new Date('2015-06-01T00:00:00Z');
+  lc.validity.notAfter = new Date('2099-01-01T00:00:00Z');
+  lc.setSubject([{ name: 'commonName', value: 'old-chain.vectors.example' }]);
+  lc.setIssuer(ic.subject.attributes);
+  lc.setExtensions([{ name: 'extKeyUsage', serverAuth: true }, { name: 'subjectAltName', altNames: [{ type: 2, value: 'old-chain.vectors.example' }] }]);
+  lc.sign(ik.privateKey, forge.md.sha256.create());
+  writeFileSync(tmp('oldint.pem'), forge.pki.certificateToPem(ic));
+  writeFileSync(tmp('oldleaf.pem'), forge.pki.certificateToPem(lc));
+  writeFileSync(tmp('oldchain.pem'), forge.pki.certificateToPem(ic) + pem('root.pem'));
+  pkcs12('expired-intermediate.pfx', { cert: 'oldleaf.pem', key: rsa.key, chain: 'oldchain.pem', password: 'Vector-Pa55' });
+  add({ file: 'expired-intermediate.pfx', category: 'chain-certificate-expired', password: 'Vector-Pa55', keyType: 'RSA', keyBits: 2048, thumbprint: thumbprint('oldleaf.pem'), chainThumbprints: [thumbprint('oldint.pem'), thumbprint('root.pem')], errors: [], warnings: ['chain-certificate-expired'] });
+}
+// Two private keys (and two leaves): merge the bags of two unencrypted OpenSSL files.
+pkcs12('plain-a.pfx', { ...rsa, chain: null, password: '', args: ['-keypbe', 'NONE', '-certpbe', 'NONE', '-nomac'] });
+pkcs12('plain-b.pfx', { ...other, chain: null, password: '', args: ['-keypbe', 'NONE', '-certpbe', 'NONE', '-nomac'] });
+{
+  const a = forge.asn1.fromDer(readFileSync(join(OUT, 'plain-a.pfx')).toString('binary'));
+  const b = forge.asn1.fromDer(readFileSync(join(OUT, 'plain-b.pfx')).toString('binary'));
+  unlinkSync(join(OUT, 'plain-a.pfx'));
+  unlinkSync(join(OUT, 'plain-b.pfx'));
+  const aOct = a.value[1].value[1].value[0];
+  const bOct = b.value[1].value[1].value[0];
+  const aSafe = forge.asn1.fromDer(aOct.value);
+  const bSafe = forge.asn1.fromDer(bOct.value);
+  aSafe.value.push(...bSafe.value);
+  aOct.value = forge.asn1.toDer(aSafe).getBytes();
+  writeFileSync(join(OUT, 'two-keys.pfx'), der(a));
+}
+add(base('two-keys.pfx', { category: 'multiple-private-keys', password: null, chainThumbprints: undefined, errors: ['multiple-private-keys', 'multiple-leaf-certificates'], verifyWithOpenssl: false }));
+// BER: the OpenSSL default file re-encoded with indefinite lengths and a chunked OCTET STRING (as Java/NSS may write).
+{
+  const src = forge.asn1.fromDer(readFileSync(join(OUT, 'openssl3-default.pfx')).toString('binary'));
+  const hdr = (tagByte, len) => {
+    if (len === null) return Buffer.from([tagByte, 0x80]);
+    if (len < 0x80) return Buffer.from([tagByte, len]);
+    const bytes = [];
+    for (let l = len; l > 0; l = Math.floor(l / 256)) bytes.unshift(l & 0xff);
+    return Buffer.from([tagByte, 0x80 | bytes.length, ...bytes]);
+  };
+  const EOC = Buffer.from([0, 0]);
+  const indef = (tagByte, parts) => Buffer.concat([hdr(tagByte, null), ...parts, EOC]);
+  const authSafe = Buffer.from(src.value[1].value[1].value[0].value, 'binary');
+  const chunks = [];
+  for (let i = 0; i < authSafe.length; i += 1000) {
+    const c = authSafe.subarray(i, i + 1000);
+    chunks.push(Buffer.concat([hdr(0x04, c.length), c]));
+  }
+  const contentInfo = indef(0x30, [der(src.value[1].value[0]), indef(0xa0, [indef(0x24, chunks)])]);
+  const pfx = indef(0x30, [der(src.value[0]), contentInfo, der(src.value[2])]);
+  writeFileSync(join(OUT, 'ber-indefinite.pfx'), pfx);
+}
+add(base('ber-indefinite.pfx', { category: 'ber-encoding', password: 'Vector-Pa55', warnings: ['aes-encrypted-pfx'] }));
+
 // ------------------------------------------------------------------------------------------------ not PKCS#12
 writeFileSync(join(OUT, 'cert-and-key.pem'), pem(rsa.cert) + openssl(['pkey', '-in', rsa.key]));
 add(base('cert-and-key.pem', { category: 'not-pkcs12', detected: 'pem', canBuildPfx: true, password: null, chainThumbprints: undefined, errors: ['not-pkcs12'] }));
@@ -281,6 +378,15 @@ writeFileSync(join(OUT, 'cert-only.pem'), pem(rsa.cert) + pem('chain.pem'));
 add(base('cert-only.pem', { category: 'not-pkcs12', detected: 'pem', canBuildPfx: false, password: null, chainThumbprints: undefined, errors: ['not-pkcs12'] }));
 writeFileSync(join(OUT, 'ec-cert-and-key.pem'), pem(p256.cert) + pem(p256.key));
 add({ file: 'ec-cert-and-key.pem', category: 'not-pkcs12', detected: 'pem', canBuildPfx: true, password: null, keyType: 'EC', curve: 'P-256', thumbprint: thumbprint(p256.cert), errors: ['not-pkcs12'] });
+writeFileSync(join(OUT, 'cert-and-pkcs1-key.pem'), pem(rsa.cert) + openssl(['rsa', '-in', rsa.key, '-traditional']));
+add(base('cert-and-pkcs1-key.pem', { category: 'not-pkcs12', detected: 'pem', canBuildPfx: true, password: null, chainThumbprints: undefined, errors: ['not-pkcs12'] }));
+writeFileSync(join(OUT, 'ec-cert-and-sec1-key.pem'), pem(p256.cert) + openssl(['ec', '-in', p256.key]));
+add({ file: 'ec-cert-and-sec1-key.pem', category: 'not-pkcs12', detected: 'pem', canBuildPfx: true, password: null, keyType: 'EC', curve: 'P-256', thumbprint: thumbprint(p256.cert), errors: ['not-pkcs12'] });
+writeFileSync(join(OUT, 'cert-and-encrypted-key.pem'), pem(rsa.cert) + openssl(['pkcs8', '-topk8', '-in', rsa.key, '-passout', 'pass:Vector-Pa55']));
+add(base('cert-and-encrypted-key.pem', { category: 'not-pkcs12', detected: 'pem', canBuildPfx: false, password: null, chainThumbprints: undefined, errors: ['not-pkcs12'] }));
+openssl(['crl2pkcs7', '-nocrl', '-certfile', 'chain.pem', '-outform', 'DER', '-out', 'chain.p7b']);
+copyOut('chain.p7b', 'chain.p7b');
+add({ file: 'chain.p7b', category: 'not-pkcs12', detected: 'unknown', password: null, thumbprint: null, errors: ['not-pkcs12'] });
 openssl(['x509', '-in', rsa.cert, '-outform', 'DER', '-out', 'cert.der']);
 copyOut('cert.der', 'cert.der');
 add(base('cert.der', { category: 'not-pkcs12', detected: 'der-certificate', password: null, chainThumbprints: undefined, errors: ['not-pkcs12'] }));

@@ -4,7 +4,7 @@
  * page served over plain http).
  */
 import forge from 'node-forge';
-import { HASH_INFO, type HashName, digest, toBinary, fromBinary, forgeMd } from './hash';
+import { HASH_INFO, type HashName, digest, toBinary, fromBinary, forgeMd, pbkdf2Js } from './hash';
 
 export class DecryptError extends Error {
   constructor(message = 'decryption failed (bad padding)') {
@@ -88,6 +88,7 @@ export async function pbkdf2(
       /* e.g. an engine that refuses empty passwords: fall through */
     }
   }
+  if (hash === 'sha1' || hash === 'sha256') return pbkdf2Js(hash, password, salt, Math.max(1, iterations), keyLen);
   const out = forge.pkcs5.pbkdf2(toBinary(password), toBinary(salt), Math.max(1, iterations), keyLen, forgeMd(hash));
   return fromBinary(out);
 }

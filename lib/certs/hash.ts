@@ -222,6 +222,71 @@ export async function iteratedDigest(name: HashName, data: Uint8Array, count: nu
   return wordsToBytes(H, n);
 }
 
+/**
+ * PBKDF2-HMAC-SHA1/SHA256 in plain JS, for when WebCrypto is missing (pages served over plain http, old engines).
+ * HMAC inner/outer states are precomputed, so each iteration is two compressions (~4× faster than node-forge).
+ */
+export async function pbkdf2Js(name: 'sha1' | 'sha256', password: Uint8Array, salt: Uint8Array, iterations: number, keyLen: number): Promise<Uint8Array> {
+  const e = ENGINES[name]!;
+  const n = e.outWords;
+  let key = password;
+  if (key.length > 64) key = digest(name, key);
+  const block = (pad: number) => {
+    const W = new Int32Array(e.words);
+    for (let i = 0; i < 16; i++) {
+      let w = 0;
+      for (let j = 0; j < 4; j++) w = (w << 8) | ((key[i * 4 + j] ?? 0) ^ pad);
+      W[i] = w;
+    }
+    const H = Int32Array.from(e.init);
+    e.compress(H, W);
+    return H;
+  };
+  const inner = block(0x36);
+  const outer = block(0x5c);
+  const W = new Int32Array(e.words);
+  const S = new Int32Array(e.init.length);
+  const bits = (64 + n * 4) * 8;
+  /** state ← compress(from, U || padding), U given as n words. */
+  const finish = (from: Int32Array, U: Int32Array) => {
+    for (let j = 0; j < n; j++) W[j] = U[j]!;
+    W[n] = 0x80000000 | 0;
+    for (let j = n + 1; j < 15; j++) W[j] = 0;
+    W[15] = bits;
+    S.set(from);
+    e.compress(S, W);
+  };
+  const blocks = Math.ceil(keyLen / (n * 4));
+  const out = new Uint8Array(blocks * n * 4);
+  const U = new Int32Array(n);
+  const T = new Int32Array(n);
+  for (let b = 1; b <= blocks; b++) {
+    // U1 = HMAC(P, salt || INT(b)) — general path.
+    const msg = new Uint8Array(salt.length + 4);
+    msg.set(salt);
+    msg[salt.length + 3] = b & 0xff;
+    msg[salt.length + 2] = (b >>> 8) & 0xff;
+    const ipadMsg = new Uint8Array(64 + msg.length);
+    for (let i = 0; i < 64; i++) ipadMsg[i] = (key[i] ?? 0) ^ 0x36;
+    ipadMsg.set(msg, 64);
+    const ih = mdJs(e, ipadMsg);
+    finish(outer, ih.subarray(0, n) as Int32Array);
+    for (let j = 0; j < n; j++) U[j] = T[j] = S[j]!;
+    for (let i = 1; i < iterations; i++) {
+      finish(inner, U);
+      for (let j = 0; j < n; j++) U[j] = S[j]!;
+      finish(outer, U);
+      for (let j = 0; j < n; j++) {
+        U[j] = S[j]!;
+        T[j] = T[j]! ^ S[j]!;
+      }
+      if (i % YIELD_EVERY === 0) await yieldNow();
+    }
+    out.set(wordsToBytes(T, n), (b - 1) * n * 4);
+  }
+  return out.subarray(0, keyLen);
+}
+
 /** Password as PKCS#12 BMPString bytes: UTF-16BE plus a 2-byte NUL terminator; `null` gives no bytes at all. */
 export function bmpPassword(password: string | null): Uint8Array {
   if (password === null) return new Uint8Array(0);

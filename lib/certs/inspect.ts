@@ -26,6 +26,14 @@ export const MAX_PFX_BYTES = 256 * 1024;
 /** Key Vault refuses passwords and subjects longer than this. */
 export const KEY_VAULT_MAX_CHARS = 200;
 const SOON_DAYS = 30;
+const KEY_ALG_NAMES: Record<string, string> = {
+  '1.3.101.112': 'Ed25519',
+  '1.3.101.113': 'Ed448',
+  '1.3.101.110': 'X25519',
+  '1.2.840.10040.4.1': 'DSA',
+  '1.2.840.113549.1.3.1': 'DH',
+  '1.2.840.113549.1.1.10': 'RSASSA-PSS',
+};
 const DAY = 86_400_000;
 
 export interface InspectOptions {
@@ -363,7 +371,7 @@ async function inspectDer(bytes: Uint8Array, password: string | null, now: Date)
     findings.push(
       warn(
         'aes-encrypted-pfx',
-        'The PFX is encrypted with AES (PBES2), the OpenSSL 3 default. Windows Server 2016 and older (Cloud Services guest OS families 5 and below) cannot import such a PFX.',
+        'The PFX is encrypted with AES (PBES2) — the default of OpenSSL 3, Java and Windows "AES256-SHA256" exports. Windows Server 2016 and older (Cloud Services guest OS families 5 and below) cannot import such a PFX.',
         `If the role runs on an older guest OS, re-export with legacy encryption: ${LEGACY_REEXPORT}`,
       ),
     );
@@ -473,6 +481,7 @@ function assemble(
     const byId = k.localKeyId && localIds ? certs.find((c) => localIds.get(c) === k.localKeyId) ?? null : null;
     const byKey = fp ? certs.find((c) => c.key.fingerprint === fp) ?? null : null;
     if (byKey) pairs.push({ key: k, cert: byKey, matches: true });
+    else if (!fp && (byId || certs.length === 1)) pairs.push({ key: k, cert: byId ?? certs[0]!, matches: true }); // public part unknown: trust the pairing
     else pairs.push({ key: k, cert: byId, matches: false });
   }
   const good = pairs.find((p) => p.matches) ?? pairs[0] ?? null;
@@ -555,9 +564,11 @@ function assemble(
   const keyInfo = primaryKey?.parsed.key?.info ?? null;
   if (primaryKey) {
     const ki = primaryKey.parsed.key?.info;
-    if (!ki || ki.type === 'other' || (ki.type === 'EC' && !['P-256', 'P-384', 'P-521', 'P-256K'].includes(ki.curve ?? '')))
+    if (!ki && keyTypeOf(primaryKey.parsed.algorithmOid) !== 'other') {
+      // RSA/EC key whose public part could not be derived: nothing more to check.
+    } else if (!ki || ki.type === 'other' || (ki.type === 'EC' && !['P-256', 'P-384', 'P-521', 'P-256K'].includes(ki.curve ?? '')))
       findings.push(
-        err('unsupported-key-type', `The private key is ${ki?.type === 'EC' ? `an EC key on curve ${ki.curve ?? 'unknown'}` : `of type ${primaryKey.parsed.algorithmOid}`}; Key Vault accepts RSA keys and EC keys on P-256, P-384, P-521 and P-256K.`, 'Create a new certificate with an RSA (2048 bits or more) or EC P-256/P-384 key.'),
+        err('unsupported-key-type', `The private key is ${ki?.type === 'EC' ? `an EC key on curve ${ki.curve ?? 'unknown'}` : `of type ${KEY_ALG_NAMES[primaryKey.parsed.algorithmOid] ?? primaryKey.parsed.algorithmOid}`}; Key Vault accepts RSA keys and EC keys on P-256, P-384, P-521 and P-256K.`, 'Create a new certificate with an RSA (2048 bits or more) or EC P-256/P-384 key.'),
       );
     else if (ki.type === 'RSA' && ki.bits !== undefined && ki.bits < 2048 && !(leaf && leaf.key.info.type === 'RSA'))
       findings.push(warn('weak-rsa-key', `The RSA key has ${ki.bits} bits; Key Vault and browsers expect at least 2048.`, 'Create a new certificate with a 2048-bit or larger key.'));
@@ -566,7 +577,7 @@ function assemble(
     importable: false,
     leaf: leaf ? leaf.info : null,
     chain: chain.map((c) => c.info),
-    key: keyInfo ? { ...keyInfo, matchesLeaf: matches } : primaryKey ? { type: 'other', matchesLeaf: matches } : null,
+    key: keyInfo ? { ...keyInfo, matchesLeaf: matches } : primaryKey ? { type: keyTypeOf(primaryKey.parsed.algorithmOid), matchesLeaf: matches } : null,
     pfx: null,
     findings: [],
   };
@@ -574,6 +585,10 @@ function assemble(
   out.findings = sortFindings(findings);
   out.importable = !out.findings.some((f) => f.severity === 'error');
   return out;
+}
+
+function keyTypeOf(algOid: string): 'RSA' | 'EC' | 'other' {
+  return algOid === '1.2.840.113549.1.1.1' ? 'RSA' : algOid === '1.2.840.10045.2.1' ? 'EC' : 'other';
 }
 
 function describe(c: CertInfo): string {

@@ -169,6 +169,7 @@ export function parseSpki(spki: Node): KeyMaterial {
     else info.curve = 'explicit parameters';
     return { info, fingerprint: hex(keyBytes) };
   }
+  if (algOid === OID.ed25519 || algOid === OID.ed448) return { info: { type: 'other' }, fingerprint: hex(keyBytes) };
   return { info: { type: 'other' }, fingerprint: hex(raw(spki)) };
 }
 
@@ -335,7 +336,28 @@ export async function parsePrivateKey(pkcs8: Uint8Array): Promise<ParsedKey> {
     if (!point && curve) point = await ecPublicPointFromWebCrypto(pkcs8, curve.name);
     return { key: point ? { info, fingerprint: point } : null, algorithmOid: algOid, pkcs8 };
   }
-  return { key: { info: { type: 'other' }, fingerprint: '' }, algorithmOid: algOid, pkcs8 };
+  if (algOid === OID.ed25519) {
+    // RFC 8410 keys may carry the public key in [1]; otherwise ask WebCrypto (Node, recent browsers).
+    for (const c of pki.children) if (c.cls === 2 && c.tag === 1) return { key: { info: { type: 'other' }, fingerprint: hex(content(c).subarray(1)) }, algorithmOid: algOid, pkcs8 };
+    const pub = await edPublicFromWebCrypto(pkcs8);
+    return { key: pub ? { info: { type: 'other' }, fingerprint: pub } : null, algorithmOid: algOid, pkcs8 };
+  }
+  return { key: null, algorithmOid: algOid, pkcs8 };
+}
+
+async function edPublicFromWebCrypto(pkcs8: Uint8Array): Promise<string | null> {
+  const s = (globalThis as { crypto?: Crypto }).crypto?.subtle;
+  if (!s) return null;
+  try {
+    const buf = new Uint8Array(new ArrayBuffer(pkcs8.length));
+    buf.set(pkcs8);
+    const k = await s.importKey('pkcs8', buf, { name: 'Ed25519' }, true, ['sign']);
+    const jwk = await s.exportKey('jwk', k);
+    if (!jwk.x) return null;
+    return hex(Uint8Array.from(atob(jwk.x.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0)));
+  } catch {
+    return null;
+  }
 }
 
 async function ecPublicPointFromWebCrypto(pkcs8: Uint8Array, namedCurve: string): Promise<string | null> {
