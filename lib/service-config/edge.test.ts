@@ -105,7 +105,7 @@ describe('patching edge cases', () => {
     expect(res.text).toContain(`      <!-- add here -->\n      <Certificate name="c" thumbprint="${T}"`);
   });
 
-  it('tabs, CR-only newlines, and a one-line file', () => {
+  it('tabs and CR-only newlines', () => {
     const tabs = cscfg('\t<Role name="A">\n\t\t<Instances count="1" />\n\t</Role>');
     expect(setCscfgCertificate(tabs, { role: 'A', name: 'c', thumbprint: T }).text).toContain(
       '\t\t<Instances count="1" />\n\t\t<Certificates>\n\t\t\t<Certificate name="c"',
@@ -114,10 +114,34 @@ describe('patching edge cases', () => {
     const out = setCscfgCertificate(cr, { role: 'A', name: 'c', thumbprint: T }).text;
     expect(out).not.toContain('\n');
     expect(listRoles(out)[0]?.certificates).toHaveLength(1);
+  });
+
+  it('one-line files stay on one line', () => {
     const one = `<ServiceConfiguration xmlns="${NS}"><Role name="A"><Instances count="1"/></Role></ServiceConfiguration>`;
-    const o = setCscfgCertificate(one, { role: 'A', name: 'c', thumbprint: T });
-    expect(listRoles(o.text)[0]?.certificates[0]?.name).toBe('c');
-    expect(o.text.startsWith(`<ServiceConfiguration xmlns="${NS}"><Role name="A"><Instances count="1"/>`)).toBe(true);
+    expect(setCscfgCertificate(one, { role: 'A', name: 'c', thumbprint: T }).text).toBe(
+      `<ServiceConfiguration xmlns="${NS}"><Role name="A"><Instances count="1"/><Certificates><Certificate name="c" thumbprint="${T}" thumbprintAlgorithm="sha1" /></Certificates></Role></ServiceConfiguration>`,
+    );
+  });
+
+  it('inserts after a comment that trails the anchor on the same line', () => {
+    const text = cscfg('  <Role name="A">\n    <Instances count="1" /> <!-- one is enough -->\n  </Role>');
+    expect(setCscfgCertificate(text, { role: 'A', name: 'c', thumbprint: T }).text).toContain(
+      '    <Instances count="1" /> <!-- one is enough -->\n    <Certificates>\n',
+    );
+  });
+
+  it('uses the newline style around the insertion point in mixed files', () => {
+    const text = `<?xml version="1.0"?>\n<ServiceConfiguration xmlns="${NS}">\r\n  <Role name="A">\r\n    <Instances count="1" />\r\n  </Role>\r\n</ServiceConfiguration>`;
+    const out = setCscfgCertificate(text, { role: 'A', name: 'c', thumbprint: T }).text;
+    expect(out).toContain(`    <Instances count="1" />\r\n    <Certificates>\r\n      <Certificate name="c"`);
+  });
+
+  it('keeps a namespace prefix on created elements', () => {
+    const text = `<sc:ServiceConfiguration xmlns:sc="${NS}">\n  <sc:Role name="A">\n    <sc:Instances count="1" />\n  </sc:Role>\n</sc:ServiceConfiguration>`;
+    const out = setCscfgCertificate(text, { role: 'A', name: 'c', thumbprint: T }).text;
+    expect(out).toContain(`<sc:Certificates>\n      <sc:Certificate name="c" thumbprint="${T}" thumbprintAlgorithm="sha1" />\n    </sc:Certificates>`);
+    const doc = parseXml(out).doc;
+    expect(doc.getElementsByTagNameNS(NS, 'Certificate')).toHaveLength(1);
   });
 
   it('tricky markup: ">" in attribute values, CDATA, PIs and comments after the anchor', () => {

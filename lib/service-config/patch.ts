@@ -11,7 +11,7 @@
  * appended after the last `<Certificate>` of the role's `<Certificates>`.
  * Newlines follow the file (CRLF stays CRLF), indentation follows the neighbouring elements.
  */
-import type { Element } from '@xmldom/xmldom';
+import type { Element, Node } from '@xmldom/xmldom';
 import {
   cscfgCertificateElement,
   csdefCertificateElement,
@@ -125,6 +125,44 @@ interface UpsertPlan {
   created: boolean;
 }
 
+/** The newline style of the line break nearest before `offset` (files with mixed endings), else the file's. */
+function newlineBefore(src: XmlSource, offset: number): string {
+  for (let i = offset - 1; i >= 0; i--) {
+    const c = src.body[i];
+    if (c === '\n') return src.body[i - 1] === '\r' ? '\r\n' : '\n';
+    if (c === '\r') return '\r';
+  }
+  return src.newline;
+}
+
+/** Where to insert "after" a node: past comments that follow it on the same line (`<X/> <!-- note -->`). */
+function afterOnSameLine(src: XmlSource, node: Node): number {
+  let at = endOffset(src, node);
+  for (let s = node.nextSibling; s; s = s.nextSibling) {
+    if (s.nodeType === 3) {
+      const v = src.body.slice(startOffset(src, s), endOffset(src, s));
+      if (v.trim() !== '' || /[\r\n]/.test(v)) break;
+      continue;
+    }
+    if (s.nodeType === 8) {
+      at = endOffset(src, s);
+      continue;
+    }
+    break;
+  }
+  return at;
+}
+
+function lastNonBlank(node: Node | null): Node | null {
+  let n = node;
+  while (n && n.nodeType === 3 && (n.nodeValue ?? '').trim() === '') n = n.previousSibling;
+  return n;
+}
+
+function withPrefix(elementXml: string, prefix: string | null | undefined): string {
+  return prefix ? elementXml.replace(/^<Certificate\b/, `<${prefix}:Certificate`) : elementXml;
+}
+
 function planUpsert(
   src: XmlSource,
   kind: ServiceFileKind,
@@ -133,13 +171,19 @@ function planUpsert(
   elementXml: string,
   expectedAttrs: Record<string, string>,
 ): UpsertPlan {
-  const nl = src.newline;
-  const step = indentStep(src, role);
-  const roleIndent = indentOf(src, role) ?? '';
-  const inner = childIndent(src, role, step);
+  // A role that does not start on its own line (e.g. a one-line file) gets a compact insertion without newlines.
+  const compact = indentOf(src, role) === null;
+  const nl = compact ? '' : newlineBefore(src, startOffset(src, role));
+  const step = compact ? '' : indentStep(src, role);
+  const ind = (s: string | null | undefined, fallback: string) => (compact ? '' : (s ?? fallback));
+  const roleIndent = ind(indentOf(src, role), '');
+  const inner = compact ? '' : childIndent(src, role, step);
+  const p = role.prefix ? `${role.prefix}:` : '';
+  const certXml = withPrefix(elementXml, role.prefix);
+  const block = (indent: string) =>
+    `<${p}Certificates>${nl}${indent}${step}${certXml}${nl}${indent}</${p}Certificates>`;
 
-  const certsList = childElements(role, 'Certificates');
-  const certs = certsList[0];
+  const certs = childElements(role, 'Certificates')[0];
   if (certs) {
     const existing = childElements(certs, 'Certificate').filter((c) => c.getAttribute('name') === name);
     if (existing.length > 1) {
@@ -154,81 +198,75 @@ function planUpsert(
     if (hit) {
       if (sameAttributes(hit, expectedAttrs)) return { edits: [], action: 'unchanged', created: false };
       return {
-        edits: [{ start: startOffset(src, hit), end: endOffset(src, hit), text: elementXml }],
+        edits: [{ start: startOffset(src, hit), end: endOffset(src, hit), text: withPrefix(elementXml, hit.prefix) }],
         action: 'replaced',
         created: false,
       };
     }
+    const cp = certs.prefix ?? role.prefix;
     const children = elementChildren(certs);
     const last = children[children.length - 1];
+    const certsIndent = ind(indentOf(src, certs), inner);
     if (last) {
-      const indent = indentOf(src, last) ?? (indentOf(src, certs) ?? inner) + step;
+      const at = afterOnSameLine(src, last);
+      const indent = ind(indentOf(src, last), certsIndent + step);
       return {
-        edits: [{ start: endOffset(src, last), end: endOffset(src, last), text: nl + indent + elementXml }],
+        edits: [{ start: at, end: at, text: nl + indent + withPrefix(elementXml, cp) }],
         action: 'added',
         created: false,
       };
     }
     // <Certificates /> or <Certificates></Certificates> or only whitespace/comments inside.
-    const certsIndent = indentOf(src, certs) ?? inner;
     const tag = startTagEnd(src, certs);
-    const end = endOffset(src, certs);
     const lastChild = certs.lastChild;
     const innerEnd = tag.selfClosing ? tag.end : lastChild ? endOffset(src, lastChild) : tag.end;
+    const cpx = cp ? `${cp}:` : '';
     if (tag.selfClosing || onlyWhitespace(src, tag.end, innerEnd)) {
-      const block = `<Certificates>${nl}${certsIndent}${step}${elementXml}${nl}${certsIndent}</Certificates>`;
-      return { edits: [{ start: startOffset(src, certs), end, text: block }], action: 'added', created: false };
+      const text = `<${cpx}Certificates>${nl}${certsIndent}${step}${withPrefix(elementXml, cp)}${nl}${certsIndent}</${cpx}Certificates>`;
+      return { edits: [{ start: startOffset(src, certs), end: endOffset(src, certs), text }], action: 'added', created: false };
     }
-    // Comments inside: keep them, add after the last non-whitespace node.
-    let anchor = lastChild;
-    while (anchor && anchor.nodeType === 3 && (anchor.nodeValue ?? '').trim() === '') anchor = anchor.previousSibling;
-    const at = anchor ? endOffset(src, anchor) : tag.end;
+    // Comments inside: keep them, add after the last one.
+    const anchor = lastNonBlank(lastChild);
+    const at = anchor ? afterOnSameLine(src, anchor) : tag.end;
     return {
-      edits: [{ start: at, end: at, text: nl + certsIndent + step + elementXml }],
+      edits: [{ start: at, end: at, text: nl + certsIndent + step + withPrefix(elementXml, cp) }],
       action: 'added',
       created: false,
     };
   }
 
-  const block = (indent: string) =>
-    `<Certificates>${nl}${indent}${step}${elementXml}${nl}${indent}</Certificates>`;
   const anchors = kind === 'cscfg' ? CSCFG_ANCHORS : CSDEF_ANCHORS;
   for (const a of anchors) {
     const found = childElements(role, a);
     const anchor = found[found.length - 1];
     if (anchor) {
-      const indent = indentOf(src, anchor) ?? inner;
-      const at = endOffset(src, anchor);
+      const indent = ind(indentOf(src, anchor), inner);
+      const at = afterOnSameLine(src, anchor);
       return { edits: [{ start: at, end: at, text: nl + indent + block(indent) }], action: 'added', created: true };
     }
   }
   const children = elementChildren(role);
   if (kind === 'csdef' && children[0]) {
     const first = children[0];
-    const indent = indentOf(src, first) ?? inner;
+    const indent = ind(indentOf(src, first), inner);
     const at = startOffset(src, first);
-    return {
-      edits: [{ start: at, end: at, text: block(indent) + nl + indent }],
-      action: 'added',
-      created: true,
-    };
+    return { edits: [{ start: at, end: at, text: block(indent) + nl + indent }], action: 'added', created: true };
   }
   const lastEl = children[children.length - 1];
   if (lastEl) {
-    const indent = indentOf(src, lastEl) ?? inner;
-    const at = endOffset(src, lastEl);
+    const indent = ind(indentOf(src, lastEl), inner);
+    const at = afterOnSameLine(src, lastEl);
     return { edits: [{ start: at, end: at, text: nl + indent + block(indent) }], action: 'added', created: true };
   }
   // The role has no child elements.
   const tag = startTagEnd(src, role);
   const indent = roleIndent + step;
-  const roleTagName = role.nodeName;
   if (tag.selfClosing) {
     // `<Role name="x" />` → `<Role name="x">…</Role>`
     let cut = tag.end - 2;
     while (cut > 0 && /[ \t\r\n]/.test(src.body[cut - 1] as string)) cut--;
     return {
-      edits: [{ start: cut, end: tag.end, text: `>${nl}${indent}${block(indent)}${nl}${roleIndent}</${roleTagName}>` }],
+      edits: [{ start: cut, end: tag.end, text: `>${nl}${indent}${block(indent)}${nl}${roleIndent}</${role.nodeName}>` }],
       action: 'added',
       created: true,
     };
@@ -242,9 +280,8 @@ function planUpsert(
       created: true,
     };
   }
-  let anchor = lastChild;
-  while (anchor && anchor.nodeType === 3 && (anchor.nodeValue ?? '').trim() === '') anchor = anchor.previousSibling;
-  const at = anchor ? endOffset(src, anchor) : tag.end;
+  const anchor = lastNonBlank(lastChild);
+  const at = anchor ? afterOnSameLine(src, anchor) : tag.end;
   return { edits: [{ start: at, end: at, text: nl + indent + block(indent) }], action: 'added', created: true };
 }
 

@@ -1,7 +1,7 @@
 /**
  * Renders one model into .cscfg/.csdef XML, ARM JSON (cloud service and VMSS), Bicep, az CLI and PowerShell.
  */
-import { cscfgCertificateElement, csdefCertificateElement } from '../service-config';
+import { cscfgCertificateElement, csdefCertificateElement, escapeXmlAttribute } from '../service-config';
 import { SnippetError, resolveSnippetModel, type ResolvedSnippetModel, type SnippetModel } from './model';
 
 export const SNIPPET_KINDS = ['cscfg', 'csdef', 'arm', 'vmss', 'bicep', 'az', 'powershell'] as const;
@@ -218,7 +218,7 @@ function renderCscfg(m: ResolvedSnippetModel): string {
   if (m.roleNames.length === 0) return block('') + '\n';
   return (
     m.roleNames
-      .map((r) => [`<Role name="${escapeAttr(r)}">`, block('  '), '</Role>'].join('\n'))
+      .map((r) => [`<Role name="${escapeXmlAttribute(r)}">`, block('  '), '</Role>'].join('\n'))
       .join('\n') + '\n'
   );
 }
@@ -235,14 +235,6 @@ function renderCsdef(m: ResolvedSnippetModel): string {
   return (
     m.roleNames.map((r) => `<!-- in <WebRole>/<WorkerRole> "${xmlCommentText(r)}" -->\n${block}`).join('\n') + '\n'
   );
-}
-
-function escapeAttr(v: string): string {
-  return v
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;');
 }
 
 /** Render one snippet. Throws `SnippetError` (stable `code`, `message`, `action`) on invalid input. */
