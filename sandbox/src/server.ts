@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Arm } from './arm.js';
 import { writeFileAtomic } from './fsutil.js';
-import { HttpError, azError, makeCtx, sendJson, type Ctx } from './http.js';
+import { HttpError, azError, makeCtx, parseJsonBody, readBody, sendJson, type Ctx } from './http.js';
 import { Identity, aadError } from './identity.js';
 import {
   APP_CLIENT_ID,
@@ -16,6 +16,7 @@ import {
   VAULT_DNS_SUFFIX,
 } from './ids.js';
 import { KeyVault } from './keyvault.js';
+import { Faults, faultBody, type FaultRule } from './faults.js';
 import { log } from './log.js';
 import { ensureSigningKey, ensureTls } from './pki.js';
 import { Store, vaultId } from './state.js';
@@ -118,8 +119,60 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
     void handle(ctx).catch((e: unknown) => onError(ctx, e));
   });
 
+  const faults = new Faults(stateDir);
+
+  function areaOf(ctx: Ctx, vaultName: string | undefined): string {
+    if (vaultName !== undefined) return 'vault';
+    if (/^\/(subscriptions|providers)(\/|$)/i.test(ctx.pathname)) return 'arm';
+    if (ctx.pathname.startsWith('/_sandbox/')) return 'control';
+    return 'identity';
+  }
+
+  async function control(ctx: Ctx): Promise<boolean> {
+    if (!ctx.pathname.startsWith('/_sandbox/')) return false;
+    if (ctx.pathname === '/_sandbox/faults') {
+      if (ctx.method === 'GET') sendJson(ctx, 200, { rules: faults.list() });
+      else if (ctx.method === 'POST') {
+        try {
+          const body = parseJsonBody(await readBody(ctx.req)) as FaultRule | { rules: FaultRule[] };
+          sendJson(ctx, 201, { rules: faults.add(body) });
+        } catch (e) {
+          throw azError(400, 'BadRequest', `Invalid fault rule: ${(e as Error).message}`);
+        }
+      } else if (ctx.method === 'DELETE') {
+        faults.clear(ctx.query.get('id') ?? undefined);
+        sendJson(ctx, 200, { rules: faults.list() });
+      } else throw azError(405, 'MethodNotAllowed', `HTTP ${ctx.method} not allowed`);
+      return true;
+    }
+    if (ctx.pathname === '/_sandbox/reset' && ctx.method === 'POST') {
+      store.reset();
+      faults.clear();
+      writeEndpoints();
+      log('state reset to the seed via /_sandbox/reset');
+      sendJson(ctx, 200, endpoints);
+      return true;
+    }
+    throw azError(404, 'NotFound', `Unknown control endpoint ${ctx.method} ${ctx.pathname}`);
+  }
+
   async function handle(ctx: Ctx): Promise<void> {
     const vault = kv.vaultForHost(ctx.hostname);
+    const area = areaOf(ctx, vault === undefined ? undefined : vault?.name ?? ctx.hostname);
+    if (area !== 'control') {
+      const f = faults.take(area, vault?.name.toLowerCase(), ctx.method, ctx.pathname);
+      const wait = f.kind === 'delay' ? f.ms : f.kind === 'none' ? 0 : f.delayMs;
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      if (f.kind === 'drop') {
+        ctx.req.socket.destroy();
+        return;
+      }
+      if (f.kind === 'status') {
+        ctx.req.resume();
+        sendJson(ctx, f.status, faultBody(area, f.status), f.headers);
+        return;
+      }
+    }
     if (vault !== undefined) {
       await kv.handle(ctx, vault);
       return;
@@ -127,6 +180,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
     if (!isLocalHost(ctx.hostname)) {
       throw azError(421, 'MisdirectedRequest', `The sandbox does not serve host '${ctx.hostname}'.`);
     }
+    if (await control(ctx)) return;
     if (await identity.handle(ctx)) return;
     if (await arm.handle(ctx)) return;
     if (ctx.method === 'GET' && (ctx.pathname === '/' || ctx.pathname === '/endpoints.json')) {

@@ -1,0 +1,147 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from './fsutil.js';
+import { log } from './log.js';
+
+/**
+ * Fault injection, configurable per route and per count.
+ *
+ * A rule matches requests by area (`identity` | `arm` | `vault` | a vault name | `*`), method and a path regular
+ * expression, and then does one of: answer `status` (429 / 503 / any) with an area-shaped error body and an optional
+ * Retry-After, add `delayMs` of latency before normal handling, or `drop` the connection without an answer.
+ * `count` limits how many requests it affects (omit for "until removed"); `skip` lets the first N matches through.
+ *
+ * Sources: `{state}/faults.json` (`{ "rules": [...] }`, re-read when it changes) and the control endpoint
+ * `https://localhost:{port}/_sandbox/faults` (GET lists, POST adds one rule or `{rules}`, DELETE clears). The
+ * control endpoint persists to the same file, so the file always shows the live rules and their remaining counts.
+ */
+export interface FaultRule {
+  id?: string;
+  area?: string;
+  method?: string;
+  path?: string;
+  status?: number;
+  retryAfter?: number | null;
+  retryAfterMs?: number;
+  delayMs?: number;
+  drop?: boolean;
+  count?: number;
+  skip?: number;
+  hits?: number;
+}
+
+export type FaultAction =
+  | { kind: 'none' }
+  | { kind: 'delay'; ms: number }
+  | { kind: 'drop'; delayMs: number }
+  | { kind: 'status'; status: number; headers: Record<string, string>; delayMs: number };
+
+export class Faults {
+  private rules: FaultRule[] = [];
+  private mtime = 0;
+  private readonly file: string;
+  private seq = 0;
+
+  constructor(stateDir: string) {
+    this.file = join(stateDir, 'faults.json');
+    this.reloadIfChanged();
+  }
+
+  private reloadIfChanged(): void {
+    if (!existsSync(this.file)) {
+      if (this.mtime !== 0) {
+        this.rules = [];
+        this.mtime = 0;
+      }
+      return;
+    }
+    const m = statSync(this.file).mtimeMs;
+    if (m === this.mtime) return;
+    this.mtime = m;
+    try {
+      const parsed = JSON.parse(readFileSync(this.file, 'utf8')) as { rules?: FaultRule[] };
+      this.rules = (parsed.rules ?? []).map((r) => this.normalise(r));
+      log(`faults: ${this.rules.length} rule(s) loaded from faults.json`);
+    } catch (e) {
+      log('faults.json ignored:', (e as Error).message);
+    }
+  }
+
+  private normalise(r: FaultRule): FaultRule {
+    if (r.path !== undefined) new RegExp(r.path); // validate
+    if (r.status !== undefined && (!Number.isInteger(r.status) || r.status < 100 || r.status > 599)) throw new Error('status must be an HTTP status code');
+    return { ...r, id: r.id ?? `f${++this.seq}`, hits: r.hits ?? 0 };
+  }
+
+  private persist(): void {
+    writeFileAtomic(this.file, `${JSON.stringify({ rules: this.rules }, null, 2)}\n`, 0o644);
+    this.mtime = statSync(this.file).mtimeMs;
+  }
+
+  list(): FaultRule[] {
+    this.reloadIfChanged();
+    return this.rules;
+  }
+
+  add(input: FaultRule | { rules: FaultRule[] }): FaultRule[] {
+    this.reloadIfChanged();
+    const items = 'rules' in input && Array.isArray(input.rules) ? input.rules : [input as FaultRule];
+    const added = items.map((r) => this.normalise(r));
+    this.rules.push(...added);
+    this.persist();
+    return added;
+  }
+
+  clear(id?: string): void {
+    this.rules = id ? this.rules.filter((r) => r.id !== id) : [];
+    this.persist();
+  }
+
+  /** Finds the first live rule for this request and consumes one use of it. */
+  take(area: string, vaultName: string | undefined, method: string, path: string): FaultAction {
+    this.reloadIfChanged();
+    for (const r of this.rules) {
+      if (r.area && r.area !== '*' && r.area !== area && !(vaultName && r.area.toLowerCase() === vaultName)) continue;
+      if (r.method && r.method.toUpperCase() !== method) continue;
+      if (r.path && !new RegExp(r.path).test(path)) continue;
+      if (r.count !== undefined && r.count <= 0) continue;
+      if (r.skip && r.skip > 0) {
+        r.skip--;
+        this.persist();
+        continue;
+      }
+      if (r.count !== undefined) r.count--;
+      r.hits = (r.hits ?? 0) + 1;
+      this.persist();
+      const delayMs = r.delayMs ?? 0;
+      if (r.drop) return { kind: 'drop', delayMs };
+      if (r.status) {
+        const headers: Record<string, string> = {};
+        const ra = r.retryAfter === undefined && (r.status === 429 || r.status === 503) ? 1 : r.retryAfter;
+        if (ra !== null && ra !== undefined) headers['retry-after'] = String(ra);
+        if (r.retryAfterMs !== undefined) headers['retry-after-ms'] = String(r.retryAfterMs);
+        return { kind: 'status', status: r.status, headers, delayMs };
+      }
+      if (delayMs > 0) return { kind: 'delay', ms: delayMs };
+    }
+    return { kind: 'none' };
+  }
+}
+
+export function faultBody(area: string, status: number): unknown {
+  if (area === 'identity') {
+    return {
+      error: status === 429 ? 'temporarily_unavailable' : 'temporarily_unavailable',
+      error_description: `AADSTS50196: The server terminated an operation because it encountered a client request loop or the service is busy. (sandbox fault injection, HTTP ${status})`,
+      error_codes: [50196],
+    };
+  }
+  if (area === 'arm') {
+    if (status === 429) return { error: { code: 'TooManyRequests', message: 'The request is being throttled as the limit has been reached for operation type - Read_ObservationWindow_00:05:00. For more information, see - https://aka.ms/srpthrottlinglimits' } };
+    if (status === 503) return { error: { code: 'ServiceUnavailable', message: 'The server is currently unable to handle the request. Please retry later.' } };
+    return { error: { code: 'InjectedFault', message: `Fault injected by the sandbox (HTTP ${status}).` } };
+  }
+  if (status === 429) return { error: { code: 'Throttled', message: 'Request was not processed because too many requests were received. Reason: VaultRequestTypeLimitReached' } };
+  if (status === 503) return { error: { code: 'ServiceUnavailable', message: 'The service is temporarily unavailable. Please retry.' } };
+  return { error: { code: 'InjectedFault', message: `Fault injected by the sandbox (HTTP ${status}).` } };
+}
