@@ -248,6 +248,11 @@ add(base('key-mismatch.pfx', { category: 'key-mismatch', password: 'Vector-Pa55'
 const nopw = forge.pkcs12.toPkcs12Asn1(forgeKey(rsa.key), [forgeCert(rsa.cert)], null, { algorithm: '3des' });
 writeFileSync(join(OUT, 'forge-no-password.pfx'), der(nopw));
 add(base('forge-no-password.pfx', { category: 'no-password', password: null, alsoOpensWith: [''], chainThumbprints: [], infos: ['no-password'] }));
+// Non-ASCII password in the byte-wise form of OpenSSL 1.x (each UTF-8 byte one BMP character): node-forge's PKCS#12
+// KDF takes the JS string's char codes, so handing it the UTF-8 bytes as a binary string reproduces that form.
+const legacyUtf8 = forge.pkcs12.toPkcs12Asn1(forgeKey(rsa.key), [forgeCert(rsa.cert)], forge.util.encodeUtf8(UNI), { algorithm: '3des' });
+writeFileSync(join(OUT, 'forge-legacy-utf8-password.pfx'), der(legacyUtf8));
+add(base('forge-legacy-utf8-password.pfx', { category: 'non-ascii-password', password: UNI, chainThumbprints: [], warnings: ['legacy-password-encoding'], verifyWithOpenssl: false }));
 // Chain in "wrong" order and no localKeyId: the leaf must be found by its public key.
 const shuffled = forge.pkcs12.toPkcs12Asn1(forgeKey(rsa.key), [forgeCert('root.pem'), forgeCert(rsa.cert), forgeCert('int.pem')], 'Vector-Pa55', { algorithm: '3des', generateLocalKeyId: false });
 writeFileSync(join(OUT, 'chain-shuffled-no-localkeyid.pfx'), der(shuffled));

@@ -204,7 +204,7 @@ const yieldNow = (): Promise<void> => {
   }
   return new Promise<void>((r) => setTimeout(r, 0));
 };
-const YIELD_EVERY = 50_000;
+const YIELD_EVERY = 20_000;
 
 /** hash^count(data): the first round over `data`, the rest over the previous digest. */
 export async function iteratedDigest(name: HashName, data: Uint8Array, count: number): Promise<Uint8Array> {

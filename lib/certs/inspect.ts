@@ -408,7 +408,7 @@ async function inspectDer(bytes: Uint8Array, password: string | null, now: Date)
 }
 
 function iterationsOf(alg: EncAlg): number | null {
-  return alg.kind === 'unsupported' ? alg.iterations : alg.iterations;
+  return alg.iterations;
 }
 
 function classifyNonPfx(bytes: Uint8Array, e: unknown, now: Date): InspectResult {
@@ -632,7 +632,7 @@ function checkLeaf(leaf: ParsedCert, findings: Finding[], now: Date): void {
 }
 
 function checkSignature(c: ParsedCert, findings: Finding[]): void {
-  if (c.info.selfSigned && c !== undefined && c.info.isCA) return; // a root's self-signature is not checked by clients
+  if (c.info.selfSigned && c.info.isCA) return; // a root's self-signature is not checked by clients
   const alg = c.info.signatureAlgorithm.toLowerCase();
   if (alg.includes('sha1'))
     findings.push(warn('sha1-signature', `The certificate ${describe(c.info)} is signed with SHA-1 (${c.info.signatureAlgorithm}); browsers and current Windows reject SHA-1 TLS certificates.`, 'Reissue the certificate with a SHA-256 signature.'));
