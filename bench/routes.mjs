@@ -1,0 +1,142 @@
+// Route overhead: our API routes versus the same SDK call made directly to the same sandbox, and a load test.
+import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { CertificateClient } from '@azure/keyvault-certificates';
+import { makeBenchPfx } from './pfx.mjs';
+import { median, ms, percentile, personaCredential, sandboxAgent } from './support.mjs';
+
+const SUB = '0b1f6471-1bf0-4dda-aec3-111122223333';
+const VAULT_PATH = `/api/subscriptions/${SUB}/resource-groups/rg-cses-prod/vaults/kv-contoso-prod`;
+
+async function signIn(base, username = 'admin@contoso.sandbox') {
+  const res = await fetch(`${base}/api/sandbox/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username }) });
+  if (!res.ok) throw new Error(`sign-in ${res.status}`);
+  return (await res.json()).accessToken;
+}
+
+async function timed(n, fn) {
+  const times = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await fn(i);
+    times.push(performance.now() - t);
+  }
+  return times;
+}
+
+export async function benchRoutes({ base, endpoints, runs = 40 }) {
+  const token = await signIn(base);
+  const auth = { authorization: `Bearer ${token}` };
+  const vault = endpoints.vaults.find((v) => v.name === 'kv-contoso-prod');
+  const sdk = new CertificateClient(vault.vaultUri, personaCredential(endpoints), { disableChallengeResourceVerification: true, agent: sandboxAgent(endpoints) });
+  const pfx = makeBenchPfx();
+  const bytes = readFileSync(pfx.file);
+
+  const importViaRoute = async (i) => {
+    const form = new FormData();
+    form.set('file', new Blob([bytes]), 'bench.pfx');
+    form.set('password', pfx.password);
+    const res = await fetch(`${base}${VAULT_PATH}/certificates/route-${i % 5}`, { method: 'POST', headers: auth, body: form });
+    if (!res.ok) throw new Error(`import route ${res.status}`);
+    await res.arrayBuffer();
+  };
+  const importViaSdk = (i) => sdk.importCertificate(`sdk-${i % 5}`, bytes, { password: pfx.password });
+  // The list route comes with the full wizard; until it exists, get-certificate stands in for it.
+  const listProbe = await fetch(`${base}${VAULT_PATH}/certificates`, { headers: auth });
+  const hasList = listProbe.ok;
+  const readViaRoute = async () => {
+    const res = await fetch(hasList ? `${base}${VAULT_PATH}/certificates` : `${base}${VAULT_PATH}/certificates/route-0`, { headers: auth });
+    if (!res.ok) throw new Error(`read route ${res.status}`);
+    await res.arrayBuffer();
+  };
+  const readViaSdk = async () => {
+    if (hasList) {
+      for await (const _ of sdk.listPropertiesOfCertificates());
+    } else await sdk.getCertificate('route-0');
+  };
+
+  await importViaRoute(0);
+  await importViaSdk(0);
+  await readViaRoute();
+  await readViaSdk();
+  const rows = [];
+  for (const [name, route, direct] of [
+    [hasList ? 'list certificates' : 'get certificate (list route not present)', readViaRoute, readViaSdk],
+    ['import PFX', importViaRoute, importViaSdk],
+  ]) {
+    const r = await timed(runs, route);
+    const d = await timed(runs, direct);
+    rows.push({ name, routeP50: median(r), routeP95: percentile(r, 95), sdkP50: median(d), sdkP95: percentile(d, 95) });
+  }
+  const markdown = [
+    `| operation (${runs} sequential calls) | route p50 | route p95 | direct SDK p50 | direct SDK p95 | ratio p50 (target ≤ 1.2×) |`,
+    '|---|---|---|---|---|---|',
+    ...rows.map((r) => `| ${r.name} | ${ms(r.routeP50)} ms | ${ms(r.routeP95)} ms | ${ms(r.sdkP50)} ms | ${ms(r.sdkP95)} ms | ${(r.routeP50 / r.sdkP50).toFixed(2)}× |`),
+  ].join('\n');
+  return { rows, markdown };
+}
+
+function rssKiB(pid) {
+  try {
+    return Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)], { encoding: 'utf8' }).trim());
+  } catch {
+    return NaN;
+  }
+}
+
+function serverPid(port) {
+  try {
+    const out = execFileSync('sh', ['-c', `ss -ltnp 'sport = :${port}' | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2`], { encoding: 'utf8' }).trim();
+    return Number(out) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function benchLoad({ base, port, users = 50, seconds = 60 }) {
+  const tokens = await Promise.all(Array.from({ length: users }, () => signIn(base)));
+  const paths = ['/api/subscriptions', `/api/subscriptions/${SUB}/vaults`, VAULT_PATH, `${VAULT_PATH}/certificates/route-0`];
+  const pid = serverPid(port);
+  // Warm-up, then the baseline memory reading.
+  await Promise.all(tokens.slice(0, 5).map((t) => Promise.all(paths.map((p) => fetch(base + p, { headers: { authorization: `Bearer ${t}` } }).then((r) => r.arrayBuffer())))));
+  const rssStart = pid ? rssKiB(pid) : NaN;
+  let ok = 0;
+  let errors = 0;
+  const statuses = new Map();
+  const latencies = [];
+  const until = Date.now() + seconds * 1000;
+  await Promise.all(
+    tokens.map(async (token, u) => {
+      let i = u;
+      while (Date.now() < until) {
+        const p = paths[i++ % paths.length];
+        const t = performance.now();
+        try {
+          const res = await fetch(base + p, { headers: { authorization: `Bearer ${token}` } });
+          await res.arrayBuffer();
+          latencies.push(performance.now() - t);
+          if (res.ok) ok++;
+          else {
+            errors++;
+            statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+          }
+        } catch {
+          errors++;
+          statuses.set('network', (statuses.get('network') ?? 0) + 1);
+        }
+      }
+    }),
+  );
+  const rssEnd = pid ? rssKiB(pid) : NaN;
+  const growth = ((rssEnd - rssStart) / rssStart) * 100;
+  const markdown = [
+    '| measure | value |',
+    '|---|---|',
+    `| virtual users × duration | ${users} × ${seconds} s (each: subscriptions, vaults, vault, certificate, in turn) |`,
+    `| requests | ${ok + errors} (${((ok + errors) / seconds).toFixed(0)} req/s) |`,
+    `| errors (target 0) | ${errors}${statuses.size ? ` (${[...statuses].map(([s, n]) => `${s}: ${n}`).join(', ')})` : ''} |`,
+    `| latency p50 / p95 | ${ms(median(latencies))} ms / ${ms(percentile(latencies, 95))} ms |`,
+    `| server RSS after warm-up → after load (target growth < 10%) | ${Math.round(rssStart / 1024)} MiB → ${Math.round(rssEnd / 1024)} MiB (${Number.isFinite(growth) ? `${growth.toFixed(1)}%` : 'n/a'}) |`,
+  ].join('\n');
+  return { ok, errors, growth, markdown };
+}

@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+// `npm run bench`: every speed and size target, measured on this machine in one run, written to bench/results.md.
+//   node bench/run.mjs [--quick] [--only inspect,sandbox,routes,load,weight,lighthouse]
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { benchBrowser, benchInspect } from '../scripts/bench-inspect.mjs';
+import { WIZARD_STEP_IDS } from './steps.mjs';
+import { benchLighthouse } from './lighthouse.mjs';
+import { benchPageWeight } from './page-weight.mjs';
+import { benchLoad, benchRoutes } from './routes.mjs';
+import { benchSandbox } from './sandbox.mjs';
+import { bin, machine, ROOT, startApp } from './support.mjs';
+
+const quick = process.argv.includes('--quick');
+const onlyArg = process.argv.indexOf('--only');
+const only = onlyArg >= 0 ? new Set(process.argv[onlyArg + 1].split(',')) : null;
+const want = (name) => !only || only.has(name);
+const sections = [];
+const started = new Date();
+
+function section(title, body) {
+  sections.push(`## ${title}\n\n${body}\n`);
+  console.log(`\n## ${title}\n${body}`);
+}
+
+async function attempt(title, fn) {
+  try {
+    section(title, await fn());
+  } catch (error) {
+    section(title, `Not measured: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+const m = machine();
+if (want('inspect')) {
+  await attempt('PFX inspection versus `openssl pkcs12` (Node, same files)', async () => (await benchInspect({ runs: quick ? 3 : 7 })).markdown);
+  await attempt('PFX inspection in the browser (600 000-iteration vector, Chromium)', async () => (await benchBrowser({})).markdown);
+}
+if (want('sandbox')) await attempt('Sandbox', async () => (await benchSandbox({ seconds: quick ? 3 : 10 })).markdown);
+
+const needsApp = ['routes', 'load', 'weight', 'lighthouse'].some(want);
+if (needsApp) {
+  console.log('[bench] building the app…');
+  if (spawnSync(bin('next'), ['build'], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } }).status !== 0) {
+    throw new Error('next build failed');
+  }
+  const port = 3290;
+  const app = await startApp({ port, sandboxPort: 8791, stateDir: '.sandbox-bench' });
+  const base = `http://localhost:${port}`;
+  const { readFileSync } = await import('node:fs');
+  const endpoints = JSON.parse(readFileSync(path.join(ROOT, '.sandbox-bench', 'endpoints.json'), 'utf8'));
+  try {
+    if (want('routes')) await attempt('Route overhead versus direct SDK calls (same sandbox)', async () => (await benchRoutes({ base, endpoints, runs: quick ? 10 : 40 })).markdown);
+    if (want('load')) await attempt('Load', async () => (await benchLoad({ base, port, users: 50, seconds: quick ? 10 : 60 })).markdown);
+    if (want('weight')) await attempt('Page weight (first-load JavaScript)', async () => (await benchPageWeight({ base, steps: WIZARD_STEP_IDS })).markdown);
+    if (want('lighthouse')) await attempt('Lighthouse', async () => benchLighthouse({ base, steps: quick ? WIZARD_STEP_IDS.slice(0, 1) : WIZARD_STEP_IDS }).markdown);
+  } finally {
+    app.stop();
+  }
+}
+
+const header = [
+  '# Benchmark results',
+  '',
+  `Produced by \`npm run bench\`${quick ? ' --quick' : ''} on ${started.toISOString()}.`,
+  '',
+  `Machine: ${m.cpu}, ${m.cores} cores, ${m.memGiB} GiB; ${m.os}; Node ${m.node}; ${m.openssl}.`,
+  'Medians unless stated; every ratio compares two measurements from this same run.',
+  '',
+].join('\n');
+writeFileSync(path.join(ROOT, 'bench', 'results.md'), `${header}\n${sections.join('\n')}`);
+console.log('\n[bench] wrote bench/results.md');
+process.exit(0);

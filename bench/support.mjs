@@ -1,0 +1,135 @@
+// Shared helpers for the benchmarks: start the sandbox + app, talk to them, time things.
+import { spawn, execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { Agent, request } from 'node:https';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const bin = (name) => path.join(ROOT, 'node_modules', '.bin', name);
+
+export const median = (xs) => percentile(xs, 50);
+export function percentile(xs, p) {
+  if (!xs.length) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const i = Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1));
+  return s[i];
+}
+export const ms = (n) => (Number.isFinite(n) ? `${n < 10 ? n.toFixed(1) : n.toFixed(0)}` : 'n/a');
+
+/** Starts `node scripts/start.mjs` (sandbox + production app) and resolves once the app answers. */
+export async function startApp({ port, sandboxPort, stateDir, env = {} }) {
+  const child = spawn('node', ['scripts/start.mjs', '--no-build', '--reset', '--port', String(port), '--sandbox-port', String(sandboxPort), '--state-dir', stateDir], {
+    cwd: ROOT,
+    env: { ...process.env, LOG_LEVEL: 'silent', ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+    detached: true,
+  });
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      const res = await fetch(`http://localhost:${port}/api/config`);
+      if (res.ok) break;
+    } catch {
+      /* not up yet */
+    }
+    if (Date.now() > deadline) throw new Error('the app did not start within 120 s');
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  return {
+    child,
+    stop: () => {
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        /* already gone */
+      }
+    },
+  };
+}
+
+/** Starts the sandbox alone and measures the time until it prints its endpoints line. */
+export function startSandbox({ port, stateDir, reset = true }) {
+  const started = performance.now();
+  const args = ['sandbox/src/main.ts', '--port', String(port), '--state-dir', stateDir];
+  if (reset) args.push('--reset', '--serve');
+  const child = spawn(bin('tsx'), args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'], detached: true });
+  return new Promise((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout });
+    lines.once('line', (line) => {
+      const readyMs = performance.now() - started;
+      resolve({ endpoints: JSON.parse(line), readyMs, stop: () => process.kill(-child.pid, 'SIGTERM') });
+    });
+    child.once('exit', (code) => reject(new Error(`sandbox exited ${code}`)));
+  });
+}
+
+export function sandboxAgent(endpoints) {
+  return new Agent({
+    keepAlive: true,
+    maxSockets: 64,
+    ca: readFileSync(endpoints.caFile),
+    lookup: (_h, o, cb) => (o.all ? cb(null, [{ address: '127.0.0.1', family: 4 }]) : cb(null, '127.0.0.1', 4)),
+  });
+}
+
+function tokenRequest(endpoints, form) {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${endpoints.identity.authorityHost}/${endpoints.identity.tenantId}/oauth2/v2.0/token`,
+      { method: 'POST', agent: sandboxAgent(endpoints), headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+      (res) => {
+        let text = '';
+        res.on('data', (c) => (text += c));
+        res.on('end', () => (res.statusCode === 200 ? resolve(JSON.parse(text)) : reject(new Error(`token ${res.statusCode}`))));
+      },
+    );
+    req.on('error', reject);
+    req.end(new URLSearchParams(form).toString());
+  });
+}
+
+/** A TokenCredential for the real SDKs, independent of lib/: password grant, then on-behalf-of. */
+export function personaCredential(endpoints, username = 'admin@contoso.sandbox') {
+  const persona = endpoints.personas.find((p) => p.username === username);
+  const cache = new Map();
+  return {
+    async getToken(scopes) {
+      const scope = Array.isArray(scopes) ? scopes.join(' ') : scopes;
+      const hit = cache.get(scope);
+      if (hit && hit.expiresOnTimestamp > Date.now() + 60_000) return hit;
+      const user = await tokenRequest(endpoints, {
+        grant_type: 'password',
+        client_id: endpoints.identity.publicClientId,
+        username: persona.username,
+        password: persona.password,
+        scope: endpoints.app.apiScope,
+      });
+      const obo = await tokenRequest(endpoints, {
+        grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+        requested_token_use: 'on_behalf_of',
+        client_id: endpoints.app.clientId,
+        client_secret: endpoints.app.clientSecret,
+        assertion: user.access_token,
+        scope,
+      });
+      const token = { token: obo.access_token, expiresOnTimestamp: Date.now() + obo.expires_in * 1000 };
+      cache.set(scope, token);
+      return token;
+    },
+  };
+}
+
+export function machine() {
+  const cpu = (() => {
+    try {
+      return execFileSync('sh', ['-c', "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"], { encoding: 'utf8' }).trim();
+    } catch {
+      return 'unknown';
+    }
+  })();
+  const os = execFileSync('uname', ['-sr'], { encoding: 'utf8' }).trim();
+  const openssl = execFileSync('openssl', ['version'], { encoding: 'utf8' }).trim();
+  return { cpu, cores: (execFileSync('nproc', { encoding: 'utf8' }) || '').trim(), memGiB: Math.round(Number(execFileSync('sh', ['-c', "awk '/MemTotal/ {print $2}' /proc/meminfo"], { encoding: 'utf8' })) / 1048576), node: process.version, os, openssl };
+}
