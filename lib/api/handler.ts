@@ -7,6 +7,7 @@ import { oboCredential } from '@/lib/azure/credentials';
 import type { AzureContext } from '@/lib/azure/vaults';
 import { log } from '@/lib/log';
 import { AppError } from './errors';
+import { RateLimiter } from './rate-limit';
 
 /**
  * The shared route wrapper: request id, configuration, authentication (for `withUser`), parsing of params, query and
@@ -45,6 +46,38 @@ export interface UserContext<P, Q, B> extends BaseContext<P, Q, B> {
 }
 
 type NextContext = { params: Promise<Record<string, string | string[]>> };
+
+/**
+ * What a wrapped handler carries for the API document (`/api/openapi.json`): the same schemas that parse its
+ * requests, and whether it needs a signed-in user. Read with `routeMeta(exportedHandler)`.
+ */
+export interface RouteMeta {
+  auth: 'user' | 'public';
+  schemas: RouteSchemas<Schema | undefined, Schema | undefined, Schema | undefined>;
+}
+const ROUTE_META = Symbol.for('cses.routeMeta');
+
+export function routeMeta(handler: unknown): RouteMeta | undefined {
+  return typeof handler === 'function' ? (handler as { [ROUTE_META]?: RouteMeta })[ROUTE_META] : undefined;
+}
+
+// Per-user request budget, per app instance (decision 011). Rebuilt when the configured budget changes.
+let limiter: RateLimiter | undefined;
+function rateLimit(user: Principal, config: ServerConfig): void {
+  const budget = config.rateLimit;
+  if (!budget) return;
+  if (limiter?.limit !== budget.requests || limiter.windowMs !== budget.windowSeconds * 1000) limiter = new RateLimiter(budget.requests, budget.windowSeconds * 1000);
+  const decision = limiter.take(`${user.tid}/${user.oid}`);
+  if (!decision.allowed) {
+    throw new AppError({
+      code: 'throttled',
+      reason: 'UserRateLimit',
+      retryAfter: decision.retryAfter,
+      message: 'You are sending requests faster than this app allows.',
+      action: `Wait ${decision.retryAfter} seconds, then retry.`,
+    });
+  }
+}
 
 const DEFAULT_MAX_BODY = 64 * 1024;
 
@@ -137,12 +170,13 @@ function build<P extends Schema | undefined, Q extends Schema | undefined, B ext
   authenticateUser: boolean,
   handler: (ctx: C) => Promise<unknown>,
 ) {
-  return async (request: Request, next: NextContext): Promise<Response> => {
+  const route = async (request: Request, next: NextContext): Promise<Response> => {
     const requestId = request.headers.get('x-request-id')?.slice(0, 64).replace(/[^\w.-]/g, '') || randomUUID();
-    const route = new URL(request.url).pathname;
+    const path = new URL(request.url).pathname;
     try {
       const config = getServerConfig();
       const user = authenticateUser ? await authenticate(request.headers.get('authorization'), config) : undefined;
+      if (user) rateLimit(user, config);
       const params = parse(schemas.params, await next.params, 'path');
       const query = parse(schemas.query, Object.fromEntries(new URL(request.url).searchParams), 'query');
       const body = parse(schemas.body, await readBody(request, schemas), 'body');
@@ -151,9 +185,11 @@ function build<P extends Schema | undefined, Q extends Schema | undefined, B ext
       const result = await handler(ctx as C);
       return result instanceof Response ? result : respond(200, result, requestId);
     } catch (error) {
-      return failure(error, requestId, route);
+      return failure(error, requestId, path);
     }
   };
+  const meta: RouteMeta = { auth: authenticateUser ? 'user' : 'public', schemas };
+  return Object.assign(route, { [ROUTE_META]: meta });
 }
 
 /** A route for a signed-in user: the bearer token is validated and exchanged on-behalf-of for Azure access. */

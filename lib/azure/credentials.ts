@@ -1,18 +1,50 @@
 import 'server-only';
 import { createHash } from 'node:crypto';
-import { OnBehalfOfCredential, type MultiTenantTokenCredentialOptions, type OnBehalfOfCredentialSecretOptions } from '@azure/identity';
+import {
+  ManagedIdentityCredential,
+  OnBehalfOfCredential,
+  type MultiTenantTokenCredentialOptions,
+  type OnBehalfOfCredentialAssertionOptions,
+  type OnBehalfOfCredentialCertificateOptions,
+  type OnBehalfOfCredentialSecretOptions,
+} from '@azure/identity';
 import type { TokenCredential } from '@azure/core-auth';
-import type { ServerConfig } from '@/lib/config';
+import type { OboAuth, ServerConfig } from '@/lib/config';
 import type { Principal } from '@/lib/auth/validate-token';
 import { httpAgent } from './transport';
 
 /**
  * One OBO credential per incoming user token. The credential keeps the exchanged ARM and Key Vault tokens in its own
  * MSAL cache, so reusing it for the same assertion avoids a token exchange on every request, and a cache entry can
- * only ever serve the user whose token created it. Entries leave when the assertion expires.
+ * only ever serve the user whose token created it. Entries leave when the assertion expires. The cache is per app
+ * instance by design (decision 011): another replica simply exchanges the same user token once more.
  */
 const MAX_ENTRIES = 1000;
 const credentials = new Map<string, { credential: TokenCredential; expiresAt: number }>();
+
+type SecretOrCert = Pick<OnBehalfOfCredentialSecretOptions, 'clientSecret'> | Pick<OnBehalfOfCredentialCertificateOptions, 'certificatePath' | 'sendCertificateChain'> | Pick<OnBehalfOfCredentialAssertionOptions, 'getAssertion'>;
+
+/** The managed identity whose token is the client assertion, one per process (its own token cache). */
+let federated: { key: string; credential: ManagedIdentityCredential } | undefined;
+
+/** How the app proves itself to Entra ID in the exchange: client secret, client certificate or a federated assertion. */
+export function clientAuthentication(config: ServerConfig, auth: OboAuth = config.oboAuth ?? { kind: 'secret' }): SecretOrCert {
+  if (auth.kind === 'certificate') return { certificatePath: auth.certificatePath, sendCertificateChain: auth.sendCertificateChain };
+  if (auth.kind === 'managed-identity') {
+    const key = auth.managedIdentityClientId ?? '';
+    if (federated?.key !== key) {
+      federated = { key, credential: auth.managedIdentityClientId ? new ManagedIdentityCredential({ clientId: auth.managedIdentityClientId }) : new ManagedIdentityCredential() };
+    }
+    const mi = federated.credential;
+    return {
+      getAssertion: async () => {
+        const token = await mi.getToken(`${auth.audience}/.default`);
+        return token.token;
+      },
+    };
+  }
+  return { clientSecret: config.clientSecret };
+}
 
 export function oboCredential(principal: Principal, config: ServerConfig): TokenCredential {
   const key = createHash('sha256').update(config.clientId).update('\0').update(principal.assertion).digest('base64url');
@@ -27,14 +59,16 @@ export function oboCredential(principal: Principal, config: ServerConfig): Token
   }
 
   const agent = httpAgent(config);
-  const options: OnBehalfOfCredentialSecretOptions & MultiTenantTokenCredentialOptions & { disableInstanceDiscovery?: boolean } = {
-    tenantId: config.tenantId,
+  const options = {
+    // The exchange runs in the user's own tenant (validated against the allow-list) — for a single-tenant app that is
+    // the configured tenant.
+    tenantId: principal.tid || config.tenantId,
     clientId: config.clientId,
-    clientSecret: config.clientSecret,
     userAssertionToken: principal.assertion,
     authorityHost: config.authorityHost,
+    ...clientAuthentication(config),
     ...(agent && { agent }),
-  };
+  } as OnBehalfOfCredentialSecretOptions & MultiTenantTokenCredentialOptions & { disableInstanceDiscovery?: boolean };
   // The sandbox is not on Microsoft's instance-discovery list (the option exists at runtime but not in the typings).
   if (config.mode === 'sandbox') options.disableInstanceDiscovery = true;
   const credential = new OnBehalfOfCredential(options);
