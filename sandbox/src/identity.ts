@@ -12,6 +12,10 @@ import {
 } from './ids.js';
 import type { Persona, Store } from './state.js';
 import { TokenError, type TokenService } from './tokens.js';
+import type { AppCertificate } from './appcert.js';
+import { compactVerify, decodeProtectedHeader, importX509 } from 'jose';
+import { createHash as sha, randomBytes } from 'node:crypto';
+import { sendText } from './http.js';
 
 export const APP_SERVICE_PRINCIPAL_OID = '9e7d5c3b-1a2f-4e6d-8c4b-0a1f2e3d4c5b';
 const ACCESS_TOKEN_LIFETIME = 3599;
@@ -21,7 +25,21 @@ export interface IdentityDeps {
   store: Store;
   tokens: TokenService;
   authorityHost: () => string;
+  appCertificate: AppCertificate;
 }
+
+interface AuthCode {
+  clientId: string;
+  redirectUri: string;
+  scope: string;
+  codeChallenge?: string;
+  codeChallengeMethod?: string;
+  nonce?: string;
+  oid: string;
+  expires: number;
+}
+
+const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
 /** Entra ID's token-endpoint error shape. */
 export function aadError(
@@ -44,6 +62,31 @@ export function aadError(
     error_uri: `https://login.microsoftonline.com/error?code=${code}`,
     ...extra,
   });
+}
+
+const GRAPH_AUDIENCE = '00000003-0000-0000-c000-000000000000';
+
+function esc(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+function isLoopbackRedirect(uri: string): boolean {
+  try {
+    const u = new URL(uri);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname);
+  } catch {
+    return false;
+  }
+}
+
+function page(title: string, body: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${esc(title)} · Sandbox sign-in</title>
+<style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;color:#1b1b1b}h1{font-size:1.4rem}
+.badge{display:inline-block;background:#ffb900;color:#000;border-radius:4px;padding:.1rem .5rem;font-size:.8rem;font-weight:600}
+ul.personas{list-style:none;padding:0}ul.personas li{margin:.5rem 0}
+ul.personas button{width:100%;text-align:left;padding:.75rem 1rem;border:1px solid #8a8886;border-radius:6px;background:#fff;cursor:pointer;display:grid;gap:.15rem;font:inherit}
+ul.personas button:hover,ul.personas button:focus{border-color:#0078d4;outline:2px solid #0078d4}small{color:#605e5c}</style></head>
+<body><p><span class="badge">Sandbox</span></p><h1>${esc(title)}</h1>${body}</body></html>`;
 }
 
 const OIDC_SCOPES = new Set(['openid', 'profile', 'offline_access', 'email']);
@@ -100,6 +143,7 @@ function clientInfo(oid: string): string {
 }
 
 export class Identity {
+  private readonly codes = new Map<string, AuthCode>();
   constructor(private readonly d: IdentityDeps) {}
 
   private get issuer(): string {
@@ -139,6 +183,18 @@ export class Identity {
   /** Handles localhost routes under the identity paths. Returns false when the path is not an identity path. */
   async handle(ctx: Ctx): Promise<boolean> {
     const p = ctx.pathname;
+    if (!/^\/(common|organizations|consumers|[^/]+)\/(v2\.0|discovery|oauth2)\//.test(p) && !p.startsWith('/common/discovery/')) return false;
+    // Browsers (msal-browser) call discovery and the token endpoint cross-origin.
+    ctx.res.setHeader('access-control-allow-origin', (ctx.req.headers.origin as string | undefined) ?? '*');
+    ctx.res.setHeader('access-control-allow-methods', 'GET, POST, OPTIONS');
+    ctx.res.setHeader('access-control-allow-headers', (ctx.req.headers['access-control-request-headers'] as string | undefined) ?? 'content-type');
+    ctx.res.setHeader('access-control-expose-headers', 'x-ms-request-id');
+    ctx.res.setHeader('vary', 'Origin');
+    if (ctx.method === 'OPTIONS') {
+      ctx.res.writeHead(204, { 'access-control-max-age': '600' });
+      ctx.res.end();
+      return true;
+    }
     if (p === '/common/discovery/instance' || p === '/organizations/discovery/instance') {
       const hostPort = new URL(this.d.authorityHost()).host;
       sendJson(ctx, 200, {
@@ -169,7 +225,154 @@ export class Identity {
       await this.token(ctx);
       return true;
     }
+    if (what === 'oauth2/v2.0/authorize') {
+      if (ctx.method === 'GET') return this.authorizePage(ctx, tenantSeg, ctx.query);
+      if (ctx.method === 'POST') return this.authorizeSubmit(ctx, tenantSeg);
+    }
+    if (what === 'oauth2/v2.0/logout' && ctx.method === 'GET') {
+      const target = ctx.query.get('post_logout_redirect_uri');
+      if (target && isLoopbackRedirect(target)) {
+        ctx.res.writeHead(302, { location: target, 'content-length': '0' });
+        ctx.res.end();
+      } else {
+        sendText(ctx, 200, 'text/html; charset=utf-8', page('Signed out', '<p>You have signed out of the sandbox identity provider.</p>'));
+      }
+      return true;
+    }
     throw notImplemented(ctx.method, p);
+  }
+
+  // ---- authorize (authorization code + PKCE) with a persona picker -------------------------------------
+
+  private authorizeError(ctx: Ctx, status: number, code: number, text: string): boolean {
+    sendText(ctx, status, 'text/html; charset=utf-8', page('Sign-in error', `<p><strong>AADSTS${code}</strong>: ${esc(text)}</p>`));
+    return true;
+  }
+
+  private validateAuthorize(q: URLSearchParams): { error?: { code: number; text: string }; clientId: string; redirectUri: string } {
+    const clientId = q.get('client_id') ?? '';
+    const redirectUri = q.get('redirect_uri') ?? '';
+    if (clientId !== PUBLIC_CLIENT_ID && clientId !== APP_CLIENT_ID) {
+      return { clientId, redirectUri, error: { code: 700016, text: `Application with identifier '${clientId}' was not found in the directory '${TENANT_NAME}'.` } };
+    }
+    if (!isLoopbackRedirect(redirectUri)) {
+      return { clientId, redirectUri, error: { code: 50011, text: `The redirect URI '${redirectUri}' specified in the request does not match the redirect URIs configured for the application '${clientId}'. The sandbox accepts http(s)://localhost, 127.0.0.1 and [::1] redirect URIs on any port.` } };
+    }
+    return { clientId, redirectUri };
+  }
+
+  private redirectWith(ctx: Ctx, redirectUri: string, mode: string, params: Record<string, string>): void {
+    if (mode === 'form_post') {
+      const inputs = Object.entries(params).map(([k, v]) => `<input type="hidden" name="${esc(k)}" value="${esc(v)}">`).join('');
+      sendText(ctx, 200, 'text/html; charset=utf-8', `<!doctype html><html><body onload="document.forms[0].submit()"><form method="post" action="${esc(redirectUri)}">${inputs}<noscript><button>Continue</button></noscript></form></body></html>`);
+      return;
+    }
+    const url = new URL(redirectUri);
+    let location: string;
+    if (mode === 'fragment') {
+      url.hash = '';
+      location = `${url.toString()}#${new URLSearchParams(params).toString()}`;
+    } else {
+      for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
+      location = url.toString();
+    }
+    ctx.res.writeHead(302, { location, 'content-length': '0', 'cache-control': 'no-store' });
+    ctx.res.end();
+  }
+
+  private authorizePage(ctx: Ctx, tenantSeg: string, q: URLSearchParams): boolean {
+    const v = this.validateAuthorize(q);
+    if (v.error) return this.authorizeError(ctx, 400, v.error.code, v.error.text);
+    const mode = q.get('response_mode') ?? 'query';
+    if (q.get('response_type') !== 'code') {
+      this.redirectWith(ctx, v.redirectUri, mode, { error: 'unsupported_response_type', error_description: 'AADSTS700054: response_type must be \'code\' (authorization code flow with PKCE).', state: q.get('state') ?? '' });
+      return true;
+    }
+    const method = q.get('code_challenge_method') ?? (q.get('code_challenge') ? 'plain' : '');
+    if (method && method !== 'S256' && method !== 'plain') {
+      this.redirectWith(ctx, v.redirectUri, mode, { error: 'invalid_request', error_description: 'AADSTS501491: Invalid size of Code_Challenge parameter or unsupported code_challenge_method.', state: q.get('state') ?? '' });
+      return true;
+    }
+    const hint = (q.get('login_hint') ?? '').toLowerCase();
+    const prompt = q.get('prompt') ?? '';
+    if (prompt === 'none') {
+      const persona = hint ? this.findPersona(hint) : undefined;
+      if (!persona) {
+        this.redirectWith(ctx, v.redirectUri, mode, { error: 'login_required', error_description: 'AADSTS50058: A silent sign-in request was sent but no user is signed in.', state: q.get('state') ?? '' });
+        return true;
+      }
+      this.issueCode(ctx, q, persona, v.redirectUri, mode);
+      return true;
+    }
+    const hidden = [...q.entries()].map(([k, val]) => `<input type="hidden" name="${esc(k)}" value="${esc(val)}">`).join('');
+    const buttons = this.d.store.state.personas
+      .map((p) => `<li><button type="submit" name="username" value="${esc(p.username)}"${p.username.toLowerCase() === hint ? ' autofocus' : ''}><strong>${esc(p.displayName)}</strong><span>${esc(p.username)}</span><small>${esc(p.description)}</small></button></li>`)
+      .join('');
+    const body = `<p>This is the <strong>local sandbox</strong> identity provider (tenant ${TENANT_NAME}). Choose who to sign in as — no password needed here.</p>
+<form method="post" action="${esc(`/${tenantSeg}/oauth2/v2.0/authorize`)}">${hidden}<ul class="personas">${buttons}</ul></form>`;
+    sendText(ctx, 200, 'text/html; charset=utf-8', page('Pick a sandbox persona', body), { 'cache-control': 'no-store', 'x-frame-options': 'DENY' });
+    return true;
+  }
+
+  private async authorizeSubmit(ctx: Ctx, _tenantSeg: string): Promise<boolean> {
+    const form = parseForm(await readBody(ctx.req));
+    const v = this.validateAuthorize(form);
+    if (v.error) return this.authorizeError(ctx, 400, v.error.code, v.error.text);
+    const persona = this.findPersona(form.get('username') ?? '');
+    if (!persona) return this.authorizeError(ctx, 400, 50034, 'The user account does not exist in the directory.');
+    this.issueCode(ctx, form, persona, v.redirectUri, form.get('response_mode') ?? 'query');
+    return true;
+  }
+
+  private issueCode(ctx: Ctx, q: URLSearchParams, persona: Persona, redirectUri: string, mode: string): void {
+    const code = `sbx.${randomBytes(32).toString('base64url')}`;
+    const now = Date.now();
+    for (const [k, c] of this.codes) if (c.expires < now) this.codes.delete(k);
+    this.codes.set(code, {
+      clientId: q.get('client_id') ?? '',
+      redirectUri,
+      scope: q.get('scope') ?? '',
+      codeChallenge: q.get('code_challenge') ?? undefined,
+      codeChallengeMethod: q.get('code_challenge_method') ?? (q.get('code_challenge') ? 'plain' : undefined),
+      nonce: q.get('nonce') ?? undefined,
+      oid: persona.objectId,
+      expires: now + 10 * 60 * 1000,
+    });
+    const params: Record<string, string> = { code, client_info: clientInfo(persona.objectId) };
+    const state = q.get('state');
+    if (state) params.state = state;
+    this.redirectWith(ctx, redirectUri, mode, params);
+  }
+
+  private async codeGrant(ctx: Ctx, form: URLSearchParams, basic?: { id: string; secret: string }): Promise<void> {
+    const clientId = basic?.id ?? form.get('client_id') ?? '';
+    if (clientId === APP_CLIENT_ID) await this.authenticateApp(form, basic);
+    else if (clientId !== PUBLIC_CLIENT_ID) {
+      throw aadError(400, 'unauthorized_client', 700016, `Application with identifier '${clientId}' was not found in the directory '${TENANT_NAME}'.`);
+    }
+    const codeValue = form.get('code') ?? '';
+    const code = this.codes.get(codeValue);
+    if (!code) throw aadError(400, 'invalid_grant', 70008, 'The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.');
+    this.codes.delete(codeValue); // single use
+    if (code.expires < Date.now()) throw aadError(400, 'invalid_grant', 70008, 'The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.');
+    if (code.clientId !== clientId) throw aadError(400, 'invalid_grant', 70000, 'The provided value for the \'code\' parameter is not valid. The code was issued to a different client.');
+    if ((form.get('redirect_uri') ?? '') !== code.redirectUri) {
+      throw aadError(400, 'invalid_grant', 500112, `The reply address '${form.get('redirect_uri') ?? ''}' does not match the reply address '${code.redirectUri}' provided when requesting Authorization code.`);
+    }
+    const verifier = form.get('code_verifier');
+    if (code.codeChallenge) {
+      const expected = code.codeChallengeMethod === 'S256' ? sha('sha256').update(verifier ?? '').digest('base64url') : verifier;
+      if (!verifier || expected !== code.codeChallenge) {
+        throw aadError(400, 'invalid_grant', 501481, 'The Code_Verifier does not match the code_challenge supplied in the authorization request.');
+      }
+    } else if (ctx.req.headers.origin && clientId === PUBLIC_CLIENT_ID) {
+      throw aadError(400, 'invalid_request', 9002325, 'Proof Key for Code Exchange is required for cross-origin authorization code redemption.');
+    }
+    const persona = this.personaByOid(code.oid)!;
+    const scope = form.get('scope') ?? code.scope;
+    const resource = resolveResource(scope);
+    const res: Resource = 'error' in resource ? { audience: GRAPH_AUDIENCE, prefix: 'https://graph.microsoft.com', scopes: ['User.Read'] } : resource;
+    await this.issueUserTokens(ctx, persona, clientId, res, { idToken: true, clientInfo: true, refresh: true, nonce: code.nonce });
   }
 
   private findPersona(username: string): Persona | undefined {
@@ -181,11 +384,12 @@ export class Identity {
     return this.d.store.state.personas.find((x) => x.objectId === oid);
   }
 
-  /** Client authentication for the confidential app (secret). */
-  private authenticateApp(form: URLSearchParams, basic?: { id: string; secret: string }): void {
+  /** Client authentication for the confidential app: client secret, or a client assertion signed with its certificate. */
+  private async authenticateApp(form: URLSearchParams, basic?: { id: string; secret: string }): Promise<void> {
     const clientId = basic?.id ?? form.get('client_id') ?? '';
     const secret = basic?.secret ?? form.get('client_secret');
     const assertionType = form.get('client_assertion_type');
+    const assertion = form.get('client_assertion');
     if (clientId !== APP_CLIENT_ID) {
       throw aadError(400, 'unauthorized_client', 700016, `Application with identifier '${clientId}' was not found in the directory '${TENANT_NAME}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`);
     }
@@ -195,10 +399,50 @@ export class Identity {
       }
       return;
     }
-    if (assertionType) {
-      throw aadError(401, 'invalid_client', 700027, 'Client assertion failed signature validation. (The sandbox app registration has no certificate credential.)');
+    if (assertionType || assertion) {
+      if (assertionType !== CLIENT_ASSERTION_TYPE) {
+        throw aadError(400, 'invalid_request', 50027, `Invalid client_assertion_type '${assertionType}'. Expected '${CLIENT_ASSERTION_TYPE}'.`);
+      }
+      await this.verifyClientAssertion(assertion ?? '', clientId);
+      return;
     }
     throw aadError(401, 'invalid_client', 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
+  }
+
+  private async verifyClientAssertion(assertion: string, clientId: string): Promise<void> {
+    const cert = this.d.appCertificate;
+    let header: Record<string, unknown>;
+    try {
+      header = decodeProtectedHeader(assertion) as Record<string, unknown>;
+    } catch {
+      throw aadError(400, 'invalid_request', 50027, 'JWT token is invalid or malformed.');
+    }
+    const alg = String(header.alg ?? '');
+    if (alg !== 'RS256' && alg !== 'PS256') throw aadError(401, 'invalid_client', 5002738, `Invalid JWT token. '${alg}' is not a supported signature algorithm. Supported signing algorithms are: 'RS256, RS384, RS512, PS256'`);
+    if (header.x5t !== cert.x5t && header['x5t#S256'] !== cert.x5tS256) {
+      throw aadError(401, 'invalid_client', 700027, `The certificate with identifier used to sign the client assertion is not registered on application. [Reason - The key was not found., Thumbprint of key used by client: '${String(header['x5t#S256'] ?? header.x5t ?? '')}', Please visit the Azure Portal, Graph Explorer or directly use MS Graph to see configured keys for app Id '${APP_CLIENT_ID}'.`);
+    }
+    let payload: Record<string, unknown>;
+    try {
+      const key = await importX509(cert.certPem, alg);
+      const { payload: raw } = await compactVerify(assertion, key);
+      payload = JSON.parse(new TextDecoder().decode(raw)) as Record<string, unknown>;
+    } catch {
+      throw aadError(401, 'invalid_client', 700027, 'Client assertion failed signature validation.');
+    }
+    const now = Math.floor(Date.now() / 1000);
+    if (typeof payload.exp !== 'number' || payload.exp + 300 < now || (typeof payload.nbf === 'number' && payload.nbf - 300 > now)) {
+      throw aadError(401, 'invalid_client', 700024, `Client assertion is not within its valid time range. Current time: ${new Date().toISOString()}, assertion valid from ${payload.nbf ? new Date(Number(payload.nbf) * 1000).toISOString() : '?'}, expiry time of assertion ${payload.exp ? new Date(Number(payload.exp) * 1000).toISOString() : '?'}.`);
+    }
+    if (payload.iss !== clientId || payload.sub !== clientId) {
+      throw aadError(401, 'invalid_client', 700021, `Client assertion application identifier doesn't match 'client_id' parameter. Review the documentation at https://docs.microsoft.com/azure/active-directory/develop/active-directory-certificate-credentials .`);
+    }
+    const host = this.d.authorityHost();
+    const okAud = [`${host}/${TENANT_ID}/oauth2/v2.0/token`, `${host}/${TENANT_ID}/v2.0`, `${host}/${TENANT_ID}/oauth2/token`];
+    const aud = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
+    if (!aud.some((a) => okAud.includes(String(a)))) {
+      throw aadError(401, 'invalid_client', 700212, `No matching federated identity record found for presented assertion audience '${String(payload.aud)}'. Expected '${okAud[0]}'.`);
+    }
   }
 
   private async token(ctx: Ctx): Promise<void> {
@@ -218,6 +462,8 @@ export class Identity {
         return this.oboGrant(ctx, form, basic);
       case 'refresh_token':
         return this.refreshGrant(ctx, form, basic);
+      case 'authorization_code':
+        return this.codeGrant(ctx, form, basic);
       case 'client_credentials':
         return this.clientCredentialsGrant(ctx, form, basic);
       case null:
@@ -286,7 +532,7 @@ export class Identity {
 
   private async passwordGrant(ctx: Ctx, form: URLSearchParams, basic?: { id: string; secret: string }): Promise<void> {
     const clientId = basic?.id ?? form.get('client_id') ?? '';
-    if (clientId === APP_CLIENT_ID) this.authenticateApp(form, basic);
+    if (clientId === APP_CLIENT_ID) await this.authenticateApp(form, basic);
     else if (clientId !== PUBLIC_CLIENT_ID) {
       throw aadError(400, 'unauthorized_client', 700016, `Application with identifier '${clientId}' was not found in the directory '${TENANT_NAME}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`);
     }
@@ -311,7 +557,7 @@ export class Identity {
   }
 
   private async oboGrant(ctx: Ctx, form: URLSearchParams, basic?: { id: string; secret: string }): Promise<void> {
-    this.authenticateApp(form, basic);
+    await this.authenticateApp(form, basic);
     if (form.get('requested_token_use') !== 'on_behalf_of') {
       throw aadError(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'requested_token_use'.");
     }
@@ -352,7 +598,7 @@ export class Identity {
 
   private async refreshGrant(ctx: Ctx, form: URLSearchParams, basic?: { id: string; secret: string }): Promise<void> {
     const clientId = basic?.id ?? form.get('client_id') ?? '';
-    if (clientId === APP_CLIENT_ID) this.authenticateApp(form, basic);
+    if (clientId === APP_CLIENT_ID) await this.authenticateApp(form, basic);
     const rt = form.get('refresh_token') ?? '';
     let payload: Record<string, unknown>;
     try {
@@ -369,7 +615,7 @@ export class Identity {
   }
 
   private async clientCredentialsGrant(ctx: Ctx, form: URLSearchParams, basic?: { id: string; secret: string }): Promise<void> {
-    this.authenticateApp(form, basic);
+    await this.authenticateApp(form, basic);
     const scope = form.get('scope') ?? '';
     if (!/\/\.default$/.test(scope.trim())) {
       throw aadError(400, 'invalid_scope', 1002012, `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`);

@@ -19,6 +19,7 @@ import { KeyVault } from './keyvault.js';
 import { Faults, faultBody, type FaultRule } from './faults.js';
 import { log } from './log.js';
 import { ensureSigningKey, ensureTls } from './pki.js';
+import { ensureAppCertificate } from './appcert.js';
 import { Store, vaultId } from './state.js';
 import { TokenService } from './tokens.js';
 
@@ -34,7 +35,7 @@ export interface Endpoints {
     jwksUri: string;
     publicClientId: string;
   };
-  app: { clientId: string; clientSecret: string; apiScope: string };
+  app: { clientId: string; clientSecret: string; apiScope: string; certificateFile?: string };
   arm: { endpoint: string; audience: string };
   keyVault: { dnsSuffix: string; audience: string };
   subscriptions: { subscriptionId: string; displayName: string }[];
@@ -57,7 +58,7 @@ export interface RunningSandbox {
   close(): Promise<void>;
 }
 
-export function buildEndpoints(port: number, caFile: string, store: Store): Endpoints {
+export function buildEndpoints(port: number, caFile: string, store: Store, appCertificateFile?: string): Endpoints {
   const host = `https://localhost:${port}`;
   return {
     sandbox: true,
@@ -71,7 +72,12 @@ export function buildEndpoints(port: number, caFile: string, store: Store): Endp
       jwksUri: `${host}/${TENANT_ID}/discovery/v2.0/keys`,
       publicClientId: PUBLIC_CLIENT_ID,
     },
-    app: { clientId: APP_CLIENT_ID, clientSecret: APP_CLIENT_SECRET, apiScope: `api://${APP_CLIENT_ID}/user_impersonation` },
+    app: {
+      clientId: APP_CLIENT_ID,
+      clientSecret: APP_CLIENT_SECRET,
+      apiScope: `api://${APP_CLIENT_ID}/user_impersonation`,
+      ...(appCertificateFile ? { certificateFile: appCertificateFile } : {}),
+    },
     arm: { endpoint: host, audience: ARM_AUDIENCE },
     keyVault: { dnsSuffix: VAULT_DNS_SUFFIX, audience: VAULT_AUDIENCE },
     subscriptions: store.state.subscriptions.map((s) => ({ subscriptionId: s.subscriptionId, displayName: s.displayName })),
@@ -96,13 +102,14 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
   const tls = ensureTls(stateDir);
   const signingKey = ensureSigningKey(stateDir);
   const store = new Store(stateDir);
+  const appCertificate = ensureAppCertificate(stateDir, APP_CLIENT_ID);
   let port = opts.port ?? 8443;
   const authorityHost = () => `https://localhost:${port}`;
   const tokens = new TokenService({ issuer: `${authorityHost()}/${TENANT_ID}/v2.0`, tenantId: TENANT_ID, signingKey });
-  const identity = new Identity({ store, tokens, authorityHost });
+  const identity = new Identity({ store, tokens, authorityHost, appCertificate });
   let endpoints: Endpoints | undefined;
   const writeEndpoints = () => {
-    endpoints = buildEndpoints(port, tls.caFile, store);
+    endpoints = buildEndpoints(port, tls.caFile, store, appCertificate.file);
     writeFileAtomic(join(stateDir, 'endpoints.json'), `${JSON.stringify(endpoints, null, 2)}\n`, 0o644);
   };
   const arm = new Arm({
