@@ -8,6 +8,7 @@
  * Keys are random, so every run produces new files: commit the result of one run.
  */
 import { execFileSync } from 'node:child_process';
+import { createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync, readFileSync, rmSync, mkdirSync, readdirSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -375,6 +376,28 @@ add(base('two-keys.pfx', { category: 'multiple-private-keys', password: null, ch
   writeFileSync(join(OUT, 'ber-indefinite.pfx'), pfx);
 }
 add(base('ber-indefinite.pfx', { category: 'ber-encoding', password: 'Vector-Pa55', warnings: ['aes-encrypted-pfx'] }));
+
+// PBMAC1 (RFC 9579; OpenSSL 3.4+ `-pbmac1_pbkdf2`, not available in 3.0): the OpenSSL default file with its MAC
+// replaced by PBKDF2-HMAC-SHA256 → HMAC-SHA256 over the authSafe, computed here with node:crypto.
+{
+  const A = forge.asn1;
+  const src = A.fromDer(readFileSync(join(OUT, 'openssl3-default.pfx')).toString('binary'));
+  const authSafe = Buffer.from(src.value[1].value[1].value[0].value, 'binary');
+  const salt = randomBytes(16);
+  const iter = 2048;
+  const key = pbkdf2Sync(Buffer.from('Vector-Pa55', 'utf8'), salt, iter, 32, 'sha256');
+  const mac = createHmac('sha256', key).update(authSafe).digest();
+  const oidNode = (o) => A.create(A.Class.UNIVERSAL, A.Type.OID, false, A.oidToDer(o).getBytes());
+  const octs = (b) => A.create(A.Class.UNIVERSAL, A.Type.OCTETSTRING, false, b.toString('binary'));
+  const int = (n) => A.create(A.Class.UNIVERSAL, A.Type.INTEGER, false, A.integerToDer(n).getBytes());
+  const seqOf = (...x) => A.create(A.Class.UNIVERSAL, A.Type.SEQUENCE, true, x);
+  const nul = () => A.create(A.Class.UNIVERSAL, A.Type.NULL, false, '');
+  const hmacSha256 = () => seqOf(oidNode('1.2.840.113549.2.9'), nul());
+  const params = seqOf(seqOf(oidNode('1.2.840.113549.1.5.12'), seqOf(octs(salt), int(iter), int(32), hmacSha256())), hmacSha256());
+  src.value[2] = seqOf(seqOf(seqOf(oidNode('1.2.840.113549.1.5.14'), params), octs(mac)), octs(randomBytes(8)), int(iter));
+  writeFileSync(join(OUT, 'pbmac1.pfx'), der(src));
+}
+add(base('pbmac1.pfx', { category: 'pbmac1', password: 'Vector-Pa55', warnings: ['pbmac1-mac', 'aes-encrypted-pfx'], wrongPasswords: ['not-the-password'], verifyWithOpenssl: false, macAlgorithm: 'PBMAC1/PBKDF2-HMAC-SHA256/HMAC-SHA256' }));
 
 // ------------------------------------------------------------------------------------------------ not PKCS#12
 writeFileSync(join(OUT, 'cert-and-key.pem'), pem(rsa.cert) + openssl(['pkey', '-in', rsa.key]));

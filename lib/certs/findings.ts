@@ -34,7 +34,7 @@ export const WARNING_CODES = [
   'chain-certificate-expired',
   'unrelated-certificate',
   'trailing-data',
-  'mac-verified-other-password',
+  'pbmac1-mac',
 ] as const;
 
 export const INFO_CODES = [

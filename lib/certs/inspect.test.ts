@@ -30,6 +30,7 @@ interface Vector {
   notAfter?: string;
   nowDaysBeforeNotAfter?: number;
   slow?: boolean;
+  macAlgorithm?: string;
   openssl?: { lines: string[]; mac: { algorithm: string; iterations: number } | null };
 }
 
@@ -96,6 +97,7 @@ describe('inspectPfx against the OpenSSL-made vectors', () => {
       if (v.errors.includes('key-mismatch')) expect(r.key?.matchesLeaf).toBe(false);
       if (v.chainThumbprints) expect(r.chain.map((c) => c.thumbprint)).toEqual(v.chainThumbprints);
       if (v.detected) expect(r.detected?.format).toBe(v.detected);
+      if (v.macAlgorithm && !v.openssl) expect(r.pfx?.macAlgorithm).toBe(v.macAlgorithm);
       if (v.canBuildPfx !== undefined) expect(r.detected?.canBuildPfx).toBe(v.canBuildPfx);
 
       if (v.openssl && !v.errors.includes('wrong-password')) {

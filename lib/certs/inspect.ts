@@ -364,6 +364,14 @@ async function inspectDer(bytes: Uint8Array, password: string | null, now: Date)
     );
 
   // Encryption and integrity findings.
+  if (pfx.mac?.pbmac1)
+    findings.push(
+      warn(
+        'pbmac1-mac',
+        `The PFX integrity check uses PBMAC1 (RFC 9579, ${pfx.mac.name}), made by OpenSSL 3.4+ with -pbmac1_pbkdf2. Windows and many other tools cannot read it yet.`,
+        `Export it again without -pbmac1_pbkdf2 (classic SHA-256 MAC), or for older Windows guests: ${LEGACY_REEXPORT}`,
+      ),
+    );
   if (!pfx.mac)
     findings.push(warn('no-mac', 'The PFX has no integrity check (MAC), so damage or tampering cannot be detected; some importers refuse such files.', 'Export the PFX again with a MAC (OpenSSL: drop -nomac).'));
   const algs = pfxInfo.encryption.map((e) => e.algorithm);

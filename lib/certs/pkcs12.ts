@@ -192,7 +192,10 @@ export async function decryptWith(alg: EncAlg, data: Uint8Array, pw: PasswordFor
 }
 
 export interface MacInfo {
+  /** Digest of the classic PKCS#12 MAC; for PBMAC1 the HMAC digest. null when unsupported. */
   hash: HashName | null;
+  /** RFC 9579 PBMAC1: PBKDF2 over the UTF-8 password gives the HMAC key. */
+  pbmac1?: { prf: HashName; salt: Uint8Array; iterations: number; keyLen: number };
   name: string;
   digest: Uint8Array;
   salt: Uint8Array;
@@ -240,8 +243,8 @@ export function parsePfx(bytes: Uint8Array): PfxStructure {
     const salt = content(expect(macData.children[1], T.OCTET_STRING, 'macSalt'));
     const iterations = macData.children[2] ? int(macData.children[2]) : 1;
     const hash = DIGESTS[algOid] ?? null;
-    const name = hash ?? (algOid === OIDS.pbmac1 ? 'PBMAC1' : DIGEST_OTHER[algOid] ?? algOid);
-    mac = { hash, name, digest: digestBytes, salt, iterations };
+    const name = hash ?? DIGEST_OTHER[algOid] ?? algOid;
+    mac = algOid === OIDS.pbmac1 ? parsePbmac1(alg, digestBytes, salt, iterations) : { hash, name, digest: digestBytes, salt, iterations };
   }
   const as = parse(authSafe);
   expect(as, T.SEQUENCE, 'AuthenticatedSafe');
@@ -265,9 +268,53 @@ export function parsePfx(bytes: Uint8Array): PfxStructure {
   return { version, authSafe, mac, parts, trailing: bytes.length - pfx.end };
 }
 
+const HMACS: Record<string, HashName> = { ...PRFS };
+
+/** RFC 9579 PBMAC1 parameters: { keyDerivationFunc (PBKDF2), messageAuthScheme (HMAC) }. */
+function parsePbmac1(alg: Node, digestBytes: Uint8Array, salt: Uint8Array, iterations: number): MacInfo {
+  const unsupported = (what: string): MacInfo => ({ hash: null, name: `PBMAC1/${what}`, digest: digestBytes, salt, iterations });
+  const p = alg.children[1];
+  if (!p || !is(p, T.SEQUENCE)) return unsupported('no parameters');
+  const kdf = expect(p.children[0], T.SEQUENCE, 'PBMAC1 keyDerivationFunc');
+  const scheme = expect(p.children[1], T.SEQUENCE, 'PBMAC1 messageAuthScheme');
+  const kdfOid = oid(child(kdf, 0, 'kdf'));
+  const schemeOid = oid(child(scheme, 0, 'messageAuthScheme'));
+  const h = HMACS[schemeOid];
+  if (kdfOid !== OIDS.pbkdf2) return unsupported(kdfOid);
+  if (!h) return unsupported(PRF_OTHER[schemeOid] ?? schemeOid);
+  const kp = expect(kdf.children[1], T.SEQUENCE, 'PBKDF2 parameters');
+  const kdfSalt = content(expect(kp.children[0], T.OCTET_STRING, 'salt'));
+  const kdfIter = int(child(kp, 1, 'iterationCount'));
+  let keyLen: number | null = null;
+  let prf: HashName = 'sha1';
+  for (let i = 2; i < kp.children.length; i++) {
+    const n = kp.children[i]!;
+    if (is(n, T.INTEGER)) keyLen = int(n);
+    else if (is(n, T.SEQUENCE)) {
+      const po = oid(child(n, 0, 'prf'));
+      const ph = PRFS[po];
+      if (!ph) return unsupported(`PBKDF2-HMAC-${PRF_OTHER[po] ?? po}`);
+      prf = ph;
+    }
+  }
+  if (keyLen === null) return unsupported('PBKDF2 without keyLength');
+  return {
+    hash: h,
+    name: `PBMAC1/PBKDF2-HMAC-${prf.toUpperCase()}/HMAC-${h.toUpperCase()}`,
+    digest: digestBytes,
+    salt,
+    iterations: kdfIter,
+    pbmac1: { prf, salt: kdfSalt, iterations: kdfIter, keyLen },
+  };
+}
+
 /** Verify the MAC with one password form. */
 export async function verifyMac(mac: MacInfo, authSafe: Uint8Array, pw: PasswordForm): Promise<boolean> {
   if (!mac.hash) throw new UnsupportedError(`MAC algorithm ${mac.name}`);
+  if (mac.pbmac1) {
+    const k = await pbkdf2(mac.pbmac1.prf, pw.utf8, mac.pbmac1.salt, mac.pbmac1.iterations, mac.pbmac1.keyLen);
+    return equalBytes(await hmac(mac.hash, k, authSafe), mac.digest);
+  }
   const key = await pkcs12Kdf(mac.hash, pw.bmp, mac.salt, 3, mac.iterations, HASH_INFO[mac.hash].outLen);
   const m = await hmac(mac.hash, key, authSafe);
   return equalBytes(m, mac.digest);
