@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:https';
 import type { Socket } from 'node:net';
-import { mkdirSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Arm } from './arm.js';
 import { writeFileAtomic } from './fsutil.js';
@@ -99,6 +100,8 @@ function isLocalHost(h: string): boolean {
 export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox> {
   const stateDir = resolve(opts.stateDir);
   mkdirSync(stateDir, { recursive: true });
+  // Leftovers of writes interrupted by a crash (the targets themselves are always whole).
+  for (const f of readdirSync(stateDir)) if (/^\..*\.tmp$/.test(f)) rmSync(join(stateDir, f), { force: true });
   const tls = ensureTls(stateDir);
   const signingKey = ensureSigningKey(stateDir);
   const store = new Store(stateDir);
@@ -121,11 +124,22 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
   const kv = new KeyVault({ store, tokens, authority: () => `${authorityHost()}/${TENANT_ID}` });
 
   const sockets = new Set<Socket>();
-  const server: Server = createServer({ key: tls.keyPem, cert: tls.certPem }, (req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     const ctx = makeCtx(req, res, port);
     void handle(ctx).catch((e: unknown) => onError(ctx, e));
-  });
-
+  };
+  const makeServer = (): Server => {
+    const srv = createServer({ key: tls.keyPem, cert: tls.certPem }, onRequest);
+    srv.on('connection', (s: Socket) => {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+    });
+    srv.on('tlsClientError', () => {
+      // a client that does not trust the CA; nothing to do
+    });
+    return srv;
+  };
+  const server = makeServer();
   const faults = new Faults(stateDir);
 
   function areaOf(ctx: Ctx, vaultName: string | undefined): string {
@@ -207,13 +221,6 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
   }
   void aadError;
 
-  server.on('connection', (s: Socket) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  server.on('tlsClientError', () => {
-    // a client that does not trust the CA; nothing to do
-  });
 
   await new Promise<void>((res, rej) => {
     server.once('error', rej);
@@ -224,6 +231,18 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
   });
   const addr = server.address();
   if (addr && typeof addr === 'object') port = addr.port;
+  // Browsers and curl may try ::1 first for "localhost": also listen on the IPv6 loopback, same port, if available.
+  const servers: Server[] = [server];
+  if (!opts.host) {
+    const v6 = makeServer();
+    await new Promise<void>((res) => {
+      v6.once('error', () => res());
+      v6.listen(port, '::1', () => {
+        servers.push(v6);
+        res();
+      });
+    });
+  }
   // The issuer embeds the real port; rebuild the token service config now that it is known.
   (tokens.cfg as { issuer: string }).issuer = `${authorityHost()}/${TENANT_ID}/v2.0`;
   writeEndpoints();
@@ -235,10 +254,10 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
     },
     stateDir,
     store,
-    close: () =>
-      new Promise<void>((res) => {
-        server.close(() => res());
-        for (const s of sockets) s.destroy();
-      }),
+    close: async () => {
+      const closing = servers.map((srv) => new Promise<void>((res) => srv.close(() => res())));
+      for (const s of sockets) s.destroy();
+      await Promise.all(closing);
+    },
   };
 }

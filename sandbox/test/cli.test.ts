@@ -1,0 +1,114 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CertificateClient } from '@azure/keyvault-certificates';
+import { startSandbox } from '../src/server';
+import { apiToken, oboCredential, opensslPfx, sandboxAgent } from './helpers';
+
+const root = join(__dirname, '..', '..');
+const tsx = join(root, 'node_modules', '.bin', 'tsx');
+const dirs: string[] = [];
+
+function stateDirWithCa(): string {
+  const tmp = mkdtempSync(join(tmpdir(), 'sbx-cli-'));
+  dirs.push(tmp);
+  const dir = join(tmp, 'state');
+  mkdirSync(dir);
+  copyFileSync(join(process.env.SANDBOX_TEST_CA_DIR!, 'ca.pem'), join(dir, 'ca.pem'));
+  copyFileSync(join(process.env.SANDBOX_TEST_CA_DIR!, 'ca-key.pem'), join(dir, 'ca-key.pem'));
+  return dir;
+}
+
+function startCli(stateDir: string): Promise<{ child: ChildProcess; endpoints: any; ms: number; stdout: () => string; stderr: () => string }> {
+  const t0 = Date.now();
+  const child = spawn(tsx, ['sandbox/src/main.ts', '--port', '0', '--state-dir', stateDir], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no endpoints line; stderr: ${err}`)), 20_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const nl = out.indexOf('\n');
+      if (nl >= 0) {
+        clearTimeout(timer);
+        resolve({ child, endpoints: JSON.parse(out.slice(0, nl)), ms: Date.now() - t0, stdout: () => out, stderr: () => err });
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`exited ${code}: ${err}`)));
+  });
+}
+
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+describe('CLI, persistence, reset, crash safety', () => {
+  it('prints exactly one JSON line on stdout, diagnostics on stderr, and writes endpoints.json', async () => {
+    const dir = stateDirWithCa();
+    const run = await startCli(dir);
+    await new Promise((r) => setTimeout(r, 200));
+    run.child.kill('SIGTERM');
+    await new Promise((r) => run.child.once('exit', r));
+    expect(run.stdout().trim().split('\n')).toHaveLength(1);
+    expect(run.endpoints).toEqual(JSON.parse(readFileSync(join(dir, 'endpoints.json'), 'utf8')));
+    expect(run.endpoints.caFile).toBe(join(dir, 'ca.pem'));
+    for (const line of run.stderr().trim().split('\n')) expect(line).toMatch(/^\[sandbox\] /);
+    console.log(`[sandbox test] CLI cold start to endpoints line: ${run.ms} ms`);
+  });
+
+  it('state survives a restart; --reset wipes it back to the seed; the CA is reused', async () => {
+    const dir = stateDirWithCa();
+    const ca = readFileSync(join(dir, 'ca.pem'), 'utf8');
+    const pfx = opensslPfx({ password: 'pw' });
+    let sb = await startSandbox({ port: 0, stateDir: dir });
+    let agent = sandboxAgent(sb.endpoints.caFile);
+    const client = () => apiToken({ ...sb, agent, tmp: '' } as never).then((t) => new CertificateClient(`https://kv-contoso-east.vault.localhost:${sb.port}/`, oboCredential(sb.endpoints, t), { disableChallengeResourceVerification: true, agent } as never));
+    const imported = await (await client()).importCertificate('persist-me', pfx.pfx, { password: 'pw' });
+    agent.destroy();
+    await sb.close();
+    sb = await startSandbox({ port: 0, stateDir: dir });
+    agent = sandboxAgent(sb.endpoints.caFile);
+    const again = await (await client()).getCertificate('persist-me');
+    expect(again.properties.version).toBe(imported.properties.version);
+    expect(again.properties.x509ThumbprintString).toBe(imported.properties.x509ThumbprintString);
+    expect(readFileSync(join(dir, 'ca.pem'), 'utf8')).toBe(ca);
+    agent.destroy();
+    await sb.close();
+    const state = readFileSync(join(dir, 'state.json'), 'utf8');
+    expect(state).not.toContain(pfx.pfx.toString('base64').slice(0, 40)); // the upload itself is never stored
+    expect(state).not.toContain('"pw"');
+    const out = execFileSync(tsx, ['sandbox/src/main.ts', '--reset', '--state-dir', dir], { cwd: root, encoding: 'utf8' });
+    expect(out).toBe('');
+    sb = await startSandbox({ port: 0, stateDir: dir });
+    agent = sandboxAgent(sb.endpoints.caFile);
+    await expect((await client()).getCertificate('persist-me')).rejects.toMatchObject({ statusCode: 404 });
+    agent.destroy();
+    await sb.close();
+  });
+
+  it('kill -9 in the middle of imports leaves a readable state.json', async () => {
+    const dir = stateDirWithCa();
+    const run = await startCli(dir);
+    const e = run.endpoints;
+    const agent = sandboxAgent(e.caFile);
+    const token = await apiToken({ endpoints: e, agent } as never);
+    const cred = oboCredential(e, token);
+    const c = new CertificateClient(`https://kv-contoso-prod.vault.localhost:${e.port}/`, cred, { disableChallengeResourceVerification: true, agent, retryOptions: { maxRetries: 0 } } as never);
+    const pfx = opensslPfx({ password: 'pw' });
+    await c.importCertificate('warm-up', pfx.pfx, { password: 'pw' });
+    const pending = Array.from({ length: 12 }, (_, i) => c.importCertificate(`burst-${i}`, pfx.pfx, { password: 'pw' }).catch(() => undefined));
+    await new Promise((r) => setTimeout(r, 60));
+    run.child.kill('SIGKILL');
+    await Promise.all(pending);
+    agent.destroy();
+    const state = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'));
+    expect(state.schema).toBe(1);
+    expect(Object.keys(state.certificates['kv-contoso-prod'])).toContain('warm-up');
+    const sb = await startSandbox({ port: 0, stateDir: dir });
+    expect(existsSync(join(dir, 'state.json'))).toBe(true);
+    await sb.close();
+  });
+});
