@@ -399,6 +399,15 @@ add(base('ber-indefinite.pfx', { category: 'ber-encoding', password: 'Vector-Pa5
 }
 add(base('pbmac1.pfx', { category: 'pbmac1', password: 'Vector-Pa55', warnings: ['pbmac1-mac', 'aes-encrypted-pfx'], wrongPasswords: ['not-the-password'], verifyWithOpenssl: false, macAlgorithm: 'PBMAC1/PBKDF2-HMAC-SHA256/HMAC-SHA256' }));
 
+// Absurd iteration count (50 000 000) in the MAC of an otherwise unencrypted file: refused, not computed.
+{
+  const A = forge.asn1;
+  const src = A.fromDer(readFileSync(join(OUT, 'unencrypted-bags.pfx')).toString('binary'));
+  src.value[2].value[2] = A.create(A.Class.UNIVERSAL, A.Type.INTEGER, false, A.integerToDer(50_000_000).getBytes());
+  writeFileSync(join(OUT, 'excessive-iterations.pfx'), der(src));
+}
+add(base('excessive-iterations.pfx', { category: 'excessive-iterations', password: 'Vector-Pa55', errors: ['excessive-iterations'], verifyWithOpenssl: false }));
+
 // ------------------------------------------------------------------------------------------------ not PKCS#12
 writeFileSync(join(OUT, 'cert-and-key.pem'), pem(rsa.cert) + openssl(['pkey', '-in', rsa.key]));
 add(base('cert-and-key.pem', { category: 'not-pkcs12', detected: 'pem', canBuildPfx: true, password: null, chainThumbprints: undefined, errors: ['not-pkcs12'] }));

@@ -17,6 +17,7 @@ export const ERROR_CODES = [
   'expired',
   'password-too-long',
   'subject-too-long',
+  'excessive-iterations',
 ] as const;
 
 export const WARNING_CODES = [

@@ -157,6 +157,8 @@ describe('inspectPfx edge cases', () => {
     expect(der.findings[0]!.message).toContain('der-certificate');
     const unk = await inspectPfx(load('random.bin'), null);
     expect(unk.findings[0]!.message).toContain('unknown');
+    const p7 = await inspectPfx(load('chain.p7b'), null);
+    expect(p7.findings[0]!.message).toContain('PKCS#7');
   });
 
   it('leaf details: names, SANs, EKU, KU, chain order', async () => {

@@ -3,7 +3,7 @@
  * Never throws for bad input; every problem is a finding with a stable code.
  */
 import type { CertInfo, Finding, InspectResult, PfxInfo, DetectedFormat } from './types';
-import { DerError, parse, T, equalBytes } from './der';
+import { DerError, parse, T, equalBytes, oid as oidOf } from './der';
 import { type ParsedCert, type ParsedKey, parseCertificate, parsePrivateKey } from './x509';
 import {
   type Bag,
@@ -23,6 +23,8 @@ import { readPem, CERT_LABELS, KEY_LABELS, toPkcs8, base64ToBytes } from './pem'
 
 /** Largest file inspected. Real certificate PFX files are 2–20 KiB; a long chain stays far below this. */
 export const MAX_PFX_BYTES = 256 * 1024;
+/** Key-derivation iteration counts above this are refused (a hostile file could otherwise keep a tab busy for hours). */
+export const MAX_ITERATIONS = 10_000_000;
 /** Key Vault refuses passwords and subjects longer than this. */
 export const KEY_VAULT_MAX_CHARS = 200;
 const SOON_DAYS = 30;
@@ -211,9 +213,15 @@ async function inspectDer(bytes: Uint8Array, password: string | null, now: Date)
   // the MAC accepts, so a 600 000-iteration file costs about one derivation, not three.
   let macForm: PasswordForm | null = null;
   let macStatus: 'none' | 'ok' | 'failed' | 'unsupported' = pfx.mac ? 'failed' : 'none';
+  let excessive = 0;
   const macPromise = (async () => {
     if (!pfx.mac) return;
     if (!pfx.mac.hash) {
+      macStatus = 'unsupported';
+      return;
+    }
+    if (pfx.mac.iterations > MAX_ITERATIONS) {
+      excessive = Math.max(excessive, pfx.mac.iterations);
       macStatus = 'unsupported';
       return;
     }
@@ -235,6 +243,10 @@ async function inspectDer(bytes: Uint8Array, password: string | null, now: Date)
   const tryDecrypt = async (alg: EncAlg, data: Uint8Array, check: (plain: Uint8Array) => void): Promise<Uint8Array | null> => {
     if (alg.kind === 'unsupported') {
       unsupported ??= alg.name;
+      return null;
+    }
+    if (alg.iterations > MAX_ITERATIONS) {
+      excessive = Math.max(excessive, alg.iterations);
       return null;
     }
     let order = forms;
@@ -328,7 +340,15 @@ async function inspectDer(bytes: Uint8Array, password: string | null, now: Date)
     findings.push(
       err('unsupported-algorithm', `This PFX is encrypted with ${unsupported}, which this tool (and Key Vault) cannot read.`, `Export it again with standard encryption. ${LEGACY_REEXPORT}`),
     );
-  if (st === 'unsupported')
+  if (excessive)
+    findings.push(
+      err(
+        'excessive-iterations',
+        `The PFX asks for ${excessive.toLocaleString('en-US')} key-derivation iterations; the limit here is ${MAX_ITERATIONS.toLocaleString('en-US')} (OpenSSL's default is 2 048, hardened exports use up to about 2 000 000).`,
+        'Export the PFX again with a normal iteration count (OpenSSL: -iter 2048 or omit -iter).',
+      ),
+    );
+  else if (st === 'unsupported')
     findings.push(
       err('unsupported-algorithm', `The PFX integrity check uses ${pfx.mac?.name ?? 'an unknown algorithm'}, which Key Vault cannot verify.`, `Export it again with a SHA-1 or SHA-256 MAC. ${LEGACY_REEXPORT}`),
     );
@@ -408,7 +428,7 @@ async function inspectDer(bytes: Uint8Array, password: string | null, now: Date)
     }
   }
   if (badCerts) findings.push(err('corrupt', `${badCerts} certificate(s) in the PFX could not be read.`, 'Export the PFX again from the original source.'));
-  const incomplete = unsupported !== null || corruptDetail !== null || st === 'unsupported';
+  const incomplete = unsupported !== null || corruptDetail !== null || st === 'unsupported' || excessive > 0;
   const result = assemble(certs, keys, findings, now, certLocalIds, { pem: false, incomplete });
   result.pfx = pfxInfo;
   result.detected = { format: 'pkcs12', canBuildPfx: false };
@@ -445,10 +465,38 @@ function classifyNonPfx(bytes: Uint8Array, e: unknown, now: Date): InspectResult
     );
   if (looksLikePfxStart(bytes))
     return emptyResult([err('corrupt', `The PFX structure is damaged (${e instanceof Error ? e.message : 'unreadable'}).`, 'Export the PFX again from the original source.')], 'pkcs12');
+  const what = describeDer(bytes);
   return emptyResult(
-    [err('not-pkcs12', 'Detected: unknown. This binary file is not a PFX/PKCS#12 (nor a DER certificate).', 'Choose the .pfx (or .p12) file that contains the certificate and its private key.')],
+    [
+      err(
+        'not-pkcs12',
+        `Detected: unknown. This binary file is not a PFX/PKCS#12 (nor a DER certificate)${what ? `; it looks like ${what}` : ''}.`,
+        what?.includes('PKCS#7')
+          ? 'A .p7b holds certificates only. Export a PFX with the private key (Windows: certlm.msc → Export → "Yes, export the private key"), or combine the certificate and its key with `openssl pkcs12 -export`.'
+          : 'Choose the .pfx (or .p12) file that contains the certificate and its private key.',
+      ),
+    ],
     'unknown',
   );
+}
+
+/** Name a few common non-PFX DER structures. */
+function describeDer(bytes: Uint8Array): string | null {
+  try {
+    const n = parse(bytes);
+    const first = n.children[0];
+    if (first && first.tag === T.OID && first.cls === 0) {
+      const o = oidOf(first);
+      if (o === '1.2.840.113549.1.7.2') return 'a PKCS#7 certificate bundle (.p7b/.p7c: certificates only, no private key)';
+    }
+    const second = n.children[1];
+    if (first && second && first.tag === T.INTEGER && second.tag === T.SEQUENCE && n.children[2]?.tag === T.OCTET_STRING)
+      return 'a private key alone (PKCS#8 DER, no certificate)';
+    if (first && second && first.tag === T.SEQUENCE && second.tag === T.OCTET_STRING) return 'an encrypted private key alone (PKCS#8 DER, no certificate)';
+  } catch {
+    return null;
+  }
+  return null;
 }
 
 /** SEQUENCE { INTEGER 3, SEQUENCE { OID data … } } at the start. */
