@@ -1,0 +1,86 @@
+import { expect, test, type Page } from '@playwright/test';
+import { Wizard } from './support/wizard';
+
+/** Security headers (proxy.ts): CSP with a fresh nonce on every page, no unsafe-eval, and a wizard that still runs. */
+
+function cspOf(headers: Record<string, string>): Map<string, string[]> {
+  const csp = headers['content-security-policy'] ?? '';
+  return new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name!, values]));
+}
+
+function collectCspViolations(page: Page): string[] {
+  const violations: string[] = [];
+  page.on('console', (msg) => {
+    if (/Content Security Policy|Refused to (execute|load|apply|connect|frame)/i.test(msg.text())) violations.push(msg.text());
+  });
+  return violations;
+}
+
+test('pages: CSP with a per-request nonce on every script, frame-ancestors none, no unsafe-eval; the other headers', async ({ request }) => {
+  const first = await request.get('/wizard/vault');
+  const second = await request.get('/wizard/vault');
+  expect(first.status()).toBe(200);
+  const headers = first.headers();
+  const csp = cspOf(headers);
+  const nonce = csp.get('script-src')?.find((v) => v.startsWith("'nonce-"))?.slice(7, -1);
+  expect(nonce).toBeTruthy();
+  expect(cspOf(second.headers()).get('script-src')).not.toContain(`'nonce-${nonce}'`);
+  expect(headers['content-security-policy']).not.toContain('unsafe-eval');
+  expect(csp.get('script-src')).not.toContain("'unsafe-inline'");
+  expect(csp.get('frame-ancestors')).toEqual(["'none'"]);
+  expect(headers['referrer-policy']).toBe('no-referrer');
+  expect(headers['permissions-policy']).toContain('camera=()');
+  expect(headers['x-content-type-options']).toBe('nosniff');
+  expect(headers['x-frame-options']).toBe('DENY');
+  expect(headers['strict-transport-security']).toBeUndefined(); // plain http in tests
+
+  const html = await first.text();
+  const scripts = [...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
+  expect(scripts.length).toBeGreaterThan(0);
+  for (const tag of scripts) expect(tag).toContain(`nonce="${nonce}"`);
+});
+
+test('HSTS is sent when the request came over HTTPS (X-Forwarded-Proto from the load balancer)', async ({ request }) => {
+  const response = await request.get('/wizard/vault', { headers: { 'x-forwarded-proto': 'https' } });
+  expect(response.headers()['strict-transport-security']).toMatch(/^max-age=\d+/);
+  expect(response.headers()['content-security-policy']).toContain('upgrade-insecure-requests');
+});
+
+test('API responses carry a deny-all CSP and nosniff', async ({ request }) => {
+  const response = await request.get('/api/config');
+  expect(response.headers()['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
+  expect(response.headers()['x-content-type-options']).toBe('nosniff');
+});
+
+test('the MSAL redirect bridge is rendered per request with a nonce, never cached, without COOP', async ({ page }) => {
+  const violations = collectCspViolations(page);
+  const response = await page.goto('/redirect');
+  expect(response?.status()).toBe(200);
+  const headers = response!.headers();
+  expect(headers['cache-control']).toContain('no-store');
+  expect(headers['cross-origin-opener-policy']).toBeUndefined();
+  const nonce = cspOf(headers).get('script-src')?.find((v) => v.startsWith("'nonce-"))?.slice(7, -1);
+  // Every script in the server's markup carries the nonce (scripts those load later are trusted by 'strict-dynamic').
+  const scripts = [...(await response!.text()).matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
+  expect(scripts.length).toBeGreaterThan(0);
+  for (const tag of scripts) expect(tag).toContain(`nonce="${nonce}"`);
+  await page.waitForLoadState('networkidle');
+  expect(violations).toEqual([]);
+});
+
+test('the wizard runs under the CSP without a single violation, and cannot be framed', async ({ page }) => {
+  const violations = collectCspViolations(page);
+  const wizard = new Wizard(page);
+  await wizard.open('vault');
+  await wizard.signInAs('Ada Admin');
+  await wizard.chooseVault('Contoso Production', 'kv-contoso-prod');
+  await wizard.next('access');
+  await expect(page.getByTestId('permission-model')).toBeVisible();
+  expect(violations).toEqual([]);
+
+  // A page that frames the wizard gets nothing (frame-ancestors 'none' + X-Frame-Options: DENY).
+  await page.setContent(`<iframe id="f" src="${new URL('/wizard/vault', page.url()).href}"></iframe>`);
+  const frame = page.frame({ url: /\/wizard\/vault/ });
+  const framedText = frame ? await frame.evaluate(() => document.body?.innerText ?? '').catch(() => '') : '';
+  expect(framedText).not.toContain('Sign in');
+});

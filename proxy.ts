@@ -1,0 +1,31 @@
+import { NextResponse, type NextRequest } from 'next/server';
+import { authorityOrigin, newNonce, securityHeaders } from '@/lib/api/security-headers';
+
+/**
+ * Next 16 request proxy (formerly middleware): security headers on every response, and a per-request CSP nonce for
+ * pages. Next.js reads the nonce from the request's Content-Security-Policy header while rendering (pages are
+ * dynamically rendered for that reason).
+ */
+export function proxy(request: NextRequest) {
+  const api = request.nextUrl.pathname.startsWith('/api/');
+  const forwarded = request.headers.get('x-forwarded-proto')?.split(',')[0]?.trim();
+  const headers = securityHeaders({
+    api,
+    nonce: api ? undefined : newNonce(),
+    dev: process.env.NODE_ENV === 'development',
+    https: (forwarded ?? request.nextUrl.protocol.replace(':', '')) === 'https',
+    authorityOrigin: authorityOrigin(process.env),
+  });
+  const csp = headers['Content-Security-Policy'] ?? '';
+  const requestHeaders = new Headers(request.headers);
+  requestHeaders.set('content-security-policy', csp);
+  const response = NextResponse.next({ request: { headers: requestHeaders } });
+  for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
+  // MSAL asks that its redirect bridge is never cached.
+  if (request.nextUrl.pathname === '/redirect') response.headers.set('Cache-Control', 'no-store');
+  return response;
+}
+
+export const config = {
+  matcher: [{ source: '/((?!_next/static|_next/image|favicon.ico).*)' }],
+};
