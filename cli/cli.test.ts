@@ -282,7 +282,7 @@ describe.skipIf(!certsAvailable)('inspect (over lib/certs)', () => {
 
   it('exit 2 with wrong-password', () => {
     const r = cli(['inspect', pfx, '--password-stdin', '--json'], 'nope');
-    expect(r.status).toBe(2);
+    expect(r.status, r.stderr + r.stdout.slice(0, 800)).toBe(2);
     const j = JSON.parse(r.stdout);
     expect(j.importable).toBe(false);
     expect(j.errors.map((e: { code: string }) => e.code)).toContain('wrong-password');

@@ -361,6 +361,30 @@ describe('az', () => {
     }
   });
 
+  it('resource groups with parentheses, and the CLOUD_SERVICE_RESOURCE_GROUP override', () => {
+    const vaultId = `/subscriptions/${SUB}/resourceGroups/rg(prod).x_1/providers/Microsoft.KeyVault/vaults/kv-contoso-prod`;
+    const script = renderSnippet('az', { vaultId, certificateUrl: URL });
+    const dir = mkdtempSync(join(tmpdir(), 'cses-az-'));
+    try {
+      writeFileSync(join(dir, 'snippet.sh'), script);
+      const harness = (env: string) =>
+        `${env}\naz() { printf '%s\\0' "$@" >> "${dir}/calls"; printf '\\n' >> "${dir}/calls"; }\ncd "${dir}"\nsource ./snippet.sh\n`;
+      const calls = () =>
+        readFileSync(join(dir, 'calls'), 'utf8')
+          .split('\n')
+          .filter((l) => l.length > 0)
+          .map((l) => l.split('\0').filter((x) => x.length > 0));
+      execFileSync('bash', ['--norc', '--noprofile', '-c', harness('')], BASH_OPTS);
+      expect(calls()[0]).toContain('rg(prod).x_1');
+      expect(calls()[2]?.[6]).toBe('rg(prod).x_1');
+      rmSync(join(dir, 'calls'));
+      execFileSync('bash', ['--norc', '--noprofile', '-c', harness("export CLOUD_SERVICE_RESOURCE_GROUP='rg-apps'")], BASH_OPTS);
+      expect(calls()[2]?.[6]).toBe('rg-apps');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('shellQuote survives quotes and metacharacters', () => {
     const nasty = `it's $(rm -rf /) "x" \`y\` \\ ;|&`;
     const out = execFileSync('bash', ['--norc', '--noprofile', '-c', `printf '%s' ${shellQuote(nasty)}`], BASH_OPTS).toString();
