@@ -336,6 +336,29 @@ try {
   pkcs12('expired-intermediate.pfx', { cert: 'oldleaf.pem', key: rsa.key, chain: 'oldchain.pem', password: 'Vector-Pa55' });
   add({ file: 'expired-intermediate.pfx', category: 'chain-certificate-expired', password: 'Vector-Pa55', keyType: 'RSA', keyBits: 2048, thumbprint: thumbprint('oldleaf.pem'), chainThumbprints: [thumbprint('oldint.pem'), thumbprint('root.pem')], errors: [], warnings: ['chain-certificate-expired'] });
 }
+// An intermediate with the right name but another key (a different CA generation): the chain does not verify.
+{
+  const rootKey = forgeKey('root.key');
+  const rootCert = forgeCert('root.pem');
+  const fk = forge.pki.rsa.generateKeyPair(2048);
+  const fc = forge.pki.createCertificate();
+  fc.publicKey = fk.publicKey;
+  fc.serialNumber = '0' + (serial++).toString(16);
+  fc.validity.notBefore = new Date('2024-01-01T00:00:00Z');
+  fc.validity.notAfter = new Date('2124-01-01T00:00:00Z');
+  fc.setSubject(intCert.subject.attributes);
+  fc.setIssuer(rootCert.subject.attributes);
+  fc.setExtensions([{ name: 'basicConstraints', cA: true, critical: true }, { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true }]);
+  fc.sign(rootKey, forge.md.sha256.create());
+  writeFileSync(tmp('fakeint.pem'), forge.pki.certificateToPem(fc));
+  writeFileSync(tmp('fakechain.pem'), forge.pki.certificateToPem(fc) + pem('root.pem'));
+  const noAki = forgeLeaf('other-generation', new Date('2024-01-01T00:00:00Z'), new Date('2124-01-01T00:00:00Z'));
+  pkcs12('wrong-intermediate.pfx', { ...noAki, chain: 'fakechain.pem', password: 'Vector-Pa55' });
+  add(base('wrong-intermediate.pfx', { category: 'chain-signature-invalid', password: 'Vector-Pa55', thumbprint: thumbprint(noAki.cert), chainThumbprints: [thumbprint('fakeint.pem'), thumbprint('root.pem')], warnings: ['chain-signature-invalid'] }));
+  // The same leaf with the real intermediate verifies.
+  pkcs12('right-intermediate.pfx', { ...noAki, password: 'Vector-Pa55' });
+  add(base('right-intermediate.pfx', { category: 'chain-signature-invalid', password: 'Vector-Pa55', thumbprint: thumbprint(noAki.cert), absent: ['chain-signature-invalid'] }));
+}
 // Two private keys (and two leaves): merge the bags of two unencrypted OpenSSL files.
 pkcs12('plain-a.pfx', { ...rsa, chain: null, password: '', args: ['-keypbe', 'NONE', '-certpbe', 'NONE', '-nomac'] });
 pkcs12('plain-b.pfx', { ...other, chain: null, password: '', args: ['-keypbe', 'NONE', '-certpbe', 'NONE', '-nomac'] });

@@ -36,6 +36,7 @@ export const WARNING_CODES = [
   'unrelated-certificate',
   'trailing-data',
   'pbmac1-mac',
+  'chain-signature-invalid',
 ] as const;
 
 export const INFO_CODES = [

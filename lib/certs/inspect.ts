@@ -4,7 +4,7 @@
  */
 import type { CertInfo, Finding, InspectResult, PfxInfo, DetectedFormat } from './types';
 import { DerError, parse, T, equalBytes, oid as oidOf } from './der';
-import { type ParsedCert, type ParsedKey, parseCertificate, parsePrivateKey } from './x509';
+import { type ParsedCert, type ParsedKey, parseCertificate, parsePrivateKey, verifySignedBy } from './x509';
 import {
   type Bag,
   type EncAlg,
@@ -165,7 +165,7 @@ async function inspectPemText(text: string, now: Date): Promise<InspectResult> {
     action = 'Add the private key: find the .key file created with the CSR and build the PFX with `openssl pkcs12 -export -in cert.pem -inkey key.pem -out cert.pfx`, or export a PFX with its private key from the Windows machine that created the request.';
   else action = 'Choose the .pfx file, or a PEM file holding both the certificate and its private key.';
   findings.push(err('not-pkcs12', `Detected: pem. This is a PEM text file (${parts.join(' and ')}), not a PFX.`, action));
-  const result = assemble(certs, key ? [{ parsed: key, localKeyId: null }] : [], findings, now, null, { pem: true });
+  const result = await assembleChecked(certs, key ? [{ parsed: key, localKeyId: null }] : [], findings, now, null, { pem: true });
   result.importable = false;
   result.detected = { format: 'pem', canBuildPfx };
   return result;
@@ -429,7 +429,7 @@ async function inspectDer(bytes: Uint8Array, password: string | null, now: Date)
   }
   if (badCerts) findings.push(err('corrupt', `${badCerts} certificate(s) in the PFX could not be read.`, 'Export the PFX again from the original source.'));
   const incomplete = unsupported !== null || corruptDetail !== null || st === 'unsupported' || excessive > 0;
-  const result = assemble(certs, keys, findings, now, certLocalIds, { pem: false, incomplete });
+  const result = await assembleChecked(certs, keys, findings, now, certLocalIds, { pem: false, incomplete });
   result.pfx = pfxInfo;
   result.detected = { format: 'pkcs12', canBuildPfx: false };
   return result;
@@ -516,6 +516,36 @@ interface KeyEntry {
   friendlyName?: string | null;
 }
 
+/** assemble(), then check that each issuer in the chain really signed the certificate below it. */
+async function assembleChecked(
+  certs: ParsedCert[],
+  keys: KeyEntry[],
+  findings: Finding[],
+  now: Date,
+  localIds: Map<ParsedCert, string | null> | null,
+  mode: { pem: boolean; incomplete?: boolean },
+): Promise<InspectResult> {
+  const links: Array<[ParsedCert, ParsedCert]> = [];
+  const result = assemble(certs, keys, findings, now, localIds, mode, links);
+  const checks = await Promise.all(links.map(([sub, iss]) => verifySignedBy(sub, iss)));
+  const extra: Finding[] = [];
+  links.forEach(([sub, iss], i) => {
+    if (checks[i] === false)
+      extra.push(
+        warn(
+          'chain-signature-invalid',
+          `The certificate ${describe(iss.info)} has the issuer name of ${describe(sub.info)} but did not sign it (a different key, e.g. an intermediate from another generation).`,
+          'Replace the chain certificate with the issuer that signed this certificate (download it from your CA: the leaf\'s Authority Information Access URL names it).',
+        ),
+      );
+  });
+  if (extra.length) {
+    result.findings = sortFindings([...result.findings, ...extra]);
+    result.importable = !result.findings.some((f) => f.severity === 'error');
+  }
+  return result;
+}
+
 function assemble(
   certs: ParsedCert[],
   keys: KeyEntry[],
@@ -523,6 +553,7 @@ function assemble(
   now: Date,
   localIds: Map<ParsedCert, string | null> | null,
   mode: { pem: boolean; incomplete?: boolean },
+  links: Array<[ParsedCert, ParsedCert]> = [],
 ): InspectResult {
   const isIssuerOfAnother = (c: ParsedCert) =>
     certs.some((o) => o !== c && equalBytes(o.issuerRaw, c.subjectRaw) && !equalBytes(o.subjectRaw, o.issuerRaw));
@@ -584,6 +615,7 @@ function assemble(
       const c = cur;
       const issuer = certs.find((x) => !used.has(x) && equalBytes(x.subjectRaw, c.issuerRaw) && (!c.aki || !x.ski || c.aki === x.ski));
       if (!issuer) break;
+      links.push([c, issuer]);
       chain.push(issuer);
       used.add(issuer);
       cur = issuer;

@@ -106,8 +106,13 @@ export interface ParsedCert {
   hasEku: boolean;
   notBefore: Date;
   notAfter: Date;
-  /** Critical extensions we do not understand (informational). */
   sigAlgOid: string;
+  /** For signature checks: the signed TBSCertificate, the signature value, the subject's SPKI (views). */
+  tbsRaw: Uint8Array;
+  signature: Uint8Array;
+  spkiRaw: Uint8Array;
+  /** Parameters of the signature algorithm (RSASSA-PSS), raw. */
+  sigParams: Uint8Array | null;
 }
 
 function b64(b: Uint8Array): string {
@@ -283,7 +288,14 @@ export function parseCertificate(der: Uint8Array, friendlyName?: string): Parsed
     derBase64: b64(der),
   };
   if (friendlyName !== undefined) info.friendlyName = friendlyName;
-  return { info, der, subjectRaw, issuerRaw, key, ski, aki, hasEku, notBefore, notAfter, sigAlgOid };
+  const sigParamsNode = sigAlg.children[1];
+  return {
+    info, der, subjectRaw, issuerRaw, key, ski, aki, hasEku, notBefore, notAfter, sigAlgOid,
+    tbsRaw: raw(tbs),
+    signature: content(cert.children[2]!).subarray(1),
+    spkiRaw: raw(spki),
+    sigParams: sigParamsNode && sigParamsNode.tag !== T.NULL ? raw(sigParamsNode) : null,
+  };
 }
 
 function formatIp(b: Uint8Array): string {
@@ -371,6 +383,58 @@ async function ecPublicPointFromWebCrypto(pkcs8: Uint8Array, namedCurve: string)
     if (!jwk.x || !jwk.y) return null;
     const d = (x: string) => Uint8Array.from(atob(x.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
     return '04' + hex(d(jwk.x)) + hex(d(jwk.y));
+  } catch {
+    return null;
+  }
+}
+
+const SIG_VERIFY: Record<string, { kind: 'rsa' | 'ecdsa' | 'ed25519'; hash: string }> = {
+  '1.2.840.113549.1.1.5': { kind: 'rsa', hash: 'SHA-1' },
+  '1.2.840.113549.1.1.11': { kind: 'rsa', hash: 'SHA-256' },
+  '1.2.840.113549.1.1.12': { kind: 'rsa', hash: 'SHA-384' },
+  '1.2.840.113549.1.1.13': { kind: 'rsa', hash: 'SHA-512' },
+  '1.2.840.10045.4.1': { kind: 'ecdsa', hash: 'SHA-1' },
+  '1.2.840.10045.4.3.2': { kind: 'ecdsa', hash: 'SHA-256' },
+  '1.2.840.10045.4.3.3': { kind: 'ecdsa', hash: 'SHA-384' },
+  '1.2.840.10045.4.3.4': { kind: 'ecdsa', hash: 'SHA-512' },
+  '1.3.101.112': { kind: 'ed25519', hash: '' },
+};
+
+/**
+ * Does `issuer`'s key verify `subject`'s signature? true / false, or null when it cannot be checked here
+ * (no WebCrypto, RSASSA-PSS, unusual curves or algorithms).
+ */
+export async function verifySignedBy(subject: ParsedCert, issuer: ParsedCert): Promise<boolean | null> {
+  const s = (globalThis as { crypto?: Crypto }).crypto?.subtle;
+  const how = SIG_VERIFY[subject.sigAlgOid];
+  if (!s || !how) return null;
+  const copy = (b: Uint8Array) => {
+    const out = new Uint8Array(new ArrayBuffer(b.length));
+    out.set(b);
+    return out;
+  };
+  try {
+    if (how.kind === 'rsa') {
+      if (issuer.key.info.type !== 'RSA') return false;
+      const k = await s.importKey('spki', copy(issuer.spkiRaw), { name: 'RSASSA-PKCS1-v1_5', hash: how.hash }, false, ['verify']);
+      return await s.verify('RSASSA-PKCS1-v1_5', k, copy(subject.signature), copy(subject.tbsRaw));
+    }
+    if (how.kind === 'ecdsa') {
+      const curve = issuer.key.info.curve;
+      if (issuer.key.info.type !== 'EC' || !curve || !['P-256', 'P-384', 'P-521'].includes(curve)) return issuer.key.info.type === 'EC' ? null : false;
+      const size = curve === 'P-521' ? 66 : curve === 'P-384' ? 48 : 32;
+      const sig = parse(subject.signature);
+      const rawSig = new Uint8Array(size * 2);
+      for (let i = 0; i < 2; i++) {
+        const v = uintBytes(child(sig, i, i ? 's' : 'r'));
+        if (v.length > size) return false;
+        rawSig.set(v, size * (i + 1) - v.length);
+      }
+      const k = await s.importKey('spki', copy(issuer.spkiRaw), { name: 'ECDSA', namedCurve: curve }, false, ['verify']);
+      return await s.verify({ name: 'ECDSA', hash: how.hash }, k, rawSig, copy(subject.tbsRaw));
+    }
+    const k = await s.importKey('spki', copy(issuer.spkiRaw), { name: 'Ed25519' }, false, ['verify']);
+    return await s.verify({ name: 'Ed25519' }, k, copy(subject.signature), copy(subject.tbsRaw));
   } catch {
     return null;
   }
