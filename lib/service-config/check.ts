@@ -3,13 +3,20 @@
  * Cloud Services (extended support) rejects.
  */
 import { readServiceFile, type CertificateEntry, type RoleInfo, type ServiceFileInfo } from './read';
-import { diffThumbprint, editDistance, normalizeThumbprint, type NormalizedThumbprint, type ThumbprintDiff } from './thumbprint';
+import {
+  diffThumbprint,
+  editDistance,
+  normalizeThumbprint,
+  thumbprintToHex,
+  type NormalizedThumbprint,
+  type ThumbprintDiff,
+} from './thumbprint';
 
 /** One version of a Key Vault certificate. */
 export interface VaultCertificate {
   name: string;
   version: string;
-  /** SHA-1 thumbprint (any case/format; normalized before comparing). */
+  /** SHA-1 thumbprint: hex in any case/format (normalized before comparing), or Key Vault's base64url `x5t`. */
   thumbprint: string;
   enabled: boolean;
   /** True for the certificate's current (latest) version. */
@@ -72,7 +79,7 @@ function checkOne(entry: CertificateEntry, vault: VaultCertificate[]): Certifica
   const raw = entry.thumbprint ?? null;
   const normalized = normalizeThumbprint(raw ?? '');
   const problems: CheckProblem[] = [];
-  const normVault = vault.map((v) => ({ v, t: normalizeThumbprint(v.thumbprint).value }));
+  const normVault = vault.map((v) => ({ v, t: thumbprintToHex(v.thumbprint) ?? normalizeThumbprint(v.thumbprint).value }));
   const matches = normalized.valid ? normVault.filter((x) => x.t === normalized.value).map((x) => x.v) : [];
   // Prefer the latest enabled version, then any latest, then any enabled.
   const rank = (v: VaultCertificate) => (v.isLatest ? 2 : 0) + (v.enabled ? 1 : 0);
@@ -159,7 +166,10 @@ function checkOne(entry: CertificateEntry, vault: VaultCertificate[]): Certifica
       if (!best || d < best.d) best = { v: x.v, d };
     }
     if (best && best.d <= NEAR_MISS_MAX) {
-      result.nearMiss = { certificate: best.v, diff: diffThumbprint(normalized.value, best.v.thumbprint) };
+      result.nearMiss = {
+        certificate: best.v,
+        diff: diffThumbprint(normalized.value, thumbprintToHex(best.v.thumbprint) ?? best.v.thumbprint),
+      };
       result.message += ` Closest vault thumbprint: "${best.v.name}" version ${best.v.version} (${result.nearMiss.diff.summary})`;
     }
   }
@@ -410,4 +420,33 @@ export function findCsesLeftovers(text: string): ServiceIssue[] {
     }
   }
   return issues;
+}
+
+// ------------------------------------------------------------------------------------------ everything at once
+
+export interface ServiceCheckInput {
+  cscfg: string;
+  csdef?: string;
+  vaultCertificates?: VaultCertificate[];
+}
+
+export interface ServiceCheckResult {
+  ok: boolean;
+  thumbprints: ThumbprintCheckResult | null;
+  consistency: ConsistencyResult | null;
+  leftovers: ServiceIssue[];
+}
+
+/** Run every check that the inputs allow: thumbprints (with vault certificates), consistency (with a .csdef),
+ * CSES leftovers (always, in both files). */
+export function checkServiceFiles(input: ServiceCheckInput): ServiceCheckResult {
+  const thumbprints = input.vaultCertificates ? checkCscfgThumbprints(input.cscfg, input.vaultCertificates) : null;
+  const consistency = input.csdef !== undefined ? checkServiceConsistency(input.cscfg, input.csdef) : null;
+  const leftovers = [
+    ...findCsesLeftovers(input.cscfg),
+    ...(input.csdef !== undefined ? findCsesLeftovers(input.csdef) : []),
+  ];
+  const ok =
+    (thumbprints?.ok ?? true) && (consistency?.ok ?? true) && !leftovers.some((l) => l.severity === 'error');
+  return { ok, thumbprints, consistency, leftovers };
 }

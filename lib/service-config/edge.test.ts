@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import {
   ServiceConfigError,
   checkCscfgThumbprints,
+  checkServiceFiles,
+  thumbprintToHex,
   checkServiceConsistency,
   listRoles,
   parseXml,
@@ -256,6 +258,24 @@ describe('checkCscfgThumbprints', () => {
     const r = checkCscfgThumbprints(certs([['far', '0123456789012345678901234567890123456789']]), vault);
     expect(r.certificates[0]?.status).toBe('missing');
     expect(r.certificates[0]?.nearMiss).toBeUndefined();
+  });
+
+  it('accepts Key Vault x5t (base64url) thumbprints for vault certificates', () => {
+    const x5t = Buffer.from(T, 'hex').toString('base64url');
+    expect(thumbprintToHex(x5t)).toBe(T);
+    expect(thumbprintToHex('not a thumbprint')).toBeNull();
+    const r = checkCscfgThumbprints(certs([['ok', T]]), [{ name: 'c', version: 'v', thumbprint: x5t, enabled: true, isLatest: true }]);
+    expect(r.ok).toBe(true);
+  });
+
+  it('checkServiceFiles runs what the inputs allow', () => {
+    const text = certs([['ok', T]]);
+    expect(checkServiceFiles({ cscfg: text })).toMatchObject({ ok: true, thumbprints: null, consistency: null, leftovers: [] });
+    expect(checkServiceFiles({ cscfg: text, vaultCertificates: [] }).ok).toBe(false);
+    const csdef = `<ServiceDefinition name="svc" xmlns="${NSD}"><WebRole name="A"><Certificates><Certificate name="ok" storeLocation="LocalMachine" storeName="My"/></Certificates></WebRole></ServiceDefinition>`;
+    const all = checkServiceFiles({ cscfg: text, csdef, vaultCertificates: vault });
+    expect(all.ok).toBe(true);
+    expect(all.consistency?.issues).toEqual([]);
   });
 
   it('vaultCertificatesFromThumbprints', () => {

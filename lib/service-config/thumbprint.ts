@@ -248,3 +248,25 @@ export function diffThumbprint(actual: string, expected: string): ThumbprintDiff
   }
   return { equal: na.value === ne.value, actual: na, expected: ne, distance, ops, summary };
 }
+
+/**
+ * Key Vault also reports a certificate's SHA-1 thumbprint as `x5t` (base64url of the 20 bytes). Returns the 40-char
+ * uppercase hex form of a hex or x5t thumbprint, or null when it is neither.
+ */
+export function thumbprintToHex(value: string): string | null {
+  const n = normalizeThumbprint(value);
+  if (n.valid) return n.value;
+  const t = value.trim();
+  if (!/^[A-Za-z0-9_-]{27}=?$/.test(t)) return null;
+  const b64 = t.slice(0, 27).replace(/-/g, '+').replace(/_/g, '/') + '=';
+  let bin: string;
+  try {
+    bin = atob(b64);
+  } catch {
+    return null;
+  }
+  if (bin.length !== 20) return null;
+  let hex = '';
+  for (let i = 0; i < bin.length; i++) hex += bin.charCodeAt(i).toString(16).padStart(2, '0');
+  return hex.toUpperCase();
+}
