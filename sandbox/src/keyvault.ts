@@ -412,6 +412,29 @@ export class KeyVault {
 
   private async getCertificate(ctx: Ctx, vault: Vault, caller: Caller, name: string, version?: string): Promise<void> {
     this.authorizeCert(vault, caller, 'get', name);
+    const maybePending = this.findCert(vault, name);
+    const p = maybePending?.pending;
+    if (maybePending && !maybePending.deleted && p && p.status !== 'completed' && (version ? version.toLowerCase() === p.version : maybePending.versions.length === 0)) {
+      // A certificate whose first version is still being issued: Key Vault answers with the pending version
+      // (disabled, no cer/x5t yet) and a `pending` link; the SDK's operation poller starts with this GET.
+      const origin = this.origin(ctx);
+      const cert = maybePending;
+      sendJson(
+        ctx,
+        200,
+        {
+          id: `${origin}/certificates/${cert.name}/${p.version}`,
+          kid: `${origin}/keys/${cert.name}/${p.version}`,
+          sid: `${origin}/secrets/${cert.name}/${p.version}`,
+          attributes: { enabled: false, created: p.created, updated: p.created, ...recoveryOf(vault) },
+          policy: this.policyJson(origin, cert, p.policy),
+          ...(p.tags ? { tags: p.tags } : {}),
+          pending: { id: `${origin}/certificates/${cert.name}/pending` },
+        },
+        kvHeaders(vault),
+      );
+      return;
+    }
     const cert = this.liveCert(vault, name);
     const v = version ? cert.versions.find((x) => x.version === version.toLowerCase()) : this.latest(cert);
     if (!v) throw certNotFound(name);
@@ -639,6 +662,8 @@ export class KeyVault {
     cert.policy = policy;
     cert.pending = {
       requestId: newVersion(),
+      version: newVersion(),
+      created: now,
       status: 'inProgress',
       statusDetails: issuerName === 'Self' ? 'Pending certificate created. Certificate request is in progress. This may take some time based on the issuer provider. Please check again later.' : 'Pending certificate created. Please Perform Merge to complete the request.',
       cancellationRequested: false,
@@ -701,7 +726,7 @@ export class KeyVault {
     const now = nowSeconds();
     const contentType = ((p.policy.secret_props ?? {}) as Record<string, unknown>).contentType === 'application/x-pem-file' ? 'application/x-pem-file' : 'application/x-pkcs12';
     cert.versions.push({
-      version: newVersion(),
+      version: p.version ?? newVersion(),
       created: now,
       updated: now,
       enabled: p.createAttributes?.enabled ?? true,

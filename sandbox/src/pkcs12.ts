@@ -79,6 +79,19 @@ export function parsePkcs12(bytes: Buffer, password: string | undefined): Parsed
       lastError = (e as Error).message;
     }
   }
+  if (!p12 && password && /[^\x00-\x7f]/.test(password)) {
+    // Non-ASCII password: the MAC and PKCS#12-PBE use the UTF-16BE form (forge does that), but PBES2/PBKDF2
+    // (OpenSSL 3 default) uses the UTF-8 bytes, which forge does not derive itself. Verify the MAC with the
+    // password as given, then decrypt the bags with its UTF-8 form.
+    if (verifyMac(asn1, password)) {
+      try {
+        const withoutMac = forge.asn1.create(asn1.tagClass, asn1.type, asn1.constructed, (asn1.value as forge.asn1.Asn1[]).slice(0, 2));
+        p12 = forge.pkcs12.pkcs12FromAsn1(withoutMac, false, forge.util.encodeUtf8(password));
+      } catch (e) {
+        lastError = (e as Error).message;
+      }
+    }
+  }
   if (!p12) {
     const wrong = /MAC could not be verified|wrong password|Invalid password/i.test(lastError);
     throw new ParseError(wrong ? 'wrongPassword' : 'notPkcs12', lastError);
@@ -113,6 +126,38 @@ export function parsePkcs12(bytes: Buffer, password: string | undefined): Parsed
 }
 
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\r?\n([\s\S]*?)-----END \1-----/g;
+
+const MAC_DIGESTS: Record<string, () => forge.md.MessageDigest> = {
+  '1.3.14.3.2.26': () => forge.md.sha1.create(),
+  '2.16.840.1.101.3.4.2.1': () => forge.md.sha256.create(),
+  '2.16.840.1.101.3.4.2.2': () => forge.md.sha384.create(),
+  '2.16.840.1.101.3.4.2.3': () => forge.md.sha512.create(),
+};
+
+/** Verifies a PFX's password-integrity MAC (RFC 7292 §5 / appendix B KDF with id 3). */
+function verifyMac(pfx: forge.asn1.Asn1, password: string): boolean {
+  try {
+    const [, authSafe, macData] = pfx.value as forge.asn1.Asn1[];
+    if (!authSafe || !macData) return false;
+    const explicit = (authSafe.value as forge.asn1.Asn1[])[1]!;
+    const octet = (explicit.value as forge.asn1.Asn1[])[0]!;
+    const data = octet.constructed ? (octet.value as forge.asn1.Asn1[]).map((p) => p.value as string).join('') : (octet.value as string);
+    const [mac, salt, iter] = macData.value as forge.asn1.Asn1[];
+    const [digestInfoAlg, digest] = mac!.value as forge.asn1.Asn1[];
+    const oid = forge.asn1.derToOid((digestInfoAlg!.value as forge.asn1.Asn1[])[0]!.value as string);
+    const mdFactory = MAC_DIGESTS[oid];
+    if (!mdFactory) return false;
+    const iterations = iter ? forge.util.createBuffer(iter.value as string).getInt((iter.value as string).length * 8) : 1;
+    const md = mdFactory();
+    const key = forge.pkcs12.generateKey(password, forge.util.createBuffer(salt!.value as string), 3, iterations, md.digestLength, md);
+    const hmac = forge.hmac.create();
+    hmac.start(mdFactory(), key);
+    hmac.update(data);
+    return hmac.getMac().getBytes() === (digest!.value as string);
+  } catch {
+    return false;
+  }
+}
 
 export function parsePem(text: string): ParsedCertificate {
   const blocks: { type: string; der: Buffer }[] = [];

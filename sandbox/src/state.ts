@@ -109,6 +109,9 @@ export interface CertVersion {
 
 export interface PendingOperation {
   requestId: string;
+  /** version the certificate will get; kid/sid of the pending certificate already use it */
+  version: string;
+  created: number;
   status: 'inProgress' | 'completed' | 'cancelled' | 'failed';
   statusDetails?: string;
   cancellationRequested: boolean;

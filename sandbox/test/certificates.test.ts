@@ -234,4 +234,31 @@ describe('Key Vault certificates data plane (real SDK)', () => {
     expect([missing.statusCode, missing.code]).toEqual([404, 'CertificateNotFound']);
     expect(missing.message).toMatch(/^A certificate with \(name\/id\) never-existed was not found in this key vault/);
   });
+  it('accepts a non-ASCII password on an OpenSSL 3 (PBES2, UTF-8) PFX', async () => {
+    const p = opensslPfx({ password: 'Pässwörd€', cn: 'utf8.contoso.sandbox' });
+    const c = await client.importCertificate('utf8-pwd', p.pfx, { password: 'Pässwörd€' });
+    expect(c.properties.x509ThumbprintString!.toUpperCase()).toBe(p.thumbprint);
+    const e = await err(client.importCertificate('utf8-pwd', p.pfx, { password: 'Passwörd€' }));
+    expect([e.statusCode, e.code]).toEqual([400, 'BadParameter']);
+  });
+
+  it('an Unknown-issuer create stays pending; it can be listed, cancelled and deleted', async () => {
+    const poller = await client.beginCreateCertificate('waiting', { issuerName: 'Unknown', subject: 'CN=waiting.contoso.sandbox' }, FAST_POLL);
+    const op = await client.getCertificateOperation('waiting');
+    expect(op.getOperationState().certificateOperation?.status).toBe('inProgress');
+    expect(op.getOperationState().certificateOperation?.csr?.length).toBeGreaterThan(100);
+    const withPending: string[] = [];
+    for await (const c of client.listPropertiesOfCertificates({ includePending: true })) withPending.push(c.name!);
+    expect(withPending).toContain('waiting');
+    const without: string[] = [];
+    for await (const c of client.listPropertiesOfCertificates()) without.push(c.name!);
+    expect(without).not.toContain('waiting');
+    await op.cancelOperation();
+    expect(op.getOperationState().certificateOperation?.cancellationRequested).toBe(true);
+    expect((await client.getCertificateOperation('waiting')).getOperationState().certificateOperation?.status).toBe('cancelled');
+    const deleted = await client.deleteCertificateOperation('waiting');
+    expect(deleted.status).toBe('cancelled');
+    await expect(client.getCertificateOperation('waiting')).rejects.toMatchObject({ statusCode: 404 });
+    poller.stopPolling();
+  });
 });
