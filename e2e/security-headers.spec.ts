@@ -84,3 +84,12 @@ test('the wizard runs under the CSP without a single violation, and cannot be fr
   const framedText = frame ? await frame.evaluate(() => document.body?.innerText ?? '').catch(() => '') : '';
   expect(framedText).not.toContain('Sign in');
 });
+
+test('the API document is served by the production build and lists the routes', async ({ request }) => {
+  const response = await request.get('/api/openapi.json');
+  expect(response.status()).toBe(200);
+  const doc = (await response.json()) as { openapi: string; paths: Record<string, Record<string, unknown>> };
+  expect(doc.openapi).toBe('3.1.0');
+  expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/config', '/api/subscriptions', '/api/openapi.json', '/api/sandbox/sign-in']));
+  expect(doc.paths['/api/subscriptions']?.get).toBeTruthy();
+});

@@ -29,6 +29,13 @@ export interface RouteSchemas<P extends Schema | undefined, Q extends Schema | u
   form?: boolean;
   /** Largest accepted body, in bytes. */
   maxBodyBytes?: number;
+  /**
+   * `false`: the route works without the server configuration (no Azure settings, no sandbox) and must not read
+   * `ctx.config` — for documents such as the API description.
+   */
+  config?: false;
+  /** The success body's shape, for the API document only (not enforced). */
+  response?: Schema;
 }
 
 interface BaseContext<P, Q, B> {
@@ -174,7 +181,7 @@ function build<P extends Schema | undefined, Q extends Schema | undefined, B ext
     const requestId = request.headers.get('x-request-id')?.slice(0, 64).replace(/[^\w.-]/g, '') || randomUUID();
     const path = new URL(request.url).pathname;
     try {
-      const config = getServerConfig();
+      const config = schemas.config === false ? (undefined as unknown as ServerConfig) : getServerConfig();
       const user = authenticateUser ? await authenticate(request.headers.get('authorization'), config) : undefined;
       if (user) rateLimit(user, config);
       const params = parse(schemas.params, await next.params, 'path');
