@@ -103,6 +103,124 @@ function compress1(H: Int32Array, W: Int32Array): void {
 }
 const H1 = [0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0];
 
+// ------------------------------------------------------------------------------------------------ SHA-512/384
+
+/** First 64 fractional bits of the k-th root of n (k = 2 or 3), as [hi, lo] 32-bit words. Computed with BigInt. */
+function rootFraction(n: number, k: 2 | 3): [number, number] {
+  // floor(n^(1/k) * 2^64) = integer k-th root of n * 2^(64k).
+  const target = BigInt(n) << BigInt(64 * k);
+  let x = BigInt(Math.floor(Math.pow(n, 1 / k) * 2 ** 20)) << 44n; // close first guess
+  for (let i = 0; i < 100; i++) {
+    const next = k === 2 ? (x + target / x) >> 1n : (2n * x + target / (x * x)) / 3n;
+    if (next === x || next === x + 1n || next + 1n === x) {
+      x = next;
+      break;
+    }
+    x = next;
+  }
+  while ((k === 2 ? x * x : x * x * x) > target) x -= 1n;
+  while ((k === 2 ? (x + 1n) * (x + 1n) : (x + 1n) * (x + 1n) * (x + 1n)) <= target) x += 1n;
+  const frac = x & 0xffffffffffffffffn;
+  return [Number(frac >> 32n) | 0, Number(frac & 0xffffffffn) | 0];
+}
+let K512: Int32Array | null = null;
+let IV512: Int32Array | null = null;
+let IV384: Int32Array | null = null;
+function init512(): void {
+  if (K512) return;
+  const primes: number[] = [];
+  for (let c = 2; primes.length < 80; c++) if (primes.every((p) => c % p !== 0)) primes.push(c);
+  K512 = new Int32Array(160);
+  primes.forEach((p, i) => K512!.set(rootFraction(p, 3), 2 * i));
+  IV512 = new Int32Array(16);
+  IV384 = new Int32Array(16);
+  for (let i = 0; i < 8; i++) {
+    IV512.set(rootFraction(primes[i]!, 2), 2 * i);
+    IV384.set(rootFraction(primes[i + 8]!, 2), 2 * i);
+  }
+}
+
+/** SHA-512 compression over W[0..31] (16 big-endian 64-bit words as hi/lo pairs); H is 16 words. */
+function compress512(H: Int32Array, W: Int32Array): void {
+  const K = K512!;
+  for (let i = 16; i < 80; i++) {
+    // σ0(w[i-15]) = rotr1 ^ rotr8 ^ shr7 ; σ1(w[i-2]) = rotr19 ^ rotr61 ^ shr6
+    let h = W[2 * (i - 15)]!, l = W[2 * (i - 15) + 1]!;
+    const s0h = ((h >>> 1) | (l << 31)) ^ ((h >>> 8) | (l << 24)) ^ (h >>> 7);
+    const s0l = ((l >>> 1) | (h << 31)) ^ ((l >>> 8) | (h << 24)) ^ ((l >>> 7) | (h << 25));
+    h = W[2 * (i - 2)]!;
+    l = W[2 * (i - 2) + 1]!;
+    const s1h = ((h >>> 19) | (l << 13)) ^ ((l >>> 29) | (h << 3)) ^ (h >>> 6);
+    const s1l = ((l >>> 19) | (h << 13)) ^ ((h >>> 29) | (l << 3)) ^ ((l >>> 6) | (h << 26));
+    const lo = (s0l >>> 0) + (s1l >>> 0) + (W[2 * (i - 16) + 1]! >>> 0) + (W[2 * (i - 7) + 1]! >>> 0);
+    W[2 * i] = (s0h + s1h + W[2 * (i - 16)]! + W[2 * (i - 7)]! + ((lo / 4294967296) | 0)) | 0;
+    W[2 * i + 1] = lo | 0;
+  }
+  let ah = H[0]!, al = H[1]!, bh = H[2]!, bl = H[3]!, ch = H[4]!, cl = H[5]!, dh = H[6]!, dl = H[7]!;
+  let eh = H[8]!, el = H[9]!, fh = H[10]!, fl = H[11]!, gh = H[12]!, gl = H[13]!, hh = H[14]!, hl = H[15]!;
+  for (let i = 0; i < 80; i++) {
+    // Σ1(e) = rotr14 ^ rotr18 ^ rotr41
+    const S1h = ((eh >>> 14) | (el << 18)) ^ ((eh >>> 18) | (el << 14)) ^ ((el >>> 9) | (eh << 23));
+    const S1l = ((el >>> 14) | (eh << 18)) ^ ((el >>> 18) | (eh << 14)) ^ ((eh >>> 9) | (el << 23));
+    const chh = (eh & fh) ^ (~eh & gh);
+    const chl = (el & fl) ^ (~el & gl);
+    const t1lo = (hl >>> 0) + (S1l >>> 0) + (chl >>> 0) + (K[2 * i + 1]! >>> 0) + (W[2 * i + 1]! >>> 0);
+    const t1h = (hh + S1h + chh + K[2 * i]! + W[2 * i]! + ((t1lo / 4294967296) | 0)) | 0;
+    const t1l = t1lo | 0;
+    // Σ0(a) = rotr28 ^ rotr34 ^ rotr39
+    const S0h = ((ah >>> 28) | (al << 4)) ^ ((al >>> 2) | (ah << 30)) ^ ((al >>> 7) | (ah << 25));
+    const S0l = ((al >>> 28) | (ah << 4)) ^ ((ah >>> 2) | (al << 30)) ^ ((ah >>> 7) | (al << 25));
+    const majh = (ah & bh) ^ (ah & ch) ^ (bh & ch);
+    const majl = (al & bl) ^ (al & cl) ^ (bl & cl);
+    const t2lo = (S0l >>> 0) + (majl >>> 0);
+    const t2h = (S0h + majh + ((t2lo / 4294967296) | 0)) | 0;
+    const t2l = t2lo | 0;
+    hh = gh; hl = gl;
+    gh = fh; gl = fl;
+    fh = eh; fl = el;
+    let lo = (dl >>> 0) + (t1l >>> 0);
+    eh = (dh + t1h + ((lo / 4294967296) | 0)) | 0;
+    el = lo | 0;
+    dh = ch; dl = cl;
+    ch = bh; cl = bl;
+    bh = ah; bl = al;
+    lo = (t1l >>> 0) + (t2l >>> 0);
+    ah = (t1h + t2h + ((lo / 4294967296) | 0)) | 0;
+    al = lo | 0;
+  }
+  const add = (i: number, xh: number, xl: number) => {
+    const lo = (H[i + 1]! >>> 0) + (xl >>> 0);
+    H[i] = (H[i]! + xh + ((lo / 4294967296) | 0)) | 0;
+    H[i + 1] = lo | 0;
+  };
+  add(0, ah, al); add(2, bh, bl); add(4, ch, cl); add(6, dh, dl);
+  add(8, eh, el); add(10, fh, fl); add(12, gh, gl); add(14, hh, hl);
+}
+
+function md512(iv: Int32Array, data: Uint8Array): Int32Array {
+  const H = Int32Array.from(iv);
+  const W = new Int32Array(160);
+  const total = data.length;
+  const padded = new Uint8Array(((total + 17 + 127) >> 7) << 7);
+  padded.set(data);
+  padded[total] = 0x80;
+  const bits = total * 8;
+  const pl = padded.length;
+  padded[pl - 4] = (bits >>> 24) & 0xff;
+  padded[pl - 3] = (bits >>> 16) & 0xff;
+  padded[pl - 2] = (bits >>> 8) & 0xff;
+  padded[pl - 1] = bits & 0xff;
+  padded[pl - 5] = Math.floor(bits / 2 ** 32) & 0xff;
+  for (let off = 0; off < pl; off += 128) {
+    for (let i = 0; i < 32; i++) {
+      const o = off + i * 4;
+      W[i] = (padded[o]! << 24) | (padded[o + 1]! << 16) | (padded[o + 2]! << 8) | padded[o + 3]!;
+    }
+    compress512(H, W);
+  }
+  return H;
+}
+
 // ------------------------------------------------------------------------------------------------ generic
 
 interface Engine {
@@ -183,6 +301,10 @@ export function forgeMd(name: HashName): forge.md.MessageDigest {
 export function digest(name: HashName, data: Uint8Array): Uint8Array {
   const e = ENGINES[name];
   if (e) return wordsToBytes(mdJs(e, data), e.outWords);
+  if (name === 'sha512' || name === 'sha384') {
+    init512();
+    return wordsToBytes(md512(name === 'sha512' ? IV512! : IV384!, data), name === 'sha512' ? 16 : 12);
+  }
   const md = forgeMd(name);
   md.update(toBinary(data));
   return fromBinary(md.digest().getBytes());
@@ -209,6 +331,26 @@ const YIELD_EVERY = 20_000;
 /** hash^count(data): the first round over `data`, the rest over the previous digest. */
 export async function iteratedDigest(name: HashName, data: Uint8Array, count: number): Promise<Uint8Array> {
   const e = ENGINES[name];
+  if (name === 'sha512' || name === 'sha384') {
+    // Fast path: a 64- or 48-byte digest plus padding fits one 128-byte block.
+    init512();
+    const iv = name === 'sha512' ? IV512! : IV384!;
+    const words = name === 'sha512' ? 16 : 12;
+    const H = md512(iv, data);
+    const W = new Int32Array(160);
+    const S = new Int32Array(16);
+    for (let i = 1; i < count; i++) {
+      for (let j = 0; j < words; j++) W[j] = H[j]!;
+      W[words] = 0x80000000 | 0;
+      for (let j = words + 1; j < 31; j++) W[j] = 0;
+      W[31] = words * 32;
+      S.set(iv);
+      compress512(S, W);
+      H.set(S);
+      if (i % (YIELD_EVERY / 4) === 0) await yieldNow();
+    }
+    return wordsToBytes(H, words);
+  }
   if (!e) {
     let d = digest(name, data);
     for (let i = 1; i < count; i++) {
