@@ -64,6 +64,8 @@ describe('help and usage', () => {
       ['cscfg', 'check', '--help'],
       ['csdef', '--help'],
       ['csdef', 'add', '-h'],
+      ['cscfg', 'remove-leftovers', '--help'],
+      ['csdef', 'remove-leftovers', '--help'],
       ['snippet', '--help'],
     ]) {
       const r = cli(args);
@@ -159,6 +161,22 @@ describe('cscfg add / csdef add', () => {
     const utf16 = join(dir, 'utf16.cscfg');
     writeFileSync(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('<a/>', 'utf16le')]));
     expectOneErrorLine(cli(['cscfg', 'add', '--role', 'a', '--name', 'n', '--thumbprint', T, utf16]), 'unsupported-encoding');
+  });
+});
+
+describe('remove-leftovers', () => {
+  it('prints the cleaned file; --in-place lists what went', () => {
+    const r = cli(['csdef', 'remove-leftovers', join(FIX, 'nugetgallery.csdef')]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).not.toContain('RemoteAccess');
+    expect([...r.stdoutBytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const file = join(dir, 'nuget.cscfg');
+    copyFileSync(join(FIX, 'nugetgallery.base.cscfg'), file);
+    const ip = cli(['cscfg', 'remove-leftovers', '--in-place', file]);
+    expect(ip.status).toBe(0);
+    expect(ip.stdout).toMatch(/removed 6 item/);
+    expect(readFileSync(file, 'utf8')).not.toContain('Plugins.RemoteAccess');
+    expectOneErrorLine(cli(['cscfg', 'remove-leftovers', join(FIX, 'nugetgallery.csdef')]), 'invalid-option-value');
   });
 });
 

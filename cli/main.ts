@@ -16,6 +16,8 @@ import {
   cscfgAddCommand,
   cscfgCheckCommand,
   csdefAddCommand,
+  removeLeftoversCommand,
+  REMOVE_LEFTOVERS_USAGE,
 } from './service-config';
 import { SNIPPET_HELP, SNIPPET_USAGE, snippetCommand } from './snippet';
 
@@ -28,6 +30,7 @@ Usage:
   ${CSCFG_ADD_USAGE}
   ${CSDEF_ADD_USAGE}
   ${CSCFG_CHECK_USAGE}
+  ${REMOVE_LEFTOVERS_USAGE}
   ${SNIPPET_USAGE}
 
 Run "cses-cert COMMAND --help" for details. Errors are one line on stderr: "cses-cert: error [code]: what. What to do."
@@ -61,8 +64,12 @@ function sub(group: string, help: string, commands: Record<string, Command>): Co
 
 const COMMANDS: Record<string, Command> = {
   inspect: inspectCommand,
-  cscfg: sub('cscfg', CSCFG_HELP, { add: cscfgAddCommand, check: cscfgCheckCommand }),
-  csdef: sub('csdef', CSDEF_HELP, { add: csdefAddCommand }),
+  cscfg: sub('cscfg', CSCFG_HELP, {
+    add: cscfgAddCommand,
+    check: cscfgCheckCommand,
+    'remove-leftovers': removeLeftoversCommand('cscfg'),
+  }),
+  csdef: sub('csdef', CSDEF_HELP, { add: csdefAddCommand, 'remove-leftovers': removeLeftoversCommand('csdef') }),
   snippet: snippetCommand,
 };
 

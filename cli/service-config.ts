@@ -3,6 +3,7 @@ import {
   checkCscfgThumbprints,
   checkServiceConsistency,
   findCsesLeftovers,
+  removeCsesLeftovers,
   setCscfgCertificate,
   setCsdefCertificate,
   vaultCertificatesFromThumbprints,
@@ -19,18 +20,64 @@ export const CSDEF_ADD_USAGE =
   'cses-cert csdef add --role ROLE --name NAME [--store-location LocalMachine|CurrentUser] [--store-name My] [--permission-level limitedOrElevated|elevated] FILE [--in-place]';
 export const CSCFG_CHECK_USAGE = 'cses-cert cscfg check FILE --thumbprints T1,T2,… [--csdef FILE] [--json]';
 
+export const REMOVE_LEFTOVERS_USAGE = 'cses-cert (cscfg|csdef) remove-leftovers FILE [--in-place]';
+
 export const CSCFG_HELP = `Usage:
   ${CSCFG_ADD_USAGE}
   ${CSCFG_CHECK_USAGE}
+  cses-cert cscfg remove-leftovers FILE [--in-place]
 
-Run "cses-cert cscfg add --help" or "cses-cert cscfg check --help" for details.
+Run "cses-cert cscfg add --help", "cses-cert cscfg check --help" or "cses-cert cscfg remove-leftovers --help".
 `;
 
 export const CSDEF_HELP = `Usage:
   ${CSDEF_ADD_USAGE}
+  cses-cert csdef remove-leftovers FILE [--in-place]
 
-Run "cses-cert csdef add --help" for details.
+Run "cses-cert csdef add --help" or "cses-cert csdef remove-leftovers --help" for details.
 `;
+
+export const REMOVE_LEFTOVERS_HELP = `Usage: ${REMOVE_LEFTOVERS_USAGE}
+
+Remove what Cloud Services (extended support) rejects: <Import moduleName="RemoteAccess|RemoteForwarder"/> (.csdef),
+the Microsoft.WindowsAzure.Plugins.RemoteAccess.* / RemoteForwarder.* settings, and the
+Microsoft.WindowsAzure.Plugins.RemoteAccess.PasswordEncryption certificate (both files). Only those lines change.
+Use the RDP extension for remote desktop instead. A changed .csdef means rebuilding the .cspkg.
+
+Options:
+  --in-place   Rewrite FILE instead of printing the cleaned file on stdout.
+  -h, --help   Show this help.
+
+Exit status: 0 done (also when there was nothing to remove), 1 usage, file or XML error.
+`;
+
+export function removeLeftoversCommand(kind: 'cscfg' | 'csdef'): (argv: string[], io: CliIO) => Promise<number> {
+  return async (argv, io) => {
+    const p = parseArgs(argv, { 'in-place': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, REMOVE_LEFTOVERS_USAGE);
+    if (flag(p, 'help')) {
+      io.stdout(REMOVE_LEFTOVERS_HELP);
+      return EXIT_OK;
+    }
+    const file = onePositional(p, `FILE (the .${kind})`, REMOVE_LEFTOVERS_USAGE);
+    const text = await readText(file);
+    const res = removeCsesLeftovers(text);
+    if (res.kind !== kind) {
+      throw new CliError(
+        'invalid-option-value',
+        `${file} is a .${res.kind}, not a .${kind}.`,
+        `Run "cses-cert ${res.kind} remove-leftovers ${file}".`,
+      );
+    }
+    if (flag(p, 'in-place')) {
+      if (res.removed.length) await writeTextAtomic(file, res.text);
+      io.stdout(`${kind}: removed ${res.removed.length} item(s) Cloud Services (extended support) rejects from ${file}\n`);
+      for (const r of res.removed) io.stdout(`  line ${r.line}: [${r.code}] ${r.message}\n`);
+    } else {
+      io.stdout(new TextEncoder().encode(res.text));
+    }
+    return EXIT_OK;
+  };
+}
 
 export const CSCFG_ADD_HELP = `Usage: ${CSCFG_ADD_USAGE}
 

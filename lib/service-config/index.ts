@@ -8,3 +8,4 @@ export * from './xml';
 export * from './read';
 export * from './patch';
 export * from './check';
+export * from './remove';
