@@ -112,7 +112,9 @@ export class KeyVault {
     }
     // 1. Authentication comes first, before reading the body (keyvault-wire.md §3, §13.1).
     const caller = await this.authenticate(ctx, vault);
-    // 2. api-version
+    // 2. Network rules (firewall): public access disabled, or default action Deny without a matching IP rule.
+    this.checkFirewall(vault, caller);
+    // 3. api-version
     const apiVersion = ctx.query.get('api-version');
     if (!apiVersion) {
       throw badParameter('The api-version query parameter is missing.');
@@ -120,7 +122,7 @@ export class KeyVault {
     if (!KV_API_VERSIONS.has(apiVersion)) {
       throw badParameter(`The specified version (${apiVersion}) is not recognized. Consider using the latest supported version (${KV_LATEST}).`);
     }
-    // 3. Route
+    // 4. Route
     const segs = ctx.pathname.split('/').slice(1).map((x) => decodeURIComponent(x));
     const m = ctx.method;
     const [collection, name, third] = segs;
@@ -163,6 +165,21 @@ export class KeyVault {
       return this.getSecret(ctx, vault, caller, name, third || undefined);
     }
     throw notImplemented(m, ctx.pathname);
+  }
+
+  private checkFirewall(vault: Vault, _caller: Caller): void {
+    const p = vault.properties;
+    const acls = (p.networkAcls ?? {}) as { defaultAction?: string; ipRules?: { value?: string }[] };
+    const client = '127.0.0.1';
+    const allowedByRule = (acls.ipRules ?? []).some((r) => r.value === client || r.value === `${client}/32`);
+    if (p.publicNetworkAccess === 'Disabled' || (acls.defaultAction === 'Deny' && !allowedByRule)) {
+      throw azError(
+        403,
+        'Forbidden',
+        `Client address is not authorized and caller is not a trusted service.\r\nClient address: ${client}\r\nCaller: appid=${_caller.appid};oid=${_caller.oid};iss=${_caller.iss}\r\nVault: ${vault.name};location=${vault.location}`,
+        'ForbiddenByFirewall',
+      );
+    }
   }
 
   private async authenticate(ctx: Ctx, vault: Vault): Promise<Caller> {

@@ -139,4 +139,12 @@ describe('authorization by persona (RBAC vs access policies, ARM AuthorizationFa
     const none = await raw(sb.agent, `${sb.endpoints.arm.endpoint}/subscriptions?api-version=2022-12-01`);
     expect(none.json()).toEqual({ error: { code: 'AuthenticationFailed', message: "Authentication failed. The 'Authorization' header is missing." } });
   });
+  it('firewall: a vault with public access disabled answers 403 ForbiddenByFirewall; an IP rule lets loopback in', async () => {
+    await arm('admin').vaults.update('rg-cses-prod', 'kv-contoso-rbac', { properties: { networkAcls: { defaultAction: 'Deny', bypass: 'AzureServices', ipRules: [] } } });
+    const e = await rejects(certs('admin', 'kv-contoso-rbac').getCertificate('officer-cert'));
+    expect([e.statusCode, (e.details as any).error.innerError.code]).toEqual([403, 'ForbiddenByFirewall']);
+    await arm('admin').vaults.update('rg-cses-prod', 'kv-contoso-rbac', { properties: { networkAcls: { defaultAction: 'Deny', bypass: 'AzureServices', ipRules: [{ value: '127.0.0.1' }] } } });
+    await certs('admin', 'kv-contoso-rbac').getCertificate('officer-cert');
+    await arm('admin').vaults.update('rg-cses-prod', 'kv-contoso-rbac', { properties: { networkAcls: { defaultAction: 'Allow', bypass: 'AzureServices' } } });
+  });
 });

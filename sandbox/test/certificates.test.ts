@@ -230,6 +230,9 @@ describe('Key Vault certificates data plane (real SDK)', () => {
     const badName = await err(client.importCertificate('bad_name', pfx.pfx, { password: 'pw' }));
     expect([badName.statusCode, badName.code, badName.message]).toEqual([400, 'BadParameter', 'The request URI contains an invalid name: bad_name']);
 
+    const longPwd = await err(client.importCertificate('long-pwd', pfx.pfx, { password: 'x'.repeat(201) }));
+    expect([longPwd.statusCode, longPwd.code]).toEqual([400, 'BadParameter']);
+
     const missing = await err(client.getCertificate('never-existed'));
     expect([missing.statusCode, missing.code]).toEqual([404, 'CertificateNotFound']);
     expect(missing.message).toMatch(/^A certificate with \(name\/id\) never-existed was not found in this key vault/);
