@@ -431,6 +431,17 @@ add(base('pbmac1.pfx', { category: 'pbmac1', password: 'Vector-Pa55', warnings: 
 }
 add(base('excessive-iterations.pfx', { category: 'excessive-iterations', password: 'Vector-Pa55', errors: ['excessive-iterations'], verifyWithOpenssl: false }));
 
+// Modified after export: one character of the (unencrypted) friendly name changed, so the MAC no longer matches.
+{
+  const b = Buffer.from(readFileSync(join(OUT, 'unencrypted-bags.pfx')));
+  const needle = Buffer.from('Vector certificate', 'utf16le').swap16(); // BMPString is UTF-16BE
+  const at = b.indexOf(needle);
+  if (at < 0) throw new Error('friendly name not found');
+  b[at + 1] = 'W'.charCodeAt(0);
+  writeFileSync(join(OUT, 'tampered.pfx'), b);
+}
+add(base('tampered.pfx', { category: 'corrupt', password: 'Vector-Pa55', errors: ['corrupt'] }));
+
 // ------------------------------------------------------------------------------------------------ not PKCS#12
 writeFileSync(join(OUT, 'cert-and-key.pem'), pem(rsa.cert) + openssl(['pkey', '-in', rsa.key]));
 add(base('cert-and-key.pem', { category: 'not-pkcs12', detected: 'pem', canBuildPfx: true, password: null, chainThumbprints: undefined, errors: ['not-pkcs12'] }));

@@ -276,16 +276,18 @@ async function inspectDer(bytes: Uint8Array, password: string | null, now: Date)
     return null;
   };
 
-  const bags: Bag[] = [];
-  const keys: Array<{ parsed: ParsedKey; localKeyId: string | null; friendlyName: string | null }> = [];
+  // Results are kept in file order (parts finish decrypting in any order).
+  const bagsByPart: Bag[][] = pfx.parts.map(() => []);
+  const keySlots: Array<{ order: number; parsed: ParsedKey; localKeyId: string | null; friendlyName: string | null }> = [];
   const keyTasks: Promise<void>[] = [];
-  const handleBags = (list: Bag[]) => {
-    for (const b of list) {
-      bags.push(b);
+  const handleBags = (list: Bag[], part: number) => {
+    bagsByPart[part] = list;
+    list.forEach((b, index) => {
+      const order = part * 100_000 + index;
       if (b.type === 'key') {
         keyTasks.push(
           parsePrivateKey(b.bytes).then(
-            (parsed) => void keys.push({ parsed, localKeyId: b.localKeyId, friendlyName: b.friendlyName }),
+            (parsed) => void keySlots.push({ order, parsed, localKeyId: b.localKeyId, friendlyName: b.friendlyName }),
             () => void (corruptDetail ??= 'a private key could not be read'),
           ),
         );
@@ -306,17 +308,17 @@ async function inspectDer(bytes: Uint8Array, password: string | null, now: Date)
               corruptDetail ??= 'the private key could not be read after decryption';
               return;
             }
-            keys.push({ parsed, localKeyId: b.localKeyId, friendlyName: b.friendlyName });
+            keySlots.push({ order, parsed, localKeyId: b.localKeyId, friendlyName: b.friendlyName });
           })(),
         );
       }
-    }
+    });
   };
 
-  const partTasks = pfx.parts.map(async (p) => {
+  const partTasks = pfx.parts.map(async (p, partIndex) => {
     if (p.type === 'data') {
       try {
-        handleBags(parseSafeContents(p.bytes));
+        handleBags(parseSafeContents(p.bytes), partIndex);
       } catch {
         corruptDetail ??= 'a section of the PFX could not be read';
       }
@@ -325,11 +327,13 @@ async function inspectDer(bytes: Uint8Array, password: string | null, now: Date)
       const plain = await tryDecrypt(p.alg, p.bytes, (pl) => {
         list = parseSafeContents(pl);
       });
-      if (plain && list) handleBags(list);
+      if (plain && list) handleBags(list, partIndex);
     }
   });
   await Promise.all([macPromise, ...partTasks]);
   await Promise.all(keyTasks);
+  const bags = bagsByPart.flat();
+  const keys = keySlots.sort((a, b) => a.order - b.order);
 
   const st = macStatus as 'none' | 'ok' | 'failed' | 'unsupported';
   const chosen: PasswordForm | null = macForm ?? usedForms[0] ?? null;
@@ -357,7 +361,7 @@ async function inspectDer(bytes: Uint8Array, password: string | null, now: Date)
     const decryptedAll = !wrongPassword && !unsupported && (bags.length > 0 || keys.length > 0);
     if (st === 'failed' && decryptedAll) {
       findings.push(
-        err('corrupt', 'The PFX integrity check (MAC) does not match although its contents decrypt: the file was modified or damaged after export.', 'Export the PFX again from the original source.'),
+        err('corrupt', 'The PFX integrity check (MAC) does not match although its contents decrypt with this password: the file was modified or damaged after export (or its MAC was made with a different password).', 'Export the PFX again from the original source.'),
       );
     } else {
       const msg =
