@@ -30,106 +30,210 @@ interface RestErrorLike {
   response?: { headers?: { get(name: string): string | undefined } };
 }
 
+/** Control-plane (ARM) permission an operation needs, for the 403 advice. Operations not listed: read, or write by verb. */
+const ARM_ACTIONS: Partial<Record<Operation, { action: string; role: string; what: string }>> = {
+  'update-vault': { action: 'Microsoft.KeyVault/vaults/write', role: 'Key Vault Contributor', what: 'change the settings of' },
+};
+
 const DATA_ACTIONS: Partial<Record<Operation, { permission: string; role: string }>> = {
   'import-certificate': { permission: 'import', role: 'Key Vault Certificates Officer' },
   'get-certificate': { permission: 'get', role: 'Key Vault Certificate User' },
   'list-certificates': { permission: 'list', role: 'Key Vault Reader' },
 };
 
+/** The most specific Azure code: the innermost `innererror.code` (wire) / `innerError.code` (SDK model), else `error.code`. */
 function innerCode(details: unknown): string | undefined {
-  let e = (details as { error?: { innererror?: unknown } } | undefined)?.error?.innererror as { code?: string; innererror?: unknown } | undefined;
+  const top = (details as { error?: Record<string, unknown> } | undefined)?.error;
+  let e = (top?.innererror ?? top?.innerError) as Record<string, unknown> | undefined;
   let code: string | undefined;
-  while (e && typeof e === 'object') {
+  for (let depth = 0; e && typeof e === 'object' && depth < 10; depth++) {
     if (typeof e.code === 'string') code = e.code;
-    e = e.innererror as typeof e;
+    e = (e.innererror ?? e.innerError) as Record<string, unknown> | undefined;
   }
-  return code;
+  return code ?? (typeof top?.code === 'string' ? top.code : undefined);
 }
 
+/** Seconds to wait, from `Retry-After` (seconds or HTTP date) or `retry-after-ms` / `x-ms-retry-after-ms`; capped at a day. */
 function retryAfterSeconds(error: RestErrorLike): number | undefined {
-  const header = error.response?.headers?.get('retry-after');
+  const headers = error.response?.headers;
+  if (!headers || typeof headers.get !== 'function') return undefined;
+  const cap = (s: number) => Math.min(86_400, Math.max(0, Math.ceil(s)));
+  for (const name of ['retry-after-ms', 'x-ms-retry-after-ms']) {
+    const ms = Number(headers.get(name));
+    if (headers.get(name) && Number.isFinite(ms)) return cap(ms / 1000);
+  }
+  const header = headers.get('retry-after')?.trim();
   if (!header) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, Math.ceil(seconds));
+  if (/^\d+(\.\d+)?$/.test(header)) return cap(Number(header));
   const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
+  return Number.isNaN(date) ? undefined : cap((date - Date.now()) / 1000);
 }
+
+/** A safe identifier for `reason`: Azure codes are words; anything else is dropped rather than echoed. */
+function safeCode(code: string | undefined): string | undefined {
+  return code && /^[A-Za-z][\w.-]{0,63}$/.test(code) ? code : undefined;
+}
+
+const NETWORK_CODES = /^(ECONNREFUSED|ECONNRESET|ECONNABORTED|ENOTFOUND|ETIMEDOUT|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|EPIPE|UND_ERR_SOCKET|UND_ERR_CONNECT_TIMEOUT|REQUEST_SEND_ERROR)$/;
+const TLS_CODES = /^(CERT_HAS_EXPIRED|UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_GET_ISSUER_CERT_LOCALLY|ERR_TLS_CERT_ALTNAME_INVALID)$/;
 
 function forbidden(ctx: ErrorContext, azureCode: string | undefined): AppError {
   const vault = ctx.vaultName ? `'${ctx.vaultName}'` : 'this vault';
   const scope = ctx.vaultId ?? '<vault resource id>';
+  const reason = safeCode(azureCode);
   if (azureCode === 'ForbiddenByConnection' || azureCode === 'ForbiddenByFirewall') {
     return new AppError({
       code: 'forbidden',
-      reason: azureCode,
+      reason,
       message: `The vault ${vault} does not accept connections from this app's network.`,
-      action: `Ask the vault's owner to allow this app's outbound address in the vault's Networking settings (or to allow public access), then retry.`,
+      action: `Ask the vault's owner to allow this app's outbound address in the vault's Networking settings (firewall rule or private endpoint), or to allow public access from selected networks, then retry.`,
     });
   }
-  if (azureCode === 'AuthorizationFailed' || ctx.operation === 'update-vault' || ctx.operation === 'get-vault' || ctx.operation === 'list-vaults') {
-    const write = ctx.operation === 'update-vault';
+  if (azureCode === 'RequestDisallowedByPolicy') {
     return new AppError({
       code: 'forbidden',
-      reason: azureCode ?? 'AuthorizationFailed',
-      message: write
-        ? `You may not change the settings of ${vault}: that needs 'Microsoft.KeyVault/vaults/write'.`
-        : `You may not read ${ctx.operation === 'list-vaults' ? 'the vaults of this subscription' : vault}.`,
-      action: write
-        ? `Ask for the 'Key Vault Contributor' role on the vault, or ask an administrator to run: az keyvault update --ids ${scope} --enabled-for-deployment true`
-        : `Ask for the 'Reader' role on the subscription or resource group: az role assignment create --role Reader --assignee <your-upn> --scope ${scope}`,
+      reason,
+      message: 'An Azure Policy assignment on this subscription or resource group does not allow this change.',
+      action: 'Ask your Azure administrator which policy denies it (Activity log → the failed operation) and for an exemption, or make the change in a way the policy allows.',
     });
   }
+  // Control plane (ARM): the operation needs an Azure role on the vault, resource group or subscription.
+  const arm = ARM_ACTIONS[ctx.operation];
+  const armWrite = arm ?? (/^(create|update|delete)-/.test(ctx.operation) && !DATA_ACTIONS[ctx.operation] ? { action: 'write', role: 'Contributor', what: 'change' } : undefined);
+  if (azureCode === 'AuthorizationFailed' || azureCode === 'LinkedAuthorizationFailed' || armWrite || !DATA_ACTIONS[ctx.operation]) {
+    if (armWrite) {
+      return new AppError({
+        code: 'forbidden',
+        reason: reason ?? 'AuthorizationFailed',
+        message: `You may not ${armWrite.what} ${ctx.vaultName || ctx.vaultId ? vault : 'this resource'}${arm ? `: that needs '${arm.action}'` : ''}.`,
+        action:
+          ctx.operation === 'update-vault'
+            ? `Ask for the '${armWrite.role}' role on the vault, or ask an administrator to run: az keyvault update --ids ${scope} --enabled-for-deployment true`
+            : `Ask for the '${armWrite.role}' role on the resource group or subscription (az role assignment create --role ${armWrite.role} --assignee <your-upn> --scope <scope>), then retry.`,
+      });
+    }
+    return new AppError({
+      code: 'forbidden',
+      reason: reason ?? 'AuthorizationFailed',
+      message: `You may not read ${ctx.operation === 'list-vaults' || ctx.operation === 'list-subscriptions' ? 'the vaults of this subscription' : ctx.vaultName ? vault : 'this resource'}.`,
+      action: `Ask for the 'Reader' role on the subscription or resource group: az role assignment create --role Reader --assignee <your-upn> --scope ${ctx.vaultId ?? '/subscriptions/<subscription id>'}`,
+    });
+  }
+  // Data plane (Key Vault): an access policy or a Key Vault data role is missing.
   const need = DATA_ACTIONS[ctx.operation] ?? { permission: 'get', role: 'Key Vault Certificates Officer' };
-  const byPolicy = azureCode === 'ForbiddenByPolicy' || ctx.rbac === false;
+  const byPolicy = azureCode === 'ForbiddenByPolicy' || (azureCode !== 'ForbiddenByRbac' && ctx.rbac === false);
   if (byPolicy) {
     return new AppError({
       code: 'forbidden',
-      reason: azureCode ?? 'ForbiddenByPolicy',
+      reason: reason ?? 'ForbiddenByPolicy',
       message: `The access policies of ${vault} do not give you the certificate permission '${need.permission}'.`,
-      action: `Ask a vault administrator to add it: az keyvault set-policy --name ${ctx.vaultName ?? '<vault>'} --upn <your-upn> --certificate-permissions get list ${need.permission === 'import' ? 'import ' : ''}--secret-permissions get`,
+      action: `Ask a vault administrator to add it: az keyvault set-policy --name ${ctx.vaultName ?? '<vault>'} --upn <your-upn> --certificate-permissions get list ${need.permission === 'get' || need.permission === 'list' ? '' : `${need.permission} `}--secret-permissions get`,
     });
   }
   return new AppError({
     code: 'forbidden',
-    reason: azureCode ?? 'ForbiddenByRbac',
+    reason: reason ?? 'ForbiddenByRbac',
     message: `Your Azure roles on ${vault} do not allow this (certificates ${need.permission}).`,
     action: `Ask for the '${need.role}' role on the vault: az role assignment create --role "${need.role}" --assignee <your-upn> --scope ${scope} (role changes can take a few minutes to apply).`,
   });
 }
 
-export function toAppError(error: unknown, ctx: ErrorContext): AppError {
-  if (error instanceof AppError) return error;
-  const e = (error ?? {}) as RestErrorLike & { name?: string; message?: string; errorCode?: string };
+/** Entra ID's AADSTS number in an identity error, if any (the description itself is never shown). */
+function aadsts(e: { errorResponse?: { errorCodes?: unknown; errorDescription?: unknown; error_codes?: unknown }; message?: string }): number | undefined {
+  const codes = e.errorResponse?.errorCodes ?? e.errorResponse?.error_codes;
+  if (Array.isArray(codes) && typeof codes[0] === 'number') return codes[0];
+  const text = `${typeof e.errorResponse?.errorDescription === 'string' ? e.errorResponse.errorDescription : ''} ${typeof e.message === 'string' ? e.message : ''}`;
+  const m = /AADSTS(\d{5,7})/.exec(text);
+  return m ? Number(m[1]) : undefined;
+}
 
-  if (e.name === 'AuthenticationRequiredError' || e.name === 'AuthenticationError' || e.name === 'CredentialUnavailableError') {
+function identityError(e: { name?: string; errorCode?: string; errorResponse?: { errorCodes?: unknown; errorDescription?: unknown }; message?: string }): AppError {
+  const code = aadsts(e);
+  const reason = code !== undefined ? `AADSTS${code}` : safeCode(e.errorCode ?? e.name);
+  if (code === 65001 || code === 65004 || code === 90094 || code === 90008) {
     return new AppError({
-      code: 'reauth_required',
-      reason: e.errorCode ?? e.name,
-      message: 'Your sign-in could not be exchanged for access to Azure.',
-      action: 'Sign in again. If this repeats, ask an administrator to grant the app consent for Azure Service Management and Azure Key Vault.',
+      code: 'forbidden',
+      reason,
+      message: 'This app has not been granted access to Azure on your behalf in your organization.',
+      action: "Ask an administrator to grant admin consent to the app's delegated permissions (Azure Service Management and Azure Key Vault), then sign in again.",
     });
   }
+  if (code === 7000215 || code === 7000222 || code === 700027 || code === 700016 || code === 7000112) {
+    return new AppError({
+      code: 'not_configured',
+      reason,
+      message: "The app's own credential for Microsoft Entra ID was refused (an expired or wrong client secret or certificate).",
+      action: 'Tell the person who runs this app: renew the credential in the app registration and update the app settings (see .env.example).',
+    });
+  }
+  if (code === 53003 || code === 53000 || code === 50076 || code === 50079) {
+    return new AppError({
+      code: 'reauth_required',
+      reason,
+      message: 'Your organization requires an extra sign-in step (Conditional Access or MFA) for Azure.',
+      action: 'Sign out and sign in again, completing any prompts; if it repeats, ask your administrator about the Conditional Access policy.',
+    });
+  }
+  return new AppError({
+    code: 'reauth_required',
+    reason,
+    message: 'Your sign-in could not be exchanged for access to Azure.',
+    action: 'Sign in again. If this repeats, ask an administrator to grant the app consent for Azure Service Management and Azure Key Vault.',
+  });
+}
 
-  const status = e.statusCode;
-  const azureCode = innerCode(e.details) ?? e.code;
+export function toAppError(error: unknown, ctx: ErrorContext): AppError {
+  if (error instanceof AppError) return error;
+  const e = (typeof error === 'object' && error !== null ? error : {}) as RestErrorLike & { name?: string; message?: string; errorCode?: string; errorResponse?: { errorCodes?: unknown; errorDescription?: unknown } };
+
+  if (e.name === 'AuthenticationRequiredError' || e.name === 'AuthenticationError' || e.name === 'CredentialUnavailableError' || e.name === 'AggregateAuthenticationError') {
+    return identityError(e);
+  }
+
+  const status = typeof e.statusCode === 'number' ? e.statusCode : undefined;
+  const azureCode = innerCode(e.details) ?? (typeof e.code === 'string' ? e.code : undefined);
+  const reason = safeCode(azureCode);
   if (status === undefined) {
-    const network = typeof e.code === 'string' && /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|ETIMEDOUT|EAI_AGAIN|UND_ERR_SOCKET|REQUEST_SEND_ERROR)$/.test(e.code);
+    const code = typeof e.code === 'string' ? e.code : '';
+    if (TLS_CODES.test(code)) {
+      return new AppError({
+        code: 'azure_unavailable',
+        reason: code,
+        message: "Azure's certificate was not trusted by this server.",
+        action: 'Tell the person who runs this app: the server cannot verify TLS to Azure (a proxy intercepting HTTPS needs its CA in NODE_EXTRA_CA_CERTS).',
+      });
+    }
+    const network = NETWORK_CODES.test(code);
     return new AppError({
       code: 'azure_unavailable',
-      reason: network ? e.code : 'UnexpectedError',
+      reason: network ? code : 'UnexpectedError',
       message: network ? 'Azure could not be reached.' : 'Something unexpected went wrong while talking to Azure.',
       action: 'Retry in a moment. Your inputs are kept.',
     });
   }
   if (status === 401) {
-    return new AppError({ code: 'reauth_required', reason: azureCode, message: 'Azure did not accept your sign-in.', action: 'Sign in again.' });
+    if (azureCode === 'InvalidAuthenticationTokenTenant') {
+      return new AppError({
+        code: 'forbidden',
+        reason,
+        message: 'This subscription belongs to another Microsoft Entra tenant than the one you signed in to.',
+        action: 'Sign in to the tenant that owns the subscription (switch directory), or pick a subscription of this tenant.',
+      });
+    }
+    return new AppError({ code: 'reauth_required', reason, message: 'Azure did not accept your sign-in.', action: 'Sign in again.' });
   }
   if (status === 403) return forbidden(ctx, azureCode);
   if (status === 404) {
+    if (azureCode === 'ResourceGroupNotFound') {
+      return new AppError({ code: 'not_found', reason, message: 'The resource group was not found.', action: 'Refresh the list and pick the vault again.' });
+    }
+    if (azureCode === 'SubscriptionNotFound' || azureCode === 'InvalidSubscriptionId') {
+      return new AppError({ code: 'not_found', reason, message: 'The subscription was not found, or you have no access to it.', action: 'Pick another subscription, or ask for the Reader role on it.' });
+    }
     const what = ctx.certificateName ? `The certificate '${ctx.certificateName}'` : ctx.vaultName ? `The vault '${ctx.vaultName}'` : 'The resource';
     return new AppError({
       code: 'not_found',
-      reason: azureCode,
+      reason,
       message: `${what} was not found.`,
       action: ctx.certificateName ? 'Check the name, or import the certificate first.' : 'Refresh the list and pick it again.',
     });
@@ -138,18 +242,24 @@ export function toAppError(error: unknown, ctx: ErrorContext): AppError {
     if (azureCode === 'ObjectIsDeletedButRecoverable') {
       return new AppError({
         code: 'deleted_recoverable',
-        reason: azureCode,
+        reason,
         message: `A deleted certificate named '${ctx.certificateName ?? ''}' is still held by the vault, so the name cannot be reused yet.`,
-        action: 'Recover the deleted certificate, purge it, or choose another name.',
+        action: 'Recover the deleted certificate (it keeps its versions), purge it if you have the purge permission, or choose another name.',
       });
     }
-    return new AppError({ code: 'conflict', reason: azureCode, message: 'Azure reported a conflict with the current state.', action: 'Refresh and try again.' });
+    if (azureCode === 'ObjectIsBeingDeleted' || azureCode === 'ObjectIsBeingRecovered') {
+      return new AppError({ code: 'conflict', reason, message: 'Key Vault is still deleting or recovering this certificate.', action: 'Wait a minute, then retry.' });
+    }
+    if (azureCode === 'VaultAlreadyExists' || azureCode === 'ConflictError') {
+      return new AppError({ code: 'conflict', reason, message: 'That vault name is already taken (vault names are unique across Azure, including deleted vaults).', action: 'Choose another name, or recover the deleted vault.' });
+    }
+    return new AppError({ code: 'conflict', reason, message: 'Azure reported a conflict with the current state.', action: 'Refresh and try again.' });
   }
   if (status === 429) {
     const retryAfter = retryAfterSeconds(e);
     return new AppError({
       code: 'throttled',
-      reason: azureCode ?? 'TooManyRequests',
+      reason: reason ?? 'TooManyRequests',
       retryAfter,
       message: 'Azure is limiting requests right now.',
       action: retryAfter !== undefined ? `Wait ${retryAfter} seconds, then retry.` : 'Wait a moment, then retry.',
@@ -158,13 +268,20 @@ export function toAppError(error: unknown, ctx: ErrorContext): AppError {
   if (status === 400 && ctx.operation === 'import-certificate') {
     return new AppError({
       code: 'pfx_rejected',
-      reason: azureCode ?? 'BadParameter',
+      reason: reason ?? 'BadParameter',
       message: 'Key Vault refused this certificate file.',
       action: 'Check the password and that the file is a PFX with its private key; the inspection above lists what to fix.',
     });
   }
   if (status >= 500) {
-    return new AppError({ code: 'azure_unavailable', reason: azureCode, message: 'Azure had a temporary problem.', action: 'Retry in a moment. Your inputs are kept.' });
+    const retryAfter = retryAfterSeconds(e);
+    return new AppError({
+      code: 'azure_unavailable',
+      reason,
+      ...(retryAfter !== undefined && { retryAfter }),
+      message: 'Azure had a temporary problem.',
+      action: retryAfter !== undefined ? `Wait ${retryAfter} seconds, then retry. Your inputs are kept.` : 'Retry in a moment. Your inputs are kept.',
+    });
   }
-  return new AppError({ code: 'bad_request', reason: azureCode, message: 'Azure refused the request.', action: 'Check the values you entered and retry.' });
+  return new AppError({ code: 'bad_request', reason, message: 'Azure refused the request.', action: 'Check the values you entered and retry.' });
 }
