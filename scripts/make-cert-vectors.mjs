@@ -29,6 +29,13 @@ function thumbprint(certPem) {
   return out.trim().split('=')[1].replace(/:/g, '').toUpperCase();
 }
 
+/** Serial and SHA-256 fingerprint as OpenSSL prints them. */
+function facts(certPem) {
+  const serial = openssl(['x509', '-in', certPem, '-noout', '-serial']).trim().split('=')[1].toUpperCase();
+  const sha256 = openssl(['x509', '-in', certPem, '-noout', '-fingerprint', '-sha256']).trim().split('=')[1].replace(/:/g, '').toUpperCase();
+  return { serial, sha256 };
+}
+
 function dates(certPem) {
   const out = openssl(['x509', '-in', certPem, '-noout', '-startdate', '-enddate']);
   const nb = /notBefore=(.*)/.exec(out)[1];
@@ -87,7 +94,7 @@ function leaf(name, keySpec, { cn = `${name}.vectors.example`, eku = 'serverAuth
   ext(`${name}.ext`,
     `basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature${keySpec.startsWith('rsa') ? ',keyEncipherment' : ''}\n` +
       (eku ? `extendedKeyUsage=${eku}\n` : '') + `subjectAltName=DNS:${cn},DNS:www.${cn}\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n`);
-  openssl(['x509', '-req', '-in', `${name}.csr`, '-CA', 'int.pem', '-CAkey', 'int.key', '-set_serial', String(serial++), '-days', days, sha, '-extfile', `${name}.ext`, '-out', `${name}.pem`]);
+  openssl(['x509', '-req', '-in', `${name}.csr`, '-CA', 'int.pem', '-CAkey', 'int.key', '-set_serial', '0x' + (0x8000000000000000n + BigInt(serial++)).toString(16), '-days', days, sha, '-extfile', `${name}.ext`, '-out', `${name}.pem`]);
   return { cert: `${name}.pem`, key: `${name}.key` };
 }
 
@@ -115,7 +122,12 @@ for (const f of readdirSync(OUT)) unlinkSync(join(OUT, f));
 const rsa = leaf('rsa2048', 'rsa2048');
 const rsaTp = thumbprint(rsa.cert);
 const chainTps = [thumbprint('int.pem'), thumbprint('root.pem')];
-const base = (file, extra) => ({ file, keyType: 'RSA', keyBits: 2048, thumbprint: rsaTp, chainThumbprints: chainTps, errors: [], ...extra });
+const rsaFacts = facts(rsa.cert);
+const base = (file, extra) => {
+  const v = { file, keyType: 'RSA', keyBits: 2048, thumbprint: rsaTp, chainThumbprints: chainTps, errors: [], ...extra };
+  if (v.thumbprint === rsaTp) Object.assign(v, { serial: rsaFacts.serial, thumbprintSha256: rsaFacts.sha256 });
+  return v;
+};
 
 // 1. OpenSSL 3 defaults.
 pkcs12('openssl3-default.pfx', { ...rsa, password: 'Vector-Pa55' });

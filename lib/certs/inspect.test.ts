@@ -31,6 +31,8 @@ interface Vector {
   nowDaysBeforeNotAfter?: number;
   slow?: boolean;
   macAlgorithm?: string;
+  serial?: string;
+  thumbprintSha256?: string;
   openssl?: { lines: string[]; mac: { algorithm: string; iterations: number } | null };
 }
 
@@ -81,6 +83,8 @@ describe('inspectPfx against the OpenSSL-made vectors', () => {
         expect(r.leaf.thumbprint).toMatch(/^[0-9A-F]{40}$/);
         expect(r.leaf.thumbprintSha256).toMatch(/^[0-9A-F]{64}$/);
         if (v.notAfter) expect(r.leaf.notAfter).toBe(v.notAfter);
+        if (v.serial) expect(r.leaf.serialNumber).toBe(v.serial);
+        if (v.thumbprintSha256) expect(r.leaf.thumbprintSha256).toBe(v.thumbprintSha256);
         if (v.notBefore) expect(r.leaf.notBefore).toBe(v.notBefore);
         if (v.signatureAlgorithm) expect(r.leaf.signatureAlgorithm).toBe(v.signatureAlgorithm);
         if (v.friendlyName) expect(r.leaf.friendlyName).toBe(v.friendlyName);

@@ -27,6 +27,7 @@ export interface CertInfo {
   thumbprintSha256: string;
   subject: string;
   issuer: string;
+  /** Uppercase hex of the serial's magnitude, without DER sign padding (as `openssl x509 -serial` prints it). */
   serialNumber: string;
   /** ISO 8601. */
   notBefore: string;

@@ -275,7 +275,7 @@ export function parseCertificate(der: Uint8Array, friendlyName?: string): Parsed
     thumbprintSha256: hex(digest('sha256', der)),
     subject: formatName(subject),
     issuer: formatName(issuer),
-    serialNumber: hex(content(serial)),
+    serialNumber: hex(uintBytes(serial)),
     notBefore: notBefore.toISOString(),
     notAfter: notAfter.toISOString(),
     sans,
