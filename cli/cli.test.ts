@@ -114,6 +114,17 @@ describe('cscfg add / csdef add', () => {
     );
   });
 
+  it('reads stdin for FILE "-"; --in-place with "-" is refused', () => {
+    const input = readFileSync(join(FIX, 'cqrs-journey.csdef'));
+    const r = cli(['csdef', 'add', '--role', 'WorkerRoleCommandProcessor', '--name', 'c', '-'], input);
+    expect(r.status, r.stderr).toBe(0);
+    expect(readServiceFile(r.stdout).roles[2]?.certificates[0]?.name).toBe('c');
+    expect(r.stdoutBytes.subarray(0, 3).equals(input.subarray(0, 3))).toBe(true);
+    const bad = cli(['csdef', 'add', '--role', 'WorkerRoleCommandProcessor', '--name', 'c', '--in-place', '-'], input);
+    expect(bad.status).toBe(1);
+    expectOneErrorLine(bad, 'invalid-option-value');
+  });
+
   it('--in-place rewrites the file; running again changes nothing', () => {
     const file = join(dir, 'svc.cscfg');
     copyFileSync(join(FIX, 'cqrs-journey.cscfg'), file);

@@ -137,9 +137,12 @@ export async function inspectCommand(argv: string[], io: CliIO): Promise<number>
     return EXIT_OK;
   }
   const file = onePositional(p, 'FILE (the .pfx to inspect)', INSPECT_USAGE);
+  if (file === '-' && flag(p, 'password-stdin')) {
+    throw new CliError('invalid-option-value', 'stdin cannot carry both the PFX (-) and the password (--password-stdin).', 'Give the PFX as a file path when using --password-stdin.');
+  }
   const password = flag(p, 'password-stdin') ? await readPasswordFromStdin(io) : null;
   const inspectPfx = await loadInspect();
-  const bytes = await readBytes(file, 16 * 1024 * 1024);
+  const bytes = await readBytes(file, 16 * 1024 * 1024, io);
   let result: InspectResult;
   try {
     result = await inspectPfx(bytes, password);

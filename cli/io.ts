@@ -25,8 +25,16 @@ function fsError(e: unknown, file: string, writing = false): CliError {
   return new CliError('file-unreadable', `Cannot read ${file} (${code ?? 'error'}).`, 'Check the file permissions.');
 }
 
-/** Read at most `limit` bytes (+1, so callers can tell the file was larger). */
-export async function readBytes(file: string, limit = 64 * 1024 * 1024): Promise<Uint8Array> {
+/** Read at most `limit` bytes (+1, so callers can tell the file was larger). `-` reads stdin. */
+export async function readBytes(file: string, limit = 64 * 1024 * 1024, io?: CliIO): Promise<Uint8Array> {
+  if (file === '-' && io) {
+    try {
+      const all = await io.readStdin();
+      return all.length > limit + 1 ? all.subarray(0, limit + 1) : all;
+    } catch {
+      throw new CliError('stdin-unavailable', 'Could not read the input from stdin.', 'Pipe the file in, or give its path.');
+    }
+  }
   try {
     const st = await stat(file);
     if (st.isDirectory()) throw Object.assign(new Error('dir'), { code: 'EISDIR' });
@@ -46,9 +54,9 @@ export async function readBytes(file: string, limit = 64 * 1024 * 1024): Promise
 }
 
 /** Read a text file as UTF-8, keeping a BOM (as U+FEFF) so it can be written back byte-for-byte. */
-export async function readText(file: string): Promise<string> {
-  const bytes = await readBytes(file, 16 * 1024 * 1024);
-  return decodeUtf8(bytes, file);
+export async function readText(file: string, io?: CliIO): Promise<string> {
+  const bytes = await readBytes(file, 16 * 1024 * 1024, io);
+  return decodeUtf8(bytes, file === '-' ? 'stdin' : file);
 }
 
 export function decodeUtf8(bytes: Uint8Array, file: string): string {
@@ -68,6 +76,9 @@ export function decodeUtf8(bytes: Uint8Array, file: string): string {
 
 /** Replace a file atomically (write a temporary file next to it, then rename). */
 export async function writeTextAtomic(file: string, text: string): Promise<void> {
+  if (file === '-') {
+    throw new CliError('invalid-option-value', '--in-place cannot be used with stdin (-).', 'Give a file path, or drop --in-place to print the result.');
+  }
   const tmp = join(dirname(file), `.${basename(file)}.cses-cert-${process.pid}.tmp`);
   try {
     let mode: number | undefined;

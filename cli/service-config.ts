@@ -59,7 +59,8 @@ export function removeLeftoversCommand(kind: 'cscfg' | 'csdef'): (argv: string[]
       return EXIT_OK;
     }
     const file = onePositional(p, `FILE (the .${kind})`, REMOVE_LEFTOVERS_USAGE);
-    const text = await readText(file);
+    checkInPlace(file, flag(p, 'in-place'));
+    const text = await readText(file, io);
     const res = removeCsesLeftovers(text);
     if (res.kind !== kind) {
       throw new CliError(
@@ -92,6 +93,7 @@ Options:
   --thumbprint THUMBPRINT  SHA-1 thumbprint (40 hex characters).
   --in-place               Rewrite FILE instead of printing the patched file on stdout.
   -h, --help               Show this help.
+FILE may be "-" to read stdin (then the result goes to stdout).
 
 Exit status: 0 done (also when nothing had to change), 1 usage, file or XML error.
 `;
@@ -112,6 +114,7 @@ Options:
   --permission-level LEVEL    limitedOrElevated (schema default) or elevated.
   --in-place                  Rewrite FILE instead of printing the patched file on stdout.
   -h, --help                  Show this help.
+FILE may be "-" to read stdin (then the result goes to stdout).
 
 Exit status: 0 done, 1 usage, file or XML error.
 `;
@@ -133,6 +136,12 @@ Options:
 
 Exit status: 0 all certificates found and nothing rejected, 2 anything missing/malformed/rejected, 1 usage error.
 `;
+
+function checkInPlace(file: string, inPlace: boolean): void {
+  if (inPlace && file === '-') {
+    throw new CliError('invalid-option-value', '--in-place cannot be used with stdin (-).', 'Give a file path, or drop --in-place to print the result.');
+  }
+}
 
 async function emitPatch(io: CliIO, file: string, inPlace: boolean, kind: string, res: PatchResult): Promise<number> {
   if (inPlace) {
@@ -165,7 +174,8 @@ export async function cscfgAddCommand(argv: string[], io: CliIO): Promise<number
   const name = requireStr(p, 'name', CSCFG_ADD_USAGE);
   const thumbprint = requireStr(p, 'thumbprint', CSCFG_ADD_USAGE);
   const file = onePositional(p, 'FILE (the .cscfg)', CSCFG_ADD_USAGE);
-  const text = await readText(file);
+  checkInPlace(file, flag(p, 'in-place'));
+  const text = await readText(file, io);
   const res = setCscfgCertificate(text, { role, name, thumbprint });
   return emitPatch(io, file, flag(p, 'in-place'), 'cscfg', res);
 }
@@ -191,10 +201,11 @@ export async function csdefAddCommand(argv: string[], io: CliIO): Promise<number
   const role = requireStr(p, 'role', CSDEF_ADD_USAGE);
   const name = requireStr(p, 'name', CSDEF_ADD_USAGE);
   const file = onePositional(p, 'FILE (the .csdef)', CSDEF_ADD_USAGE);
+  checkInPlace(file, flag(p, 'in-place'));
   const storeLocation = str(p, 'store-location');
   const storeName = str(p, 'store-name');
   const permissionLevel = str(p, 'permission-level');
-  const text = await readText(file);
+  const text = await readText(file, io);
   const res = setCsdefCertificate(text, {
     role,
     name,
@@ -239,13 +250,13 @@ export async function cscfgCheckCommand(argv: string[], io: CliIO): Promise<numb
   if (thumbprints.length === 0) {
     throw new CliError('invalid-option-value', '--thumbprints is empty.', 'Give one or more thumbprints separated by commas.');
   }
-  const text = await readText(file);
+  const text = await readText(file, io);
   const check = checkCscfgThumbprints(text, vaultCertificatesFromThumbprints(thumbprints));
   const leftovers: ServiceIssue[] = findCsesLeftovers(text);
   const csdefFile = str(p, 'csdef');
   let consistency: ServiceIssue[] = [];
   if (csdefFile !== undefined) {
-    const csdefText = await readText(csdefFile);
+    const csdefText = await readText(csdefFile, io);
     consistency = checkServiceConsistency(text, csdefText).issues;
     leftovers.push(...findCsesLeftovers(csdefText));
   }
