@@ -443,6 +443,9 @@ add(base('pbmac1.pfx', { category: 'pbmac1', password: 'Vector-Pa55', warnings: 
 }
 add(base('excessive-iterations.pfx', { category: 'excessive-iterations', password: 'Vector-Pa55', errors: ['excessive-iterations'], verifyWithOpenssl: false }));
 
+// Mixed: certificates under PBES2/AES, key under PKCS#12 3DES.
+pkcs12('mixed-aes-certs-3des-key.pfx', { ...rsa, password: 'Vector-Pa55', args: ['-certpbe', 'AES-256-CBC', '-keypbe', 'PBE-SHA1-3DES'] });
+add(base('mixed-aes-certs-3des-key.pfx', { category: 'variants', password: 'Vector-Pa55', warnings: ['aes-encrypted-pfx'] }));
 // Modified after export: one character of the (unencrypted) friendly name changed, so the MAC no longer matches.
 {
   const b = Buffer.from(readFileSync(join(OUT, 'unencrypted-bags.pfx')));
@@ -475,6 +478,12 @@ copyOut('cert.der', 'cert.der');
 add(base('cert.der', { category: 'not-pkcs12', detected: 'der-certificate', password: null, chainThumbprints: undefined, errors: ['not-pkcs12'] }));
 writeFileSync(join(OUT, 'base64.txt'), readFileSync(join(OUT, 'openssl3-default.pfx')).toString('base64') + '\n');
 add(base('base64.txt', { category: 'not-pkcs12', detected: 'base64', password: 'Vector-Pa55', errors: ['not-pkcs12'] }));
+// Windows PowerShell 5 `[Convert]::ToBase64String(...) > cert.txt` writes UTF-16LE with a BOM.
+writeFileSync(join(OUT, 'base64-utf16.txt'), Buffer.from('\ufeff' + readFileSync(join(OUT, 'openssl3-default.pfx')).toString('base64') + '\r\n', 'utf16le'));
+add(base('base64-utf16.txt', { category: 'not-pkcs12', detected: 'base64', password: 'Vector-Pa55', errors: ['not-pkcs12'] }));
+// PEM with a UTF-8 BOM and CRLF line endings (Notepad).
+writeFileSync(join(OUT, 'cert-and-key-crlf-bom.pem'), '\ufeff' + (pem(rsa.cert) + openssl(['pkey', '-in', rsa.key])).replace(/\n/g, '\r\n'));
+add(base('cert-and-key-crlf-bom.pem', { category: 'not-pkcs12', detected: 'pem', canBuildPfx: true, password: null, chainThumbprints: undefined, errors: ['not-pkcs12'] }));
 const rnd = Buffer.alloc(2048);
 for (let i = 0; i < rnd.length; i++) rnd[i] = (i * 7919 + 13) % 251;
 writeFileSync(join(OUT, 'random.bin'), rnd);

@@ -86,10 +86,38 @@ function formatSize(n: number): string {
 
 // ------------------------------------------------------------------------------------------------ non-PFX inputs
 
-async function inspectText(bytes: Uint8Array, password: string | null, now: Date, depth: number): Promise<InspectResult> {
-  const sample = bytes.subarray(0, Math.min(bytes.length, MAX_PFX_BYTES));
+/**
+ * Bytes → text. UTF-16 (Windows PowerShell 5 writes it with `>` and Out-File) is recognised by its BOM or by NUL
+ * bytes in every other position; anything else is read as Latin-1 (PEM and base64 are ASCII).
+ */
+function decodeText(bytes: Uint8Array): string {
+  const b0 = bytes[0];
+  const b1 = bytes[1];
+  let enc: 'utf-16le' | 'utf-16be' | null = null;
+  if (b0 === 0xff && b1 === 0xfe) enc = 'utf-16le';
+  else if (b0 === 0xfe && b1 === 0xff) enc = 'utf-16be';
+  else if (bytes.length >= 4 && bytes.length % 2 === 0) {
+    let evenNul = 0;
+    let oddNul = 0;
+    const n = Math.min(bytes.length, 512);
+    for (let i = 0; i < n; i++) if (bytes[i] === 0) i % 2 ? oddNul++ : evenNul++;
+    if (oddNul > n / 2 - 4 && evenNul === 0) enc = 'utf-16le';
+    else if (evenNul > n / 2 - 4 && oddNul === 0) enc = 'utf-16be';
+  }
+  if (enc) {
+    try {
+      return new TextDecoder(enc).decode(bytes).replace(/^\ufeff/, '');
+    } catch {
+      /* fall through */
+    }
+  }
   let text = '';
-  for (let i = 0; i < sample.length; i++) text += String.fromCharCode(sample[i]!);
+  for (let i = 0; i < bytes.length; i += 8192) text += String.fromCharCode(...bytes.subarray(i, i + 8192));
+  return text;
+}
+
+async function inspectText(bytes: Uint8Array, password: string | null, now: Date, depth: number): Promise<InspectResult> {
+  const text = decodeText(bytes);
   if (text.includes('-----BEGIN ')) return inspectPemText(text, now);
   const trimmed = text.replace(/^\ufeff|^\xef\xbb\xbf/, '').trim();
   if (depth === 0 && trimmed.length >= 64 && /^[A-Za-z0-9+/=\s_-]+$/.test(trimmed)) {
