@@ -22,6 +22,8 @@ export default defineConfig({
     include: ['sandbox/test/**/*.test.ts'],
     environment: 'node',
     pool: 'forks',
+    // Most of the time is spent waiting on the sandbox, openssl and child processes, not on the CPU.
+    maxWorkers: 4,
     testTimeout: 30_000,
     hookTimeout: 30_000,
     env: { NODE_EXTRA_CA_CERTS: caFile, SANDBOX_TEST_CA_DIR: caDir },

@@ -46,19 +46,6 @@ afterAll(() => {
 });
 
 describe('CLI, persistence, reset, crash safety', () => {
-  it('prints exactly one JSON line on stdout, diagnostics on stderr, and writes endpoints.json', async () => {
-    const dir = stateDirWithCa();
-    const run = await startCli(dir);
-    await new Promise((r) => setTimeout(r, 200));
-    run.child.kill('SIGTERM');
-    await new Promise((r) => run.child.once('exit', r));
-    expect(run.stdout().trim().split('\n')).toHaveLength(1);
-    expect(run.endpoints).toEqual(JSON.parse(readFileSync(join(dir, 'endpoints.json'), 'utf8')));
-    expect(run.endpoints.caFile).toBe(join(dir, 'ca.pem'));
-    for (const line of run.stderr().trim().split('\n')) expect(line).toMatch(/^\[sandbox\] /);
-    console.log(`[sandbox test] CLI cold start to endpoints line: ${run.ms} ms`);
-  });
-
   it('state survives a restart; --reset wipes it back to the seed; the CA is reused', async () => {
     const dir = stateDirWithCa();
     const ca = readFileSync(join(dir, 'ca.pem'), 'utf8');
@@ -89,10 +76,13 @@ describe('CLI, persistence, reset, crash safety', () => {
     await sb.close();
   });
 
-  it('kill -9 in the middle of imports leaves a readable state.json', async () => {
+  it('CLI: one JSON line on stdout, [sandbox] diagnostics on stderr; kill -9 mid-import leaves a readable state.json', async () => {
     const dir = stateDirWithCa();
     const run = await startCli(dir);
     const e = run.endpoints;
+    console.log(`[sandbox test] CLI start to endpoints line: ${run.ms} ms`);
+    expect(e).toEqual(JSON.parse(readFileSync(join(dir, 'endpoints.json'), 'utf8')));
+    expect(e.caFile).toBe(join(dir, 'ca.pem'));
     const agent = sandboxAgent(e.caFile);
     const token = await apiToken({ endpoints: e, agent } as never);
     const cred = oboCredential(e, token);
@@ -103,6 +93,8 @@ describe('CLI, persistence, reset, crash safety', () => {
     await new Promise((r) => setTimeout(r, 60));
     run.child.kill('SIGKILL');
     await Promise.all(pending);
+    expect(run.stdout().trim().split('\n')).toHaveLength(1);
+    for (const line of run.stderr().trim().split('\n')) expect(line).toMatch(/^\[sandbox\] /);
     agent.destroy();
     const state = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'));
     expect(state.schema).toBe(1);
