@@ -2,7 +2,7 @@
  * Spawns the real command (node bin/cses-cert.mjs) and checks stdout, stderr and exit codes.
  */
 import { describe, expect, it, beforeAll, afterAll, vi } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -37,6 +37,23 @@ function cli(args: string[], input?: string | Buffer): Run {
   return { status: r.status, stdout: r.stdout.toString('utf8'), stdoutBytes: r.stdout, stderr: r.stderr.toString('utf8') };
 }
 
+/** Same as cli(), without blocking, so lists of cases run in parallel. */
+function cliAsync(args: string[], input?: string | Buffer): Promise<Run> {
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => err.push(d));
+    child.on('error', reject);
+    child.on('close', (status) => {
+      const stdoutBytes = Buffer.concat(out);
+      resolveRun({ status, stdout: stdoutBytes.toString('utf8'), stdoutBytes, stderr: Buffer.concat(err).toString('utf8') });
+    });
+    child.stdin.end(input ?? '');
+  });
+}
+
 /** stderr must be exactly one line `cses-cert: error [code]: …` — never a stack trace. */
 function expectOneErrorLine(r: Run, code: string): void {
   const lines = r.stderr.split('\n').filter((l) => l.length > 0);
@@ -54,8 +71,8 @@ afterAll(() => {
 });
 
 describe('help and usage', () => {
-  it('--help for the command and every subcommand', () => {
-    for (const args of [
+  it('--help for the command and every subcommand', async () => {
+    const all = [
       ['--help'],
       ['help'],
       ['inspect', '--help'],
@@ -67,15 +84,17 @@ describe('help and usage', () => {
       ['cscfg', 'remove-leftovers', '--help'],
       ['csdef', 'remove-leftovers', '--help'],
       ['snippet', '--help'],
-    ]) {
-      const r = cli(args);
+    ];
+    const runs = await Promise.all(all.map((args) => cliAsync(args)));
+    for (const [k, args] of all.entries()) {
+      const r = runs[k] as Run;
       expect(r.status, args.join(' ')).toBe(0);
       expect(r.stdout, args.join(' ')).toMatch(/Usage/);
       expect(r.stderr).toBe('');
     }
   });
 
-  it('usage errors exit 1 with one line', () => {
+  it('usage errors exit 1 with one line', async () => {
     const cases: Array<[string[], string]> = [
       [[], 'missing-argument'],
       [['frobnicate'], 'unknown-command'],
@@ -90,8 +109,9 @@ describe('help and usage', () => {
       [['snippet', 'terraform', '--vault-id', VAULT_ID, '--certificate-url', URL], 'invalid-option-value'],
       [['cscfg', 'add', '--role', 'A', '--role', 'B'], 'invalid-option-value'],
     ];
-    for (const [args, code] of cases) {
-      const r = cli(args);
+    const runs = await Promise.all(cases.map(([args]) => cliAsync(args)));
+    for (const [k, [args, code]] of cases.entries()) {
+      const r = runs[k] as Run;
       expect(r.status, args.join(' ')).toBe(1);
       expectOneErrorLine(r, code);
     }
@@ -149,7 +169,7 @@ describe('cscfg add / csdef add', () => {
     expect(role?.certificates[0]).toMatchObject({ name: 'ssl', storeLocation: 'LocalMachine', storeName: 'TrustedPeople', permissionLevel: 'elevated' });
   });
 
-  it('library errors become one line with their code, exit 1', () => {
+  it('library errors become one line with their code, exit 1', async () => {
     const cfg = join(FIX, 'cqrs-journey.cscfg');
     const cases: Array<[string[], string]> = [
       [['cscfg', 'add', '--role', 'Nope', '--name', 'n', '--thumbprint', T, cfg], 'role-not-found'],
@@ -157,8 +177,9 @@ describe('cscfg add / csdef add', () => {
       [['csdef', 'add', '--role', 'Conference.Web.Admin', '--name', 'n', cfg], 'not-service-definition'],
       [['csdef', 'add', '--role', 'Conference.Web.Admin', '--name', 'n', '--store-location', 'Mars', join(FIX, 'cqrs-journey.csdef')], 'invalid-store-location'],
     ];
-    for (const [args, code] of cases) {
-      const r = cli(args);
+    const runs = await Promise.all(cases.map(([args]) => cliAsync(args)));
+    for (const [k, [args, code]] of cases.entries()) {
+      const r = runs[k] as Run;
       expect(r.status, args.join(' ')).toBe(1);
       expect(r.stdout).toBe('');
       expectOneErrorLine(r, code);
