@@ -46,3 +46,22 @@ describe('hash', () => {
     expect(hex(pkcs12KdfSync('sha1', bmpPassword('smeg'), salt, 1, 1, 24)).toUpperCase()).toBe('8AAAE6297B6CB04642AB5B077851284EB7128F1A2A7FBCA3');
   });
 });
+
+describe('WebAssembly SHA-256 iteration', () => {
+  it('is active under Node and agrees with the JS path and node:crypto', async () => {
+    const { wasmActive, setWasmEnabled } = await import('./hash');
+    expect(wasmActive()).toBe(true);
+    for (const n of [1, 2, 3, 1000, 45_001]) {
+      const d = randomBytes(50);
+      let ref: Buffer = d;
+      for (let i = 0; i < n; i++) ref = createHash('sha256').update(ref).digest();
+      setWasmEnabled(true);
+      const w = await iteratedDigest('sha256', d, n);
+      setWasmEnabled(false);
+      const j = await iteratedDigest('sha256', d, n);
+      setWasmEnabled(true);
+      expect(hex(w)).toBe(ref.toString('hex'));
+      expect(hex(j)).toBe(ref.toString('hex'));
+    }
+  });
+});

@@ -5,6 +5,7 @@
  * through node-forge (rare in PFX files).
  */
 import forge from 'node-forge';
+import { sha256Iterator } from './sha256-wasm';
 
 export type HashName = 'sha1' | 'sha256' | 'sha384' | 'sha512' | 'md5';
 
@@ -328,6 +329,20 @@ const yieldNow = (): Promise<void> => {
 };
 const YIELD_EVERY = 20_000;
 
+/**
+ * WebAssembly is used by default only under Node (server, CLI). In browsers it is opt-in: the app's CSP has no
+ * 'wasm-unsafe-eval', so compiling would be refused with a console error; the Web Worker keeps the page responsive
+ * anyway. Call setWasmEnabled(true) where the CSP allows it.
+ */
+let useWasm = isNode;
+export function setWasmEnabled(on: boolean): void {
+  useWasm = on;
+}
+/** Whether the WebAssembly SHA-256 path is enabled and works here. */
+export function wasmActive(): boolean {
+  return useWasm && sha256Iterator(K256, H256) !== null;
+}
+
 /** hash^count(data): the first round over `data`, the rest over the previous digest. */
 export async function iteratedDigest(name: HashName, data: Uint8Array, count: number): Promise<Uint8Array> {
   const e = ENGINES[name];
@@ -360,6 +375,18 @@ export async function iteratedDigest(name: HashName, data: Uint8Array, count: nu
     return d;
   }
   const H = mdJs(e, data);
+  if (name === 'sha256' && useWasm) {
+    const wasm = sha256Iterator(K256, H256);
+    if (wasm) {
+      for (let done = 1; done < count; ) {
+        const n = Math.min(count - done, YIELD_EVERY * 2);
+        wasm.run(H, n);
+        done += n;
+        if (done < count) await yieldNow();
+      }
+      return wordsToBytes(H, 8);
+    }
+  }
   // Fast path: re-hash a digest that fits in one block (20 or 32 bytes): fixed padding.
   const W = new Int32Array(e.words);
   const S = new Int32Array(e.init.length);
