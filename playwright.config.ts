@@ -25,12 +25,13 @@ export default defineConfig({
   },
   projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
   webServer: {
-    command: `node scripts/start.mjs --no-build --reset --port ${E2E_APP_PORT} --sandbox-port ${E2E_SANDBOX_PORT} --state-dir ${E2E_STATE_DIR}`,
+    // The server's own output (JSON log lines, sandbox lines) goes to a file the secrets-hygiene test searches.
+    command: `mkdir -p test-results && exec node scripts/start.mjs --no-build --reset --port ${E2E_APP_PORT} --sandbox-port ${E2E_SANDBOX_PORT} --state-dir ${E2E_STATE_DIR} >test-results/e2e-server.log 2>&1`,
     url: `http://localhost:${E2E_APP_PORT}/api/config`,
     reuseExistingServer: false,
     timeout: 120_000,
     stdout: 'ignore',
     stderr: 'pipe',
-    env: { LOG_LEVEL: 'silent' },
+    env: { LOG_LEVEL: 'info', RATE_LIMIT_REQUESTS: '600' },
   },
 });
