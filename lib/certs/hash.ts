@@ -379,7 +379,7 @@ export async function iteratedDigest(name: HashName, data: Uint8Array, count: nu
     const wasm = sha256Iterator(K256, H256);
     if (wasm) {
       for (let done = 1; done < count; ) {
-        const n = Math.min(count - done, YIELD_EVERY * 2);
+        const n = Math.min(count - done, YIELD_EVERY);
         wasm.run(H, n);
         done += n;
         if (done < count) await yieldNow();
