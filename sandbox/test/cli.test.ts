@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CertificateClient } from '@azure/keyvault-certificates';
 import { startSandbox } from '../src/server';
+import { benchGetCertificate } from '../src/bench';
 import { apiToken, oboCredential, opensslPfx, sandboxAgent } from './helpers';
 
 const root = join(__dirname, '..', '..');
@@ -102,5 +103,11 @@ describe('CLI, persistence, reset, crash safety', () => {
     const sb = await startSandbox({ port: 0, stateDir: dir });
     expect(existsSync(join(dir, 'state.json'))).toBe(true);
     await sb.close();
+  });
+  it('bench: get-certificate throughput runs and reports numbers', async () => {
+    const r = await benchGetCertificate({ durationMs: 300, concurrency: 4 });
+    expect(r.errors).toBe(0);
+    expect(r.requests).toBeGreaterThan(10);
+    expect(r.opsPerSec).toBeGreaterThan(0);
   });
 });
