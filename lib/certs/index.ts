@@ -2,3 +2,4 @@ export type { Severity, Finding, PublicKeyInfo, CertInfo, PfxInfo, InspectResult
 export { inspectPfx, MAX_PFX_BYTES, MAX_ITERATIONS, KEY_VAULT_MAX_CHARS, type InspectOptions } from './inspect';
 export { ERROR_CODES, WARNING_CODES, INFO_CODES, type CertsFindingCode } from './findings';
 export { buildPfxFromPem, BuildPfxError } from './build';
+export { setWasmEnabled } from './hash';
