@@ -134,6 +134,12 @@ function resolveResource(scopeParam: string): Resource | { error: HttpError } {
   return { audience, prefix: first.res, scopes };
 }
 
+/** Entra returns an id_token only for `openid`, a refresh token only for `offline_access`, client_info only when asked. */
+function extrasFor(scope: string, form: URLSearchParams): { idToken: boolean; clientInfo: boolean; refresh: boolean } {
+  const s = new Set(scope.split(/\s+/).map((x) => x.toLowerCase()));
+  return { idToken: s.has('openid'), refresh: s.has('offline_access'), clientInfo: form.get('client_info') === '1' };
+}
+
 function pairwiseSub(oid: string, clientId: string): string {
   return createHash('sha256').update(`${oid}|${clientId}`).digest('base64url').slice(0, 43);
 }
@@ -372,7 +378,7 @@ export class Identity {
     const scope = form.get('scope') ?? code.scope;
     const resource = resolveResource(scope);
     const res: Resource = 'error' in resource ? { audience: GRAPH_AUDIENCE, prefix: 'https://graph.microsoft.com', scopes: ['User.Read'] } : resource;
-    await this.issueUserTokens(ctx, persona, clientId, res, { idToken: true, clientInfo: true, refresh: true, nonce: code.nonce });
+    await this.issueUserTokens(ctx, persona, clientId, res, { ...extrasFor(`${code.scope} ${scope}`, form), nonce: code.nonce });
   }
 
   private findPersona(username: string): Persona | undefined {
@@ -548,12 +554,7 @@ export class Identity {
     const scope = form.get('scope') ?? '';
     const resource = resolveResource(scope);
     if ('error' in resource) throw resource.error;
-    const scopes = scope.split(/\s+/);
-    await this.issueUserTokens(ctx, persona, clientId, resource, {
-      idToken: scopes.includes('openid') || true,
-      clientInfo: form.get('client_info') === '1' || true,
-      refresh: true,
-    });
+    await this.issueUserTokens(ctx, persona, clientId, resource, extrasFor(scope, form));
   }
 
   private async oboGrant(ctx: Ctx, form: URLSearchParams, basic?: { id: string; secret: string }): Promise<void> {
@@ -611,7 +612,7 @@ export class Identity {
     if (!persona) throw aadError(400, 'invalid_grant', 50034, 'The user account {EUII Hidden} does not exist in the directory.');
     const resource = resolveResource(form.get('scope') ?? '');
     if ('error' in resource) throw resource.error;
-    await this.issueUserTokens(ctx, persona, clientId, resource, { idToken: true, clientInfo: true, refresh: true });
+    await this.issueUserTokens(ctx, persona, clientId, resource, { ...extrasFor(form.get('scope') ?? '', form), refresh: true });
   }
 
   private async clientCredentialsGrant(ctx: Ctx, form: URLSearchParams, basic?: { id: string; secret: string }): Promise<void> {

@@ -30,6 +30,15 @@ describe('identity: discovery, authorize + PKCE, code/refresh/client-credentials
     expect(pre.headers['access-control-allow-origin']).toBe('http://localhost:3000');
   });
 
+  it('returns id_token / refresh_token / client_info only when asked (openid, offline_access, client_info=1)', async () => {
+    const bare = (await post(tokenUrl(), { grant_type: 'password', client_id: sb.endpoints.identity.publicClientId, username: 'reader@contoso.sandbox', password: 'Sandbox-Passw0rd!', scope: sb.endpoints.app.apiScope })).json();
+    expect(bare.access_token).toBeTruthy();
+    expect([bare.id_token, bare.refresh_token, bare.client_info]).toEqual([undefined, undefined, undefined]);
+    expect(bare).toMatchObject({ token_type: 'Bearer', scope: sb.endpoints.app.apiScope });
+    const full = (await post(tokenUrl(), { grant_type: 'password', client_id: sb.endpoints.identity.publicClientId, username: 'reader@contoso.sandbox', password: 'Sandbox-Passw0rd!', scope: `${sb.endpoints.app.apiScope} openid offline_access`, client_info: '1' })).json();
+    expect(full.id_token && full.refresh_token && full.client_info).toBeTruthy();
+  });
+
   async function authorize(username: string, extra: Record<string, string> = {}) {
     const verifier = randomBytes(32).toString('base64url');
     const challenge = createHash('sha256').update(verifier).digest('base64url');
