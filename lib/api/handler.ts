@@ -180,6 +180,7 @@ function build<P extends Schema | undefined, Q extends Schema | undefined, B ext
   const route = async (request: Request, next: NextContext): Promise<Response> => {
     const requestId = request.headers.get('x-request-id')?.slice(0, 64).replace(/[^\w.-]/g, '') || randomUUID();
     const path = new URL(request.url).pathname;
+    const started = Date.now();
     try {
       const config = schemas.config === false ? (undefined as unknown as ServerConfig) : getServerConfig();
       const user = authenticateUser ? await authenticate(request.headers.get('authorization'), config) : undefined;
@@ -190,7 +191,9 @@ function build<P extends Schema | undefined, Q extends Schema | undefined, B ext
       const base = { request, requestId, config, params, query, body };
       const ctx = user ? { ...base, user, azure: { credential: oboCredential(user, config), config } } : base;
       const result = await handler(ctx as C);
-      return result instanceof Response ? result : respond(200, result, requestId);
+      const response = result instanceof Response ? result : respond(200, result, requestId);
+      log('info', 'request', { requestId, method: request.method, route: path, status: response.status, ms: Date.now() - started, ...(user && { oid: user.oid }) });
+      return response;
     } catch (error) {
       return failure(error, requestId, path);
     }
