@@ -162,7 +162,9 @@ async function inspectPemText(text: string, now: Date): Promise<InspectResult> {
   for (const b of blocks) {
     if (!CERT_LABELS.has(b.label)) continue;
     try {
-      certs.push(parseCertificate(b.der));
+      // OpenSSL's TRUSTED CERTIFICATE appends trust settings after the certificate.
+      const der = b.label === 'TRUSTED CERTIFICATE' ? b.der.subarray(0, parse(b.der).end) : b.der;
+      certs.push(parseCertificate(der));
     } catch {
       /* reported below through the counts */
     }
