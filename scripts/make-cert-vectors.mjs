@@ -117,7 +117,7 @@ function copyOut(src, file) {
 }
 
 mkdirSync(OUT, { recursive: true });
-for (const f of readdirSync(OUT)) unlinkSync(join(OUT, f));
+for (const f of readdirSync(OUT)) if (f !== '.gitattributes') unlinkSync(join(OUT, f));
 
 const rsa = leaf('rsa2048', 'rsa2048');
 const rsaTp = thumbprint(rsa.cert);
