@@ -160,6 +160,8 @@ function verifyMac(pfx: forge.asn1.Asn1, password: string): boolean {
 }
 
 export function parsePem(text: string): ParsedCertificate {
+  // Key Vault refuses Windows (CRLF) line endings in PEM imports (Azure/azure-rest-api-specs#11361, still open).
+  if (text.includes('\r')) throw new ParseError('pemFormat', 'CRLF line endings');
   const blocks: { type: string; der: Buffer }[] = [];
   for (const m of text.matchAll(PEM_BLOCK)) {
     const body = m[2]!.replace(/[\r\n\s]/g, '');

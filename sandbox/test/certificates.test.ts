@@ -192,6 +192,18 @@ describe('Key Vault certificates data plane (real SDK)', () => {
     expect(s.value).toContain('-----BEGIN CERTIFICATE-----');
   });
 
+  it('refuses PKCS#1 keys and CRLF line endings in PEM, like the service', async () => {
+    const opts = { policy: { contentType: 'application/x-pem-file' }, certificatePolicy: { secretProperties: { contentType: 'application/x-pem-file' } } } as never;
+    const pkcs1 = execFileSync('openssl', ['pkey', '-in', join(pfx.dir, 'key.pem'), '-traditional'], { encoding: 'utf8' });
+    const e1 = await err(client.importCertificate('pem-pkcs1', Buffer.from(`${pkcs1}${pfx.certPem}`), opts));
+    expect([e1.statusCode, e1.message]).toEqual([400, 'The specified PEM X.509 certificate content is in an unexpected format. Please check if certificate is in valid PEM format.']);
+    const crlf = `${pfx.keyPem}${pfx.certPem}`.replace(/\n/g, '\r\n');
+    const e2 = await err(client.importCertificate('pem-crlf', Buffer.from(crlf), opts));
+    expect(e2.statusCode).toBe(400);
+    const noKey = await err(client.importCertificate('pem-nokey', Buffer.from(pfx.certPem), opts));
+    expect(noKey.message).toMatch(/^Private key is not specified/);
+  });
+
   it('refuses PEM without the content type (the SDK 4.10 drops `policy`), like the service', async () => {
     const e = await err(client.importCertificate('pem-no-ct', Buffer.from(`${pfx.keyPem}${pfx.certPem}`), { policy: { contentType: 'application/x-pem-file' } } as never));
     expect(e.statusCode).toBe(400);
