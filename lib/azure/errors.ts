@@ -12,7 +12,16 @@ export type Operation =
   | 'update-vault'
   | 'import-certificate'
   | 'get-certificate'
-  | 'list-certificates';
+  | 'list-certificates'
+  | 'list-certificate-versions'
+  | 'create-certificate'
+  | 'get-certificate-operation'
+  | 'get-deleted-certificate'
+  | 'recover-certificate'
+  | 'create-vault'
+  | 'check-vault-name'
+  | 'list-resource-groups'
+  | 'create-resource-group';
 
 export interface ErrorContext {
   operation: Operation;
@@ -39,6 +48,11 @@ const DATA_ACTIONS: Partial<Record<Operation, { permission: string; role: string
   'import-certificate': { permission: 'import', role: 'Key Vault Certificates Officer' },
   'get-certificate': { permission: 'get', role: 'Key Vault Certificate User' },
   'list-certificates': { permission: 'list', role: 'Key Vault Reader' },
+  'list-certificate-versions': { permission: 'list', role: 'Key Vault Reader' },
+  'create-certificate': { permission: 'create', role: 'Key Vault Certificates Officer' },
+  'get-certificate-operation': { permission: 'get', role: 'Key Vault Certificates Officer' },
+  'get-deleted-certificate': { permission: 'list', role: 'Key Vault Certificates Officer' },
+  'recover-certificate': { permission: 'recover', role: 'Key Vault Certificates Officer' },
 };
 
 /** The most specific Azure code: the innermost `innererror.code` (wire) / `innerError.code` (SDK model), else `error.code`. */
