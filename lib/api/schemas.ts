@@ -35,3 +35,35 @@ export const certificateParamsSchema = vaultParamsSchema.extend({ certificateNam
 
 /** Key Vault refuses import passwords over 200 characters. */
 export const PFX_PASSWORD_MAX = 200;
+
+/** Azure region names as ARM spells them (`westeurope`, `eastus2`). */
+export const locationSchema = z.string().regex(/^[a-z][a-z0-9]{1,39}$/, 'must be an Azure region name such as westeurope');
+
+export const createVaultSchema = z
+  .object({
+    resourceGroup: resourceGroupSchema,
+    vaultName: vaultNameSchema,
+    location: locationSchema,
+    rbac: z.boolean(),
+    createResourceGroup: z.boolean(),
+  })
+  .strict();
+
+export const vaultNameQuerySchema = z.object({ name: vaultNameSchema });
+
+/** DNS names for a certificate's subject alternative names (letters, digits, hyphens, dots; a leading `*.` allowed). */
+export const dnsNameSchema = z
+  .string()
+  .max(253)
+  .regex(/^(\*\.)?([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)*[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/, 'must be a DNS name such as www.contoso.com');
+
+export const selfSignedSchema = z
+  .object({
+    subject: z.string().min(4).max(500).regex(/^(CN|O|OU|C|L|ST|E)=/i, 'must be a distinguished name such as CN=www.contoso.com'),
+    dnsNames: z.array(dnsNameSchema).max(20),
+    validityMonths: z.number().int().min(1).max(120),
+    keyType: z.enum(['RSA', 'EC']),
+    keySize: z.union([z.literal(2048), z.literal(3072), z.literal(4096)]).optional(),
+    curve: z.enum(['P-256', 'P-384', 'P-521']).optional(),
+  })
+  .strict();

@@ -1,18 +1,48 @@
 import 'server-only';
-import type { KeyVaultCertificateWithPolicy } from '@azure/keyvault-certificates';
+import type { CertificatePolicy, KeyVaultCertificate, KeyVaultCertificateWithPolicy } from '@azure/keyvault-certificates';
 import { AppError } from '@/lib/api/errors';
 import { inspectPfx } from '@/lib/certs';
+import { parseCertificate } from '@/lib/certs/x509';
 import { certificateClient } from './clients';
 import { toAppError } from './errors';
 import { audit } from '@/lib/log';
 import { getVault, type AuditInfo, type AzureContext } from './vaults';
-import type { CertificateSummary, VaultRef, VaultSummary } from './types';
+import type {
+  CertificateListItem,
+  CertificateNameStatus,
+  CertificateOperationSummary,
+  CertificateSummary,
+  CertificateVersionItem,
+  SelfSignedRequest,
+  VaultRef,
+  VaultSummary,
+} from './types';
 
 export type { CertificateSummary };
+
+/** Facts only the certificate itself carries (Key Vault's policy may describe a different, later key). */
+function parsedFacts(cer: Uint8Array | undefined) {
+  if (!cer || cer.length === 0) return { issuer: '', keyType: null, keySize: null, curve: null, signatureAlgorithm: null, dnsNames: [] as string[] };
+  try {
+    const { info } = parseCertificate(cer);
+    return {
+      issuer: info.issuer,
+      keyType: info.publicKey.type,
+      keySize: info.publicKey.bits ?? null,
+      curve: info.publicKey.curve ?? null,
+      signatureAlgorithm: info.signatureAlgorithm,
+      dnsNames: info.sans.dns,
+    };
+  } catch {
+    return { issuer: '', keyType: null, keySize: null, curve: null, signatureAlgorithm: null, dnsNames: [] as string[] };
+  }
+}
 
 function summarize(cert: KeyVaultCertificateWithPolicy, vault: VaultSummary): CertificateSummary {
   const p = cert.properties;
   return {
+    ...parsedFacts(cert.cer),
+    createdOn: p.createdOn?.toISOString() ?? null,
     name: cert.name,
     version: p.version ?? '',
     thumbprint: (p.x509ThumbprintString ?? '').toUpperCase(),
@@ -20,7 +50,7 @@ function summarize(cert: KeyVaultCertificateWithPolicy, vault: VaultSummary): Ce
     secretId: cert.secretId ?? '',
     vaultId: vault.id,
     vaultUri: vault.vaultUri,
-    subject: cert.policy?.subject ?? '',
+    subject: cert.policy?.subject || (cert.cer ? safeSubject(cert.cer) : ''),
     notBefore: p.notBefore?.toISOString() ?? null,
     expiresOn: p.expiresOn?.toISOString() ?? null,
     enabled: p.enabled !== false,
@@ -111,3 +141,184 @@ export async function getCertificate(ctx: AzureContext, vault: VaultRef, certifi
     throw toAppError(error, { operation: 'get-certificate', vaultName: summary.name, vaultId: summary.id, certificateName, rbac: summary.rbac });
   }
 }
+
+function safeSubject(cer: Uint8Array): string {
+  try {
+    return parseCertificate(cer).info.subject;
+  } catch {
+    return '';
+  }
+}
+
+function errorContext(vault: VaultSummary, operation: Parameters<typeof toAppError>[1]['operation'], certificateName?: string) {
+  return { operation, vaultName: vault.name, vaultId: vault.id, rbac: vault.rbac, ...(certificateName ? { certificateName } : {}) };
+}
+
+function statusOf(error: unknown): number | undefined {
+  return (error as { statusCode?: number } | null)?.statusCode;
+}
+
+/** The vault's certificates (latest version's attributes), by name. */
+export async function listCertificates(ctx: AzureContext, ref: VaultRef): Promise<CertificateListItem[]> {
+  const vault = await getVault(ctx, ref);
+  try {
+    const out: CertificateListItem[] = [];
+    for await (const p of certificateClient(ctx.credential, ctx.config, vault.vaultUri).listPropertiesOfCertificates()) {
+      out.push({
+        name: p.name ?? '',
+        enabled: p.enabled !== false,
+        thumbprint: (p.x509ThumbprintString ?? '').toUpperCase(),
+        notBefore: p.notBefore?.toISOString() ?? null,
+        expiresOn: p.expiresOn?.toISOString() ?? null,
+        updatedOn: p.updatedOn?.toISOString() ?? null,
+      });
+    }
+    return out.sort((a, b) => a.name.localeCompare(b.name));
+  } catch (error) {
+    throw toAppError(error, errorContext(vault, 'list-certificates'));
+  }
+}
+
+async function versionsOf(ctx: AzureContext, vault: VaultSummary, name: string): Promise<CertificateVersionItem[]> {
+  const client = certificateClient(ctx.credential, ctx.config, vault.vaultUri);
+  const [latest, all] = await Promise.all([
+    client.getCertificate(name),
+    (async () => {
+      const out = [];
+      for await (const p of client.listPropertiesOfCertificateVersions(name)) out.push(p);
+      return out;
+    })(),
+  ]);
+  const latestVersion = latest.properties.version;
+  return all
+    .map((p) => ({
+      name,
+      version: p.version ?? '',
+      enabled: p.enabled !== false,
+      thumbprint: (p.x509ThumbprintString ?? '').toUpperCase(),
+      notBefore: p.notBefore?.toISOString() ?? null,
+      expiresOn: p.expiresOn?.toISOString() ?? null,
+      createdOn: p.createdOn?.toISOString() ?? null,
+      isLatest: p.version === latestVersion,
+    }))
+    .sort((a, b) => (b.createdOn ?? '').localeCompare(a.createdOn ?? '') || Number(b.isLatest) - Number(a.isLatest));
+}
+
+/** Every version of one certificate, newest first, with the latest marked. */
+export async function listCertificateVersions(ctx: AzureContext, ref: VaultRef, name: string): Promise<CertificateVersionItem[]> {
+  const vault = await getVault(ctx, ref);
+  try {
+    return await versionsOf(ctx, vault, name);
+  } catch (error) {
+    throw toAppError(error, errorContext(vault, 'list-certificate-versions', name));
+  }
+}
+
+/** Every version of every certificate in the vault: what a .cscfg's thumbprints are checked against. */
+export async function listAllCertificateVersions(ctx: AzureContext, ref: VaultRef): Promise<CertificateVersionItem[]> {
+  const vault = await getVault(ctx, ref);
+  const names: string[] = [];
+  try {
+    for await (const p of certificateClient(ctx.credential, ctx.config, vault.vaultUri).listPropertiesOfCertificates()) if (p.name) names.push(p.name);
+  } catch (error) {
+    throw toAppError(error, errorContext(vault, 'list-certificates'));
+  }
+  const out: CertificateVersionItem[] = [];
+  for (const name of names) {
+    try {
+      out.push(...(await versionsOf(ctx, vault, name)));
+    } catch (error) {
+      throw toAppError(error, errorContext(vault, 'list-certificate-versions', name));
+    }
+  }
+  return out;
+}
+
+/** Whether `name` is free, taken (a new import adds a version) or held by a deleted, recoverable certificate. */
+export async function certificateNameStatus(ctx: AzureContext, ref: VaultRef, name: string): Promise<CertificateNameStatus> {
+  const vault = await getVault(ctx, ref);
+  const client = certificateClient(ctx.credential, ctx.config, vault.vaultUri);
+  try {
+    const c = await client.getCertificate(name);
+    return { status: 'exists', name, version: c.properties.version ?? '', expiresOn: c.properties.expiresOn?.toISOString() ?? null, thumbprint: (c.properties.x509ThumbprintString ?? '').toUpperCase() };
+  } catch (error) {
+    if (statusOf(error) !== 404) throw toAppError(error, errorContext(vault, 'get-certificate', name));
+  }
+  try {
+    const d = await client.getDeletedCertificate(name);
+    return { status: 'deleted-recoverable', name, deletedOn: d.deletedOn?.toISOString() ?? null, scheduledPurgeDate: d.scheduledPurgeDate?.toISOString() ?? null };
+  } catch (error) {
+    const status = statusOf(error);
+    // 404: nothing deleted under that name. 403: we cannot see deleted certificates; the import will say so if it matters.
+    if (status === 404 || status === 403) return { status: 'available', name };
+    throw toAppError(error, errorContext(vault, 'get-deleted-certificate', name));
+  }
+}
+
+function selfSignedPolicy(req: SelfSignedRequest): CertificatePolicy {
+  return {
+    issuerName: 'Self',
+    subject: req.subject,
+    ...(req.dnsNames.length ? { subjectAlternativeNames: { dnsNames: req.dnsNames } } : {}),
+    validityInMonths: req.validityMonths,
+    keyType: req.keyType,
+    ...(req.keyType === 'RSA' ? { keySize: req.keySize ?? 2048 } : { keyCurveName: req.curve ?? 'P-256' }),
+    exportable: true,
+    reuseKey: false,
+    contentType: 'application/x-pkcs12',
+    keyUsage: req.keyType === 'RSA' ? ['digitalSignature', 'keyEncipherment'] : ['digitalSignature'],
+    enhancedKeyUsage: ['1.3.6.1.5.5.7.3.1', '1.3.6.1.5.5.7.3.2'],
+  } as CertificatePolicy;
+}
+
+async function operationSummary(ctx: AzureContext, vault: VaultSummary, name: string, op: { status?: string; statusDetails?: string; error?: { message?: string } } | undefined): Promise<CertificateOperationSummary> {
+  const status = op?.status ?? 'inProgress';
+  const out: CertificateOperationSummary = { name, status, statusDetails: op?.statusDetails ?? null, error: op?.error?.message ?? null };
+  if (status.toLowerCase() === 'completed') {
+    out.status = 'completed';
+    out.certificate = summarize(await certificateClient(ctx.credential, ctx.config, vault.vaultUri).getCertificate(name), vault);
+  }
+  return out;
+}
+
+/** Starts a self-signed certificate (exportable key, PKCS#12 secret); returns at once with the operation's state. */
+export async function startSelfSigned(ctx: AzureContext, ref: VaultRef, name: string, req: SelfSignedRequest, who: AuditInfo): Promise<CertificateOperationSummary> {
+  const vault = await getVault(ctx, ref);
+  try {
+    const client = certificateClient(ctx.credential, ctx.config, vault.vaultUri);
+    await client.beginCreateCertificate(name, selfSignedPolicy(req));
+    audit('certificate.create.started', { requestId: who.requestId, oid: who.user.oid, upn: who.user.username, vault: vault.id, certificate: name });
+    const op = await client.getCertificateOperation(name);
+    return await operationSummary(ctx, vault, name, op.getOperationState().certificateOperation);
+  } catch (error) {
+    throw toAppError(error, errorContext(vault, 'create-certificate', name));
+  }
+}
+
+/** The state of a pending create (poll until `completed`). */
+export async function getCreateOperation(ctx: AzureContext, ref: VaultRef, name: string): Promise<CertificateOperationSummary> {
+  const vault = await getVault(ctx, ref);
+  try {
+    const poller = await certificateClient(ctx.credential, ctx.config, vault.vaultUri).getCertificateOperation(name);
+    return await operationSummary(ctx, vault, name, poller.getOperationState().certificateOperation);
+  } catch (error) {
+    throw toAppError(error, errorContext(vault, 'get-certificate-operation', name));
+  }
+}
+
+/** Recovers a deleted (soft-deleted) certificate with all its versions. */
+export async function recoverCertificate(ctx: AzureContext, ref: VaultRef, name: string, who: AuditInfo): Promise<CertificateSummary> {
+  const vault = await getVault(ctx, ref);
+  try {
+    const client = certificateClient(ctx.credential, ctx.config, vault.vaultUri);
+    const poller = await client.beginRecoverDeletedCertificate(name, { intervalInMs: 500 });
+    await poller.pollUntilDone();
+    const summary = summarize(await client.getCertificate(name), vault);
+    audit('certificate.recovered', { requestId: who.requestId, oid: who.user.oid, upn: who.user.username, vault: vault.id, certificate: name });
+    return summary;
+  } catch (error) {
+    throw toAppError(error, errorContext(vault, 'recover-certificate', name));
+  }
+}
+
+export type { KeyVaultCertificate };

@@ -3,10 +3,12 @@ import type { TokenCredential } from '@azure/core-auth';
 import type { Vault } from '@azure/arm-keyvault';
 import type { ServerConfig } from '@/lib/config';
 import type { Principal } from '@/lib/auth/validate-token';
+import { AppError } from '@/lib/api/errors';
 import { audit } from '@/lib/log';
 import { keyVaultManagementClient, subscriptionClient } from './clients';
 import { toAppError } from './errors';
-import type { SubscriptionSummary, VaultRef, VaultSummary } from './types';
+import { createResourceGroup } from './resource-groups';
+import type { CreateVaultRequest, SubscriptionSummary, VaultNameAvailability, VaultRef, VaultSummary } from './types';
 
 export type { SubscriptionSummary, VaultRef, VaultSummary };
 
@@ -90,5 +92,66 @@ export async function setEnabledForDeployment(ctx: AzureContext, ref: VaultRef, 
       vaultName: ref.vaultName,
       vaultId: `/subscriptions/${ref.subscriptionId}/resourceGroups/${ref.resourceGroup}/providers/Microsoft.KeyVault/vaults/${ref.vaultName}`,
     });
+  }
+}
+
+function armWriteRefused(error: unknown, what: string, scope: string, role: string): AppError | null {
+  if ((error as { statusCode?: number } | null)?.statusCode !== 403) return null;
+  return new AppError({
+    code: 'forbidden',
+    reason: 'AuthorizationFailed',
+    message: `You may not ${what}.`,
+    action: `Ask for the '${role}' role: az role assignment create --role "${role}" --assignee <your-upn> --scope ${scope}`,
+  });
+}
+
+/** Whether a vault name is free worldwide (vault names are global DNS labels). */
+export async function checkVaultName(ctx: AzureContext, subscriptionId: string, name: string): Promise<VaultNameAvailability> {
+  try {
+    const r = await keyVaultManagementClient(ctx.credential, ctx.config, subscriptionId).vaults.checkNameAvailability({ name, type: 'Microsoft.KeyVault/vaults' });
+    return { name, available: r.nameAvailable === true, reason: r.reason ?? null, message: r.message ?? null };
+  } catch (error) {
+    throw toAppError(error, { operation: 'check-vault-name', vaultName: name });
+  }
+}
+
+/**
+ * Creates a vault ready for Cloud Services (extended support): "Azure Virtual Machines for deployment" on, soft delete on.
+ * With the access-policy model the creator gets certificate and secret permissions (as the portal does).
+ */
+export async function createVault(ctx: AzureContext, subscriptionId: string, req: CreateVaultRequest, who: AuditInfo): Promise<VaultSummary> {
+  const scope = `/subscriptions/${subscriptionId}/resourceGroups/${req.resourceGroup}`;
+  if (req.createResourceGroup) await createResourceGroup(ctx, subscriptionId, req.resourceGroup, req.location, who);
+  try {
+    const vault = await keyVaultManagementClient(ctx.credential, ctx.config, subscriptionId).vaults.createOrUpdate(req.resourceGroup, req.vaultName, {
+      location: req.location,
+      properties: {
+        tenantId: ctx.config.tenantId,
+        sku: { family: 'A', name: 'standard' },
+        enableRbacAuthorization: req.rbac,
+        enabledForDeployment: true,
+        enableSoftDelete: true,
+        softDeleteRetentionInDays: 90,
+        accessPolicies: req.rbac
+          ? []
+          : [
+              {
+                tenantId: ctx.config.tenantId,
+                objectId: who.user.oid,
+                permissions: {
+                  certificates: ['get', 'list', 'import', 'create', 'update', 'delete', 'recover'],
+                  secrets: ['get', 'list'],
+                  keys: ['get', 'list'],
+                },
+              },
+            ],
+      },
+    });
+    const summary = toVaultSummary(vault);
+    audit('vault.created', { requestId: who.requestId, oid: who.user.oid, upn: who.user.username, vault: summary.id, rbac: req.rbac });
+    return summary;
+  } catch (error) {
+    throw armWriteRefused(error, `create a key vault in the resource group '${req.resourceGroup}'`, scope, 'Key Vault Contributor') ??
+      toAppError(error, { operation: 'create-vault', vaultName: req.vaultName });
   }
 }

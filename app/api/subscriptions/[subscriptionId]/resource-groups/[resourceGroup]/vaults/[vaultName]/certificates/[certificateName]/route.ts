@@ -11,12 +11,15 @@ const importForm = z.object({
 
 // GET …/certificates/{name}[?version=] – a certificate's latest (or given) version
 export const GET = withUser(
-  { params: certificateParamsSchema, query: z.object({ version: z.string().regex(/^[0-9a-f]{32}$/i, 'must be a 32-character version id').optional() }) },
+  {
+    summary: 'Get a certificate version',
+    params: certificateParamsSchema,
+    query: z.object({ version: z.string().regex(/^[0-9a-f]{32}$/i, 'must be a 32-character version id').optional() }) },
   async ({ azure, params, query }) => getCertificate(azure, params, params.certificateName, query.version),
 );
 
 // POST …/certificates/{name} – import a PFX (multipart: file, password) as a new version
 export const POST = withUser(
-  { params: certificateParamsSchema, body: importForm, form: true, maxBodyBytes: MAX_PFX_BYTES + 16 * 1024 },
+  { summary: 'Import a PFX as a new version', params: certificateParamsSchema, body: importForm, form: true, maxBodyBytes: MAX_PFX_BYTES + 16 * 1024 },
   async ({ azure, params, body, user, requestId }) => importPfxUpload(azure, params, body, { user, requestId }),
 );
