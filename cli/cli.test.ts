@@ -234,7 +234,8 @@ describe('cscfg check', () => {
     expect(r.status).toBe(2);
     const j = JSON.parse(r.stdout);
     expect(j.ok).toBe(false);
-    expect(j.certificates.map((c: { status: string }) => c.status)).toEqual(['malformed', 'malformed']);
+    expect(j.certificates.map((c: { name: string; status: string }) => `${c.name}:${c.status}`)).toEqual(['sslcertificate:malformed']);
+    expect(j.skipped.map((c: { reason: string }) => c.reason)).toEqual(['remote-access-certificate']);
     expect(j.leftovers.map((i: { code: string }) => i.code)).toContain('remote-access-certificate');
     expect(j.leftovers.map((i: { code: string }) => i.code)).toContain('remote-access-import');
     expect(j.consistency.map((i: { code: string }) => i.code)).toContain('endpoint-certificate-undefined');

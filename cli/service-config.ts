@@ -287,6 +287,7 @@ export async function cscfgCheckCommand(argv: string[], io: CliIO): Promise<numb
               : {}),
           })),
           counts: check.counts,
+          skipped: check.skipped,
           leftovers,
           consistency,
         },
@@ -305,6 +306,9 @@ export async function cscfgCheckCommand(argv: string[], io: CliIO): Promise<numb
       }
       for (const pr of c.problems) out.push(`              [${pr.code}] ${pr.message} → ${pr.action}`);
     }
+    for (const k of check.skipped) {
+      out.push(`${'SKIPPED'.padEnd(13)} ${k.role}/${k.name}  (RemoteAccess plugin certificate: remove it, see below)`);
+    }
     for (const i of [...leftovers, ...consistency]) {
       out.push(`${(i.severity === 'error' ? 'REJECTED' : 'WARNING').padEnd(13)} ${i.file ?? ''}${i.line ? `:${i.line}` : ''} [${i.code}] ${i.message}`, `              → ${i.action}`);
     }
@@ -317,7 +321,7 @@ export async function cscfgCheckCommand(argv: string[], io: CliIO): Promise<numb
   }
   if (ok) return EXIT_OK;
   const firstCert = failedCerts[0];
-  if (check.certificates.length === 0) {
+  if (check.certificates.length === 0 && blocking.length === 0) {
     io.stderr(errorLine('no-certificates', `${file} has no <Certificate> elements.`, 'Add the certificate with `cses-cert cscfg add`.'));
   } else if (firstCert) {
     io.stderr(

@@ -65,6 +65,9 @@ export interface CertificateCheck {
 export interface ThumbprintCheckResult {
   ok: boolean;
   certificates: CertificateCheck[];
+  /** Certificates not checked: the RemoteAccess PasswordEncryption certificate, which has to be removed for CSES
+   * (reported by `findCsesLeftovers` as `remote-access-certificate`), not found in a vault. */
+  skipped: Array<{ role: string; name: string; reason: 'remote-access-certificate'; line: number; column: number }>;
   counts: Record<CertificateCheckStatus, number>;
 }
 
@@ -108,9 +111,13 @@ function checkOne(entry: CertificateEntry, vault: VaultCertificate[]): Certifica
     }
   } else if (!match) {
     status = 'missing';
-    message = `${label}: no certificate in the vault has thumbprint ${normalized.value}.`;
-    action =
-      'Import the PFX of this certificate into the vault, or change the thumbprint to the one of the certificate you imported.';
+    const onlyThumbprints = vault.length > 0 && vault.every((v) => v.name === '');
+    message = onlyThumbprints
+      ? `${label}: thumbprint ${normalized.value} is not one of the expected thumbprints.`
+      : `${label}: no certificate in the vault has thumbprint ${normalized.value}.`;
+    action = onlyThumbprints
+      ? 'Put the thumbprint of the certificate you deploy (the version referenced in osProfile.secrets) in the .cscfg.'
+      : 'Import the PFX of this certificate into the vault, or change the thumbprint to the one of the certificate you imported.';
   } else if (!match.isLatest) {
     status = 'found-in-another-version';
     message = `${label}: thumbprint matches version ${match.version} of "${match.name}", which is not its latest version.`;
@@ -119,8 +126,13 @@ function checkOne(entry: CertificateEntry, vault: VaultCertificate[]): Certifica
       `${match.name}/${match.version}), or put the latest version's thumbprint in the .cscfg.`;
   } else {
     status = 'found';
-    message = `${label}: found in the vault as "${match.name}" (version ${match.version}).`;
-    action = `Reference …/secrets/${match.name}/${match.version} in osProfile.secrets.`;
+    if (match.name === '') {
+      message = `${label}: thumbprint ${normalized.value} is one of the expected thumbprints.`;
+      action = 'Nothing to do.';
+    } else {
+      message = `${label}: found in the vault as "${match.name}" (version ${match.version}).`;
+      action = `Reference …/secrets/${match.name}/${match.version} in osProfile.secrets.`;
+    }
   }
 
   if (match && !match.enabled) {
@@ -170,7 +182,9 @@ function checkOne(entry: CertificateEntry, vault: VaultCertificate[]): Certifica
         certificate: best.v,
         diff: diffThumbprint(normalized.value, thumbprintToHex(best.v.thumbprint) ?? best.v.thumbprint),
       };
-      result.message += ` Closest vault thumbprint: "${best.v.name}" version ${best.v.version} (${result.nearMiss.diff.summary})`;
+      result.message += best.v.name
+        ? ` Closest vault thumbprint: "${best.v.name}" version ${best.v.version} (${result.nearMiss.diff.summary})`
+        : ` Closest expected thumbprint: ${result.nearMiss.diff.expected.value} (${result.nearMiss.diff.summary})`;
     }
   }
   return result;
@@ -179,7 +193,12 @@ function checkOne(entry: CertificateEntry, vault: VaultCertificate[]): Certifica
 /** Check every `<Certificate>` of a .cscfg against the vault's certificate versions. */
 export function checkCscfgThumbprints(cscfgText: string, vaultCertificates: VaultCertificate[]): ThumbprintCheckResult {
   const info = readServiceFile(cscfgText, 'cscfg');
-  const certificates = info.roles.flatMap((r) => r.certificates.map((c) => checkOne(c, vaultCertificates)));
+  const all = info.roles.flatMap((r) => r.certificates);
+  const isRdp = (c: CertificateEntry) => c.name.toLowerCase() === REMOTE_ACCESS_CERTIFICATE.toLowerCase();
+  const certificates = all.filter((c) => !isRdp(c)).map((c) => checkOne(c, vaultCertificates));
+  const skipped = all
+    .filter(isRdp)
+    .map((c) => ({ role: c.role, name: c.name, reason: 'remote-access-certificate' as const, line: c.line, column: c.column }));
   const counts: Record<CertificateCheckStatus, number> = {
     found: 0,
     'found-in-another-version': 0,
@@ -187,14 +206,15 @@ export function checkCscfgThumbprints(cscfgText: string, vaultCertificates: Vaul
     malformed: 0,
   };
   for (const c of certificates) counts[c.status]++;
-  return { ok: certificates.every((c) => c.ok), certificates, counts };
+  return { ok: certificates.every((c) => c.ok), certificates, skipped, counts };
 }
 
 /** Thumbprints only (e.g. from a pipeline): each becomes a "latest, enabled" vault certificate. */
 export function vaultCertificatesFromThumbprints(thumbprints: string[]): VaultCertificate[] {
-  return thumbprints.map((t, i) => ({
-    name: `thumbprint-${i + 1}`,
-    version: normalizeThumbprint(t).value,
+  // Empty name/version mark "expected thumbprint, not a vault certificate" (messages say so).
+  return thumbprints.map((t) => ({
+    name: '',
+    version: '',
     thumbprint: t,
     enabled: true,
     isLatest: true,

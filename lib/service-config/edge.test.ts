@@ -260,6 +260,13 @@ describe('checkCscfgThumbprints', () => {
     expect(r.certificates[0]?.nearMiss).toBeUndefined();
   });
 
+  it('with plain expected thumbprints, messages talk about expected thumbprints, not vault certificates', () => {
+    const r = checkCscfgThumbprints(certs([['ok', T], ['typo', T.slice(0, 39) + '0']]), vaultCertificatesFromThumbprints([T]));
+    expect(r.certificates[0]?.message).toContain('is one of the expected thumbprints');
+    expect(r.certificates[1]?.message).toContain('is not one of the expected thumbprints');
+    expect(r.certificates[1]?.message).toContain(`Closest expected thumbprint: ${T}`);
+  });
+
   it('accepts Key Vault x5t (base64url) thumbprints for vault certificates', () => {
     const x5t = Buffer.from(T, 'hex').toString('base64url');
     expect(thumbprintToHex(x5t)).toBe(T);

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  checkCscfgThumbprints,
   checkServiceConsistency,
   findCsesLeftovers,
   readServiceFile,
@@ -216,6 +217,14 @@ describe('real-world pairs', () => {
     const def = findCsesLeftovers(read('nugetgallery.csdef'));
     expect(def.map((i) => i.code).sort()).toEqual(['remote-access-import', 'remote-forwarder-import']);
     for (const f of files.filter((x) => !x.startsWith('nugetgallery'))) expect(findCsesLeftovers(read(f))).toEqual([]);
+  });
+
+  it('nugetgallery: the thumbprint check skips the RemoteAccess certificate (a leftover to remove)', () => {
+    const r = checkCscfgThumbprints(read('nugetgallery.base.cscfg'), []);
+    expect(r.certificates.map((c) => `${c.name}:${c.status}`)).toEqual(['sslcertificate:malformed']);
+    expect(r.skipped).toEqual([
+      { role: 'Website', name: 'Microsoft.WindowsAzure.Plugins.RemoteAccess.PasswordEncryption', reason: 'remote-access-certificate', line: 56, column: 7 },
+    ]);
   });
 
   it('nugetgallery: consistency finds the https endpoint certificate that the .csdef lacks', () => {
