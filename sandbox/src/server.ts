@@ -124,8 +124,14 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
   const kv = new KeyVault({ store, tokens, authority: () => `${authorityHost()}/${TENANT_ID}` });
 
   const sockets = new Set<Socket>();
+  const logRequests = process.env.SANDBOX_LOG_REQUESTS === '1';
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     const ctx = makeCtx(req, res, port);
+    if (logRequests) {
+      // Method, host and path only: never the query (codes, hints) or bodies (passwords, PFX, tokens).
+      const t0 = Date.now();
+      res.on('finish', () => log(`${ctx.method} ${ctx.hostname} ${ctx.pathname} → ${res.statusCode} ${Date.now() - t0}ms`));
+    }
     void handle(ctx).catch((e: unknown) => onError(ctx, e));
   };
   const makeServer = (): Server => {
