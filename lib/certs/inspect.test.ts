@@ -202,3 +202,15 @@ describe('inspectPfx edge cases', () => {
     expect((await inspectPfx(undefined, 1)).importable).toBe(false);
   }, 60_000);
 });
+
+describe('hostile text input', () => {
+  it('stays fast on many unterminated PEM headers and huge base64-looking text', async () => {
+    const t0 = performance.now();
+    const text = '-----BEGIN CERTIFICATE-----\nAAAA\n'.repeat(7000);
+    const r = await inspectPfx(new TextEncoder().encode(text.slice(0, MAX_PFX_BYTES)), null);
+    expect(codes(r)).toEqual(['not-pkcs12']);
+    const b64 = await inspectPfx(new TextEncoder().encode('QUFB'.repeat(60_000)), null);
+    expect(codes(b64, 'error')).toContain('not-pkcs12');
+    expect(performance.now() - t0).toBeLessThan(5000);
+  });
+});

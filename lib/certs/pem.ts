@@ -22,12 +22,28 @@ export function bytesToBase64(b: Uint8Array): string {
   return btoa(s);
 }
 
+/** PEM blocks in order. Linear-time (no backtracking regex), at most MAX_PEM_BLOCKS blocks. */
+export const MAX_PEM_BLOCKS = 64;
 export function readPem(text: string): PemBlock[] {
   const out: PemBlock[] = [];
-  const re = /-----BEGIN ([A-Z0-9 ]+)-----\r?\n?([\s\S]*?)-----END \1-----/g;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    const label = m[1]!;
-    let body = m[2]!;
+  let pos = 0;
+  while (out.length < MAX_PEM_BLOCKS) {
+    const begin = text.indexOf('-----BEGIN ', pos);
+    if (begin < 0) break;
+    const labelEnd = text.indexOf('-----', begin + 11);
+    if (labelEnd < 0 || labelEnd - begin > 80) {
+      pos = begin + 11;
+      continue;
+    }
+    const label = text.slice(begin + 11, labelEnd);
+    if (!/^[A-Z0-9 ]+$/.test(label)) {
+      pos = begin + 11;
+      continue;
+    }
+    const endMarker = `-----END ${label}-----`;
+    const end = text.indexOf(endMarker, labelEnd + 5);
+    if (end < 0) break; // no END for this block: nothing after it can be complete either
+    let body = text.slice(labelEnd + 5, end);
     const encryptedHeaders = /Proc-Type:\s*4,ENCRYPTED/i.test(body);
     body = body.replace(/^[A-Za-z-]+:.*$/gm, '');
     try {
@@ -35,6 +51,7 @@ export function readPem(text: string): PemBlock[] {
     } catch {
       /* not base64: skip the block */
     }
+    pos = end + endMarker.length;
   }
   return out;
 }
