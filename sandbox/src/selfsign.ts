@@ -167,7 +167,8 @@ export function selfSignedCertificate(key: KeyObject, spec: CertSpec): Buffer {
   const si = cert.siginfo as unknown as { algorithmOid: string; parameters: Record<string, unknown> };
   si.algorithmOid = forge.pki.oids.sha256WithRSAEncryption!;
   si.parameters = {};
-  const tbs = forge.pki.getTBSCertificate(cert);
+  // getTBSCertificate exists in node-forge but not in @types/node-forge.
+  const tbs = (forge.pki as unknown as { getTBSCertificate(c: forge.pki.Certificate): forge.asn1.Asn1 }).getTBSCertificate(cert);
   const fields = tbs.value as forge.asn1.Asn1[];
   // [0] version, serial, signature, issuer, validity, subject, spki, [3] extensions
   fields[2] = algId(sa);

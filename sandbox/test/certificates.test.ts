@@ -102,7 +102,7 @@ describe('Key Vault certificates data plane (real SDK)', () => {
     expect(p.lifetimeActions).toEqual([{ lifetimePercentage: 80, action: 'EmailContacts' }]);
     // keyvault-certificates 4.10.3 resolves updateCertificatePolicy with `{}` (it discards the parsed body), so
     // the update is checked by reading the policy back.
-    await client.updateCertificatePolicy('pol', { issuerName: 'Unknown', subject: p.subject, lifetimeActions: [{ daysBeforeExpiry: 30, action: 'EmailContacts' }] });
+    await client.updateCertificatePolicy('pol', { issuerName: 'Unknown', subject: p.subject!, lifetimeActions: [{ daysBeforeExpiry: 30, action: 'EmailContacts' }] });
     expect((await client.getCertificatePolicy('pol')).lifetimeActions).toEqual([{ daysBeforeExpiry: 30, action: 'EmailContacts' }]);
   });
 
