@@ -25,6 +25,8 @@ import { readPem, CERT_LABELS, KEY_LABELS, toPkcs8, base64ToBytes } from './pem'
 export const MAX_PFX_BYTES = 256 * 1024;
 /** Key-derivation iteration counts above this are refused (a hostile file could otherwise keep a tab busy for hours). */
 export const MAX_ITERATIONS = 10_000_000;
+/** …and so is a file whose derivations add up to more than this (many encrypted keys, password forms). */
+export const MAX_TOTAL_ITERATIONS = 30_000_000;
 /** Key Vault refuses passwords and subjects longer than this. */
 export const KEY_VAULT_MAX_CHARS = 200;
 const SOON_DAYS = 30;
@@ -244,6 +246,14 @@ async function inspectDer(bytes: Uint8Array, password: string | null, now: Date)
   let macForm: PasswordForm | null = null;
   let macStatus: 'none' | 'ok' | 'failed' | 'unsupported' = pfx.mac ? 'failed' : 'none';
   let excessive = 0;
+  let budget = MAX_TOTAL_ITERATIONS;
+  /** Reserve work for one derivation; false (and an `excessive-iterations` error) once the budget is gone. */
+  const spend = (iterations: number): boolean => {
+    budget -= Math.max(1, iterations);
+    if (budget >= 0) return true;
+    excessive = Math.max(excessive, MAX_TOTAL_ITERATIONS - budget);
+    return false;
+  };
   const macPromise = (async () => {
     if (!pfx.mac) return;
     if (!pfx.mac.hash) {
@@ -256,6 +266,10 @@ async function inspectDer(bytes: Uint8Array, password: string | null, now: Date)
       return;
     }
     for (const f of forms) {
+      if (!spend(pfx.mac.iterations)) {
+        macStatus = 'unsupported';
+        return;
+      }
       if (await verifyMac(pfx.mac, pfx.authSafe, f)) {
         macForm = f;
         macStatus = 'ok';
@@ -289,6 +303,7 @@ async function inspectDer(bytes: Uint8Array, password: string | null, now: Date)
       order = forms.slice(0, 1);
     }
     for (const f of order) {
+      if (!spend(alg.iterations)) return null;
       try {
         const plain = await decryptWith(alg, data, f);
         check(plain);
@@ -378,7 +393,7 @@ async function inspectDer(bytes: Uint8Array, password: string | null, now: Date)
     findings.push(
       err(
         'excessive-iterations',
-        `The PFX asks for ${excessive.toLocaleString('en-US')} key-derivation iterations; the limit here is ${MAX_ITERATIONS.toLocaleString('en-US')} (OpenSSL's default is 2 048, hardened exports use up to about 2 000 000).`,
+        `The PFX asks for ${excessive.toLocaleString('en-US')} key-derivation iterations; the limit here is ${MAX_ITERATIONS.toLocaleString('en-US')} per derivation and ${MAX_TOTAL_ITERATIONS.toLocaleString('en-US')} per file (OpenSSL's default is 2 048, hardened exports use up to about 2 000 000).`,
         'Export the PFX again with a normal iteration count (OpenSSL: -iter 2048 or omit -iter).',
       ),
     );
