@@ -196,7 +196,9 @@ async function inspectPemText(text: string, now: Date): Promise<InspectResult> {
   else if (certs.length)
     action = 'Add the private key: find the .key file created with the CSR and build the PFX with `openssl pkcs12 -export -in cert.pem -inkey key.pem -out cert.pfx`, or export a PFX with its private key from the Windows machine that created the request.';
   else action = 'Choose the .pfx file, or a PEM file holding both the certificate and its private key.';
-  findings.push(err('not-pkcs12', `Detected: pem. This is a PEM text file (${parts.join(' and ')}), not a PFX.`, action));
+  findings.push(
+    err('not-pkcs12', `Detected: pem. This is a PEM text file (${parts.join(' and ')}), not a PFX; Cloud Services reads its certificates from Key Vault as PFX (PKCS#12).`, action),
+  );
   const result = await assembleChecked(certs, key ? [{ parsed: key, localKeyId: null }] : [], findings, now, null, { pem: true });
   result.importable = false;
   result.detected = { format: 'pem', canBuildPfx };
