@@ -147,6 +147,16 @@ describe('inspectPfx edge cases', () => {
     expect(empty.pfx?.passwordless).toBe(false);
   });
 
+  it('an unprotected file ignores the password it is given and says so', async () => {
+    const r = await inspectPfx(load('unencrypted-no-mac.pfx'), 'anything');
+    expect(codes(r, 'error')).toEqual([]);
+    expect(codes(r, 'info')).toContain('no-password');
+    expect(r.pfx?.passwordless).toBe(true);
+    const m = await inspectPfx(load('unencrypted-bags.pfx'), null);
+    expect(codes(m, 'error')).toEqual(['wrong-password']);
+    expect(m.pfx?.macAlgorithm).toBe('sha256');
+  });
+
   it('expired leaf still reports its details', async () => {
     const r = await inspectPfx(load('expired.pfx'), 'Vector-Pa55');
     expect(r.importable).toBe(false);

@@ -458,8 +458,20 @@ async function inspectDer(bytes: Uint8Array, password: string | null, now: Date)
     findings.push(
       info('legacy-pfx-encryption', `Parts of the PFX use weak legacy encryption (${[...new Set(algs.filter((a) => /40Bit|RC4|DES-CBC$/.test(a)))].join(', ')}); the file is readable everywhere but its protection rests on the password's secrecy and the file's.`, 'Keep the file private; delete it once it is in Key Vault.'),
     );
-  if (pfxInfo.passwordless || password === '' || (chosen === null && !pfxInfo.encryption.length && !pfx.mac))
-    findings.push(info('no-password', pfxInfo.passwordless ? 'The PFX has no password: anyone with the file has the private key.' : 'The PFX password is empty: anyone with the file has the private key.', 'Import it into Key Vault and delete the file; leave the password field empty when importing (Azure PowerShell may fail on password-less files: use the portal or az CLI).'));
+  const unprotected = !pfx.mac && pfxInfo.encryption.length === 0;
+  if (unprotected) pfxInfo.passwordless = true;
+  if (unprotected || password === null || password === '')
+    findings.push(
+      info(
+        'no-password',
+        unprotected
+          ? `The PFX is not protected at all (no encryption, no MAC): anyone with the file has the private key${password ? '; the password you entered is not used' : ''}.`
+          : pfxInfo.passwordless
+            ? 'The PFX has no password: anyone with the file has the private key.'
+            : 'The PFX password is empty: anyone with the file has the private key.',
+        'Import it into Key Vault and delete the file; leave the password field empty when importing (Azure PowerShell may fail on password-less files: use the portal or az CLI).',
+      ),
+    );
   const other = bags.filter((b) => b.type === 'crl' || b.type === 'secret' || b.type === 'other' || (b.type === 'cert' && b.certType !== 'x509'));
   if (other.length)
     findings.push(info('extra-bags', `The PFX holds ${other.length} item(s) other than X.509 certificates and keys (CRLs, secrets or other data); they are ignored.`, 'None needed.'));
