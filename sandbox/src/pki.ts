@@ -1,5 +1,5 @@
 import forge from 'node-forge';
-import { X509Certificate, createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { X509Certificate, createHash, createPrivateKey, createPublicKey, generateKeyPair, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { readIfExists, writeFileAtomic } from './fsutil.js';
 import { log } from './log.js';
@@ -16,8 +16,27 @@ export interface SigningKey {
   privateKeyPem: string;
 }
 
+const rsaPool: { privateKeyPem: string; publicKeyPem: string }[] = [];
+
+/** Pre-generates RSA-2048 keys on the libuv thread pool, in parallel (first start needs up to four). */
+export async function prefillRsaPool(count: number): Promise<void> {
+  const one = () =>
+    new Promise<{ privateKeyPem: string; publicKeyPem: string }>((res, rej) =>
+      generateKeyPair('rsa', { modulusLength: 2048, publicExponent: 0x10001 }, (err, publicKey, privateKey) =>
+        err
+          ? rej(err)
+          : res({
+              privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+              publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+            }),
+      ),
+    );
+  rsaPool.push(...(await Promise.all(Array.from({ length: count }, one))));
+}
+
 /** Generates an RSA key with Node's crypto (fast) and returns PKCS#8 + SPKI PEM. */
 export function generateRsa(bits = 2048): { privateKeyPem: string; publicKeyPem: string } {
+  if (bits === 2048 && rsaPool.length > 0) return rsaPool.pop()!;
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: bits, publicExponent: 0x10001 });
   return {
     privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
@@ -146,4 +165,15 @@ export function ensureSigningKey(stateDir: string): SigningKey {
   const spkiDer = createPublicKey(pem).export({ type: 'spki', format: 'der' });
   const kid = createHash('sha256').update(spkiDer).digest('base64url').slice(0, 27);
   return { kid, privateKeyPem: pem };
+}
+
+/** How many RSA keys a start in this state dir will have to generate (CA, server, signing key, app credential). */
+export function missingKeyCount(stateDir: string): number {
+  const has = (f: string) => readIfExists(join(stateDir, f)) !== undefined;
+  let n = 0;
+  if (!has('ca.pem') || !has('ca-key.pem')) n += 2; // a new CA also means a new server certificate
+  else if (!has('server.pem') || !has('server-key.pem')) n += 1;
+  if (!has('token-signing-key.pem')) n += 1;
+  if (!has('app-credential.pem')) n += 1;
+  return n;
 }

@@ -19,7 +19,7 @@ import {
 import { KeyVault } from './keyvault.js';
 import { Faults, faultBody, type FaultRule } from './faults.js';
 import { log } from './log.js';
-import { ensureSigningKey, ensureTls } from './pki.js';
+import { ensureSigningKey, ensureTls, missingKeyCount, prefillRsaPool } from './pki.js';
 import { ensureAppCertificate } from './appcert.js';
 import { Store, vaultId } from './state.js';
 import { TokenService } from './tokens.js';
@@ -102,6 +102,8 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
   mkdirSync(stateDir, { recursive: true });
   // Leftovers of writes interrupted by a crash (the targets themselves are always whole).
   for (const f of readdirSync(stateDir)) if (/^\..*\.tmp$/.test(f)) rmSync(join(stateDir, f), { force: true });
+  const missing = missingKeyCount(stateDir);
+  if (missing > 0) await prefillRsaPool(missing);
   const tls = ensureTls(stateDir);
   const signingKey = ensureSigningKey(stateDir);
   const store = new Store(stateDir);
