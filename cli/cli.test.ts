@@ -362,3 +362,52 @@ describe.skipIf(!certsAvailable)('inspect (over lib/certs)', () => {
     expectOneErrorLine(r, 'file-not-found');
   });
 });
+
+// ------------------------------------------------------------------------------------------ inspect × lib/certs vectors
+const VECTORS = join(ROOT, 'lib', 'certs', '__vectors__');
+const EXPECTED = join(VECTORS, 'expected.json');
+
+interface Vector {
+  file: string;
+  password?: string | null;
+  errors: string[];
+  thumbprint?: string;
+  nowDaysBeforeNotAfter?: number;
+  slow?: boolean;
+}
+
+describe.skipIf(!certsAvailable || !existsSync(EXPECTED))('inspect × every lib/certs vector', () => {
+  it('exit code, error codes and thumbprint match each vector', async () => {
+    const usable = (JSON.parse(readFileSync(EXPECTED, 'utf8')) as { vectors: Vector[] }).vectors.filter(
+      // Vectors that need a fake clock cannot be run through the command line; lib/certs tests the slow ones.
+      (v) => v.nowDaysBeforeNotAfter === undefined && !v.slow && existsSync(join(VECTORS, v.file)),
+    );
+    // Every vector with errors (each error code through the CLI) and a sample of importable ones.
+    const vectors = [...usable.filter((v) => v.errors.length > 0), ...usable.filter((v) => v.errors.length === 0).slice(0, 8)];
+    expect(vectors.length).toBeGreaterThan(15);
+    const results: Array<{ v: Vector; r: Run }> = [];
+    const queue = [...vectors];
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        for (let v = queue.shift(); v; v = queue.shift()) {
+          const args = ['inspect', join(VECTORS, v.file), '--json'];
+          const r =
+            v.password === null || v.password === undefined
+              ? await cliAsync(args)
+              : await cliAsync([...args, '--password-stdin'], v.password);
+          results.push({ v, r });
+        }
+      }),
+    );
+    for (const { v, r } of results) {
+      const what = `${v.file} (${JSON.stringify(v.password)}): ${r.stderr}`;
+      expect(r.status, what).toBe(v.errors.length === 0 ? 0 : 2);
+      const j = JSON.parse(r.stdout) as { importable: boolean; thumbprint: string | null; errors: Array<{ code: string }> };
+      expect(j.importable, what).toBe(v.errors.length === 0);
+      expect(j.errors.map((e) => e.code).sort(), what).toEqual([...v.errors].sort());
+      if (v.thumbprint) expect(j.thumbprint, what).toBe(v.thumbprint);
+      if (v.errors.length) expectOneErrorLine(r, j.errors[0]?.code ?? 'x');
+      else expect(r.stderr, what).toBe('');
+    }
+  });
+});
