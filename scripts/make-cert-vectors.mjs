@@ -446,9 +446,11 @@ add(base('excessive-iterations.pfx', { category: 'excessive-iterations', passwor
 // Mixed: certificates under PBES2/AES, key under PKCS#12 3DES.
 pkcs12('mixed-aes-certs-3des-key.pfx', { ...rsa, password: 'Vector-Pa55', args: ['-certpbe', 'AES-256-CBC', '-keypbe', 'PBE-SHA1-3DES'] });
 add(base('mixed-aes-certs-3des-key.pfx', { category: 'variants', password: 'Vector-Pa55', warnings: ['aes-encrypted-pfx'] }));
-// Modified after export: one character of the (unencrypted) friendly name changed, so the MAC no longer matches.
+// Modified after export: one character of the key bag's friendly name changed, so the MAC no longer matches while
+// the password still decrypts everything.
 {
-  const b = Buffer.from(readFileSync(join(OUT, 'unencrypted-bags.pfx')));
+  // 3des-sha1.pfx: certificates encrypted, the key bag (with its plain friendlyName attribute) shrouded.
+  const b = Buffer.from(readFileSync(join(OUT, '3des-sha1.pfx')));
   const needle = Buffer.from('Vector certificate', 'utf16le').swap16(); // BMPString is UTF-16BE
   const at = b.indexOf(needle);
   if (at < 0) throw new Error('friendly name not found');

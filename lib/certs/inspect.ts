@@ -405,7 +405,8 @@ async function inspectDer(bytes: Uint8Array, password: string | null, now: Date)
     );
 
   if (st === 'failed' || wrongPassword) {
-    const decryptedAll = !wrongPassword && !unsupported && (bags.length > 0 || keys.length > 0);
+    // Only decrypted content proves the password; with nothing encrypted a MAC failure is a wrong password (or damage).
+    const decryptedAll = !wrongPassword && !unsupported && pfxInfo.encryption.length > 0 && (bags.length > 0 || keys.length > 0);
     if (st === 'failed' && decryptedAll) {
       findings.push(
         err('corrupt', 'The PFX integrity check (MAC) does not match although its contents decrypt with this password: the file was modified or damaged after export (or its MAC was made with a different password).', 'Export the PFX again from the original source.'),
@@ -416,7 +417,9 @@ async function inspectDer(bytes: Uint8Array, password: string | null, now: Date)
           ? 'This PFX is protected by a password (it does not open with an empty password or without one).'
           : st === 'ok'
             ? 'The password opens the file’s integrity check but not its encrypted key or certificates (the file uses a second password).'
-            : 'The password is wrong: the file’s integrity check and its encrypted parts do not open with it.';
+            : pfxInfo.encryption.length
+              ? 'The password is wrong: the file’s integrity check and its encrypted parts do not open with it.'
+              : 'The password is wrong (or the file was modified after export): the file’s integrity check does not match.';
       findings.push(err('wrong-password', msg, password === null || password === '' ? 'Enter the PFX password.' : CHECK_PASSWORD));
       const r = emptyResult(findings, 'pkcs12');
       r.pfx = pfxInfo;
