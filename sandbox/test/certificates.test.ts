@@ -249,6 +249,38 @@ describe('Key Vault certificates data plane (real SDK)', () => {
     expect([missing.statusCode, missing.code]).toEqual([404, 'CertificateNotFound']);
     expect(missing.message).toMatch(/^A certificate with \(name\/id\) never-existed was not found in this key vault/);
   });
+  it('keeps the whole chain (leaf first, whatever the file order) and hands it back in the secret', async () => {
+    const d = pfx.dir;
+    const run = (args: string[]) => execFileSync('openssl', args, { cwd: d, stdio: 'pipe' });
+    run(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '30', '-subj', '/CN=Sandbox Test Root']);
+    run(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'leaf.key', '-out', 'leaf.csr', '-subj', '/CN=chained.contoso.sandbox']);
+    run(['x509', '-req', '-in', 'leaf.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'leaf.crt', '-days', '20']);
+    // CA first in the file, leaf second (node-forge writes the bags in the order given)
+    const asn = forge.pkcs12.toPkcs12Asn1(
+      forge.pki.privateKeyFromPem(readFileSync(join(d, 'leaf.key'), 'utf8')),
+      [forge.pki.certificateFromPem(readFileSync(join(d, 'ca.crt'), 'utf8')), forge.pki.certificateFromPem(readFileSync(join(d, 'leaf.crt'), 'utf8'))],
+      'pw',
+      { algorithm: '3des' },
+    );
+    const chainPfx = Buffer.from(forge.asn1.toDer(asn).getBytes(), 'binary');
+    const c = await client.importCertificate('chained', chainPfx, { password: 'pw' });
+    const leaf = new X509Certificate(readFileSync(join(d, 'leaf.crt')));
+    expect(Buffer.from(c.cer!).equals(leaf.raw)).toBe(true);
+    const s = await secrets.getSecret('chained');
+    writeFileSync(join(d, 'chain-secret.pfx'), Buffer.from(s.value!, 'base64'));
+    const certs = execFileSync('openssl', ['pkcs12', '-in', join(d, 'chain-secret.pfx'), '-passin', 'pass:', '-nokeys'], { encoding: 'utf8' });
+    const blocks = certs.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g)!;
+    expect(blocks).toHaveLength(2);
+    expect(new X509Certificate(blocks[0]!).fingerprint).toBe(leaf.fingerprint);
+    expect(new X509Certificate(blocks[1]!).subject).toBe('CN=Sandbox Test Root');
+  });
+
+  it('refuses an Ed25519 key (Key Vault takes RSA and EC only)', async () => {
+    const ed = opensslPfx({ password: 'pw', keyAlg: ['-newkey', 'ed25519'], cn: 'ed.contoso.sandbox' });
+    const e = await err(client.importCertificate('ed-cert', ed.pfx, { password: 'pw' }));
+    expect([e.statusCode, e.code]).toEqual([400, 'BadParameter']);
+  });
+
   it('accepts a non-ASCII password on an OpenSSL 3 (PBES2, UTF-8) PFX', async () => {
     const p = opensslPfx({ password: 'Pässwörd€', cn: 'utf8.contoso.sandbox' });
     const c = await client.importCertificate('utf8-pwd', p.pfx, { password: 'Pässwörd€' });
