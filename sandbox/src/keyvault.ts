@@ -416,9 +416,12 @@ export class KeyVault {
       policy,
     };
     const certs = this.d.store.vaultCerts(vault.name);
-    const cert: Certificate = existing ?? { name, versions: [], policy };
-    if (existing) {
-      const prevCreated = (existing.policy.attributes as Record<string, unknown> | undefined)?.created;
+    // Look again: another request may have changed this name while the body was read.
+    const current = this.findCert(vault, name);
+    this.rejectIfDeleted(current, name);
+    const cert: Certificate = current ?? { name, versions: [], policy };
+    if (current) {
+      const prevCreated = (current.policy.attributes as Record<string, unknown> | undefined)?.created;
       cert.policy = { ...policy, attributes: { enabled: true, created: typeof prevCreated === 'number' ? prevCreated : now, updated: now } };
     }
     cert.versions.push(version);
@@ -675,7 +678,12 @@ export class KeyVault {
       throw e;
     }
     const attrs = (body.attributes ?? {}) as Record<string, unknown>;
-    const cert: Certificate = existing ?? { name, versions: [], policy };
+    const current = this.findCert(vault, name); // again: the body was read asynchronously
+    this.rejectIfDeleted(current, name);
+    if (current?.pending?.status === 'inProgress') {
+      throw azError(409, 'Conflict', `There is a pending operation for certificate ${name}. Cancel or delete the pending operation before creating a new one.`, 'PendingOperationExists');
+    }
+    const cert: Certificate = current ?? { name, versions: [], policy };
     cert.policy = policy;
     cert.pending = {
       requestId: newVersion(),

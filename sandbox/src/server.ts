@@ -5,7 +5,7 @@ import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Arm } from './arm.js';
 import { writeFileAtomic } from './fsutil.js';
-import { HttpError, azError, makeCtx, parseJsonBody, readBody, sendJson, type Ctx } from './http.js';
+import { BodyTooLarge, HttpError, MAX_BODY, azError, makeCtx, parseJsonBody, readBody, sendJson, type Ctx } from './http.js';
 import { Identity, aadError } from './identity.js';
 import {
   APP_CLIENT_ID,
@@ -220,6 +220,11 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
   }
 
   function onError(ctx: Ctx, e: unknown): void {
+    if (e instanceof BodyTooLarge) {
+      ctx.req.resume();
+      sendJson(ctx, 413, { error: { code: 'RequestEntityTooLarge', message: `The request body is larger than the sandbox accepts (${MAX_BODY} bytes).` } }, { connection: 'close' });
+      return;
+    }
     if (e instanceof HttpError) {
       sendJson(ctx, e.status, e.body, e.headers);
       return;

@@ -69,6 +69,14 @@ describe('Key Vault certificates data plane (real SDK)', () => {
     expect((await client.getCertificateVersion('versioned', a.properties.version!)).properties.version).toBe(a.properties.version);
   });
 
+  it('concurrent imports of one name each become a version (no lost updates)', async () => {
+    const results = await Promise.all(Array.from({ length: 8 }, () => client.importCertificate('racy', pfx.pfx, { password: 'pw' })));
+    const versions: string[] = [];
+    for await (const v of client.listPropertiesOfCertificateVersions('racy')) versions.push(v.version!);
+    expect(new Set(versions).size).toBe(8);
+    expect(versions.sort()).toEqual(results.map((r) => r.properties.version!).sort());
+  });
+
   it('lists with paging (25 per page) and a nextLink on the same origin', async () => {
     for (let i = 0; i < 27; i++) await client.importCertificate(`page-${String(i).padStart(2, '0')}`, pfx.pfx, { password: 'pw' });
     const names: string[] = [];
