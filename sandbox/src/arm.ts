@@ -155,13 +155,14 @@ export class Arm {
     );
   }
 
-  private subscriptionOr404(caller: ArmCaller, subId: string) {
+  /**
+   * The subscription, or ARM's answer when it does not exist (404) or the caller has no role anywhere in it (403 for
+   * the operation's own action and scope, which is what ARM reports).
+   */
+  private subscriptionOr404(caller: ArmCaller, subId: string, action = 'Microsoft.Resources/subscriptions/read', scope = `/subscriptions/${subId}`) {
     const sub = this.state.subscriptions.find((s) => s.subscriptionId.toLowerCase() === subId.toLowerCase());
     if (!sub) throw armError(404, 'SubscriptionNotFound', `The subscription '${subId}' could not be found.`);
-    if (!this.visibleSubscriptions(caller).includes(sub)) {
-      // ARM answers 403 when the caller has no role at all in the subscription.
-      throw this.authorizationFailed(caller, 'Microsoft.Resources/subscriptions/read', `/subscriptions/${subId}`);
-    }
+    if (!this.visibleSubscriptions(caller).includes(sub)) throw this.authorizationFailed(caller, action, scope);
     return sub;
   }
 
@@ -220,7 +221,7 @@ export class Arm {
     // /subscriptions/{sub}/providers/Microsoft.KeyVault/vaults
     if (segs.length === 5 && lower[2] === 'providers' && lower[3] === 'microsoft.keyvault' && lower[4] === 'vaults' && m === 'GET') {
       this.checkApiVersion(ctx, KEYVAULT_API_VERSIONS, 'vaults', 'Microsoft.KeyVault');
-      const sub = this.subscriptionOr404(caller, subId);
+      const sub = this.subscriptionOr404(caller, subId, 'Microsoft.KeyVault/vaults/read');
       const scope = `/subscriptions/${sub.subscriptionId}`;
       const vaults = this.state.vaults
         .filter((v) => v.subscriptionId === sub.subscriptionId)
@@ -236,13 +237,13 @@ export class Arm {
     if (authIdx > 0 && lower[authIdx - 1] === 'providers' && m === 'GET') {
       this.checkApiVersion(ctx, AUTHORIZATION_API_VERSIONS, 'roleAssignments', 'Microsoft.Authorization');
       const scope = '/' + segs.slice(0, authIdx - 1).join('/');
-      this.subscriptionOr404(caller, subId);
+      this.subscriptionOr404(caller, subId, 'Microsoft.Authorization/roleAssignments/read', scope);
       return this.authorizationRoute(ctx, caller, scope, lower.slice(authIdx + 1), segs.slice(authIdx + 1));
     }
     // GET /subscriptions/{sub}/resources (vaults.list() → generic resources, no properties)
     if (segs.length === 3 && lower[2] === 'resources' && m === 'GET') {
       this.checkApiVersion(ctx, ['2015-11-01', ...RESOURCE_API_VERSIONS], 'resources', 'Microsoft.Resources');
-      const sub = this.subscriptionOr404(caller, subId);
+      const sub = this.subscriptionOr404(caller, subId, 'Microsoft.Resources/subscriptions/resources/read');
       const filter = ctx.query.get('$filter') ?? '';
       const fm = /resourceType eq '([^']+)'/i.exec(filter);
       if (filter && (!fm || fm[1]!.toLowerCase() !== 'microsoft.keyvault/vaults')) throw notImplemented(m, `${p}?$filter=${filter}`);
@@ -255,7 +256,7 @@ export class Arm {
     // POST /subscriptions/{sub}/providers/Microsoft.KeyVault/checkNameAvailability
     if (segs.length === 5 && lower[2] === 'providers' && lower[3] === 'microsoft.keyvault' && lower[4] === 'checknameavailability' && m === 'POST') {
       this.checkApiVersion(ctx, KEYVAULT_API_VERSIONS, 'checkNameAvailability', 'Microsoft.KeyVault');
-      this.subscriptionOr404(caller, subId);
+      this.subscriptionOr404(caller, subId, 'Microsoft.KeyVault/checkNameAvailability/read');
       const body = await this.jsonBody(ctx);
       if (body.type !== 'Microsoft.KeyVault/vaults') throw armError(400, 'InvalidRequestContent', "The parameter 'type' must be 'Microsoft.KeyVault/vaults'.");
       const name = String(body.name ?? '');
@@ -271,7 +272,8 @@ export class Arm {
     // resource groups
     if (lower[2] === 'resourcegroups' && (segs.length === 3 || segs.length === 4)) {
       this.checkApiVersion(ctx, RESOURCE_API_VERSIONS, 'resourceGroups', 'Microsoft.Resources');
-      const sub = this.subscriptionOr404(caller, subId);
+      const rgAction = segs.length === 4 && m === 'PUT' ? 'Microsoft.Resources/subscriptions/resourceGroups/write' : 'Microsoft.Resources/subscriptions/resourceGroups/read';
+      const sub = this.subscriptionOr404(caller, subId, rgAction, segs.length === 4 ? `/subscriptions/${subId}/resourceGroups/${segs[3]}` : `/subscriptions/${subId}`);
       const subScope = `/subscriptions/${sub.subscriptionId}`;
       if (segs.length === 3 && m === 'GET') {
         const groups = this.state.resourceGroups
@@ -321,7 +323,7 @@ export class Arm {
     // /subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.KeyVault/vaults
     if (segs.length === 7 && lower[2] === 'resourcegroups' && lower[4] === 'providers' && lower[5] === 'microsoft.keyvault' && lower[6] === 'vaults' && m === 'GET') {
       this.checkApiVersion(ctx, KEYVAULT_API_VERSIONS, 'vaults', 'Microsoft.KeyVault');
-      const sub = this.subscriptionOr404(caller, subId);
+      const sub = this.subscriptionOr404(caller, subId, 'Microsoft.KeyVault/vaults/read', `/subscriptions/${subId}/resourceGroups/${segs[3]}`);
       const rg = this.rgOr404(sub.subscriptionId, segs[3]!);
       const scope = `/subscriptions/${sub.subscriptionId}/resourceGroups/${rg.name}`;
       const vaults = this.state.vaults
@@ -336,7 +338,9 @@ export class Arm {
     // /subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.KeyVault/vaults/{name}[/accessPolicies/{kind}]
     if ((segs.length === 8 || segs.length === 10) && lower[2] === 'resourcegroups' && lower[4] === 'providers' && lower[5] === 'microsoft.keyvault' && lower[6] === 'vaults') {
       this.checkApiVersion(ctx, KEYVAULT_API_VERSIONS, 'vaults', 'Microsoft.KeyVault');
-      const sub = this.subscriptionOr404(caller, subId);
+      const vaultAction =
+        segs.length === 10 ? 'Microsoft.KeyVault/vaults/accessPolicies/write' : m === 'GET' ? 'Microsoft.KeyVault/vaults/read' : m === 'DELETE' ? 'Microsoft.KeyVault/vaults/delete' : 'Microsoft.KeyVault/vaults/write';
+      const sub = this.subscriptionOr404(caller, subId, vaultAction, `/subscriptions/${subId}/resourceGroups/${segs[3]}/providers/Microsoft.KeyVault/vaults/${segs[7]}`);
       const rg = segs[3]!;
       const name = segs[7]!;
       const scope = `/subscriptions/${sub.subscriptionId}/resourceGroups/${rg}/providers/Microsoft.KeyVault/vaults/${name}`;

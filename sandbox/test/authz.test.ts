@@ -110,6 +110,7 @@ describe('authorization by persona (RBAC vs access policies, ARM AuthorizationFa
       for await (const _ of arm('certs', STAGING).vaults.listBySubscription()) void _;
     })());
     expect([e.statusCode, e.code]).toEqual([403, 'AuthorizationFailed']);
+    expect(e.message).toContain(`perform action 'Microsoft.KeyVault/vaults/read' over scope '/subscriptions/${STAGING}'`);
   });
 
   it('ARM: switching the permission model needs roleAssignments/write (Owner yes, Reader no)', async () => {
