@@ -82,6 +82,8 @@ describe('help and usage', () => {
       ['csdef', '--help'],
       ['csdef', 'add', '-h'],
       ['cscfg', 'remove-leftovers', '--help'],
+      ['cscfg', 'list', '--help'],
+      ['csdef', 'list', '--help'],
       ['csdef', 'remove-leftovers', '--help'],
       ['snippet', '--help'],
     ];
@@ -193,6 +195,32 @@ describe('cscfg add / csdef add', () => {
     const utf16 = join(dir, 'utf16.cscfg');
     writeFileSync(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('<a/>', 'utf16le')]));
     expectOneErrorLine(cli(['cscfg', 'add', '--role', 'a', '--name', 'n', '--thumbprint', T, utf16]), 'unsupported-encoding');
+  });
+});
+
+describe('list', () => {
+  it('lists roles and certificates, text and JSON', async () => {
+    const [t, j, wrong] = await Promise.all([
+      cliAsync(['cscfg', 'list', join(FIX, 'nugetgallery.base.cscfg')]),
+      cliAsync(['csdef', 'list', join(FIX, 'cses-singlerole-certificate.csdef'), '--json']),
+      cliAsync(['csdef', 'list', join(FIX, 'cses-singlerole-certificate.cscfg')]),
+    ]);
+    expect(t.status).toBe(0);
+    expect(t.stdout).toContain('Role Website');
+    expect(t.stdout).toContain('  sslcertificate  (no thumbprint)');
+    expect(JSON.parse(j.stdout)).toEqual({
+      kind: 'csdef',
+      serviceName: 'contosocssinglerolecertificate',
+      roles: [
+        {
+          name: 'WebRole1',
+          type: 'WebRole',
+          certificates: [{ name: 'cert', storeLocation: 'LocalMachine', storeName: 'My', permissionLevel: null, line: 24, column: 7 }],
+        },
+      ],
+    });
+    expect(wrong.status).toBe(1);
+    expectOneErrorLine(wrong, 'not-service-definition');
   });
 });
 

@@ -16,6 +16,8 @@ import {
   cscfgAddCommand,
   cscfgCheckCommand,
   csdefAddCommand,
+  listCommand,
+  LIST_USAGE,
   removeLeftoversCommand,
   REMOVE_LEFTOVERS_USAGE,
 } from './service-config';
@@ -30,6 +32,7 @@ Usage:
   ${CSCFG_ADD_USAGE}
   ${CSDEF_ADD_USAGE}
   ${CSCFG_CHECK_USAGE}
+  ${LIST_USAGE}
   ${REMOVE_LEFTOVERS_USAGE}
   ${SNIPPET_USAGE}
 
@@ -67,9 +70,14 @@ const COMMANDS: Record<string, Command> = {
   cscfg: sub('cscfg', CSCFG_HELP, {
     add: cscfgAddCommand,
     check: cscfgCheckCommand,
+    list: listCommand('cscfg'),
     'remove-leftovers': removeLeftoversCommand('cscfg'),
   }),
-  csdef: sub('csdef', CSDEF_HELP, { add: csdefAddCommand, 'remove-leftovers': removeLeftoversCommand('csdef') }),
+  csdef: sub('csdef', CSDEF_HELP, {
+    add: csdefAddCommand,
+    list: listCommand('csdef'),
+    'remove-leftovers': removeLeftoversCommand('csdef'),
+  }),
   snippet: snippetCommand,
 };
 

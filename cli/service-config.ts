@@ -3,6 +3,7 @@ import {
   checkCscfgThumbprints,
   checkServiceConsistency,
   findCsesLeftovers,
+  readServiceFile,
   removeCsesLeftovers,
   setCscfgCertificate,
   setCsdefCertificate,
@@ -20,11 +21,59 @@ export const CSDEF_ADD_USAGE =
   'cses-cert csdef add --role ROLE --name NAME [--store-location LocalMachine|CurrentUser] [--store-name My] [--permission-level limitedOrElevated|elevated] FILE [--in-place]';
 export const CSCFG_CHECK_USAGE = 'cses-cert cscfg check FILE --thumbprints T1,T2,… [--csdef FILE] [--json]';
 
+export const LIST_USAGE = 'cses-cert (cscfg|csdef) list FILE [--json]';
+
+export const LIST_HELP = `Usage: ${LIST_USAGE}
+
+List the roles of a .cscfg or .csdef and the certificates of each role (.cscfg: thumbprint; .csdef: store).
+
+Options:
+  --json       Print { kind, serviceName, roles: [{ name, type, certificates: [...] }] }.
+  -h, --help   Show this help.
+
+Exit status: 0 listed, 1 usage, file or XML error.
+`;
+
+export function listCommand(kind: 'cscfg' | 'csdef'): (argv: string[], io: CliIO) => Promise<number> {
+  return async (argv, io) => {
+    const p = parseArgs(argv, { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, LIST_USAGE);
+    if (flag(p, 'help')) {
+      io.stdout(LIST_HELP);
+      return EXIT_OK;
+    }
+    const file = onePositional(p, `FILE (the .${kind})`, LIST_USAGE);
+    const info = readServiceFile(await readText(file, io), kind);
+    if (flag(p, 'json')) {
+      const roles = info.roles.map((r) => ({
+        name: r.name,
+        type: r.type,
+        certificates: r.certificates.map(({ role: _role, ...c }) => c),
+      }));
+      io.stdout(JSON.stringify({ kind: info.kind, serviceName: info.serviceName, roles }, null, 2) + '\n');
+      return EXIT_OK;
+    }
+    const out: string[] = [`${kind} ${info.serviceName ?? '(no name)'}: ${info.roles.length} role(s)`];
+    for (const r of info.roles) {
+      out.push(`${r.type} ${r.name}${r.certificates.length ? '' : '  (no certificates)'}`);
+      for (const c of r.certificates) {
+        out.push(
+          kind === 'cscfg'
+            ? `  ${c.name}  ${c.thumbprint || '(no thumbprint)'}`
+            : `  ${c.name}  ${c.storeLocation ?? '?'}/${c.storeName ?? '?'}${c.permissionLevel ? `  ${c.permissionLevel}` : ''}`,
+        );
+      }
+    }
+    io.stdout(out.join('\n') + '\n');
+    return EXIT_OK;
+  };
+}
+
 export const REMOVE_LEFTOVERS_USAGE = 'cses-cert (cscfg|csdef) remove-leftovers FILE [--in-place]';
 
 export const CSCFG_HELP = `Usage:
   ${CSCFG_ADD_USAGE}
   ${CSCFG_CHECK_USAGE}
+  cses-cert cscfg list FILE [--json]
   cses-cert cscfg remove-leftovers FILE [--in-place]
 
 Run "cses-cert cscfg add --help", "cses-cert cscfg check --help" or "cses-cert cscfg remove-leftovers --help".
@@ -32,6 +81,7 @@ Run "cses-cert cscfg add --help", "cses-cert cscfg check --help" or "cses-cert c
 
 export const CSDEF_HELP = `Usage:
   ${CSDEF_ADD_USAGE}
+  cses-cert csdef list FILE [--json]
   cses-cert csdef remove-leftovers FILE [--in-place]
 
 Run "cses-cert csdef add --help" or "cses-cert csdef remove-leftovers --help" for details.
