@@ -110,7 +110,11 @@ describe('authorization by persona (RBAC vs access policies, ARM AuthorizationFa
       for await (const _ of arm('certs', STAGING).vaults.listBySubscription()) void _;
     })());
     expect([e.statusCode, e.code]).toEqual([403, 'AuthorizationFailed']);
-    expect(e.message).toContain(`perform action 'Microsoft.KeyVault/vaults/read' over scope '/subscriptions/${STAGING}'`);
+    // arm-keyvault's pager replaces the message ("Pagination failed with unexpected statusCode 403"); read the body raw.
+    const armToken = (await oboCredential(sb.endpoints, tokens.certs!).getToken('https://management.azure.com/.default')).token;
+    const r = await raw(sb.agent, `${sb.endpoints.arm.endpoint}/subscriptions/${STAGING}/providers/Microsoft.KeyVault/vaults?api-version=2026-02-01`, { headers: { authorization: `Bearer ${armToken}` } });
+    expect(r.status).toBe(403);
+    expect(r.json().error.message).toContain(`perform action 'Microsoft.KeyVault/vaults/read' over scope '/subscriptions/${STAGING}'`);
   });
 
   it('ARM: switching the permission model needs roleAssignments/write (Owner yes, Reader no)', async () => {
