@@ -163,6 +163,23 @@ describe('patching edge cases', () => {
     expect(listRoles(res.text)[0]?.certificates[0]?.name).toBe('a&b"c');
   });
 
+  it('updates an existing certificate attribute by attribute, keeping order, quotes and other attributes', () => {
+    const text = cscfg(
+      `  <Role name="A">\n    <Certificates>\n      <Certificate thumbprint='${T.toLowerCase()}'   name='c' sourceLocation="x" />\n    </Certificates>\n  </Role>`,
+    );
+    const res = setCscfgCertificate(text, { role: 'A', name: 'c', thumbprint: T });
+    expect(res.action).toBe('replaced');
+    expect(res.text).toContain(`<Certificate thumbprint='${T}'   name='c' sourceLocation="x" thumbprintAlgorithm="sha1" />`);
+    const NSD2 = NSD;
+    const def = `<ServiceDefinition name="s" xmlns="${NSD2}">\n  <WebRole name="W">\n    <Certificates>\n      <Certificate name="c" storeLocation="LocalMachine" storeName="My" permissionLevel="elevated" />\n    </Certificates>\n  </WebRole>\n</ServiceDefinition>`;
+    const d = setCsdefCertificate(def, { role: 'W', name: 'c', storeName: 'Root' });
+    expect(d.text).toBe(def.replace('storeName="My"', 'storeName="Root"'));
+    expect(setCsdefCertificate(def, { role: 'W', name: 'c' }).action).toBe('unchanged');
+    expect(setCsdefCertificate(def, { role: 'W', name: 'c', permissionLevel: 'limitedOrElevated' }).text).toBe(
+      def.replace('permissionLevel="elevated"', 'permissionLevel="limitedOrElevated"'),
+    );
+  });
+
   it('role not found (with a case hint), duplicate role, duplicate certificate', () => {
     const text = cscfg('  <Role name="WebRole1">\n    <Instances count="1" />\n  </Role>');
     const e = err(() => setCscfgCertificate(text, { role: 'webrole1', name: 'c', thumbprint: T }));

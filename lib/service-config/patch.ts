@@ -7,14 +7,17 @@
  * - .csdef: after `<ConfigurationSettings>`, else after `<Endpoints>` (where Visual Studio and the Microsoft HTTPS
  *   guide put it), else after `<Imports>`, `<Sites>`, `<LocalResources>`, `<Startup>`, `<Runtime>` (first found in
  *   that order), else before the role's first child element (e.g. before `<Contents>`), else as its only child.
- * An existing `<Certificate>` with the same name is replaced in place (same position and indentation); a new one is
- * appended after the last `<Certificate>` of the role's `<Certificates>`.
+ * An existing `<Certificate>` with the same name is updated in place: only the attribute values that differ are
+ * rewritten (inside their own quotes), missing attributes are appended, attribute order and other attributes (e.g. an
+ * existing permissionLevel that was not asked to change) stay. A new one is appended after the last `<Certificate>` of
+ * the role's `<Certificates>`.
  * Newlines follow the file (CRLF stays CRLF), indentation follows the neighbouring elements.
  */
 import type { Element, Node } from '@xmldom/xmldom';
 import {
   cscfgCertificateElement,
   csdefCertificateElement,
+  escapeXmlAttribute,
   resolveCscfgCertificate,
   resolveCsdefCertificate,
   validateRoleName,
@@ -24,6 +27,7 @@ import { ServiceConfigError } from './errors';
 import { parseServiceFile, readServiceFile, roleElements, type ServiceFileKind } from './read';
 import {
   applyEdits,
+  attributeSpans,
   childElements,
   elementChildren,
   endOffset,
@@ -103,16 +107,32 @@ function childIndent(src: XmlSource, parent: Element, step: string): string {
   return (indentOf(src, parent) ?? '') + step;
 }
 
+/** True when every expected attribute has the expected value (other attributes are not looked at). */
 function sameAttributes(el: Element, expected: Record<string, string>): boolean {
-  const attrs = el.attributes;
-  const actual: Record<string, string> = {};
-  for (let i = 0; i < attrs.length; i++) {
-    const a = attrs.item(i);
-    if (a) actual[a.name] = a.value;
+  return Object.entries(expected).every(([k, v]) => el.hasAttribute(k) && el.getAttribute(k) === v);
+}
+
+/** Edits that give `el` the expected attribute values in place: changed values are rewritten inside their quotes,
+ * missing attributes are appended after the last one; attribute order, quoting, spacing and any other attributes
+ * (e.g. a permissionLevel that was not asked to change) stay as they are. */
+function attributeEdits(src: XmlSource, el: Element, expected: Record<string, string>): Array<{ start: number; end: number; text: string }> {
+  const spans = attributeSpans(src, el);
+  const edits: Array<{ start: number; end: number; text: string }> = [];
+  let appended = '';
+  for (const [k, v] of Object.entries(expected)) {
+    const span = spans.find((a) => a.name === k);
+    if (span) {
+      if (el.getAttribute(k) !== v) edits.push({ start: span.valueStart, end: span.valueEnd, text: escapeXmlAttribute(v) });
+    } else {
+      appended += ` ${k}="${escapeXmlAttribute(v)}"`;
+    }
   }
-  const keys = Object.keys(expected);
-  if (Object.keys(actual).length !== keys.length) return false;
-  return keys.every((k) => actual[k] === expected[k]);
+  if (appended) {
+    const last = spans[spans.length - 1];
+    const at = last ? last.valueEnd + 1 : startOffset(src, el) + 1 + el.nodeName.length;
+    edits.push({ start: at, end: at, text: appended });
+  }
+  return edits;
 }
 
 function onlyWhitespace(src: XmlSource, from: number, to: number): boolean {
@@ -197,11 +217,7 @@ function planUpsert(
     const hit = existing[0];
     if (hit) {
       if (sameAttributes(hit, expectedAttrs)) return { edits: [], action: 'unchanged', created: false };
-      return {
-        edits: [{ start: startOffset(src, hit), end: endOffset(src, hit), text: withPrefix(elementXml, hit.prefix) }],
-        action: 'replaced',
-        created: false,
-      };
+      return { edits: attributeEdits(src, hit, expectedAttrs), action: 'replaced', created: false };
     }
     const cp = certs.prefix ?? role.prefix;
     const children = elementChildren(certs);

@@ -319,3 +319,44 @@ export function applyEdits(src: XmlSource, edits: Array<{ start: number; end: nu
   for (const e of sorted) body = body.slice(0, e.start) + e.text + body.slice(e.end);
   return (src.bom ? '\uFEFF' : '') + body;
 }
+
+export interface AttributeSpan {
+  name: string;
+  /** Offset of the attribute name. */
+  start: number;
+  /** Offsets of the value between the quotes. */
+  valueStart: number;
+  valueEnd: number;
+  quote: '"' | "'";
+}
+
+/** The attributes of an element's start tag as they are written (a lexical scan of the located start tag). */
+export function attributeSpans(src: XmlSource, el: Element): AttributeSpan[] {
+  const body = src.body;
+  const tag = startTagEnd(src, el);
+  let i = startOffset(src, el) + 1 + el.nodeName.length;
+  const spans: AttributeSpan[] = [];
+  const isSpace = (c: string | undefined) => c === ' ' || c === '\t' || c === '\n' || c === '\r';
+  for (;;) {
+    while (i < tag.end && isSpace(body[i])) i++;
+    const c = body[i];
+    if (c === '/' || c === '>' || i >= tag.end) break;
+    const nameStart = i;
+    while (i < tag.end && !isSpace(body[i]) && body[i] !== '=' && body[i] !== '/' && body[i] !== '>') i++;
+    const name = body.slice(nameStart, i);
+    while (i < tag.end && isSpace(body[i])) i++;
+    if (body[i] !== '=') unsupported(`the attributes of <${el.nodeName}>`);
+    i++;
+    while (i < tag.end && isSpace(body[i])) i++;
+    const q = body[i];
+    if (q !== '"' && q !== "'") unsupported(`the attributes of <${el.nodeName}>`);
+    const close = body.indexOf(q, i + 1);
+    if (close < 0 || close >= tag.end) unsupported(`the attributes of <${el.nodeName}>`);
+    spans.push({ name, start: nameStart, valueStart: i + 1, valueEnd: close, quote: q });
+    i = close + 1;
+  }
+  if (spans.length !== el.attributes.length || spans.some((a) => !el.hasAttribute(a.name))) {
+    unsupported(`the attributes of <${el.nodeName}>`);
+  }
+  return spans;
+}
