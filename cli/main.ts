@@ -125,6 +125,12 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
 
 /** Process wrapper used by bin/cses-cert.mjs. */
 export async function run(): Promise<number> {
+  // A reader that goes away (`cses-cert … | head -1`) is not an error worth a stack trace.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    process.stderr.write(errorLine('internal-error', `Cannot write to stdout (${e.code ?? e.message})`, 'Check where the output goes.'));
+    process.exit(1);
+  });
   const io: CliIO = {
     stdout: (s) => {
       process.stdout.write(s);
