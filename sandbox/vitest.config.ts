@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import { fileURLToPath } from 'node:url';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureTls } from './src/pki.js';
 
@@ -11,8 +11,23 @@ import { ensureTls } from './src/pki.js';
 // its own sandbox in a temp state dir seeded with this CA (see test/helpers.ts).
 const root = fileURLToPath(new URL('..', import.meta.url));
 const caDir = join(root, '.sandbox-test', 'ca');
-mkdirSync(caDir, { recursive: true });
-const { caFile } = ensureTls(caDir);
+if (!existsSync(join(caDir, 'ca.pem')) || !existsSync(join(caDir, 'ca-key.pem'))) {
+  // Build it aside and move it into place in one rename, so two runs starting at once cannot mix halves.
+  mkdirSync(join(root, '.sandbox-test'), { recursive: true });
+  const tmp = mkdtempSync(join(root, '.sandbox-test', 'ca-'));
+  ensureTls(tmp);
+  const complete = () => existsSync(join(caDir, 'ca.pem')) && existsSync(join(caDir, 'ca-key.pem'));
+  try {
+    renameSync(tmp, caDir);
+  } catch {
+    if (complete()) rmSync(tmp, { recursive: true, force: true }); // another run won the race: use its CA
+    else {
+      rmSync(caDir, { recursive: true, force: true }); // an incomplete leftover
+      renameSync(tmp, caDir);
+    }
+  }
+}
+const caFile = join(caDir, 'ca.pem');
 process.env.NODE_EXTRA_CA_CERTS = caFile;
 process.env.SANDBOX_TEST_CA_DIR = caDir;
 
@@ -24,8 +39,9 @@ export default defineConfig({
     pool: 'forks',
     // Most of the time is spent waiting on the sandbox, openssl and child processes, not on the CPU.
     maxWorkers: 4,
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    // Generous: the dev box is shared and often saturated; a normal run takes well under a minute.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
     env: { NODE_EXTRA_CA_CERTS: caFile, SANDBOX_TEST_CA_DIR: caDir },
   },
 });

@@ -25,6 +25,8 @@ export interface BenchResult {
   concurrency: number;
   requests: number;
   errors: number;
+  /** first failure seen (status and error code only), to explain `errors` */
+  firstError?: string;
   opsPerSec: number;
   p50Ms: number;
   p95Ms: number;
@@ -73,15 +75,19 @@ export async function benchGetCertificate(opts: { durationMs?: number; concurren
     const url = `${origin}/certificates/bench/?api-version=2025-07-01`;
     const latencies: number[] = [];
     let errors = 0;
+    let firstError: string | undefined;
     const end = Date.now() + durationMs;
     const t0 = Date.now();
     await Promise.all(
       Array.from({ length: concurrency }, async () => {
         while (Date.now() < end) {
           const s = performance.now();
-          const r = await call(agent, url, { headers: auth }).catch(() => ({ status: 0, text: '' }));
+          const r = await call(agent, url, { headers: auth }).catch((e: NodeJS.ErrnoException) => ({ status: 0, text: String(e.code ?? e.message) }));
           latencies.push(performance.now() - s);
-          if (r.status !== 200) errors++;
+          if (r.status !== 200) {
+            errors++;
+            firstError ??= r.status === 0 ? `network: ${r.text}` : `HTTP ${r.status}`;
+          }
         }
       }),
     );
@@ -94,6 +100,7 @@ export async function benchGetCertificate(opts: { durationMs?: number; concurren
       concurrency,
       requests: latencies.length,
       errors,
+      ...(firstError ? { firstError } : {}),
       opsPerSec: Math.round((latencies.length / elapsed) * 1000),
       p50Ms: pct(50),
       p95Ms: pct(95),

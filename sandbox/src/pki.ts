@@ -114,6 +114,14 @@ function createServerCert(caCertPem: string, caKeyPem: string): { certPem: strin
   return { certPem: forge.pki.certificateToPem(cert), keyPem: privateKeyPem };
 }
 
+function keyMatches(certPem: string, keyPem: string): boolean {
+  try {
+    return new X509Certificate(certPem).checkPrivateKey(createPrivateKey(keyPem));
+  } catch {
+    return false;
+  }
+}
+
 function serverCertUsable(certPem: string, caPem: string): boolean {
   try {
     const cert = new X509Certificate(certPem);
@@ -134,6 +142,10 @@ export function ensureTls(stateDir: string): TlsMaterial {
   const keyFile = join(stateDir, 'server-key.pem');
   let caPem = readIfExists(caFile);
   let caKeyPem = readIfExists(caKeyFile);
+  if (caPem && caKeyPem && !keyMatches(caPem, caKeyPem)) {
+    log('ca.pem and ca-key.pem do not belong together; creating a new CA');
+    caPem = undefined;
+  }
   if (!caPem || !caKeyPem) {
     log('creating a new local CA at', caFile);
     const ca = createCa();
@@ -144,7 +156,7 @@ export function ensureTls(stateDir: string): TlsMaterial {
   }
   let certPem = readIfExists(certFile);
   let keyPem = readIfExists(keyFile);
-  if (!certPem || !keyPem || !serverCertUsable(certPem, caPem)) {
+  if (!certPem || !keyPem || !serverCertUsable(certPem, caPem) || !keyMatches(certPem, keyPem)) {
     log('issuing the server certificate (localhost, *.vault.localhost, 127.0.0.1, ::1)');
     const sc = createServerCert(caPem, caKeyPem);
     certPem = sc.certPem;

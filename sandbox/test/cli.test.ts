@@ -29,7 +29,7 @@ function startCli(stateDir: string): Promise<{ child: ChildProcess; endpoints: a
   let err = '';
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no endpoints line; stderr: ${err}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`no endpoints line; stderr: ${err}`)), 45_000);
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       const nl = out.indexOf('\n');
@@ -105,9 +105,10 @@ describe('CLI, persistence, reset, crash safety', () => {
     await sb.close();
   });
   it('bench: get-certificate throughput runs and reports numbers', async () => {
-    const r = await benchGetCertificate({ durationMs: 300, concurrency: 4 });
+    const r = await benchGetCertificate({ durationMs: 500, concurrency: 4 });
+    expect(r.firstError).toBeUndefined();
     expect(r.errors).toBe(0);
-    expect(r.requests).toBeGreaterThan(10);
+    expect(r.requests).toBeGreaterThan(0);
     expect(r.opsPerSec).toBeGreaterThan(0);
   });
 });
