@@ -899,7 +899,9 @@ export class KeyVault {
     const v = version ? cert.versions.find((x) => x.version === version.toLowerCase()) : this.latest(cert);
     if (!v) throw notFound;
     if (!v.enabled) throw azError(403, 'Forbidden', 'Operation get is not allowed on a disabled secret.', 'SecretDisabled');
-    const key = Buffer.from(v.keyPkcs8, 'base64');
+    // A non-exportable key never leaves the vault: the secret then carries the certificates only (UNVERIFIED detail).
+    const exportable = ((v.policy.key_props ?? {}) as Record<string, unknown>).exportable !== false;
+    const key = exportable ? Buffer.from(v.keyPkcs8, 'base64') : null;
     const chain = v.chain.map((c) => Buffer.from(c, 'base64'));
     const value =
       v.contentType === 'application/x-pem-file' ? buildPem(key, chain) : buildPasswordlessPkcs12(key, chain, 0).toString('base64');

@@ -233,17 +233,18 @@ function dataContentInfo(bags: forge.asn1.Asn1[]): forge.asn1.Asn1 {
 }
 
 /** Builds a PKCS#12 with no password: the format of a certificate's managed secret (application/x-pkcs12). */
-export function buildPasswordlessPkcs12(keyPkcs8: Buffer, chain: Buffer[], leafIndex = 0): Buffer {
+export function buildPasswordlessPkcs12(keyPkcs8: Buffer | null, chain: Buffer[], leafIndex = 0): Buffer {
   const localKeyId = randomBytes(20).toString('binary');
   const certBags = chain.map((der, i) =>
     seq([
       oid(forge.pki.oids.certBag!),
       explicit0(seq([oid(forge.pki.oids.x509Certificate!), explicit0(octets(toBinary(der)))])),
-      ...(i === leafIndex ? [attrs(localKeyId)] : []),
+      ...(keyPkcs8 && i === leafIndex ? [attrs(localKeyId)] : []),
     ]),
   );
-  const keyBag = seq([oid(forge.pki.oids.keyBag!), explicit0(fromDerBin(keyPkcs8)), attrs(localKeyId)]);
-  const authSafe = seq([dataContentInfo(certBags), dataContentInfo([keyBag])]);
+  const contents = [dataContentInfo(certBags)];
+  if (keyPkcs8) contents.push(dataContentInfo([seq([oid(forge.pki.oids.keyBag!), explicit0(fromDerBin(keyPkcs8)), attrs(localKeyId)])]));
+  const authSafe = seq(contents);
   const authSafeDer = derBin(authSafe);
   const salt = randomBytes(8).toString('binary');
   const iterations = 2048;
@@ -263,8 +264,8 @@ export function buildPasswordlessPkcs12(keyPkcs8: Buffer, chain: Buffer[], leafI
 }
 
 /** PEM form of a managed secret: PKCS#8 key first, then the certificates, `\n` line endings. */
-export function buildPem(keyPkcs8: Buffer, chain: Buffer[]): string {
+export function buildPem(keyPkcs8: Buffer | null, chain: Buffer[]): string {
   const wrap = (type: string, der: Buffer) =>
     `-----BEGIN ${type}-----\n${der.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END ${type}-----\n`;
-  return wrap('PRIVATE KEY', keyPkcs8) + chain.map((c) => wrap('CERTIFICATE', c)).join('');
+  return (keyPkcs8 ? wrap('PRIVATE KEY', keyPkcs8) : '') + chain.map((c) => wrap('CERTIFICATE', c)).join('');
 }

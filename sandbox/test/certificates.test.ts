@@ -144,6 +144,18 @@ describe('Key Vault certificates data plane (real SDK)', () => {
     expect(fromPfx.fingerprint).toBe(x.fingerprint);
   });
 
+  it('a non-exportable key stays in the vault: the secret holds the certificate only', async () => {
+    const poller = await client.beginCreateCertificate('non-exportable', { issuerName: 'Self', subject: 'CN=ne.contoso.sandbox', exportable: false }, FAST_POLL);
+    await poller.pollUntilDone();
+    expect((await client.getCertificatePolicy('non-exportable')).exportable).toBe(false);
+    const s = await secrets.getSecret('non-exportable');
+    const file = join(pfx.dir, 'ne.pfx');
+    writeFileSync(file, Buffer.from(s.value!, 'base64'));
+    const out = execFileSync('openssl', ['pkcs12', '-in', file, '-passin', 'pass:', '-nodes'], { encoding: 'utf8' });
+    expect(out).toContain('BEGIN CERTIFICATE');
+    expect(out).not.toContain('PRIVATE KEY');
+  });
+
   it('serves the backing secret of an import as a password-less PKCS#12 with the whole chain', async () => {
     const imported = await client.importCertificate('with-secret', pfx.pfx, { password: 'pw' });
     const s = await secrets.getSecret('with-secret', { version: imported.properties.version });
