@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError, getServerConfig } from './config';
-import { clientAuthentication } from '@/lib/azure/credentials';
+import { clientAuthentication, isMicrosoftAuthority } from '@/lib/azure/credentials';
+import { publicAuthConfig } from '@/lib/auth/public-config';
 
 const TENANT = '11111111-2222-4333-8444-555555555555';
 const CLIENT = '22222222-3333-4444-8555-666666666666';
@@ -65,6 +66,21 @@ describe('Azure mode configuration', () => {
     expect(c.rateLimit).toEqual({ requests: 30, windowSeconds: 10 });
     vi.stubEnv('RATE_LIMIT_REQUESTS', '0');
     expect(getServerConfig().rateLimit).toBeUndefined();
+  });
+
+  it('a separate SPA registration signs the browser in; a Key Vault port only for a local emulator', () => {
+    azureEnv({ AZURE_CLIENT_SECRET: 's', AZURE_SPA_CLIENT_ID: '44444444-5555-4666-8777-888888888888', AZURE_KEYVAULT_DNS_SUFFIX: 'vault.localhost', AZURE_KEYVAULT_PORT: '8443' });
+    const c = getServerConfig();
+    expect(publicAuthConfig(c)).toMatchObject({ mode: 'azure', clientId: '44444444-5555-4666-8777-888888888888', apiScope: `api://${CLIENT}/user_impersonation` });
+    expect(c.keyVaultPort).toBe(8443);
+  });
+
+  it('instance discovery only for Microsoft login hosts', () => {
+    expect(isMicrosoftAuthority('https://login.microsoftonline.com')).toBe(true);
+    expect(isMicrosoftAuthority('https://login.microsoftonline.us/')).toBe(true);
+    expect(isMicrosoftAuthority('https://localhost:8443')).toBe(false);
+    expect(isMicrosoftAuthority('https://login.microsoftonline.com.evil.example')).toBe(false);
+    expect(isMicrosoftAuthority('nonsense')).toBe(false);
   });
 
   it.each([

@@ -34,6 +34,13 @@ export interface ServerConfig {
   oboAuth?: OboAuth;
   /** Per-user request budget of the API, per app instance (decision 011). */
   rateLimit?: { requests: number; windowSeconds: number };
+  /**
+   * A separate SPA registration the browser signs in with (its token's audience is still `clientId`, our API).
+   * Absent: the one registration is both SPA and API.
+   */
+  spaClientId?: string;
+  /** A Key Vault port other than 443 (Azure mode pointed at a local emulator only). */
+  keyVaultPort?: number;
   /** Sandbox only: the public client and personas used to sign in. */
   sandbox?: {
     publicClientId: string;
@@ -194,6 +201,8 @@ function azureConfig(): ServerConfig {
     oboAuth: oboAuth(env),
     allowedTenantIds: allowedTenantIds.length ? [...new Set([tenantId, ...allowedTenantIds])] : [tenantId],
     ...(env.AZURE_V1_ISSUER_HOST && { v1IssuerHost: env.AZURE_V1_ISSUER_HOST }),
+    ...(env.AZURE_SPA_CLIENT_ID && { spaClientId: env.AZURE_SPA_CLIENT_ID }),
+    ...(env.AZURE_KEYVAULT_PORT && { keyVaultPort: positiveInt(env.AZURE_KEYVAULT_PORT, 443) }),
     rateLimit: rateLimit(env),
     authorityHost,
     issuer: `${authorityHost}/${tenantId}/v2.0`,

@@ -12,7 +12,7 @@ export interface PublicAuthConfig {
 export function publicAuthConfig(config: ServerConfig): PublicAuthConfig {
   return {
     mode: config.mode,
-    clientId: config.clientId,
+    clientId: config.spaClientId ?? config.clientId,
     authority: `${config.authorityHost}/${config.tenantId}`,
     knownAuthorities: [new URL(config.authorityHost).host],
     apiScope: config.apiScope,

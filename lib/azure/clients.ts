@@ -37,13 +37,24 @@ export function resourceManagementClient(credential: TokenCredential, config: Se
   });
 }
 
+function suffixUnderResource(config: ServerConfig): boolean {
+  try {
+    const resourceHost = new URL(config.keyVaultAudience).hostname.toLowerCase();
+    const suffix = config.keyVaultDnsSuffix.toLowerCase();
+    return suffix === resourceHost || suffix.endsWith(`.${resourceHost}`);
+  } catch {
+    return false;
+  }
+}
+
 export function certificateClient(credential: TokenCredential, config: ServerConfig, vaultUri: string): CertificateClient {
-  const url = checkVaultUrl(vaultUri, config.keyVaultDnsSuffix, config.sandbox?.port);
+  const url = checkVaultUrl(vaultUri, config.keyVaultDnsSuffix, config.sandbox?.port ?? config.keyVaultPort);
   const agent = httpAgent(config);
   return new CertificateClient(url.href, credential, {
     // The sandbox answers challenges with resource=https://vault.azure.net (as Azure does) while its hosts are
-    // *.vault.localhost, so the SDK's host-vs-resource check is replaced by checkVaultUrl above (decision 003).
-    disableChallengeResourceVerification: config.mode === 'sandbox',
+    // *.vault.localhost, so the SDK's host-vs-resource check is replaced by checkVaultUrl above (decision 003). In
+    // Azure's clouds the vault suffix lies under the resource's host and the SDK checks it as well.
+    disableChallengeResourceVerification: config.mode === 'sandbox' || !suffixUnderResource(config),
     ...(agent && { agent }),
   });
 }

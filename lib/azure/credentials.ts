@@ -46,6 +46,16 @@ export function clientAuthentication(config: ServerConfig, auth: OboAuth = confi
   return { clientSecret: config.clientSecret };
 }
 
+const MICROSOFT_LOGIN_HOSTS = ['login.microsoftonline.com', 'login.microsoft.com', 'login.windows.net', 'login.microsoftonline.us', 'login.chinacloudapi.cn', 'login.partner.microsoftonline.cn'];
+
+export function isMicrosoftAuthority(authorityHost: string): boolean {
+  try {
+    return MICROSOFT_LOGIN_HOSTS.includes(new URL(authorityHost).hostname.toLowerCase());
+  } catch {
+    return false;
+  }
+}
+
 export function oboCredential(principal: Principal, config: ServerConfig): TokenCredential {
   const key = createHash('sha256').update(config.clientId).update('\0').update(principal.assertion).digest('base64url');
   const now = Date.now();
@@ -69,8 +79,10 @@ export function oboCredential(principal: Principal, config: ServerConfig): Token
     ...clientAuthentication(config),
     ...(agent && { agent }),
   } as OnBehalfOfCredentialSecretOptions & MultiTenantTokenCredentialOptions & { disableInstanceDiscovery?: boolean };
-  // The sandbox is not on Microsoft's instance-discovery list (the option exists at runtime but not in the typings).
-  if (config.mode === 'sandbox') options.disableInstanceDiscovery = true;
+  // Instance discovery asks login.microsoftonline.com about the authority; an authority that is not a Microsoft
+  // login host (the sandbox, Azure Stack, a local emulator) is trusted as configured instead. (The option exists at
+  // runtime but not in the typings.)
+  if (config.mode === 'sandbox' || !isMicrosoftAuthority(config.authorityHost)) options.disableInstanceDiscovery = true;
   const credential = new OnBehalfOfCredential(options);
   credentials.set(key, { credential, expiresAt: principal.expiresAt });
   return credential;

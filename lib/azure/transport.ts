@@ -22,8 +22,15 @@ function localhostLookup(hostname: string, options: LookupOptions, callback: Loo
   dnsLookup(hostname, options, callback as never);
 }
 
+/** Azure mode pointed at a loopback emulator (`*.localhost` vaults): only name resolution changes; TLS trust is the process's. */
+let loopbackAgent: Agent | undefined;
+
 export function httpAgent(config: ServerConfig): Agent | undefined {
-  if (config.mode !== 'sandbox' || !config.sandbox) return undefined;
+  if (config.mode !== 'sandbox' || !config.sandbox) {
+    if (!/(^|\.)localhost$/.test(config.keyVaultDnsSuffix)) return undefined;
+    loopbackAgent ??= new Agent({ keepAlive: true, lookup: localhostLookup as never });
+    return loopbackAgent;
+  }
   const { caFile } = config.sandbox;
   if (sandboxAgent?.caFile !== caFile) {
     sandboxAgent = {
