@@ -262,12 +262,46 @@ export class Arm {
       const name = String(body.name ?? '');
       if (!VAULT_NAME_RE.test(name)) {
         sendJson(ctx, 200, { nameAvailable: false, reason: 'AccountNameInvalid', message: VAULT_NAME_MESSAGE(name) });
-      } else if (this.state.vaults.some((v) => v.name.toLowerCase() === name.toLowerCase())) {
+      } else if (this.state.vaults.some((v) => v.name.toLowerCase() === name.toLowerCase()) || (this.state.deletedVaults ?? []).some((d) => d.vault.name.toLowerCase() === name.toLowerCase())) {
         sendJson(ctx, 200, { nameAvailable: false, reason: 'AlreadyExists', message: `The vault name '${name}' is already in use. Vault names are globally unique so it is possible that the name is already taken. If you are sure that the vault name was not taken then it is possible that a vault with the same name was recently deleted but not purged after being placed in a recoverable state. If the vault is in a recoverable state then the vault will need to be purged before reusing the name. For more information on soft delete and purging a vault follow this link https://go.microsoft.com/fwlink/?linkid=2147740.` });
       } else {
         sendJson(ctx, 200, { nameAvailable: true });
       }
       return true;
+    }
+    // soft-deleted vaults: list, get, purge
+    if (lower[2] === 'providers' && lower[3] === 'microsoft.keyvault' && (lower[4] === 'deletedvaults' || lower[4] === 'locations')) {
+      this.checkApiVersion(ctx, KEYVAULT_API_VERSIONS, 'deletedVaults', 'Microsoft.KeyVault');
+      const sub = this.subscriptionOr404(caller, subId, 'Microsoft.KeyVault/deletedVaults/read');
+      const subScope = `/subscriptions/${sub.subscriptionId}`;
+      const deleted = (this.state.deletedVaults ?? []).filter((d) => d.vault.subscriptionId === sub.subscriptionId);
+      if (segs.length === 5 && lower[4] === 'deletedvaults' && m === 'GET') {
+        this.require(caller, 'Microsoft.KeyVault/deletedVaults/read', subScope);
+        sendJson(ctx, 200, this.page(ctx, deleted.map((d) => this.deletedVaultJson(d)), p, ctx.query.get('api-version')!));
+        return true;
+      }
+      if ((segs.length === 8 || segs.length === 9) && lower[4] === 'locations' && lower[6] === 'deletedvaults') {
+        const loc = lower[5]!;
+        const d = deleted.find((x) => x.vault.location === loc && x.vault.name.toLowerCase() === lower[7]);
+        if (segs.length === 8 && m === 'GET') {
+          this.require(caller, 'Microsoft.KeyVault/deletedVaults/read', subScope);
+          if (!d) throw armError(404, 'ResourceNotFound', `The Resource 'Microsoft.KeyVault/deletedVaults/${segs[7]}' under location '${loc}' was not found.`);
+          sendJson(ctx, 200, this.deletedVaultJson(d));
+          return true;
+        }
+        if (segs.length === 9 && lower[8] === 'purge' && m === 'POST') {
+          this.require(caller, 'Microsoft.KeyVault/locations/deletedVaults/purge/action', subScope);
+          if (!d) throw armError(404, 'ResourceNotFound', `The Resource 'Microsoft.KeyVault/deletedVaults/${segs[7]}' under location '${loc}' was not found.`);
+          if (d.vault.properties.enablePurgeProtection) {
+            throw armError(400, 'BadRequest', `Vault '${d.vault.name}' has purge protection enabled and cannot be purged before its scheduled purge date (${d.scheduledPurgeDate}).`);
+          }
+          this.state.deletedVaults = (this.state.deletedVaults ?? []).filter((x) => x !== d);
+          delete this.state.certificates[d.vault.name.toLowerCase()];
+          this.d.store.save();
+          sendJson(ctx, 200, undefined);
+          return true;
+        }
+      }
     }
     // resource groups
     if (lower[2] === 'resourcegroups' && (segs.length === 3 || segs.length === 4)) {
@@ -404,7 +438,13 @@ export class Arm {
           return true;
         }
         this.state.vaults = this.state.vaults.filter((x) => x !== v);
-        delete this.state.certificates[v.name.toLowerCase()];
+        // Soft delete is always on: the vault (and its objects) stay recoverable until purged.
+        const now = new Date();
+        (this.state.deletedVaults ??= []).push({
+          vault: v,
+          deletionDate: now.toISOString(),
+          scheduledPurgeDate: new Date(now.getTime() + (v.properties.softDeleteRetentionInDays ?? 90) * 86400e3).toISOString(),
+        });
         this.d.store.save();
         this.d.onVaultsChanged?.();
         sendJson(ctx, 200, undefined);
@@ -412,6 +452,22 @@ export class Arm {
       }
     }
     throw notImplemented(m, p);
+  }
+
+  private deletedVaultJson(d: { vault: Vault; deletionDate: string; scheduledPurgeDate: string }): Record<string, unknown> {
+    return {
+      id: `/subscriptions/${d.vault.subscriptionId}/providers/Microsoft.KeyVault/locations/${d.vault.location}/deletedVaults/${d.vault.name}`,
+      name: d.vault.name,
+      type: 'Microsoft.KeyVault/deletedVaults',
+      properties: {
+        vaultId: vaultId(d.vault),
+        location: d.vault.location,
+        deletionDate: d.deletionDate,
+        scheduledPurgeDate: d.scheduledPurgeDate,
+        tags: d.vault.tags,
+        purgeProtectionEnabled: d.vault.properties.enablePurgeProtection === true,
+      },
+    };
   }
 
   private rgJson(g: { subscriptionId: string; name: string; location: string; tags: Record<string, string> }): Record<string, unknown> {
@@ -462,6 +518,28 @@ export class Arm {
     const taken = this.state.vaults.find((v) => v.name.toLowerCase() === name.toLowerCase() && v !== existing);
     if (taken) {
       throw armError(409, 'VaultAlreadyExists', `The vault name '${name}' is already in use. Vault names are globally unique so it is possible that the name is already taken. If you are sure that the vault name was not taken then it is possible that a vault with the same name was recently deleted but not purged after being placed in a recoverable state. If the vault is in a recoverable state then the vault will need to be purged before reusing the name. For more information on soft delete and purging a vault follow this link https://go.microsoft.com/fwlink/?linkid=2147740.`);
+    }
+    const props0 = (body.properties ?? {}) as Record<string, unknown>;
+    const deletedIdx = (this.state.deletedVaults ?? []).findIndex((d) => d.vault.name.toLowerCase() === name.toLowerCase());
+    if (!existing && deletedIdx >= 0) {
+      const d = this.state.deletedVaults![deletedIdx]!;
+      if (props0.createMode !== 'recover') {
+        throw armError(409, 'ConflictError', `A vault with the same name already exists in deleted state. You need to either recover or purge existing key vault. Follow this link https://go.microsoft.com/fwlink/?linkid=2149745 for more information on soft delete.`);
+      }
+      if (d.vault.subscriptionId !== subscriptionId || d.vault.resourceGroup.toLowerCase() !== rg.toLowerCase()) {
+        throw armError(400, 'BadRequest', `The deleted vault '${name}' belongs to ${vaultId(d.vault)}; recover it in its original resource group.`);
+      }
+      this.state.deletedVaults!.splice(deletedIdx, 1);
+      d.vault.lastModifiedAt = new Date().toISOString();
+      d.vault.lastModifiedBy = caller.upn;
+      this.state.vaults.push(d.vault);
+      this.d.store.save();
+      this.d.onVaultsChanged?.();
+      sendJson(ctx, 200, this.vaultJson(d.vault));
+      return true;
+    }
+    if (props0.createMode === 'recover') {
+      throw armError(404, 'ResourceNotFound', `The deleted vault '${name}' was not found and cannot be recovered.`);
     }
     const location = typeof body.location === 'string' ? body.location.toLowerCase().replace(/\s+/g, '') : '';
     if (!location) throw armError(400, 'LocationRequired', 'The location property is required for this definition.');

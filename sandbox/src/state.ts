@@ -143,6 +143,14 @@ export interface State {
   roleAssignments: RoleAssignment[];
   /** vault name (lower case) → certificate name (lower case) → certificate */
   certificates: Record<string, Record<string, Certificate>>;
+  /** soft-deleted vaults (their certificates stay under `certificates` until purged) */
+  deletedVaults?: DeletedVault[];
+}
+
+export interface DeletedVault {
+  vault: Vault;
+  deletionDate: string;
+  scheduledPurgeDate: string;
 }
 
 export const PERSONA_IDS = {

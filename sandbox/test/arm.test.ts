@@ -63,6 +63,28 @@ describe('ARM: resource groups, vault lifecycle, access policies, role assignmen
     expect((dup as RestError).code).toBe('VaultAlreadyExists');
   });
 
+  it('deletes a vault softly: listDeleted/getDeleted, name reserved (409 ConflictError), recover with createMode, purge', async () => {
+    const params = { location: 'westeurope', properties: { tenantId: TENANT, sku: { family: 'A' as const, name: 'standard' as const } } };
+    await kv.vaults.createOrUpdate('rg-cses-prod', 'kv-soft-del', params);
+    await kv.vaults.delete('rg-cses-prod', 'kv-soft-del');
+    const deleted = [];
+    for await (const d of kv.vaults.listDeleted()) deleted.push(d.name);
+    expect(deleted).toContain('kv-soft-del');
+    const d = await kv.vaults.getDeleted('kv-soft-del', 'westeurope');
+    expect(d.properties?.vaultId).toBe(`/subscriptions/${PROD}/resourceGroups/rg-cses-prod/providers/Microsoft.KeyVault/vaults/kv-soft-del`);
+    expect((await kv.vaults.checkNameAvailability({ name: 'kv-soft-del', type: 'Microsoft.KeyVault/vaults' })).nameAvailable).toBe(false);
+    const conflict = await kv.vaults.createOrUpdate('rg-cses-prod', 'kv-soft-del', params).catch((e: RestError) => e);
+    expect([(conflict as RestError).statusCode, (conflict as RestError).code]).toEqual([409, 'ConflictError']);
+    const recovered = await kv.vaults.createOrUpdate('rg-cses-prod', 'kv-soft-del', { ...params, properties: { ...params.properties, createMode: 'recover' } });
+    expect(recovered.name).toBe('kv-soft-del');
+    await kv.vaults.delete('rg-cses-prod', 'kv-soft-del');
+    await kv.vaults.purgeDeleted('kv-soft-del', 'westeurope');
+    const after = [];
+    for await (const x of kv.vaults.listDeleted()) after.push(x.name);
+    expect(after).not.toContain('kv-soft-del');
+    expect((await kv.vaults.checkNameAvailability({ name: 'kv-soft-del', type: 'Microsoft.KeyVault/vaults' })).nameAvailable).toBe(true);
+  });
+
   it('checks vault name availability', async () => {
     expect(await kv.vaults.checkNameAvailability({ name: 'kv-contoso-prod', type: 'Microsoft.KeyVault/vaults' })).toMatchObject({ nameAvailable: false, reason: 'AlreadyExists' });
     expect(await kv.vaults.checkNameAvailability({ name: 'kv-free-name', type: 'Microsoft.KeyVault/vaults' })).toMatchObject({ nameAvailable: true });
