@@ -110,3 +110,34 @@ describe('withUser: request id', () => {
     expect(long.headers.get('x-request-id')).toHaveLength(64);
   });
 });
+
+describe('body limits', () => {
+  it('refuses a chunked upload past the limit even without Content-Length, and a declared one up front', async () => {
+    const { PATCH } = await import('@/app/api/subscriptions/[subscriptionId]/resource-groups/[resourceGroup]/vaults/[vaultName]/route');
+    const token = await issuer.mint();
+    const params = { params: Promise.resolve({ subscriptionId: '0b1f6471-1bf0-4dda-aec3-111122223333', resourceGroup: 'rg', vaultName: 'kv-contoso' }) };
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        sent += 16 * 1024;
+        controller.enqueue(new Uint8Array(16 * 1024).fill(0x20));
+        if (sent > 10 * 1024 * 1024) controller.close();
+      },
+    });
+    const chunked = new Request('http://localhost/api/x', { method: 'PATCH', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body, duplex: 'half' } as RequestInit);
+    const response = await PATCH(chunked, params);
+    expect(response.status).toBe(413);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('payload_too_large');
+    expect(sent).toBeLessThan(1024 * 1024); // stopped reading early
+    const declared = new Request('http://localhost/api/x', { method: 'PATCH', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': String(10 * 1024 * 1024) }, body: '{}' });
+    expect((await PATCH(declared, params)).status).toBe(413);
+  });
+
+  it('refuses a body that is not UTF-8', async () => {
+    const { PATCH } = await import('@/app/api/subscriptions/[subscriptionId]/resource-groups/[resourceGroup]/vaults/[vaultName]/route');
+    const token = await issuer.mint();
+    const params = { params: Promise.resolve({ subscriptionId: '0b1f6471-1bf0-4dda-aec3-111122223333', resourceGroup: 'rg', vaultName: 'kv-contoso' }) };
+    const response = await PATCH(new Request('http://localhost/api/x', { method: 'PATCH', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]) }), params);
+    expect(response.status).toBe(400);
+  });
+});

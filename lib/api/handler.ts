@@ -113,25 +113,53 @@ function parse<S extends Schema | undefined>(schema: S, value: unknown, where: s
   return result.data as Infer<S>;
 }
 
+function tooLarge(limit: number): AppError {
+  return new AppError({
+    code: 'payload_too_large',
+    message: `The request is larger than the ${Math.round(limit / 1024)} KiB this endpoint accepts.`,
+    action: 'Send a smaller file.',
+  });
+}
+
+/** Reads at most `limit` bytes of the body, whatever Content-Length says (or does not say: chunked uploads). */
+async function readCapped(request: Request, limit: number): Promise<Uint8Array> {
+  if (!request.body) return new Uint8Array(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge(limit);
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
+}
+
 async function readBody(request: Request, schemas: RouteSchemas<Schema | undefined, Schema | undefined, Schema | undefined>): Promise<unknown> {
   if (!schemas.body) return undefined;
   const limit = schemas.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const declared = Number(request.headers.get('content-length') ?? '0');
-  if (declared > limit) {
-    throw new AppError({
-      code: 'payload_too_large',
-      message: `The request is larger than the ${Math.round(limit / 1024)} KiB this endpoint accepts.`,
-      action: 'Send a smaller file.',
-    });
-  }
+  if (declared > limit) throw tooLarge(limit);
   const type = request.headers.get('content-type') ?? '';
   if (schemas.form) {
     if (!/^multipart\/form-data/i.test(type)) {
       throw new AppError({ code: 'bad_request', message: 'This endpoint expects multipart/form-data.', action: 'Send the file as a form upload.' });
     }
+    const bytes = await readCapped(request, limit);
     let form: FormData;
     try {
-      form = await request.formData();
+      form = await new Response(bytes as BlobPart, { headers: { 'content-type': type } }).formData();
     } catch {
       throw new AppError({ code: 'bad_request', message: 'The form upload could not be read.', action: 'Choose the file again and retry.' });
     }
@@ -142,9 +170,12 @@ async function readBody(request: Request, schemas: RouteSchemas<Schema | undefin
   if (!/^application\/json/i.test(type)) {
     throw new AppError({ code: 'bad_request', message: 'This endpoint expects a JSON body.', action: 'Send Content-Type: application/json.' });
   }
-  const text = await request.text();
-  if (text.length > limit) {
-    throw new AppError({ code: 'payload_too_large', message: 'The request body is too large.', action: 'Send a smaller body.' });
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(await readCapped(request, limit));
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    throw new AppError({ code: 'bad_request', message: 'The request body is not valid UTF-8.', action: 'Send a JSON object.' });
   }
   try {
     return JSON.parse(text);
