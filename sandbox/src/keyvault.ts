@@ -1,4 +1,4 @@
-import { createPrivateKey } from 'node:crypto';
+import { X509Certificate, createPrivateKey } from 'node:crypto';
 import type { Ctx } from './http.js';
 import { HttpError, azError, notImplemented, parseJsonBody, readBody, sendEmpty, sendJson } from './http.js';
 import { TENANT_ID, VAULT_AUDIENCE, VAULT_DNS_SUFFIX, newVersion, nowSeconds } from './ids.js';
@@ -152,6 +152,9 @@ export class KeyVault {
           if (third === 'pending' && m === 'DELETE') return this.deletePending(ctx, vault, caller, name);
         }
       }
+    }
+    if (collection === 'certificates' && n === 4 && name && NAME_RE.test(name) && third === 'pending' && segs[3] === 'merge' && m === 'POST') {
+      return this.mergeCertificate(ctx, vault, caller, name);
     }
     if (collection === 'deletedcertificates') {
       if ((n === 1 || (n === 2 && name === '')) && m === 'GET') return this.listDeleted(ctx, vault, caller);
@@ -807,6 +810,54 @@ export class KeyVault {
     if (cert.versions.length === 0) delete this.d.store.vaultCerts(vault.name)[name.toLowerCase()];
     this.d.store.save();
     sendJson(ctx, 200, body, kvHeaders(vault));
+  }
+
+  /** Completes an `Unknown`-issuer request with the certificate(s) a CA signed for its CSR. */
+  private async mergeCertificate(ctx: Ctx, vault: Vault, caller: Caller, name: string): Promise<void> {
+    this.authorizeCert(vault, caller, 'create', name);
+    const cert = this.pendingOr404(vault, name);
+    const body = await this.jsonBody(ctx);
+    const x5c = body.x5c;
+    if (!Array.isArray(x5c) || x5c.length === 0 || x5c.some((c) => typeof c !== 'string')) throw badParameter('Property x5c is required.');
+    const p = cert.pending!;
+    if (p.status !== 'inProgress') throw badParameter(`The pending operation of certificate ${name} is ${p.status} and cannot be merged.`);
+    const ders = (x5c as string[]).map((c) => decodeBase64Strict(c));
+    if (ders.some((d) => !d)) throw badParameter(MSG.notBase64);
+    const key = createPrivateKey({ key: Buffer.from(p.keyPkcs8, 'base64'), format: 'der', type: 'pkcs8' });
+    let leafIndex = -1;
+    ders.forEach((d, i) => {
+      try {
+        if (leafIndex < 0 && new X509Certificate(d!).checkPrivateKey(key)) leafIndex = i;
+      } catch {
+        throw badParameter('The specified X.509 certificate content is invalid. Error: One or more X.509 properties are invalid.');
+      }
+    });
+    if (leafIndex < 0) throw badParameter("Public key from x509 certificate and key of this instance doesn't match");
+    const leafDer = ders[leafIndex]!;
+    const facts = certFacts(leafDer);
+    const now = nowSeconds();
+    if (facts.exp <= now) throw badParameter(MSG.expired);
+    const attrs = (body.attributes ?? {}) as Record<string, unknown>;
+    const contentType = ((p.policy.secret_props ?? {}) as Record<string, unknown>).contentType === 'application/x-pem-file' ? 'application/x-pem-file' : 'application/x-pkcs12';
+    const version: CertVersion = {
+      version: p.version,
+      created: now,
+      updated: now,
+      enabled: typeof attrs.enabled === 'boolean' ? attrs.enabled : p.createAttributes?.enabled ?? true,
+      nbf: facts.nbf,
+      exp: facts.exp,
+      ...(body.tags && typeof body.tags === 'object' ? { tags: body.tags as Record<string, string> } : p.tags ? { tags: p.tags } : {}),
+      keyPkcs8: p.keyPkcs8,
+      chain: [leafDer, ...ders.filter((_, i) => i !== leafIndex).map((d) => d!)].map((d) => d.toString('base64')),
+      x5t: facts.x5t,
+      contentType,
+      policy: p.policy,
+    };
+    cert.versions.push(version);
+    p.status = 'completed';
+    p.statusDetails = '';
+    this.d.store.save();
+    sendJson(ctx, 201, this.bundleJson(this.origin(ctx), vault, cert, version), kvHeaders(vault));
   }
 
   // ---- delete / soft delete / recover / purge ------------------------------------------------------------

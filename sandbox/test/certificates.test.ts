@@ -315,6 +315,28 @@ describe('Key Vault certificates data plane (real SDK)', () => {
     expect([e.statusCode, e.code]).toEqual([400, 'BadParameter']);
   });
 
+  it('merges a CA-signed certificate into an Unknown-issuer request (CSR flow)', async () => {
+    await client.beginCreateCertificate('csr-flow', { issuerName: 'Unknown', subject: 'CN=csr.contoso.sandbox' }, FAST_POLL);
+    const op = await client.getCertificateOperation('csr-flow');
+    const csr = op.getOperationState().certificateOperation!.csr!;
+    const d = pfx.dir;
+    const run = (args: string[]) => execFileSync('openssl', args, { cwd: d, stdio: 'pipe' });
+    run(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'mca.key', '-out', 'mca.crt', '-days', '30', '-subj', '/CN=Merge Test CA']);
+    writeFileSync(join(d, 'req.der'), Buffer.from(csr));
+    run(['req', '-inform', 'der', '-in', 'req.der', '-out', 'req.pem']);
+    run(['x509', '-req', '-in', 'req.pem', '-CA', 'mca.crt', '-CAkey', 'mca.key', '-CAcreateserial', '-out', 'signed.crt', '-days', '20']);
+    const signed = new X509Certificate(readFileSync(join(d, 'signed.crt')));
+    const wrong = await err(client.mergeCertificate('csr-flow', [new X509Certificate(readFileSync(join(d, 'mca.crt'))).raw]));
+    expect([wrong.statusCode, wrong.message]).toEqual([400, "Public key from x509 certificate and key of this instance doesn't match"]);
+    const merged = await client.mergeCertificate('csr-flow', [signed.raw, new X509Certificate(readFileSync(join(d, 'mca.crt'))).raw]);
+    expect(merged.properties.x509ThumbprintString!.toUpperCase()).toBe(signed.fingerprint.replace(/:/g, ''));
+    expect(merged.properties.version).toMatch(/^[0-9a-f]{32}$/);
+    expect((await client.getCertificateOperation('csr-flow')).getOperationState().certificateOperation?.status).toBe('completed');
+    const s = await secrets.getSecret('csr-flow');
+    writeFileSync(join(d, 'merged.pfx'), Buffer.from(s.value!, 'base64'));
+    expect(execFileSync('openssl', ['pkcs12', '-in', join(d, 'merged.pfx'), '-passin', 'pass:', '-nodes'], { encoding: 'utf8' })).toContain('PRIVATE KEY');
+  });
+
   it('an Unknown-issuer create stays pending; it can be listed, cancelled and deleted', async () => {
     const poller = await client.beginCreateCertificate('waiting', { issuerName: 'Unknown', subject: 'CN=waiting.contoso.sandbox' }, FAST_POLL);
     const op = await client.getCertificateOperation('waiting');
