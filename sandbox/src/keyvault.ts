@@ -164,6 +164,8 @@ export class KeyVault {
         if (n === 3 && third === 'recover' && m === 'POST') return this.recoverDeleted(ctx, vault, caller, name);
       }
     }
+    if (collection === 'secrets' && m === 'GET' && (n === 1 || (n === 2 && name === ''))) return this.listSecrets(ctx, vault, caller);
+    if (collection === 'secrets' && m === 'GET' && n === 3 && name && third === 'versions') return this.listSecrets(ctx, vault, caller, name);
     if (collection === 'secrets' && name && (n === 2 || (n === 3 && (third === '' || isVersion(third)))) && m === 'GET') {
       return this.getSecret(ctx, vault, caller, name, third || undefined);
     }
@@ -936,6 +938,24 @@ export class KeyVault {
     delete this.d.store.vaultCerts(vault.name)[name.toLowerCase()];
     this.d.store.save();
     sendEmpty(ctx, 204, kvHeaders(vault));
+  }
+
+  /** Secrets list / versions: the managed secrets behind the certificates (no values). */
+  private async listSecrets(ctx: Ctx, vault: Vault, caller: Caller, name?: string): Promise<void> {
+    this.authorize(vault, caller, 'secrets', 'list', 'Microsoft.KeyVault/vaults/secrets/readMetadata/action', name);
+    const origin = this.origin(ctx);
+    const item = (c: Certificate, v: CertVersion, withVersion: boolean) => ({
+      id: `${origin}/secrets/${c.name}${withVersion ? `/${v.version}` : ''}`,
+      attributes: this.attributesJson(vault, v),
+      contentType: v.contentType,
+      managed: true,
+      ...(v.tags && Object.keys(v.tags).length ? { tags: v.tags } : {}),
+    });
+    const certs = Object.values(this.d.store.vaultCerts(vault.name)).filter((c) => !c.deleted && c.versions.length > 0);
+    const items = name
+      ? (certs.find((c) => c.name.toLowerCase() === name.toLowerCase())?.versions ?? []).map((v) => item(this.findCert(vault, name)!, v, true))
+      : certs.sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase())).map((c) => item(c, this.latest(c)!, false));
+    sendJson(ctx, 200, this.pageOf(ctx, items, name ? `/secrets/${encodeURIComponent(name)}/versions` : '/secrets'), kvHeaders(vault));
   }
 
   private async getSecret(ctx: Ctx, vault: Vault, caller: Caller, name: string, version?: string): Promise<void> {

@@ -171,6 +171,18 @@ describe('Key Vault certificates data plane (real SDK)', () => {
     expect(keyOut).toContain('BEGIN PRIVATE KEY');
   });
 
+  it('lists the managed secrets and their versions (metadata only)', async () => {
+    const names: string[] = [];
+    for await (const p of secrets.listPropertiesOfSecrets()) {
+      names.push(p.name);
+      expect(p.managed).toBe(true);
+    }
+    expect(names).toContain('with-secret');
+    const versions: string[] = [];
+    for await (const p of secrets.listPropertiesOfSecretVersions('versioned')) versions.push(p.version!);
+    expect(versions).toHaveLength(2);
+  });
+
   it('updates properties (enabled, tags); a disabled version\'s secret is refused', async () => {
     await client.importCertificate('props', pfx.pfx, { password: 'pw' });
     const u = await client.updateCertificateProperties('props', '', { enabled: false, tags: { env: 'test' } });
