@@ -8,6 +8,7 @@ interface Args {
   stateDir: string;
   reset: boolean;
   serve: boolean;
+  seed?: string;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -33,6 +34,9 @@ function parseArgs(argv: string[]): Args {
       case '--state-dir':
         args.stateDir = value();
         break;
+      case '--seed':
+        args.seed = value();
+        break;
       case '--reset':
         args.reset = true;
         break;
@@ -41,7 +45,7 @@ function parseArgs(argv: string[]): Args {
         break;
       case '--help':
       case '-h':
-        process.stderr.write('usage: tsx sandbox/src/main.ts [--port N] [--state-dir DIR] [--reset [--serve]]\n');
+        process.stderr.write('usage: tsx sandbox/src/main.ts [--port N] [--state-dir DIR] [--seed FILE] [--reset [--serve]]\n');
         process.exit(0);
         break;
       default:
@@ -56,11 +60,11 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const stateDir = resolve(args.stateDir);
   if (args.reset) {
-    resetState(stateDir);
+    resetState(stateDir, args.seed && resolve(args.seed));
     log('state reset to the seed in', stateDir);
     if (!args.serve) return;
   }
-  const sb = await startSandbox({ port: args.port, stateDir });
+  const sb = await startSandbox({ port: args.port, stateDir, ...(args.seed ? { seedFile: resolve(args.seed) } : {}) });
   process.stdout.write(`${JSON.stringify(sb.endpoints)}\n`);
   log(`listening on https://localhost:${sb.port} (state: ${stateDir})`);
   const stop = (sig: string) => {

@@ -49,6 +49,8 @@ export interface SandboxOptions {
   stateDir: string;
   /** bind address; default 127.0.0.1 */
   host?: string;
+  /** seed used when the state dir has no state yet, and by reset (default sandbox/seed.json or SANDBOX_SEED) */
+  seedFile?: string;
 }
 
 export interface RunningSandbox {
@@ -106,7 +108,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
   if (missing > 0) await prefillRsaPool(missing);
   const tls = ensureTls(stateDir);
   const signingKey = ensureSigningKey(stateDir);
-  const store = new Store(stateDir);
+  const store = new Store(stateDir, opts.seedFile);
   const appCertificate = ensureAppCertificate(stateDir, APP_CLIENT_ID);
   let port = opts.port ?? 8443;
   const authorityHost = () => `https://localhost:${port}`;

@@ -1,14 +1,10 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from './fsutil.js';
-import {
-  PERSONA_PASSWORD,
-  ROLE,
-  SUB_PROD,
-  SUB_STAGING,
-  TENANT_ID,
-  newGuid,
-} from './ids.js';
+import { createHash } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { ROLE, TENANT_ID } from './ids.js';
 import { log } from './log.js';
 
 export interface Persona {
@@ -153,12 +149,6 @@ export interface DeletedVault {
   scheduledPurgeDate: string;
 }
 
-export const PERSONA_IDS = {
-  admin: '4f1c9a2e-7b3d-4e8a-9c60-a1d2e3f40001',
-  certs: '6a2d8b3f-1c4e-4f9b-8d71-b2e3f4a50002',
-  reader: '8b3e9c40-2d5f-4a0c-9e82-c3f4a5b60003',
-} as const;
-
 const ALL_CERT_PERMS = [
   'get', 'list', 'delete', 'create', 'import', 'update', 'managecontacts', 'getissuers', 'listissuers',
   'setissuers', 'deleteissuers', 'manageissuers', 'recover', 'purge', 'backup', 'restore',
@@ -173,118 +163,114 @@ export function vaultId(v: { subscriptionId: string; resourceGroup: string; name
   return `/subscriptions/${v.subscriptionId}/resourceGroups/${v.resourceGroup}/providers/Microsoft.KeyVault/vaults/${v.name}`;
 }
 
-function seedVault(
-  name: string,
-  subscriptionId: string,
-  resourceGroup: string,
-  location: string,
-  rbac: boolean,
-  enabledForDeployment: boolean,
-): Vault {
-  const accessPolicies: AccessPolicy[] = rbac
-    ? []
-    : [
-        {
-          tenantId: TENANT_ID,
-          objectId: PERSONA_IDS.admin,
-          permissions: { keys: ALL_KEY_PERMS, secrets: ALL_SECRET_PERMS, certificates: ALL_CERT_PERMS },
-        },
-        {
-          tenantId: TENANT_ID,
-          objectId: PERSONA_IDS.reader,
-          permissions: { keys: ['get', 'list'], secrets: ['get', 'list'], certificates: ['get', 'list'] },
-        },
-      ];
-  const at = '2026-01-15T09:30:00.000Z';
-  return {
-    name,
-    subscriptionId,
-    resourceGroup,
-    location,
-    tags: { environment: subscriptionId === SUB_PROD ? 'production' : 'staging', 'created-by': 'sandbox-seed' },
-    properties: {
-      tenantId: TENANT_ID,
-      sku: { family: 'A', name: 'standard' },
-      accessPolicies,
-      enabledForDeployment,
-      enabledForDiskEncryption: false,
-      enabledForTemplateDeployment: false,
-      enableSoftDelete: true,
-      softDeleteRetentionInDays: 90,
-      enableRbacAuthorization: rbac,
-      provisioningState: 'Succeeded',
-      publicNetworkAccess: 'Enabled',
-    },
-    createdAt: at,
-    createdBy: 'admin@contoso.sandbox',
-    lastModifiedAt: at,
-    lastModifiedBy: 'admin@contoso.sandbox',
-  };
-}
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const permList = z.array(z.string().min(1)).optional();
+const SeedSchema = z.object({
+  personas: z
+    .array(
+      z.object({
+        username: z.string().min(3).includes('@'),
+        password: z.string().min(1),
+        displayName: z.string().min(1),
+        objectId: z.string().regex(GUID),
+        description: z.string().default(''),
+      }),
+    )
+    .min(1),
+  subscriptions: z.array(z.object({ subscriptionId: z.string().regex(GUID), displayName: z.string().min(1) })).min(1),
+  resourceGroups: z.array(z.object({ subscriptionId: z.string().regex(GUID), name: z.string().min(1), location: z.string().min(1) })),
+  vaults: z.array(
+    z.object({
+      name: z.string().regex(/^(?=.{3,24}$)[a-zA-Z](?:[a-zA-Z0-9]|-(?!-))*[a-zA-Z0-9]$/),
+      subscriptionId: z.string().regex(GUID),
+      resourceGroup: z.string().min(1),
+      location: z.string().min(1),
+      permissionModel: z.enum(['accessPolicies', 'rbac']),
+      enabledForDeployment: z.boolean().default(false),
+      enabledForTemplateDeployment: z.boolean().default(false),
+      enabledForDiskEncryption: z.boolean().default(false),
+      softDeleteRetentionInDays: z.number().int().min(7).max(90).default(90),
+      enablePurgeProtection: z.boolean().optional(),
+      tags: z.record(z.string(), z.string()).default({}),
+      accessPolicies: z
+        .array(z.object({ principal: z.string(), keys: permList, secrets: permList, certificates: permList }))
+        .default([]),
+    }),
+  ),
+  roleAssignments: z.array(z.object({ principal: z.string(), role: z.string(), scope: z.string().startsWith('/subscriptions/') })),
+});
 
-export function seedState(): State {
-  const subScope = (s: string) => `/subscriptions/${s}`;
-  const rbacVault = vaultId({ subscriptionId: SUB_PROD, resourceGroup: 'rg-cses-prod', name: 'kv-contoso-rbac' });
-  const ra = (id: string, principalId: string, role: { id: string; name: string }, scope: string): RoleAssignment => ({
-    id,
-    principalId,
-    roleDefinitionId: role.id,
-    roleName: role.name,
-    scope,
-  });
+export type Seed = z.infer<typeof SeedSchema>;
+
+export const DEFAULT_SEED_FILE = fileURLToPath(new URL('../seed.json', import.meta.url));
+
+const expand = (perms: string[] | undefined, all: string[]) =>
+  perms === undefined ? undefined : perms.some((p) => p.toLowerCase() === 'all') ? [...all] : perms.map((p) => p.toLowerCase());
+
+/** Reads and validates a seed file and turns it into a fresh state. */
+export function seedState(file: string = process.env.SANDBOX_SEED || DEFAULT_SEED_FILE): State {
+  const parsed = SeedSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  if (!parsed.success) {
+    throw new Error(`invalid seed ${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  const seed = parsed.data;
+  const oidOf = (principal: string) => {
+    const p = seed.personas.find((x) => x.username.toLowerCase() === principal.toLowerCase() || x.objectId === principal);
+    if (!p) throw new Error(`invalid seed ${file}: unknown principal '${principal}'`);
+    return p.objectId;
+  };
+  const roleByName = Object.values(ROLE).reduce<Record<string, { id: string; name: string }>>((m, r) => ((m[r.name.toLowerCase()] = r), m), {});
+  const at = '2026-01-15T09:30:00.000Z';
+  const creator = seed.personas[0]!.username;
   return {
     schema: 1,
     tenantId: TENANT_ID,
-    personas: [
-      {
-        username: 'admin@contoso.sandbox',
-        password: PERSONA_PASSWORD,
-        displayName: 'Ada Admin',
-        objectId: PERSONA_IDS.admin,
-        description:
-          'Owner on both subscriptions; Key Vault Administrator; full access policies on the access-policy vaults.',
+    personas: seed.personas,
+    subscriptions: seed.subscriptions.map((s) => ({ ...s, state: 'Enabled' as const })),
+    resourceGroups: seed.resourceGroups.map((g) => ({ ...g, tags: {} })),
+    vaults: seed.vaults.map((v) => ({
+      name: v.name,
+      subscriptionId: v.subscriptionId,
+      resourceGroup: v.resourceGroup,
+      location: v.location,
+      tags: v.tags,
+      properties: {
+        tenantId: TENANT_ID,
+        sku: { family: 'A', name: 'standard' },
+        accessPolicies: v.accessPolicies.map((a) => {
+          const permissions: AccessPolicyPermissions = {};
+          const keys = expand(a.keys, ALL_KEY_PERMS);
+          const secrets = expand(a.secrets, ALL_SECRET_PERMS);
+          const certificates = expand(a.certificates, ALL_CERT_PERMS);
+          if (keys) permissions.keys = keys;
+          if (secrets) permissions.secrets = secrets;
+          if (certificates) permissions.certificates = certificates;
+          return { tenantId: TENANT_ID, objectId: oidOf(a.principal), permissions };
+        }),
+        enabledForDeployment: v.enabledForDeployment,
+        enabledForDiskEncryption: v.enabledForDiskEncryption,
+        enabledForTemplateDeployment: v.enabledForTemplateDeployment,
+        enableSoftDelete: true,
+        softDeleteRetentionInDays: v.softDeleteRetentionInDays,
+        enableRbacAuthorization: v.permissionModel === 'rbac',
+        ...(v.enablePurgeProtection ? { enablePurgeProtection: true } : {}),
+        provisioningState: 'Succeeded',
+        publicNetworkAccess: 'Enabled',
       },
-      {
-        username: 'certs@contoso.sandbox',
-        password: PERSONA_PASSWORD,
-        displayName: 'Cole Certs',
-        objectId: PERSONA_IDS.certs,
-        description:
-          'Reader on Production; Key Vault Certificates Officer on kv-contoso-rbac only; nothing on the others (cannot flip enabledForDeployment).',
-      },
-      {
-        username: 'reader@contoso.sandbox',
-        password: PERSONA_PASSWORD,
-        displayName: 'Rita Reader',
-        objectId: PERSONA_IDS.reader,
-        description: 'Reader on both subscriptions; Key Vault Reader; get/list only.',
-      },
-    ],
-    subscriptions: [
-      { subscriptionId: SUB_PROD, displayName: 'Contoso Production', state: 'Enabled' },
-      { subscriptionId: SUB_STAGING, displayName: 'Contoso Staging', state: 'Enabled' },
-    ],
-    resourceGroups: [
-      { subscriptionId: SUB_PROD, name: 'rg-cses-prod', location: 'westeurope', tags: {} },
-      { subscriptionId: SUB_STAGING, name: 'rg-cses-staging', location: 'eastus', tags: {} },
-    ],
-    vaults: [
-      seedVault('kv-contoso-prod', SUB_PROD, 'rg-cses-prod', 'westeurope', false, false),
-      seedVault('kv-contoso-rbac', SUB_PROD, 'rg-cses-prod', 'westeurope', true, true),
-      seedVault('kv-contoso-east', SUB_STAGING, 'rg-cses-staging', 'eastus', false, false),
-    ],
-    roleAssignments: [
-      ra('1a000001-0000-4000-8000-000000000001', PERSONA_IDS.admin, ROLE.owner, subScope(SUB_PROD)),
-      ra('1a000001-0000-4000-8000-000000000002', PERSONA_IDS.admin, ROLE.owner, subScope(SUB_STAGING)),
-      ra('1a000001-0000-4000-8000-000000000003', PERSONA_IDS.admin, ROLE.kvAdministrator, subScope(SUB_PROD)),
-      ra('1a000001-0000-4000-8000-000000000004', PERSONA_IDS.admin, ROLE.kvAdministrator, subScope(SUB_STAGING)),
-      ra('2b000002-0000-4000-8000-000000000001', PERSONA_IDS.certs, ROLE.reader, subScope(SUB_PROD)),
-      ra('2b000002-0000-4000-8000-000000000002', PERSONA_IDS.certs, ROLE.kvCertificatesOfficer, rbacVault),
-      ra('3c000003-0000-4000-8000-000000000001', PERSONA_IDS.reader, ROLE.reader, subScope(SUB_PROD)),
-      ra('3c000003-0000-4000-8000-000000000002', PERSONA_IDS.reader, ROLE.reader, subScope(SUB_STAGING)),
-      ra('3c000003-0000-4000-8000-000000000003', PERSONA_IDS.reader, ROLE.kvReader, subScope(SUB_PROD)),
-      ra('3c000003-0000-4000-8000-000000000004', PERSONA_IDS.reader, ROLE.kvReader, subScope(SUB_STAGING)),
-    ],
+      createdAt: at,
+      createdBy: creator,
+      lastModifiedAt: at,
+      lastModifiedBy: creator,
+    })),
+    roleAssignments: seed.roleAssignments.map((a) => {
+      const role = roleByName[a.role.toLowerCase()];
+      if (!role) throw new Error(`invalid seed ${file}: unknown role '${a.role}' (known: ${Object.values(ROLE).map((r) => r.name).join(', ')})`);
+      const principalId = oidOf(a.principal);
+      // Deterministic assignment ids, so docs and tests can name them.
+      const h = createHash('sha256').update(`${principalId}|${role.id}|${a.scope.toLowerCase()}`).digest('hex');
+      const id = `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+      return { id, principalId, roleDefinitionId: role.id, roleName: role.name, scope: a.scope };
+    }),
     certificates: {},
   };
 }
@@ -294,7 +280,10 @@ export class Store {
   readonly file: string;
   state: State;
 
-  constructor(readonly stateDir: string) {
+  constructor(
+    readonly stateDir: string,
+    readonly seedFile?: string,
+  ) {
     this.file = join(stateDir, 'state.json');
     this.state = this.load();
   }
@@ -309,17 +298,17 @@ export class Store {
         log('state.json unreadable; re-seeding:', (e as Error).message);
       }
     }
-    const s = seedState();
-    writeFileAtomic(this.file, JSON.stringify(s, null, 1));
+    const s = seedState(this.seedFile);
+    writeFileAtomic(this.file, JSON.stringify(s));
     return s;
   }
 
   save(): void {
-    writeFileAtomic(this.file, JSON.stringify(this.state, null, 1));
+    writeFileAtomic(this.file, JSON.stringify(this.state));
   }
 
   reset(): void {
-    this.state = seedState();
+    this.state = seedState(this.seedFile);
     this.save();
   }
 
@@ -335,11 +324,10 @@ export class Store {
 }
 
 /** Wipes state back to the seed (keeps the CA so clients that trust it keep working). */
-export function resetState(stateDir: string): void {
+export function resetState(stateDir: string, seedFile?: string): void {
+  seedState(seedFile); // validate first: a bad seed must not wipe the current state
   rmSync(join(stateDir, 'state.json'), { force: true });
   rmSync(join(stateDir, 'faults.json'), { force: true });
-  const s = new Store(stateDir);
-  void s;
+  new Store(stateDir, seedFile);
 }
 
-export { newGuid };

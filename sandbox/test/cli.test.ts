@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CertificateClient } from '@azure/keyvault-certificates';
@@ -110,5 +110,21 @@ describe('CLI, persistence, reset, crash safety', () => {
     expect(r.errors).toBe(0);
     expect(r.requests).toBeGreaterThan(0);
     expect(r.opsPerSec).toBeGreaterThan(0);
+  });
+  it('a custom seed file shapes the world; an invalid one is refused with the reason', async () => {
+    const dir = stateDirWithCa();
+    const seedFile = join(dir, '..', 'seed.json');
+    const seed = JSON.parse(readFileSync(join(root, 'sandbox', 'seed.json'), 'utf8'));
+    seed.personas = seed.personas.slice(0, 1);
+    seed.vaults = [{ ...seed.vaults[0], name: 'kv-custom-seed', accessPolicies: [{ principal: 'admin@contoso.sandbox', certificates: ['all'] }] }];
+    seed.roleAssignments = seed.roleAssignments.filter((a: { principal: string }) => a.principal.startsWith('admin@'));
+    writeFileSync(seedFile, JSON.stringify(seed));
+    const sb = await startSandbox({ port: 0, stateDir: dir, seedFile });
+    expect(sb.endpoints.vaults.map((v) => v.name)).toEqual(['kv-custom-seed']);
+    expect(sb.endpoints.personas.map((p) => p.username)).toEqual(['admin@contoso.sandbox']);
+    expect(sb.store.state.vaults[0]!.properties.accessPolicies[0]!.permissions.certificates).toContain('import');
+    await sb.close();
+    writeFileSync(seedFile, JSON.stringify({ ...seed, roleAssignments: [{ principal: 'nobody@x', role: 'Owner', scope: '/subscriptions/x' }] }));
+    expect(() => execFileSync(tsx, ['sandbox/src/main.ts', '--reset', '--state-dir', dir, '--seed', seedFile], { cwd: root, stdio: 'pipe' })).toThrow(/unknown principal 'nobody@x'/);
   });
 });
