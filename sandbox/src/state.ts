@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from './fsutil.js';
 import { createHash } from 'node:crypto';
@@ -295,7 +295,10 @@ export class Store {
         if (parsed.schema === 1) return parsed;
         log('state.json has an unknown schema; re-seeding');
       } catch (e) {
-        log('state.json unreadable; re-seeding:', (e as Error).message);
+        // Never silently drop data: keep the unreadable file next to the new one.
+        const aside = `${this.file}.unreadable-${Date.now()}`;
+        renameSync(this.file, aside);
+        log(`state.json unreadable (${(e as Error).message}); kept as ${aside}; re-seeding`);
       }
     }
     const s = seedState(this.seedFile);
