@@ -95,6 +95,9 @@ export function notImplemented(method: string, path: string): HttpError {
 
 export function makeCtx(req: IncomingMessage, res: ServerResponse, port: number): Ctx {
   const hostHeader = (req.headers.host ?? `localhost:${port}`).toLowerCase();
+  // Azure echoes the caller's request id; ARM also reports a correlation id.
+  const clientRequestId = req.headers['x-ms-client-request-id'];
+  if (typeof clientRequestId === 'string' && /^[\w.-]{1,64}$/.test(clientRequestId)) res.setHeader('x-ms-client-request-id', clientRequestId);
   const url = new URL(req.url ?? '/', `https://${hostHeader}`);
   return {
     req,
