@@ -25,8 +25,9 @@ export default defineConfig({
   },
   projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
   webServer: {
-    // The server's own output (JSON log lines, sandbox lines) goes to a file the secrets-hygiene test searches.
-    command: `mkdir -p test-results && exec node scripts/start.mjs --no-build --reset --port ${E2E_APP_PORT} --sandbox-port ${E2E_SANDBOX_PORT} --state-dir ${E2E_STATE_DIR} >test-results/e2e-server.log 2>&1`,
+    // The server's own output (JSON log lines, sandbox lines, errors) goes to a file the secrets-hygiene test searches
+    // (one per app port, so runs on other ports never mix); look there when the server does not start.
+    command: `mkdir -p test-results && exec node scripts/start.mjs --no-build --reset --port ${E2E_APP_PORT} --sandbox-port ${E2E_SANDBOX_PORT} --state-dir ${E2E_STATE_DIR} >test-results/e2e-server-${E2E_APP_PORT}.log 2>&1`,
     url: `http://localhost:${E2E_APP_PORT}/api/config`,
     reuseExistingServer: false,
     timeout: 120_000,

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { E2E_STATE_DIR } from '../playwright.config';
+import { E2E_APP_PORT, E2E_STATE_DIR } from '../playwright.config';
 import { makePfx } from './support/pfx';
 import { Wizard } from './support/wizard';
 
@@ -10,7 +10,7 @@ import { Wizard } from './support/wizard';
  * them — the server's log (webServer output), the sandbox's state directory, the browser's storage and cookies,
  * and every URL the browser requested. The PFX is searched as base64, base64url and hex slices (how bytes leak).
  */
-const SERVER_LOG = 'test-results/e2e-server.log';
+const SERVER_LOG = `test-results/e2e-server-${E2E_APP_PORT}.log`;
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
