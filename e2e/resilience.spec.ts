@@ -1,0 +1,106 @@
+import { expect, test, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { E2E_STATE_DIR } from '../playwright.config';
+import { faults, restartSandbox, sandboxPid } from './support/faults';
+import { makePfx } from './support/pfx';
+import { sandboxCertificateClient } from './support/sandbox';
+import { Wizard } from './support/wizard';
+
+// Resilience against the sandbox's fault switches: the SDK retries where its policy says so; otherwise the app
+// shows a clear error with a retry, and every input stays.
+test.describe.configure({ mode: 'serial' });
+test.afterEach(async () => {
+  await faults.clear();
+});
+
+async function toCertificateStep(page: Page) {
+  const wizard = new Wizard(page);
+  await wizard.open('vault');
+  await wizard.signInAs('Ada Admin');
+  await wizard.chooseVault('Contoso Production', 'kv-contoso-prod');
+  await wizard.next('access');
+  await wizard.next('certificate');
+  return wizard;
+}
+
+async function fillImport(page: Page, name: string, file: string, password: string) {
+  await page.getByLabel('Certificate name in Key Vault').fill(name);
+  await page.getByLabel('PFX file').setInputFiles(file);
+  await page.getByLabel('PFX password').fill(password);
+}
+
+async function expectInputsKept(page: Page, name: string, password: string) {
+  await expect(page.getByLabel('Certificate name in Key Vault')).toHaveValue(name);
+  await expect(page.getByLabel('PFX password')).toHaveValue(password);
+  expect(await page.getByLabel('PFX file').evaluate((el: HTMLInputElement) => el.files?.length)).toBe(1);
+}
+
+test('429 with Retry-After on the vault PATCH is retried by the SDK and succeeds', async ({ page }) => {
+  const wizard = new Wizard(page);
+  await wizard.open('vault');
+  await wizard.signInAs('Ada Admin');
+  await wizard.chooseVault('Contoso Staging', 'kv-contoso-east');
+  await wizard.next('access');
+  await faults.add({ area: 'arm', method: 'PATCH', status: 429, retryAfter: 1, count: 1 });
+  await page.getByRole('button', { name: 'Enable Azure Virtual Machines for deployment' }).click();
+  await expect(page.getByTestId('deployment-enabled')).toBeVisible();
+  const { rules } = await faults.list();
+  expect(rules.every((r) => (r.hits ?? 0) >= 1 || r.count === 0)).toBe(true);
+});
+
+test('503 on import beyond the SDK retries: clear error, inputs kept, retry succeeds', async ({ page }) => {
+  test.setTimeout(90_000);
+  const pfx = makePfx('retry.contoso.example', 'r3try-Passw0rd');
+  await toCertificateStep(page);
+  await fillImport(page, 'resilience-503', pfx.file, pfx.password);
+  await faults.add({ area: 'vault', method: 'POST', path: '/import$', status: 503, count: 20 });
+  await page.getByRole('button', { name: 'Import into Key Vault' }).click();
+  await expect(page.getByTestId('error-callout')).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId('error-action')).toContainText(/retry/i);
+  await expectInputsKept(page, 'resilience-503', pfx.password);
+  await faults.clear();
+  await page.getByRole('button', { name: 'Import into Key Vault' }).click();
+  await expect(page.getByTestId('import-success')).toBeVisible();
+  await expect(page.getByTestId('thumbprint')).toHaveText(pfx.thumbprint);
+});
+
+test('a dropped connection and added latency on the vault list are survived', async ({ page }) => {
+  await faults.add({ area: 'arm', method: 'GET', path: '/providers/Microsoft.KeyVault/vaults$', drop: true, count: 1 });
+  await faults.add({ area: 'arm', method: 'GET', path: '/providers/Microsoft.KeyVault/vaults$', delayMs: 1500, count: 1, skip: 0 });
+  const wizard = new Wizard(page);
+  await wizard.open('vault');
+  await wizard.signInAs('Ada Admin');
+  await expect(page.getByRole('radio', { name: 'kv-contoso-prod' })).toBeVisible({ timeout: 30_000 });
+});
+
+test('kill -9 of the sandbox during an import: committed state intact, the app recovers without a reload', async ({ page }) => {
+  test.setTimeout(120_000);
+  const before = makePfx('committed.contoso.example', 'c0mmitted');
+  const during = makePfx('inflight.contoso.example', 'inf1ight');
+  const wizard = await toCertificateStep(page);
+  await fillImport(page, 'resilience-committed', before.file, before.password);
+  await page.getByRole('button', { name: 'Import into Key Vault' }).click();
+  await expect(page.getByTestId('import-success')).toBeVisible();
+
+  await fillImport(page, 'resilience-inflight', during.file, during.password);
+  await faults.add({ area: 'vault', method: 'POST', path: '/import$', delayMs: 4000, count: 5 });
+  await page.getByRole('button', { name: 'Import into Key Vault' }).click();
+  await page.waitForTimeout(1000);
+  process.kill(sandboxPid(), 'SIGKILL');
+  await expect(page.getByTestId('error-callout')).toBeVisible({ timeout: 60_000 });
+  await expectInputsKept(page, 'resilience-inflight', during.password);
+
+  // State on disk parses and still holds what was committed before the kill.
+  expect(() => JSON.parse(readFileSync(path.resolve(E2E_STATE_DIR, 'endpoints.json'), 'utf8'))).not.toThrow();
+  await restartSandbox();
+  await faults.clear();
+  const committed = await sandboxCertificateClient('kv-contoso-prod').getCertificate('resilience-committed');
+  expect(committed.properties.x509ThumbprintString?.toUpperCase()).toBe(before.thumbprint);
+
+  // Same page, no reload: retry the import.
+  await page.getByRole('button', { name: 'Import into Key Vault' }).click();
+  await expect(page.getByTestId('import-success')).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId('thumbprint')).toHaveText(during.thumbprint);
+  expect(page.url()).toContain(wizard.page.url().split('?')[0]!);
+});

@@ -1,0 +1,65 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { Agent, request } from 'node:https';
+import path from 'node:path';
+import { E2E_SANDBOX_PORT, E2E_STATE_DIR } from '../../playwright.config';
+
+/** The sandbox's fault switches (`/_sandbox/faults`), driven from e2e tests. */
+export interface FaultRule {
+  area?: string;
+  method?: string;
+  path?: string;
+  status?: number;
+  retryAfter?: number | null;
+  delayMs?: number;
+  drop?: boolean;
+  count?: number;
+  skip?: number;
+}
+
+function caAgent(): Agent {
+  const endpoints = JSON.parse(readFileSync(path.resolve(E2E_STATE_DIR, 'endpoints.json'), 'utf8')) as { caFile: string };
+  return new Agent({ ca: readFileSync(endpoints.caFile) });
+}
+
+function control(method: string, body?: unknown): Promise<{ rules: Array<FaultRule & { hits?: number }> }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `https://localhost:${E2E_SANDBOX_PORT}/_sandbox/faults`,
+      { method, agent: caAgent(), headers: body ? { 'content-type': 'application/json' } : {} },
+      (res) => {
+        let text = '';
+        res.on('data', (c) => (text += c));
+        res.on('end', () => (res.statusCode && res.statusCode < 300 ? resolve(JSON.parse(text)) : reject(new Error(`faults ${res.statusCode}: ${text}`))));
+      },
+    );
+    req.on('error', reject);
+    req.end(body ? JSON.stringify(body) : undefined);
+  });
+}
+
+export const faults = {
+  add: (rule: FaultRule) => control('POST', rule),
+  list: () => control('GET'),
+  clear: () => control('DELETE'),
+};
+
+/** The pid of the process listening on the sandbox port. */
+export function sandboxPid(): number {
+  const out = execFileSync('sh', ['-c', `ss -ltnpH 'sport = :${E2E_SANDBOX_PORT}' | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2`], { encoding: 'utf8' }).trim();
+  const pid = Number(out);
+  if (!pid) throw new Error('no sandbox is listening');
+  return pid;
+}
+
+/** Starts the sandbox again on the same port and state; it is stopped when the test worker exits. */
+export async function restartSandbox(): Promise<void> {
+  const child = spawn(path.resolve('node_modules/.bin/tsx'), ['sandbox/src/main.ts', '--port', String(E2E_SANDBOX_PORT), '--state-dir', E2E_STATE_DIR], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  process.once('exit', () => child.kill('SIGTERM'));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.once('data', () => resolve());
+    child.once('exit', (code) => reject(new Error(`sandbox exited ${code}`)));
+  });
+}
