@@ -2,33 +2,43 @@
 
 import { useState } from 'react';
 import type { VaultSummary } from '@/lib/azure/types';
+import { ApiError } from '@/lib/api/client';
+import { certificateRightsAdvice, deploymentFlagAdvice } from '@/lib/wizard/access';
 import { vaultApiPath } from '@/lib/wizard/paths';
+import { regionLabel } from '@/lib/wizard/regions';
+import { useAuth } from '@/components/auth/auth-context';
 import { Button } from '@/components/ui/button';
 import { Callout } from '@/components/ui/callout';
 import { ErrorCallout } from '@/components/ui/error-callout';
+import { StatusBadge } from '@/components/ui/status-badge';
 import { useApi, useApiCall } from '@/components/wizard/use-api';
 import { useWizardState } from '@/components/wizard/wizard-state';
+import { CommandTabs } from './command-tabs';
 
 const FLAGS = [
   {
     key: 'enabledForDeployment',
     label: 'Azure Virtual Machines for deployment',
     help: 'Lets the compute platform read certificates stored as secrets when a deployment references the vault. Cloud Services (extended support) requires it.',
+    required: true,
   },
   {
     key: 'enabledForTemplateDeployment',
     label: 'Azure Resource Manager for template deployment',
-    help: 'Lets ARM templates read secrets from the vault during a deployment. Not needed for osProfile.secrets.',
+    help: 'Lets ARM templates read secrets from the vault during a deployment (reference() of a secret). Not needed for osProfile.secrets.',
+    required: false,
   },
   {
     key: 'enabledForDiskEncryption',
     label: 'Azure Disk Encryption for volume encryption',
     help: 'Lets Azure Disk Encryption read secrets and unwrap keys. Not used by Cloud Services.',
+    required: false,
   },
 ] as const;
 
 export function AccessStep() {
   const { state, goTo } = useWizardState();
+  const { account } = useAuth();
   const vaultRef = state.vault!;
   const vault = useApi<VaultSummary>(vaultApiPath(vaultRef));
   const call = useApiCall();
@@ -49,8 +59,10 @@ export function AccessStep() {
   };
 
   const v = vault.data;
+  const refused = error instanceof ApiError && error.code === 'forbidden';
+  const flagAdvice = v ? deploymentFlagAdvice(v, account?.username) : null;
   return (
-    <div className="mt-4 space-y-4">
+    <div className="mt-4 space-y-5">
       <ErrorCallout error={vault.error} onRetry={vault.reload} />
       {v && (
         <>
@@ -60,32 +72,31 @@ export function AccessStep() {
             <dt className="font-semibold">Resource group</dt>
             <dd>{v.resourceGroup}</dd>
             <dt className="font-semibold">Region</dt>
-            <dd>{v.location}</dd>
+            <dd>{regionLabel(v.location)}</dd>
             <dt className="font-semibold">Permission model</dt>
             <dd data-testid="permission-model">{v.rbac ? 'Azure role-based access control (RBAC)' : 'Vault access policy'}</dd>
           </dl>
-          <p className="text-sm text-neutral-700 dark:text-neutral-300">
-            {v.rbac
-              ? 'Rights on certificates come from Azure roles (for example Key Vault Certificates Officer) assigned on the vault or above.'
-              : 'Rights on certificates come from the vault’s access policies: each user needs certificate permissions such as Get, List and Import.'}
-          </p>
-          <fieldset className="space-y-3">
-            <legend className="text-lg font-semibold">Resource access</legend>
-            {FLAGS.map((f) => (
-              <div key={f.key} className="flex items-start gap-3 rounded border border-neutral-200 p-3 dark:border-neutral-800">
-                <span
-                  className={`mt-0.5 rounded px-2 py-0.5 text-xs font-bold ${v[f.key] ? 'bg-green-700 text-white' : 'bg-neutral-300 text-neutral-900 dark:bg-neutral-700 dark:text-neutral-100'}`}
-                  data-testid={`flag-${f.key}`}
-                >
-                  {v[f.key] ? 'Enabled' : 'Disabled'}
-                </span>
-                <div>
-                  <p className="font-semibold">{f.label}</p>
-                  <p className="text-sm text-neutral-700 dark:text-neutral-300">{f.help}</p>
-                </div>
-              </div>
-            ))}
-          </fieldset>
+          <section aria-labelledby="resource-access-title" className="space-y-3">
+            <h2 id="resource-access-title" className="text-lg font-semibold">
+              Resource access
+            </h2>
+            <p className="text-sm text-neutral-700 dark:text-neutral-300">
+              Three switches let Azure services (not people) read this vault. Only the first matters for Cloud Services (extended support).
+            </p>
+            <ul className="space-y-2">
+              {FLAGS.map((f) => (
+                <li key={f.key} className="flex items-start gap-3 rounded border border-neutral-200 p-3 dark:border-neutral-800">
+                  <StatusBadge status={v[f.key] ? 'pass' : f.required ? 'fail' : 'info'} label={v[f.key] ? 'Enabled' : 'Disabled'} testId={`flag-${f.key}`} />
+                  <div>
+                    <p className="font-semibold">
+                      {f.label} {f.required && <span className="text-xs font-normal">(required for CSES)</span>}
+                    </p>
+                    <p className="text-sm text-neutral-700 dark:text-neutral-300">{f.help}</p>
+                  </div>
+                </li>
+              ))}
+            </ul>
+          </section>
           {v.enabledForDeployment ? (
             <Callout tone="success" title="Azure Virtual Machines for deployment is enabled." testId="deployment-enabled" />
           ) : (
@@ -98,7 +109,22 @@ export function AccessStep() {
               </Button>
             </div>
           )}
-          <ErrorCallout error={error} onRetry={enable} />
+          <ErrorCallout error={error} onRetry={refused ? undefined : enable} />
+          {refused && flagAdvice && !v.enabledForDeployment && (
+            <section aria-labelledby="ask-title" className="space-y-4 rounded border border-amber-500 p-4" data-testid="deployment-refusal">
+              <h2 id="ask-title" className="text-lg font-semibold">
+                What to ask for
+              </h2>
+              <CommandTabs advice={flagAdvice.grant} testId="ask-role" />
+              <CommandTabs advice={flagAdvice.enable} testId="ask-enable" />
+            </section>
+          )}
+          <details className="rounded border border-neutral-200 p-3 text-sm dark:border-neutral-800">
+            <summary className="cursor-pointer font-semibold">Rights on certificates this wizard needs ({v.rbac ? 'Azure RBAC' : 'access policy'})</summary>
+            <div className="mt-3">
+              <CommandTabs advice={certificateRightsAdvice(v, account?.username)} testId="cert-rights" />
+            </div>
+          </details>
         </>
       )}
       <div className="flex justify-between">

@@ -1,69 +1,259 @@
 'use client';
 
-import { useId, useState } from 'react';
-import { cscfgCertificateElement, csdefCertificateElement, ServiceConfigError } from '@/lib/service-config';
+import { useMemo, useState } from 'react';
+import type { CertificateVersionItem } from '@/lib/azure/types';
+import {
+  checkCscfgThumbprints,
+  cscfgCertificateElement,
+  csdefCertificateElement,
+  checkServiceConsistency,
+  isServiceConfigError,
+  KNOWN_STORE_NAMES,
+  listRoles,
+  setCscfgCertificate,
+  setCsdefCertificate,
+  STORE_LOCATIONS,
+  type ServiceIssue,
+} from '@/lib/service-config';
+import { renderSnippet, SnippetError } from '@/lib/snippets';
+import { vaultApiPath } from '@/lib/wizard/paths';
 import { Button } from '@/components/ui/button';
 import { Callout } from '@/components/ui/callout';
 import { CopyField } from '@/components/ui/copy-field';
+import { DownloadButton } from '@/components/ui/download-button';
 import { ErrorCallout } from '@/components/ui/error-callout';
+import { SelectField, TextField } from '@/components/ui/field';
+import { StatusBadge } from '@/components/ui/status-badge';
+import { useApi } from '@/components/wizard/use-api';
 import { useWizardState } from '@/components/wizard/wizard-state';
+import { DiffView } from './service/diff-view';
+import { ThumbprintTable } from './service/thumbprint-table';
 import { useWizardCertificate } from './use-certificate';
 
-export function ServiceConfigurationStep() {
-  const { goTo } = useWizardState();
-  const cert = useWizardCertificate();
-  const nameId = useId();
-  const [elementName, setElementName] = useState<string | null>(null);
-  const c = cert.data;
-  const name = elementName ?? c?.name ?? '';
+interface Uploaded {
+  name: string;
+  text: string;
+}
 
-  let cscfg = '';
-  let csdef = '';
-  let inputError: ServiceConfigError | null = null;
+function explain(e: unknown): { message: string; action: string } {
+  if (isServiceConfigError(e) || e instanceof SnippetError) return { message: e.message, action: e.action };
+  return { message: 'The file could not be processed.', action: 'Check that it is a .cscfg/.csdef XML file and upload it again.' };
+}
+
+function patchAll(text: string, roles: string[], apply: (text: string, role: string) => string): { text: string } | { error: { message: string; action: string } } {
+  try {
+    let out = text;
+    for (const role of roles) out = apply(out, role);
+    return { text: out };
+  } catch (e) {
+    return { error: explain(e) };
+  }
+}
+
+export function ServiceConfigurationStep() {
+  const { state, update, goTo } = useWizardState();
+  const cert = useWizardCertificate();
+  const c = cert.data;
+  const svc = state.service;
+  const [rolesText, setRolesText] = useState((svc?.roles ?? []).join(', '));
+  const [alias, setAlias] = useState(svc?.name ?? '');
+  const storeLocation = svc?.storeLocation ?? 'LocalMachine';
+  const storeName = svc?.storeName ?? 'My';
+  const [cscfg, setCscfg] = useState<Uploaded | null>(null);
+  const [csdef, setCsdef] = useState<Uploaded | null>(null);
+  const [readError, setReadError] = useState<string | null>(null);
+  const versions = useApi<{ versions: CertificateVersionItem[] }>(cscfg ? `${vaultApiPath(state.vault!)}/certificates?include=versions` : null);
+
+  const name = alias || c?.name || '';
+  const typedRoles = rolesText.split(',').map((r) => r.trim()).filter(Boolean);
+  const fileRoles = useMemo(() => {
+    if (!cscfg) return [];
+    try {
+      return listRoles(cscfg.text).map((r) => r.name);
+    } catch {
+      return [];
+    }
+  }, [cscfg]);
+  const roles = typedRoles.length ? typedRoles : fileRoles;
+
+  const save = (patch: { roles?: string[]; name?: string; storeLocation?: string; storeName?: string }) =>
+    update({ service: { roles: typedRoles, ...(alias ? { name: alias } : {}), storeLocation, storeName, ...patch } });
+
+  const model = c ? { vaultId: c.vaultId, certificateUrl: c.secretId, certificateName: name, thumbprint: c.thumbprint, roleNames: roles, storeLocation, storeName } : null;
+  const snippet = (kind: 'cscfg' | 'csdef'): { text: string } | { error: { message: string; action: string } } | null => {
+    if (!model) return null;
+    try {
+      return { text: renderSnippet(kind, model) };
+    } catch (e) {
+      return { error: explain(e) };
+    }
+  };
+  let lines: { cscfg: string; csdef: string } | null = null;
   if (c) {
     try {
-      cscfg = cscfgCertificateElement({ name, thumbprint: c.thumbprint });
-      csdef = csdefCertificateElement({ name });
+      lines = { cscfg: cscfgCertificateElement({ name, thumbprint: c.thumbprint }), csdef: csdefCertificateElement({ name, storeLocation, storeName }) };
+    } catch {
+      lines = null; // the snippets below carry the explanation
+    }
+  }
+  const cscfgSnippet = snippet('cscfg');
+  const csdefSnippet = snippet('csdef');
+
+  const patchedCscfg = cscfg && c && roles.length ? patchAll(cscfg.text, roles, (t, role) => setCscfgCertificate(t, { role, name, thumbprint: c.thumbprint }).text) : null;
+  const patchedCsdef = csdef && c && roles.length ? patchAll(csdef.text, roles, (t, role) => setCsdefCertificate(t, { role, name, storeLocation, storeName }).text) : null;
+  const thumbprintChecks = useMemo(() => {
+    if (!cscfg || !versions.data) return null;
+    try {
+      return checkCscfgThumbprints(
+        cscfg.text,
+        versions.data.versions.map((v) => ({ name: v.name, version: v.version, thumbprint: v.thumbprint, enabled: v.enabled, isLatest: v.isLatest })),
+      );
     } catch (e) {
-      if (e instanceof ServiceConfigError) inputError = e;
-      else throw e;
+      return { error: explain(e) };
+    }
+  }, [cscfg, versions.data]);
+  let consistency: ServiceIssue[] | null = null;
+  if (patchedCscfg && 'text' in patchedCscfg && patchedCsdef && 'text' in patchedCsdef) {
+    try {
+      consistency = checkServiceConsistency(patchedCscfg.text, patchedCsdef.text).issues;
+    } catch {
+      consistency = null;
     }
   }
 
+  const read = (set: (u: Uploaded | null) => void) => async (file: File | undefined) => {
+    setReadError(null);
+    if (!file) return set(null);
+    if (file.size > 5 * 1024 * 1024) return setReadError(`${file.name} is larger than 5 MB; is it really a service file?`);
+    set({ name: file.name, text: await file.text() });
+  };
+
   return (
-    <div className="mt-4 space-y-4">
+    <div className="mt-4 space-y-5">
       <p className="text-sm text-neutral-700 dark:text-neutral-300">
-        Put the first line in the role’s <code>&lt;Certificates&gt;</code> section of your <code>.cscfg</code>, and the second in the same
-        role of your <code>.csdef</code>. The names must match; the thumbprint is the SHA-1 of the certificate Key Vault holds.
+        The <code>.cscfg</code> names the certificate by thumbprint in each role; the <code>.csdef</code> declares the same name with the store it goes
+        into. Upload your files to have them patched, or copy the lines.
       </p>
       <ErrorCallout error={cert.error} onRetry={cert.reload} />
       {c && (
         <>
-          <div className="flex max-w-md flex-col text-sm">
-            <label htmlFor={nameId} className="font-semibold">
-              Certificate name in the service configuration
-            </label>
-            <input
-              id={nameId}
-              className="mt-1 rounded border border-neutral-400 bg-white px-2 py-1.5 dark:border-neutral-600 dark:bg-neutral-900"
-              value={name}
-              onChange={(e) => setElementName(e.target.value)}
+          <div className="grid max-w-4xl gap-4 sm:grid-cols-2">
+            <TextField
+              label="Role names"
+              value={rolesText}
+              onChange={(e) => setRolesText(e.target.value)}
+              onBlur={() => save({})}
+              help={fileRoles.length && !typedRoles.length ? `From the uploaded .cscfg: ${fileRoles.join(', ')}` : 'Comma separated, e.g. WebRole1, WorkerRole1. Empty: every role in the uploaded .cscfg.'}
             />
+            <TextField label="Certificate name in the service files" value={alias} placeholder={c.name} onChange={(e) => setAlias(e.target.value)} onBlur={() => save({})} help={`Default: ${c.name}. Must match in .cscfg and .csdef.`} />
+            <SelectField label="Store location" value={storeLocation} onChange={(e) => save({ storeLocation: e.target.value })}>
+              {STORE_LOCATIONS.map((s) => (
+                <option key={s}>{s}</option>
+              ))}
+            </SelectField>
+            <SelectField label="Store name" value={storeName} onChange={(e) => save({ storeName: e.target.value })} help="My (Personal) is where IIS and RDP look.">
+              {KNOWN_STORE_NAMES.map((s) => (
+                <option key={s}>{s}</option>
+              ))}
+            </SelectField>
           </div>
-          {inputError ? (
-            <Callout tone="error" title={inputError.message}>
-              {inputError.action}
+          {lines && (
+            <div className="grid gap-3">
+              <CopyField label=".cscfg line" value={lines.cscfg} testId="cscfg-line" />
+              <CopyField label=".csdef line" value={lines.csdef} testId="csdef-line" />
+            </div>
+          )}
+          <h2 className="text-lg font-semibold">In context, per role</h2>
+          {cscfgSnippet && 'text' in cscfgSnippet ? (
+            <CopyField label=".cscfg certificate" value={cscfgSnippet.text.trimEnd()} multiline testId="cscfg-snippet" />
+          ) : cscfgSnippet ? (
+            <Callout tone="error" title={cscfgSnippet.error.message}>
+              {cscfgSnippet.error.action}
             </Callout>
-          ) : (
-            <>
-              <CopyField label=".cscfg certificate" value={cscfg} testId="cscfg-line" />
-              <CopyField label=".csdef certificate" value={csdef} testId="csdef-line" />
-            </>
+          ) : null}
+          {csdefSnippet && 'text' in csdefSnippet ? (
+            <CopyField label=".csdef certificate" value={csdefSnippet.text.trimEnd()} multiline testId="csdef-snippet" />
+          ) : csdefSnippet ? (
+            <Callout tone="error" title={csdefSnippet.error.message}>
+              {csdefSnippet.error.action}
+            </Callout>
+          ) : null}
+
+          <section aria-labelledby="upload-title" className="space-y-4">
+            <h2 id="upload-title" className="text-lg font-semibold">
+              Patch your files
+            </h2>
+            <div className="flex flex-wrap gap-6 text-sm">
+              <div className="flex flex-col">
+                <label htmlFor="upload-cscfg" className="font-semibold">
+                  Service configuration (.cscfg)
+                </label>
+                <input id="upload-cscfg" type="file" accept=".cscfg,.xml,text/xml" className="mt-1" onChange={(e) => void read(setCscfg)(e.target.files?.[0])} />
+              </div>
+              <div className="flex flex-col">
+                <label htmlFor="upload-csdef" className="font-semibold">
+                  Service definition (.csdef)
+                </label>
+                <input id="upload-csdef" type="file" accept=".csdef,.xml,text/xml" className="mt-1" onChange={(e) => void read(setCsdef)(e.target.files?.[0])} />
+              </div>
+            </div>
+            <p className="text-xs text-neutral-700 dark:text-neutral-300">The files are read and patched in your browser; they are not uploaded anywhere.</p>
+            {readError && <Callout tone="error" title={readError} />}
+            {(cscfg || csdef) && roles.length === 0 && <Callout tone="warning" title="No role to patch: type the role names above." />}
+            {[
+              { file: cscfg, patched: patchedCscfg, label: '.cscfg', id: 'cscfg' },
+              { file: csdef, patched: patchedCsdef, label: '.csdef', id: 'csdef' },
+            ].map(({ file, patched, label, id }) =>
+              file && patched ? (
+                'error' in patched ? (
+                  <Callout key={id} tone="error" title={`${file.name}: ${patched.error.message}`} testId={`patch-error-${id}`}>
+                    {patched.error.action}
+                  </Callout>
+                ) : (
+                  <div key={id} className="space-y-2">
+                    <DiffView before={file.text} after={patched.text} label={`${file.name} (${label})`} testId={`diff-${id}`} />
+                    <DownloadButton filename={file.name} text={patched.text} mime="application/xml" label={`Download patched ${file.name}`} testId={`download-${id}`} />
+                  </div>
+                )
+              ) : null,
+            )}
+            {consistency && consistency.length > 0 && (
+              <section aria-label=".cscfg and .csdef consistency" className="space-y-1">
+                <h3 className="text-sm font-semibold">.cscfg ↔ .csdef</h3>
+                <ul className="space-y-1 text-sm">
+                  {consistency.map((i, k) => (
+                    <li key={k} className="flex items-start gap-2">
+                      <StatusBadge status={i.severity === 'error' ? 'fail' : 'warn'} />
+                      <span>
+                        {i.message} <span className="text-neutral-700 dark:text-neutral-300">Fix: {i.action}</span>
+                      </span>
+                    </li>
+                  ))}
+                </ul>
+              </section>
+            )}
+          </section>
+
+          {cscfg && (
+            <section aria-labelledby="check-title" className="space-y-2">
+              <h2 id="check-title" className="text-lg font-semibold">
+                Thumbprints in {cscfg.name} against {state.vault!.vaultName}
+              </h2>
+              <ErrorCallout error={versions.error} onRetry={versions.reload} />
+              {versions.loading && !versions.data && <p className="text-sm">Reading the vault’s certificate versions…</p>}
+              {thumbprintChecks && 'error' in thumbprintChecks ? (
+                <Callout tone="error" title={thumbprintChecks.error.message}>
+                  {thumbprintChecks.error.action}
+                </Callout>
+              ) : thumbprintChecks ? (
+                <ThumbprintTable checks={thumbprintChecks.certificates} />
+              ) : null}
+            </section>
           )}
         </>
       )}
       <div className="flex justify-between">
-        <Button variant="secondary" onClick={() => goTo('certificate')}>
+        <Button variant="secondary" onClick={() => goTo('preflight')}>
           Back
         </Button>
         <Button onClick={() => goTo('secret-identifier')} disabled={!c}>

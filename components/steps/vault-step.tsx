@@ -2,10 +2,15 @@
 
 import { useMemo, useState } from 'react';
 import type { SubscriptionSummary, VaultSummary } from '@/lib/azure/types';
+import { regionLabel } from '@/lib/wizard/regions';
 import { Button } from '@/components/ui/button';
+import { Callout } from '@/components/ui/callout';
 import { ErrorCallout } from '@/components/ui/error-callout';
+import { INPUT_CLASS, SelectField } from '@/components/ui/field';
+import { StatusBadge } from '@/components/ui/status-badge';
 import { useApi } from '@/components/wizard/use-api';
 import { useWizardState } from '@/components/wizard/wizard-state';
+import { VaultCreatePanel } from './vault-create';
 
 export function VaultStep() {
   const { state, goTo } = useWizardState();
@@ -14,53 +19,79 @@ export function VaultStep() {
   const subscriptionId = chosenSub ?? state.vault?.subscriptionId ?? subs.data?.subscriptions[0]?.subscriptionId ?? null;
   const vaults = useApi<{ vaults: VaultSummary[] }>(subscriptionId ? `/api/subscriptions/${encodeURIComponent(subscriptionId)}/vaults` : null);
   const [filter, setFilter] = useState('');
+  const [region, setRegion] = useState('');
   const [selected, setSelected] = useState<string | null>(state.vault?.vaultName ?? null);
+  const [creating, setCreating] = useState(false);
+  const [created, setCreated] = useState<string | null>(null);
 
+  const all = vaults.data?.vaults ?? [];
+  const regions = useMemo(() => [...new Set(all.map((v) => v.location))].sort(), [all]);
   const shown = useMemo(() => {
     const f = filter.trim().toLowerCase();
-    return (vaults.data?.vaults ?? []).filter((v) => !f || v.name.toLowerCase().includes(f) || v.resourceGroup.toLowerCase().includes(f) || v.location.includes(f));
-  }, [vaults.data, filter]);
-  const chosen = vaults.data?.vaults.find((v) => v.name === selected && v.subscriptionId === subscriptionId);
+    return all.filter((v) => (!region || v.location === region) && (!f || v.name.toLowerCase().includes(f) || v.resourceGroup.toLowerCase().includes(f)));
+  }, [all, filter, region]);
+  const chosen = all.find((v) => v.name === selected && v.subscriptionId.toLowerCase() === subscriptionId?.toLowerCase());
 
   return (
     <div className="mt-4 space-y-4">
       <p className="text-sm text-neutral-700 dark:text-neutral-300">
-        Pick the key vault that will hold the certificate. Cloud Services (extended support) reads certificates only from a vault in the same
-        subscription and region as the cloud service.
+        Pick the key vault that will hold the certificate, or create one. Cloud Services (extended support) reads certificates only from a
+        vault in the <strong>same subscription and region</strong> as the cloud service, with “Azure Virtual Machines for deployment” on.
       </p>
       <ErrorCallout error={subs.error} onRetry={subs.reload} />
       <div className="flex flex-wrap items-end gap-4">
-        <label className="flex flex-col text-sm font-semibold">
-          Subscription
-          <select
-            className="mt-1 min-w-64 rounded border border-neutral-400 bg-white px-2 py-1.5 font-normal dark:border-neutral-600 dark:bg-neutral-900"
-            value={subscriptionId ?? ''}
-            onChange={(e) => {
-              setChosenSub(e.target.value);
-              setSelected(null);
-            }}
-            disabled={!subs.data}
-          >
-            {subs.data?.subscriptions.map((s) => (
-              <option key={s.subscriptionId} value={s.subscriptionId}>
-                {s.displayName}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="flex flex-col text-sm font-semibold">
-          Filter vaults
-          <input
-            type="search"
-            className="mt-1 rounded border border-neutral-400 bg-white px-2 py-1.5 font-normal dark:border-neutral-600 dark:bg-neutral-900"
-            value={filter}
-            onChange={(e) => setFilter(e.target.value)}
-            placeholder="Name, resource group or region"
-          />
-        </label>
+        <SelectField
+          label="Subscription"
+          className="min-w-64"
+          value={subscriptionId ?? ''}
+          onChange={(e) => {
+            setChosenSub(e.target.value);
+            setSelected(null);
+            setCreating(false);
+          }}
+          disabled={!subs.data}
+        >
+          {subs.data?.subscriptions.map((s) => (
+            <option key={s.subscriptionId} value={s.subscriptionId}>
+              {s.displayName}
+            </option>
+          ))}
+        </SelectField>
+        <div className="flex flex-col text-sm">
+          <label htmlFor="vault-search" className="font-semibold">
+            Search vaults
+          </label>
+          <input id="vault-search" type="search" className={INPUT_CLASS} value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="Name or resource group" />
+        </div>
+        <SelectField label="Region" value={region} onChange={(e) => setRegion(e.target.value)}>
+          <option value="">All regions</option>
+          {regions.map((r) => (
+            <option key={r} value={r}>
+              {regionLabel(r)}
+            </option>
+          ))}
+        </SelectField>
+        <Button variant="secondary" onClick={() => setCreating(true)} disabled={!subscriptionId || creating} aria-expanded={creating}>
+          <span aria-hidden="true">+</span> Create key vault
+        </Button>
       </div>
+      {creating && subscriptionId && (
+        <VaultCreatePanel
+          subscriptionId={subscriptionId}
+          onCancel={() => setCreating(false)}
+          onCreated={(v) => {
+            setCreating(false);
+            setCreated(v.name);
+            setSelected(v.name);
+            setFilter('');
+            setRegion('');
+            vaults.setData({ vaults: [...all.filter((x) => x.id !== v.id), v].sort((a, b) => a.name.localeCompare(b.name)) });
+          }}
+        />
+      )}
+      {created && <Callout tone="success" title={`Created ${created} with Azure Virtual Machines for deployment on.`} testId="vault-created" />}
       <ErrorCallout error={vaults.error} onRetry={vaults.reload} />
-      <div className="overflow-x-auto">
+      <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Scrollable table">
         <table className="w-full text-left text-sm">
           <caption className="sr-only">Key vaults in the subscription</caption>
           <thead className="border-b border-neutral-300 dark:border-neutral-700">
@@ -86,28 +117,24 @@ export function VaultStep() {
             {vaults.data && shown.length === 0 && (
               <tr>
                 <td colSpan={6} className="py-3">
-                  No vaults match.
+                  {all.length === 0 ? 'No vaults you can see in this subscription. Create one above.' : 'No vaults match.'}
                 </td>
               </tr>
             )}
             {shown.map((v) => (
-              <tr key={v.id} className="border-b border-neutral-200 dark:border-neutral-800">
+              <tr key={v.id} className={`border-b border-neutral-200 dark:border-neutral-800 ${selected === v.name ? 'bg-azure-50 dark:bg-azure-900/30' : ''}`}>
                 <td className="py-2 pr-2">
-                  <input
-                    type="radio"
-                    name="vault"
-                    id={`vault-${v.name}`}
-                    checked={selected === v.name}
-                    onChange={() => setSelected(v.name)}
-                  />
+                  <input type="radio" name="vault" id={`vault-${v.name}`} checked={selected === v.name} onChange={() => setSelected(v.name)} />
                 </td>
-                <td className="py-2 pr-4 font-semibold">
+                <td className="py-2 pr-4 font-semibold whitespace-nowrap">
                   <label htmlFor={`vault-${v.name}`}>{v.name}</label>
                 </td>
                 <td className="py-2 pr-4">{v.resourceGroup}</td>
-                <td className="py-2 pr-4">{v.location}</td>
+                <td className="py-2 pr-4">{regionLabel(v.location)}</td>
                 <td className="py-2 pr-4">{v.rbac ? 'Azure RBAC' : 'Vault access policy'}</td>
-                <td className="py-2">{v.enabledForDeployment ? 'Enabled' : 'Disabled'}</td>
+                <td className="py-2">
+                  <StatusBadge status={v.enabledForDeployment ? 'pass' : 'warn'} label={v.enabledForDeployment ? 'Enabled' : 'Disabled'} />
+                </td>
               </tr>
             ))}
           </tbody>
@@ -118,7 +145,10 @@ export function VaultStep() {
           disabled={!chosen}
           onClick={() =>
             chosen &&
-            goTo('access', { vault: { subscriptionId: chosen.subscriptionId, resourceGroup: chosen.resourceGroup, vaultName: chosen.name } })
+            goTo('access', {
+              ...(state.vault?.vaultName === chosen.name ? state : {}),
+              vault: { subscriptionId: chosen.subscriptionId, resourceGroup: chosen.resourceGroup, vaultName: chosen.name },
+            })
           }
         >
           Next: Access configuration

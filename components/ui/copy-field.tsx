@@ -29,6 +29,7 @@ export function CopyField({ label, value, multiline = false, testId }: { label: 
         </button>
       </div>
       <pre
+        tabIndex={0}
         className={`overflow-x-auto rounded border border-neutral-300 bg-white p-2 font-mono text-xs dark:border-neutral-700 dark:bg-neutral-900 ${multiline ? 'whitespace-pre' : 'whitespace-pre-wrap break-all'}`}
         data-testid={testId}
       >

@@ -1,6 +1,6 @@
 'use client';
 
-import { useCallback, useMemo } from 'react';
+import { useCallback, useEffect, useMemo } from 'react';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { stateFromSearch, stateToSearch, type WizardState } from '@/lib/wizard/state';
 import { stepPath, type StepId } from '@/lib/wizard/steps';
@@ -29,6 +29,11 @@ export function useWizardState() {
     return stored();
   }, [fromUrl]);
 
+  // A deep link's state becomes the session's: a later bare /wizard/… URL in this tab resumes from it.
+  useEffect(() => {
+    if (fromUrl.vault) sessionStorage.setItem(STORAGE_KEY, JSON.stringify(fromUrl));
+  }, [fromUrl]);
+
   const save = useCallback((next: WizardState) => {
     sessionStorage.setItem(STORAGE_KEY, JSON.stringify(next));
   }, []);
@@ -45,12 +50,20 @@ export function useWizardState() {
   );
 
   const goTo = useCallback(
-    (step: StepId, next: WizardState = state) => {
+    (step: StepId, next: WizardState = state, extra: Record<string, string> = {}) => {
       save(next);
-      router.push(`${stepPath(step)}${stateToSearch(next)}`);
+      const q = stateToSearch(next);
+      const more = new URLSearchParams(extra).toString();
+      router.push(`${stepPath(step)}${q}${more ? `${q ? '&' : '?'}${more}` : ''}`);
     },
     [state, save, router],
   );
 
-  return { state, update, goTo };
+  /** Forgets everything (session and URL) and returns to the first step. */
+  const reset = useCallback(() => {
+    sessionStorage.removeItem(STORAGE_KEY);
+    router.push(stepPath('vault'));
+  }, [router]);
+
+  return { state, update, goTo, reset, search };
 }

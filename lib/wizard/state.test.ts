@@ -11,17 +11,46 @@ describe('wizard state in the URL', () => {
     expect(stateFromSearch(new URLSearchParams(stateToSearch(state)))).toEqual(state);
   });
 
+  it('round-trips the preflight target and the service configuration', () => {
+    const state = {
+      vault: { subscriptionId: 's', resourceGroup: 'rg', vaultName: 'kv' },
+      target: { subscriptionId: '5c2e8f90-3a7b-4d1c-b2e4-444455556666', location: 'eastus' },
+      service: { roles: ['WebRole1', 'Worker Role'], name: 'SSL', storeLocation: 'LocalMachine', storeName: 'My' },
+    };
+    expect(stateFromSearch(new URLSearchParams(stateToSearch(state)))).toEqual(state);
+  });
+
+  it('keeps an empty role list (all roles deselected) distinct from no service state', () => {
+    const state = { service: { roles: [] } };
+    expect(stateFromSearch(new URLSearchParams(stateToSearch(state)))).toEqual(state);
+    expect(stateFromSearch(new URLSearchParams(''))).toEqual({});
+  });
+
   it('ignores a partial vault', () => {
     expect(stateFromSearch(new URLSearchParams('sub=x&vault=y'))).toEqual({});
+  });
+
+  it('never carries anything but names and ids', () => {
+    const q = stateToSearch({ vault: { subscriptionId: 's', resourceGroup: 'r', vaultName: 'v' }, certificate: { name: 'c', version: 'v1' } });
+    expect(q).not.toMatch(/password|pfx|file/i);
   });
 });
 
 describe('step registry', () => {
   it('links every step to its neighbours', () => {
-    expect(WIZARD_STEPS.map((s) => s.id)).toEqual(['vault', 'access', 'certificate', 'service-configuration', 'secret-identifier']);
+    expect(WIZARD_STEPS.map((s) => s.id)).toEqual([
+      'vault',
+      'access',
+      'certificate',
+      'preflight',
+      'service-configuration',
+      'secret-identifier',
+      'versions',
+    ]);
     expect(nextStep('vault')).toBe('access');
+    expect(nextStep('certificate')).toBe('preflight');
     expect(previousStep('vault')).toBeUndefined();
-    expect(nextStep('secret-identifier')).toBeUndefined();
+    expect(nextStep('versions')).toBeUndefined();
     expect(stepPath('certificate')).toBe('/wizard/certificate');
   });
 });

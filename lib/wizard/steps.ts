@@ -5,9 +5,11 @@
 export const WIZARD_STEPS = [
   { id: 'vault', label: 'Vault', title: 'Choose a key vault', needs: [] },
   { id: 'access', label: 'Access configuration', title: 'Access configuration', needs: ['vault'] },
-  { id: 'certificate', label: 'Certificate', title: 'Import a certificate', needs: ['vault'] },
+  { id: 'certificate', label: 'Certificate', title: 'Certificate', needs: ['vault'] },
+  { id: 'preflight', label: 'Preflight for CSES', title: 'Preflight for Cloud Services (extended support)', needs: ['vault', 'certificate'] },
   { id: 'service-configuration', label: 'Service configuration', title: 'Service configuration', needs: ['vault', 'certificate'] },
   { id: 'secret-identifier', label: 'Secret identifier', title: 'Secret identifier', needs: ['vault', 'certificate'] },
+  { id: 'versions', label: 'Versions and rotation', title: 'Versions and rotation', needs: ['vault', 'certificate'] },
 ] as const;
 
 export type StepId = (typeof WIZARD_STEPS)[number]['id'];
@@ -19,6 +21,10 @@ export function stepIndex(id: string): number {
 
 export function isStepId(id: string): id is StepId {
   return stepIndex(id) >= 0;
+}
+
+export function stepMeta(id: StepId) {
+  return WIZARD_STEPS[stepIndex(id)]!;
 }
 
 export function stepPath(id: StepId): string {
