@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 import path from 'node:path';
 import type { AccessToken, TokenCredential } from '@azure/core-auth';
+import { KeyVaultManagementClient } from '@azure/arm-keyvault';
 import { CertificateClient } from '@azure/keyvault-certificates';
 import { E2E_STATE_DIR } from '../../playwright.config';
 
@@ -10,7 +11,9 @@ import { E2E_STATE_DIR } from '../../playwright.config';
  * and the real Key Vault SDK. Used to check that what the wizard shows and copies is what the vault has.
  */
 interface Endpoints {
+  port: number;
   caFile: string;
+  arm: { endpoint: string };
   identity: { authorityHost: string; tenantId: string; publicClientId: string };
   app: { clientId: string; clientSecret: string; apiScope: string };
   vaults: Array<{ name: string; vaultUri: string; id: string }>;
@@ -72,11 +75,24 @@ class PersonaVaultCredential implements TokenCredential {
   }
 }
 
+export const SUBSCRIPTIONS = { production: '0b1f6471-1bf0-4dda-aec3-111122223333', staging: '5c2e8f90-3a7b-4d1c-b2e4-444455556666' } as const;
+
 export function sandboxCertificateClient(vaultName: string, username = 'admin@contoso.sandbox'): CertificateClient {
   const e = endpoints();
-  const vault = e.vaults.find((v) => v.name === vaultName)!;
-  return new CertificateClient(vault.vaultUri, new PersonaVaultCredential(e, username), {
+  // Vaults created during the run are not in endpoints.json; their URI follows the sandbox's naming (decision 003).
+  const vaultUri = e.vaults.find((v) => v.name === vaultName)?.vaultUri ?? `https://${vaultName}.vault.localhost:${e.port}/`;
+  return new CertificateClient(vaultUri, new PersonaVaultCredential(e, username), {
     disableChallengeResourceVerification: true,
     agent: agentFor(e),
   });
+}
+
+/** ARM (Microsoft.KeyVault) as a persona sees it, independently of the app. */
+export function sandboxVaultClient(subscriptionId: string, username = 'admin@contoso.sandbox'): KeyVaultManagementClient {
+  const e = endpoints();
+  return new KeyVaultManagementClient(new PersonaVaultCredential(e, username), subscriptionId, {
+    endpoint: e.arm.endpoint,
+    credentials: { scopes: ['https://management.azure.com/.default'] },
+    agent: agentFor(e),
+  } as never);
 }

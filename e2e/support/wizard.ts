@@ -1,9 +1,20 @@
-import { expect, type Page } from '@playwright/test';
-import { stepPath, WIZARD_STEPS, type StepId } from '../../lib/wizard/steps';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, type Page, type TestInfo } from '@playwright/test';
+import { stepIndex, stepPath, WIZARD_STEPS, type StepId } from '../../lib/wizard/steps';
+
+/** Where every step's screenshot goes (kept after the run, one PNG per persona and step). */
+export const STEP_SHOTS_DIR = path.resolve('test-results', 'steps');
 
 /** Drives the wizard through the step registry, with role/label locators only. */
 export class Wizard {
-  constructor(readonly page: Page) {}
+  private shot = 0;
+  constructor(
+    readonly page: Page,
+    private readonly info?: TestInfo,
+    private readonly persona = 'user',
+  ) {}
 
   async open(step: StepId = 'vault') {
     await this.page.goto(stepPath(step));
@@ -20,15 +31,38 @@ export class Wizard {
     await expect(this.page.getByRole('heading', { level: 1, name: meta.title })).toBeVisible();
   }
 
+  /** Clicks "Next" until `step`: through any steps in between, so callers name where they go, not the registry's order. */
   async next(step: StepId) {
-    const meta = WIZARD_STEPS.find((s) => s.id === step)!;
-    await this.page.getByRole('button', { name: `Next: ${meta.label}` }).click();
-    await this.expectStep(step);
+    const target = stepIndex(step);
+    const current = WIZARD_STEPS.findIndex((s) => new URL(this.page.url()).pathname === stepPath(s.id));
+    for (let i = current >= 0 && current < target ? current + 1 : target; i <= target; i++) {
+      const meta = WIZARD_STEPS[i]!;
+      await this.page.getByRole('button', { name: `Next: ${meta.label}` }).click();
+      await this.expectStep(meta.id);
+    }
+  }
+
+  /** A labelled control that is visible now (the certificate step keeps its other tabs mounted, hidden). */
+  field(label: string | RegExp) {
+    return this.page.getByLabel(label).filter({ visible: true });
   }
 
   async chooseVault(subscription: string, vault: string) {
     await this.page.getByLabel('Subscription').selectOption({ label: subscription });
     await this.page.getByRole('radio', { name: vault }).check();
+  }
+
+  /** axe (WCAG 2.x A/AA) must report nothing; then a full-page screenshot saved as a test artifact. */
+  async checkStep(step: StepId, label = '') {
+    await this.expectStep(step);
+    const results = await new AxeBuilder({ page: this.page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+    const summary = results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+    expect(summary, `axe violations on ${step}`).toEqual([]);
+    mkdirSync(STEP_SHOTS_DIR, { recursive: true });
+    const index = String(++this.shot).padStart(2, '0');
+    const file = path.join(STEP_SHOTS_DIR, `${this.persona}-${index}-${step}${label ? `-${label}` : ''}.png`);
+    await this.page.screenshot({ path: file, fullPage: true });
+    await this.info?.attach(`${step}${label ? ` (${label})` : ''}`, { path: file, contentType: 'image/png' });
   }
 
   async clipboard(): Promise<string> {

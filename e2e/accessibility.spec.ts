@@ -1,0 +1,77 @@
+import { expect, test, type Page } from '@playwright/test';
+import { Wizard } from './support/wizard';
+
+/** Presses Tab until the focused element's accessible name matches (keyboard only: no clicks). */
+async function tabTo(page: Page, name: RegExp, max = 80) {
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab');
+    const label = await page.evaluate(() => {
+      const el = document.activeElement as HTMLElement | null;
+      if (!el || !['BUTTON', 'A', 'INPUT', 'SELECT', 'TEXTAREA'].includes(el.tagName)) return '';
+      const labelled = el.getAttribute('aria-label') ?? (el as HTMLInputElement).labels?.[0]?.textContent ?? '';
+      return `${labelled} ${el.textContent ?? ''}`.trim();
+    });
+    if (name.test(label)) return;
+  }
+  throw new Error(`Tab never reached ${name}`);
+}
+
+test('the flow works by keyboard alone: sign in, pick a vault, move through steps and tabs', async ({ page }) => {
+  const wizard = new Wizard(page);
+  await wizard.open('vault');
+  await tabTo(page, /Sign in as Ada Admin/);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('radio', { name: 'kv-contoso-prod' })).toBeVisible();
+  await tabTo(page, /kv-contoso-prod/);
+  await page.keyboard.press('ArrowDown');
+  await expect(page.getByRole('radio', { name: 'kv-contoso-rbac' })).toBeChecked();
+  await tabTo(page, /Next: Access configuration/);
+  await page.keyboard.press('Enter');
+  await wizard.expectStep('access');
+  await tabTo(page, /Next: Certificate/);
+  await page.keyboard.press('Enter');
+  await wizard.expectStep('certificate');
+  await tabTo(page, /Import a PFX/);
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByRole('tab', { name: 'Generate self-signed' })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByRole('tab', { name: 'Generate self-signed' })).toBeFocused();
+  await page.keyboard.press('End');
+  await expect(page.getByRole('tab', { name: 'Use a certificate in the vault' })).toHaveAttribute('aria-selected', 'true');
+  await tabTo(page, /Back/);
+  await page.keyboard.press('Enter');
+  await wizard.expectStep('access');
+});
+
+test.describe('dark mode', () => {
+  test.use({ colorScheme: 'dark' });
+  test('axe passes in dark mode on the vault, access and certificate steps', async ({ page }, info) => {
+    const wizard = new Wizard(page, info, 'dark');
+    await wizard.open('vault');
+    await wizard.signInAs('Ada Admin');
+    await wizard.chooseVault('Contoso Production', 'kv-contoso-rbac');
+    await wizard.checkStep('vault');
+    await wizard.next('access');
+    await wizard.checkStep('access');
+    await wizard.next('certificate');
+    await wizard.checkStep('certificate');
+  });
+});
+
+test.describe('200% zoom', () => {
+  // 200% zoom of a 1280×800 window: the layout gets half the CSS pixels.
+  test.use({ viewport: { width: 640, height: 400 }, deviceScaleFactor: 2 });
+  test('every step reflows without horizontal scrolling of the page', async ({ page }, info) => {
+    const wizard = new Wizard(page, info, 'zoom200');
+    await wizard.open('vault');
+    await wizard.signInAs('Ada Admin');
+    await wizard.chooseVault('Contoso Production', 'kv-contoso-rbac');
+    const noPageScroll = async () => expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    await noPageScroll();
+    await wizard.checkStep('vault');
+    await wizard.next('access');
+    await noPageScroll();
+    await wizard.next('certificate');
+    await noPageScroll();
+    await wizard.checkStep('certificate');
+  });
+});

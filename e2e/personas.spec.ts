@@ -1,0 +1,129 @@
+import { readFileSync } from 'node:fs';
+import { expect, test } from '@playwright/test';
+import { makePfx } from './support/pfx';
+import { sandboxCertificateClient, sandboxVaultClient, SUBSCRIPTIONS } from './support/sandbox';
+import { Wizard } from './support/wizard';
+
+// Each persona walks every step it can, and meets the refusals its rights imply, with the role or access-policy
+// permission to ask for and the command an administrator can run.
+test.use({ permissions: ['clipboard-read', 'clipboard-write'] });
+
+async function deploymentFlagOff(vault: 'kv-contoso-prod') {
+  await sandboxVaultClient(SUBSCRIPTIONS.production).vaults.update('rg-cses-prod', vault, { properties: { enabledForDeployment: false } });
+}
+
+test('Cole (Certificates Officer on the RBAC vault only): refused the deployment flag, then walks every step on kv-contoso-rbac', async ({ page }, info) => {
+  await deploymentFlagOff('kv-contoso-prod');
+  const wizard = new Wizard(page, info, 'cole');
+  await wizard.open('vault');
+  await wizard.signInAs('Cole Certs');
+  await wizard.chooseVault('Contoso Production', 'kv-contoso-prod');
+  await wizard.next('access');
+
+  await page.getByRole('button', { name: 'Enable Azure Virtual Machines for deployment' }).click();
+  await expect(page.getByTestId('error-callout')).toContainText('You may not change the settings');
+  await expect(page.getByTestId('deployment-refusal')).toBeVisible();
+  await expect(page.getByTestId('ask-role-ask')).toContainText("'Key Vault Contributor' role");
+  const az = 'az keyvault update --name kv-contoso-prod --resource-group rg-cses-prod --enabled-for-deployment true';
+  await expect(page.getByTestId('ask-enable-az')).toHaveText(az);
+  await page.getByRole('button', { name: 'Copy Azure CLI command' }).nth(1).click();
+  expect(await wizard.clipboard()).toBe(az);
+  await page.getByTestId('ask-enable').getByRole('tab', { name: 'PowerShell' }).click();
+  await expect(page.getByTestId('ask-enable-powershell')).toHaveText('Set-AzKeyVaultAccessPolicy -VaultName kv-contoso-prod -ResourceGroupName rg-cses-prod -EnabledForDeployment');
+  await expect(page.getByTestId('flag-enabledForDeployment')).toHaveText(/Disabled/);
+  await wizard.checkStep('access', 'refused');
+
+  // On the RBAC vault Cole may work with certificates.
+  await page.getByRole('button', { name: 'Back' }).click();
+  await wizard.expectStep('vault');
+  await wizard.chooseVault('Contoso Production', 'kv-contoso-rbac');
+  await wizard.checkStep('vault');
+  await wizard.next('access');
+  await expect(page.getByTestId('deployment-enabled')).toBeVisible();
+  await page.getByText(/Rights on certificates this wizard needs/).click();
+  await expect(page.getByTestId('cert-rights-ask')).toContainText('Key Vault Certificates Officer');
+  await wizard.checkStep('access');
+  await wizard.next('certificate');
+
+  const pfx = makePfx('cole.contoso.example', 'c0le-Passw0rd');
+  const name = `cole-${Date.now().toString(36)}`;
+  await wizard.field('Certificate name in Key Vault').fill(name);
+  await page.getByLabel('PFX file').setInputFiles(pfx.file);
+  await page.getByLabel('PFX password').fill(pfx.password);
+  await expect(page.getByTestId('inspection-verdict')).toHaveText(/Ready to import/);
+  await page.getByRole('button', { name: 'Import into Key Vault' }).click();
+  await expect(page.getByTestId('import-success')).toBeVisible();
+  await wizard.checkStep('certificate');
+  const held = await sandboxCertificateClient('kv-contoso-rbac', 'certs@contoso.sandbox').getCertificate(name);
+
+  await wizard.next('preflight');
+  await expect(page.getByTestId('preflight-verdict')).toHaveText('Ready for Cloud Services (extended support).');
+  await wizard.checkStep('preflight');
+  await wizard.next('service-configuration');
+  await expect(page.getByTestId('cscfg-snippet')).toContainText(`thumbprint="${held.properties.x509ThumbprintString!.toUpperCase()}"`);
+  await wizard.checkStep('service-configuration');
+  await wizard.next('secret-identifier');
+  await expect(page.getByTestId('certificate-url')).toHaveText(held.secretId!);
+  await page.getByRole('tab', { name: 'Bicep' }).click();
+  await expect(page.getByTestId('snippet-bicep')).toContainText(held.secretId!);
+  await wizard.checkStep('secret-identifier');
+  await wizard.next('versions');
+  await expect(page.getByTestId('version-row')).toHaveCount(1);
+  await wizard.checkStep('versions');
+});
+
+test('Rita (Reader, get/list only): refused the flag and the import with what to ask for; uses an existing certificate; preflight is red', async ({ page }, info) => {
+  await deploymentFlagOff('kv-contoso-prod');
+  // An administrator put a certificate in the vault earlier (independent SDK client).
+  const existing = makePfx('legacy.contoso.example', 'l3gacy');
+  const existingName = `legacy-${Date.now().toString(36)}`;
+  const held = await sandboxCertificateClient('kv-contoso-prod').importCertificate(existingName, readFileSync(existing.file), { password: existing.password });
+
+  const wizard = new Wizard(page, info, 'rita');
+  await wizard.open('vault');
+  await wizard.signInAs('Rita Reader');
+  await wizard.chooseVault('Contoso Production', 'kv-contoso-prod');
+  await wizard.checkStep('vault');
+  await wizard.next('access');
+  await page.getByRole('button', { name: 'Enable Azure Virtual Machines for deployment' }).click();
+  await expect(page.getByTestId('deployment-refusal')).toBeVisible();
+  await expect(page.getByTestId('ask-role-az')).toHaveText(
+    /^az role assignment create --role "Key Vault Contributor" --assignee reader@contoso\.sandbox --scope \/subscriptions\/0b1f6471-1bf0-4dda-aec3-111122223333\/resourceGroups\/rg-cses-prod\/providers\/Microsoft\.KeyVault\/vaults\/kv-contoso-prod$/,
+  );
+  await wizard.checkStep('access', 'refused');
+  await wizard.next('certificate');
+
+  // Import: inspected fine in the browser, refused by the vault's access policy; the app names the permission.
+  const pfx = makePfx('rita.contoso.example', 'r1ta-Passw0rd');
+  await wizard.field('Certificate name in Key Vault').fill('rita-import');
+  await page.getByLabel('PFX file').setInputFiles(pfx.file);
+  await page.getByLabel('PFX password').fill(pfx.password);
+  await expect(page.getByTestId('inspection-verdict')).toHaveText(/Ready to import/);
+  await page.getByRole('button', { name: 'Import into Key Vault' }).click();
+  await expect(page.getByTestId('error-callout')).toContainText("do not give you the certificate permission 'import'");
+  await expect(page.getByTestId('error-action')).toContainText('az keyvault set-policy --name kv-contoso-prod');
+  await expect(wizard.field('Certificate name in Key Vault')).toHaveValue('rita-import');
+  await expect(page.getByLabel('PFX password')).toHaveValue(pfx.password);
+  await wizard.checkStep('certificate', 'refused');
+
+  await page.getByRole('tab', { name: 'Use a certificate in the vault' }).click();
+  await page.getByRole('radio', { name: existingName }).check();
+  await page.getByRole('button', { name: 'Use this certificate' }).click();
+  await expect(page.getByTestId('import-success')).toContainText(`Using ${existingName}`);
+  await wizard.checkStep('certificate', 'existing');
+  await wizard.next('preflight');
+  await expect(page.getByTestId('check-deployment-flag')).toHaveAttribute('data-status', 'fail');
+  await expect(page.getByTestId('check-deployment-flag').getByRole('link', { name: 'Go to Access configuration' })).toBeVisible();
+  await expect(page.getByTestId('preflight-verdict')).toContainText('would make the deployment fail');
+  await wizard.checkStep('preflight', 'red');
+  await wizard.next('service-configuration');
+  await wizard.checkStep('service-configuration');
+  await wizard.next('secret-identifier');
+  await expect(page.getByTestId('certificate-url')).toHaveText(held.secretId!);
+  await page.getByRole('button', { name: 'Copy certificateUrl (Secret Identifier)' }).click();
+  expect(await wizard.clipboard()).toBe(held.secretId);
+  await wizard.checkStep('secret-identifier');
+  await wizard.next('versions');
+  await expect(page.getByTestId('pinned-badge')).toBeVisible();
+  await wizard.checkStep('versions');
+});

@@ -1,0 +1,92 @@
+import { readFileSync } from 'node:fs';
+import { expect, test } from '@playwright/test';
+import { makePfx } from './support/pfx';
+import { sandboxCertificateClient, sandboxVaultClient, SUBSCRIPTIONS } from './support/sandbox';
+import { Wizard } from './support/wizard';
+
+test('Ada creates a vault in the flow, generates a self-signed certificate, recovers a deleted name and picks an existing one', async ({ page }, info) => {
+  const suffix = Date.now().toString(36).slice(-6);
+  const vaultName = `kv-e2e-${suffix}`;
+  const wizard = new Wizard(page, info, 'ada-create');
+  await wizard.open('vault');
+  await wizard.signInAs('Ada Admin');
+  await page.getByLabel('Subscription').selectOption({ label: 'Contoso Production' });
+  await page.getByRole('button', { name: 'Create key vault' }).click();
+  await page.getByLabel('Key vault name').fill('kv-contoso-prod');
+  await expect(page.getByTestId('create-vault-panel')).toContainText('choose another');
+  await page.getByLabel('Key vault name').fill(vaultName);
+  await expect(page.getByText(`✓ ${vaultName} is available.`)).toBeVisible();
+  await page.getByLabel('Resource group', { exact: true }).selectOption({ label: 'Create new…' });
+  await page.getByLabel('New resource group name').fill(`rg-e2e-${suffix}`);
+  await page.getByLabel('Region', { exact: true }).last().selectOption('westeurope');
+  await wizard.checkStep('vault', 'create-form');
+  await page.getByRole('button', { name: 'Create key vault', exact: true }).last().click();
+  await expect(page.getByTestId('vault-created')).toBeVisible();
+  await expect(page.getByRole('radio', { name: vaultName })).toBeChecked();
+  const created = await sandboxVaultClient(SUBSCRIPTIONS.production).vaults.get(`rg-e2e-${suffix}`, vaultName);
+  expect(created.properties.enabledForDeployment).toBe(true);
+  expect(created.location).toBe('westeurope');
+  await wizard.checkStep('vault', 'created');
+  await wizard.next('access');
+  await expect(page.getByTestId('deployment-enabled')).toBeVisible();
+  await wizard.next('certificate');
+
+  // Generate a self-signed certificate while Key Vault works.
+  await page.getByRole('tab', { name: 'Generate self-signed' }).click();
+  const genName = `gen-${suffix}`;
+  await wizard.field('Certificate name in Key Vault').fill(genName);
+  await expect(page.getByText(`✓ ${genName} is free in ${vaultName}.`)).toBeVisible();
+  await page.getByLabel('DNS names').fill('gen.contoso.example, www.gen.contoso.example');
+  await page.getByLabel('Key size').selectOption('3072');
+  await wizard.checkStep('certificate', 'generate-form');
+  await page.getByRole('button', { name: 'Create self-signed certificate' }).click();
+  await expect(page.getByTestId('import-success')).toContainText(`Created ${genName}`);
+  const kv = sandboxCertificateClient(vaultName);
+  const gen = await kv.getCertificate(genName);
+  expect(gen.policy?.exportable).toBe(true);
+  expect(gen.policy?.contentType).toBe('application/x-pkcs12');
+  expect(gen.policy?.keySize).toBe(3072);
+  await expect(page.getByTestId('thumbprint')).toHaveText(gen.properties.x509ThumbprintString!.toUpperCase());
+  await wizard.checkStep('certificate', 'generated');
+
+  // A deleted but recoverable name offers recovery, then "add a new version".
+  const old = makePfx('old.contoso.example', '0ld-Passw0rd');
+  const oldName = `old-${suffix}`;
+  await kv.importCertificate(oldName, readFileSync(old.file), { password: old.password });
+  await (await kv.beginDeleteCertificate(oldName, { intervalInMs: 200 })).pollUntilDone();
+  await page.getByRole('tab', { name: 'Import a PFX' }).click();
+  await wizard.field('Certificate name in Key Vault').fill(oldName);
+  await expect(page.getByTestId('name-deleted')).toBeVisible();
+  await wizard.checkStep('certificate', 'deleted-name');
+  await page.getByRole('button', { name: `Recover ${oldName}` }).click();
+  await expect(page.getByTestId('name-exists')).toBeVisible();
+  expect((await kv.getCertificate(oldName)).properties.x509ThumbprintString!.toUpperCase()).toBe(old.thumbprint);
+
+  // Pick an existing certificate.
+  await page.getByRole('tab', { name: 'Use a certificate in the vault' }).click();
+  await expect(page.getByRole('radio', { name: genName })).toBeVisible();
+  await page.getByRole('radio', { name: oldName }).check();
+  await wizard.checkStep('certificate', 'existing');
+  await page.getByRole('button', { name: 'Use this certificate' }).click();
+  await expect(page.getByTestId('import-success')).toContainText(`Using ${oldName}`);
+  await expect(page.getByTestId('thumbprint')).toHaveText(old.thumbprint);
+});
+
+test('deep links: a full link restores every step; a link without its state says which step provides it', async ({ page }) => {
+  const pfx = makePfx('deeplink.contoso.example', 'd33p-link');
+  const name = `deep-${Date.now().toString(36)}`;
+  const held = await sandboxCertificateClient('kv-contoso-rbac').importCertificate(name, readFileSync(pfx.file), { password: pfx.password });
+  const wizard = new Wizard(page);
+  await page.goto('/wizard/preflight');
+  await wizard.signInAs('Ada Admin');
+  await expect(page.getByTestId('needs-state')).toContainText('Choose a key vault first.');
+  await page.getByRole('link', { name: 'Go to Vault' }).click();
+  await wizard.expectStep('vault');
+
+  const q = new URLSearchParams({ sub: SUBSCRIPTIONS.production, rg: 'rg-cses-prod', vault: 'kv-contoso-rbac', cert: name, version: held.properties.version! });
+  await page.goto(`/wizard/secret-identifier?${q}`);
+  await expect(page.getByTestId('certificate-url')).toHaveText(held.secretId!);
+  // A fresh tab on a bare step URL resumes from session storage.
+  await page.goto('/wizard/service-configuration');
+  await expect(page.getByTestId('cscfg-snippet')).toContainText(pfx.thumbprint);
+});
