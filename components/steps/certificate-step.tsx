@@ -24,9 +24,12 @@ export function CertificateStep() {
   const intent = search.get('intent');
   const [mode, setMode] = useState<Mode>('import');
   const [done, setDone] = useState<{ cert: CertificateSummary; how: Mode } | null>(null);
+  // A fresh form after each success: the outcome shows below, and the name no longer reads as "taken".
+  const [round, setRound] = useState(0);
 
   const finish = (how: Mode) => (cert: CertificateSummary) => {
     setDone({ cert, how });
+    setRound((r) => r + 1);
     update({ certificate: { name: cert.name, version: cert.version } });
   };
 
@@ -44,9 +47,9 @@ export function CertificateStep() {
       <Tabs label="How to get the certificate" tabs={MODES} selected={mode} onSelect={setMode}>
         {/* The import form stays mounted (hidden), so switching tabs keeps the chosen file and what was typed. */}
         <div hidden={mode !== 'import'}>
-          <ImportPanel vault={vault} initialName={intent === 'new-version' ? (state.certificate?.name ?? '') : ''} newVersion={intent === 'new-version'} onDone={finish('import')} />
+          <ImportPanel key={`import-${round}`} vault={vault} initialName={intent === 'new-version' ? (state.certificate?.name ?? '') : ''} newVersion={intent === 'new-version'} onDone={finish('import')} />
         </div>
-        {mode === 'generate' && <GeneratePanel vault={vault} initialName="" onDone={finish('generate')} />}
+        {mode === 'generate' && <GeneratePanel key={`generate-${round}`} vault={vault} initialName="" onDone={finish('generate')} />}
         {mode === 'existing' && <ExistingPanel vault={vault} current={state.certificate?.name} onDone={finish('existing')} />}
       </Tabs>
       {done && (
