@@ -156,4 +156,12 @@ test('Ada walks every step: enable deployment, inspect and import, preflight, pa
   await expect(page.getByTestId('certificate-url')).toHaveText(renewed.secretId!);
   await page.goForward();
   await wizard.expectStep('versions');
+
+  // Pinning the older version moves every output back to it, and says a newer one exists.
+  await page.getByRole('button', { name: `Pin version ${held.properties.version}` }).click();
+  await expect(page.getByTestId('newer-version')).toBeVisible();
+  await page.getByRole('button', { name: 'See the pinned outputs' }).click();
+  await wizard.expectStep('secret-identifier');
+  await expect(page.getByTestId('certificate-url')).toHaveText(held.secretId!);
+  await expect(page.getByTestId('secret-thumbprint')).toHaveText(pfx.thumbprint);
 });
