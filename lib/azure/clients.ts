@@ -8,32 +8,60 @@ import type { ServerConfig } from '@/lib/config';
 import { httpAgent } from './transport';
 import { checkVaultUrl } from './vault-url';
 
-/** The only place that builds Azure SDK clients. Every client gets the configured endpoint and audience. */
+/**
+ * The only place that builds Azure SDK clients. Every client gets the configured endpoint and audience.
+ *
+ * Clients are kept per credential (one credential per user token, see credentials.ts) and per target, so a user's
+ * consecutive requests reuse the Key Vault challenge the SDK cached (no 401 round trip each time) and its kept-alive
+ * connections. They can never serve another user: the map is keyed by that user's credential object and goes when
+ * the credential does.
+ */
+const clientsByCredential = new WeakMap<TokenCredential, Map<string, unknown>>();
+
+function reuse<T>(credential: TokenCredential, key: string, make: () => T): T {
+  let clients = clientsByCredential.get(credential);
+  if (!clients) {
+    clients = new Map();
+    clientsByCredential.set(credential, clients);
+  }
+  let client = clients.get(key) as T | undefined;
+  if (client === undefined) {
+    client = make();
+    clients.set(key, client);
+  }
+  return client;
+}
 
 export function subscriptionClient(credential: TokenCredential, config: ServerConfig): SubscriptionClient {
-  const agent = httpAgent(config);
-  return new SubscriptionClient(credential, {
-    endpoint: config.armEndpoint,
-    credentialScopes: [`${config.armAudience}/.default`],
-    ...(agent && { agent }),
+  return reuse(credential, `subscriptions ${config.armEndpoint}`, () => {
+    const agent = httpAgent(config);
+    return new SubscriptionClient(credential, {
+      endpoint: config.armEndpoint,
+      credentialScopes: [`${config.armAudience}/.default`],
+      ...(agent && { agent }),
+    });
   });
 }
 
 export function keyVaultManagementClient(credential: TokenCredential, config: ServerConfig, subscriptionId: string): KeyVaultManagementClient {
-  const agent = httpAgent(config);
-  return new KeyVaultManagementClient(credential, subscriptionId, {
-    endpoint: config.armEndpoint,
-    credentials: { scopes: [`${config.armAudience}/.default`] },
-    ...(agent && { agent }),
+  return reuse(credential, `keyvault-management ${config.armEndpoint} ${subscriptionId}`, () => {
+    const agent = httpAgent(config);
+    return new KeyVaultManagementClient(credential, subscriptionId, {
+      endpoint: config.armEndpoint,
+      credentials: { scopes: [`${config.armAudience}/.default`] },
+      ...(agent && { agent }),
+    });
   });
 }
 
 export function resourceManagementClient(credential: TokenCredential, config: ServerConfig, subscriptionId: string): ResourceManagementClient {
-  const agent = httpAgent(config);
-  return new ResourceManagementClient(credential, subscriptionId, {
-    endpoint: config.armEndpoint,
-    credentialScopes: [`${config.armAudience}/.default`],
-    ...(agent && { agent }),
+  return reuse(credential, `resources ${config.armEndpoint} ${subscriptionId}`, () => {
+    const agent = httpAgent(config);
+    return new ResourceManagementClient(credential, subscriptionId, {
+      endpoint: config.armEndpoint,
+      credentialScopes: [`${config.armAudience}/.default`],
+      ...(agent && { agent }),
+    });
   });
 }
 
@@ -48,13 +76,16 @@ function suffixUnderResource(config: ServerConfig): boolean {
 }
 
 export function certificateClient(credential: TokenCredential, config: ServerConfig, vaultUri: string): CertificateClient {
+  // Checked on every call, before any cached client is handed out.
   const url = checkVaultUrl(vaultUri, config.keyVaultDnsSuffix, config.sandbox?.port ?? config.keyVaultPort);
-  const agent = httpAgent(config);
-  return new CertificateClient(url.href, credential, {
-    // The sandbox answers challenges with resource=https://vault.azure.net (as Azure does) while its hosts are
-    // *.vault.localhost, so the SDK's host-vs-resource check is replaced by checkVaultUrl above (decision 003). In
-    // Azure's clouds the vault suffix lies under the resource's host and the SDK checks it as well.
-    disableChallengeResourceVerification: config.mode === 'sandbox' || !suffixUnderResource(config),
-    ...(agent && { agent }),
+  return reuse(credential, `keyvault ${url.href}`, () => {
+    const agent = httpAgent(config);
+    return new CertificateClient(url.href, credential, {
+      // The sandbox answers challenges with resource=https://vault.azure.net (as Azure does) while its hosts are
+      // *.vault.localhost, so the SDK's host-vs-resource check is replaced by checkVaultUrl above (decision 003). In
+      // Azure's clouds the vault suffix lies under the resource's host and the SDK checks it as well.
+      disableChallengeResourceVerification: config.mode === 'sandbox' || !suffixUnderResource(config),
+      ...(agent && { agent }),
+    });
   });
 }
