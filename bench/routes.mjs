@@ -132,7 +132,7 @@ export async function benchLoad({ base, port, users = 50, seconds = 60 }) {
   const markdown = [
     '| measure | value |',
     '|---|---|',
-    `| virtual users × duration | ${users} × ${seconds} s (each: subscriptions, vaults, vault, certificate, in turn) |`,
+    `| virtual users × duration | ${users} × ${seconds} s (each: subscriptions, vaults, vault, certificate, in turn; one sandbox persona, so the per-user rate limit is off) |`,
     `| requests | ${ok + errors} (${((ok + errors) / seconds).toFixed(0)} req/s) |`,
     `| errors (target 0) | ${errors}${statuses.size ? ` (${[...statuses].map(([s, n]) => `${s}: ${n}`).join(', ')})` : ''} |`,
     `| latency p50 / p95 | ${ms(median(latencies))} ms / ${ms(percentile(latencies, 95))} ms |`,

@@ -22,7 +22,9 @@ export const ms = (n) => (Number.isFinite(n) ? `${n < 10 ? n.toFixed(1) : n.toFi
 export async function startApp({ port, sandboxPort, stateDir, env = {} }) {
   const child = spawn('node', ['scripts/start.mjs', '--no-build', '--reset', '--port', String(port), '--sandbox-port', String(sandboxPort), '--state-dir', stateDir], {
     cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'silent', ...env },
+    // The virtual users of the load and soak runs all sign in as one sandbox persona, so the per-user rate limit
+    // (which would answer most of them 429 by design) is off here.
+    env: { ...process.env, LOG_LEVEL: 'silent', RATE_LIMIT_REQUESTS: '0', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
     detached: true,
   });

@@ -1,0 +1,93 @@
+#!/usr/bin/env node
+// `npm run soak`: a long run of scripted wizard sessions against the sandbox (not part of CI). Each session makes the
+// calls the wizard makes — persona sign-in, subscriptions, vaults, vault, deployment flag, PFX import, certificate —
+// with a few sessions in parallel. It samples the server's memory every minute and ends with errors (target 0) and
+// memory growth after warm-up (target: flat).
+//   node bench/soak.mjs [--minutes 30] [--parallel 4]
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { makeBenchPfx } from './pfx.mjs';
+import { startApp } from './support.mjs';
+
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const minutes = arg('minutes', 30);
+const parallel = arg('parallel', 4);
+const port = 3295;
+const SUB = '0b1f6471-1bf0-4dda-aec3-111122223333';
+const VAULT = `/api/subscriptions/${SUB}/resource-groups/rg-cses-prod/vaults/kv-contoso-prod`;
+
+function rssMiB() {
+  try {
+    const pid = execFileSync('sh', ['-c', `ss -ltnpH 'sport = :${port}' | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2`], { encoding: 'utf8' }).trim();
+    return Math.round(Number(execFileSync('ps', ['-o', 'rss=', '-p', pid], { encoding: 'utf8' }).trim()) / 1024);
+  } catch {
+    return NaN;
+  }
+}
+
+const app = await startApp({ port, sandboxPort: 8796, stateDir: '.sandbox-soak' });
+const base = `http://localhost:${port}`;
+const pfx = makeBenchPfx('soak.contoso.example');
+const bytes = readFileSync(pfx.file);
+let sessions = 0;
+let errors = 0;
+const failures = new Map();
+
+async function call(path, init = {}, token) {
+  const headers = { ...(init.headers ?? {}), ...(token ? { authorization: `Bearer ${token}` } : {}) };
+  const res = await fetch(base + path, { ...init, headers });
+  const body = await res.text();
+  if (!res.ok) {
+    const key = `${init.method ?? 'GET'} ${path.replace(/certificates\/[^/?]+/, 'certificates/…')} ${res.status}`;
+    failures.set(key, (failures.get(key) ?? 0) + 1);
+    throw new Error(key);
+  }
+  return body ? JSON.parse(body) : undefined;
+}
+
+async function session(n) {
+  const { accessToken: token } = await call('/api/sandbox/sign-in', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin@contoso.sandbox' }) });
+  await call('/api/subscriptions', {}, token);
+  await call(`/api/subscriptions/${SUB}/vaults`, {}, token);
+  await call(VAULT, {}, token);
+  await call(VAULT, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ enabledForDeployment: true }) }, token);
+  const form = new FormData();
+  form.set('file', new Blob([bytes]), 'soak.pfx');
+  form.set('password', pfx.password);
+  const imported = await call(`${VAULT}/certificates/soak-${n % 20}`, { method: 'POST', body: form }, token);
+  await call(`${VAULT}/certificates/soak-${n % 20}?version=${imported.version}`, {}, token);
+}
+
+const samples = [];
+const until = Date.now() + minutes * 60_000;
+const warmupEnds = Date.now() + Math.min(60_000, minutes * 15_000);
+let baseline = NaN;
+const sampler = setInterval(() => {
+  const rss = rssMiB();
+  samples.push(rss);
+  if (Number.isNaN(baseline) && Date.now() > warmupEnds) baseline = rss;
+  console.log(`[soak] ${new Date().toISOString()} sessions=${sessions} errors=${errors} rss=${rss} MiB`);
+}, 60_000);
+
+await Promise.all(
+  Array.from({ length: parallel }, async () => {
+    while (Date.now() < until) {
+      const n = sessions++;
+      try {
+        await session(n);
+      } catch {
+        errors++;
+      }
+    }
+  }),
+);
+clearInterval(sampler);
+const end = rssMiB();
+app.stop();
+const growth = ((end - baseline) / baseline) * 100;
+console.log(`[soak] ${minutes} min, ${sessions} sessions, ${errors} errors${failures.size ? ` (${[...failures].map(([k, v]) => `${k}: ${v}`).join('; ')})` : ''}`);
+console.log(`[soak] server RSS after warm-up ${baseline} MiB → end ${end} MiB (${Number.isFinite(growth) ? `${growth.toFixed(1)}%` : 'n/a'}); samples: ${samples.join(', ')}`);
+process.exit(errors === 0 ? 0 : 1);
