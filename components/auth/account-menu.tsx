@@ -1,15 +1,36 @@
 'use client';
 
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useAuth } from './auth-context';
 
 export function AccountMenu() {
   const { status, account, signOut, mode } = useAuth();
   const [open, setOpen] = useState(false);
+  const root = useRef<HTMLDivElement>(null);
+  const trigger = useRef<HTMLButtonElement>(null);
+  // Escape or a click elsewhere closes the menu; focus goes back to the button.
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') {
+        setOpen(false);
+        trigger.current?.focus();
+      }
+    };
+    const onClick = (e: MouseEvent) => !root.current?.contains(e.target as Node) && setOpen(false);
+    document.addEventListener('keydown', onKey);
+    document.addEventListener('mousedown', onClick);
+    root.current?.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
+    return () => {
+      document.removeEventListener('keydown', onKey);
+      document.removeEventListener('mousedown', onClick);
+    };
+  }, [open]);
   if (status !== 'signed-in' || !account) return null;
   return (
-    <div className="relative">
+    <div className="relative" ref={root}>
       <button
+        ref={trigger}
         type="button"
         className="flex items-center gap-2 rounded px-2 py-1 text-sm hover:bg-white/10"
         aria-haspopup="menu"
