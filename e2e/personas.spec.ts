@@ -82,6 +82,20 @@ test('Rita (Reader, get/list only): refused the flag and the import with what to
   const wizard = new Wizard(page, info, 'rita');
   await wizard.open('vault');
   await wizard.signInAs('Rita Reader');
+  await page.getByLabel('Subscription').selectOption({ label: 'Contoso Production' });
+
+  // Creating a vault is refused with the role to ask for; what she typed stays.
+  await page.getByRole('button', { name: 'Create key vault' }).click();
+  const vaultName = `kv-rita-${Date.now().toString(36).slice(-6)}`;
+  await page.getByLabel('Key vault name').fill(vaultName);
+  await expect(page.getByText(`✓ ${vaultName} is available.`)).toBeVisible();
+  await page.getByLabel('Resource group', { exact: true }).selectOption('rg-cses-prod');
+  await page.getByRole('button', { name: 'Create key vault', exact: true }).last().click();
+  await expect(page.getByTestId('error-callout')).toContainText("You may not create a key vault in the resource group 'rg-cses-prod'");
+  await expect(page.getByTestId('error-action')).toContainText('Key Vault Contributor');
+  await expect(page.getByLabel('Key vault name')).toHaveValue(vaultName);
+  await wizard.checkStep('vault', 'create-refused');
+  await page.getByRole('button', { name: 'Cancel' }).click();
   await wizard.chooseVault('Contoso Production', 'kv-contoso-prod');
   await wizard.checkStep('vault');
   await wizard.next('access');
