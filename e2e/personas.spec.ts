@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
+import { faults } from './support/faults';
 import { makePfx } from './support/pfx';
 import { sandboxCertificateClient, sandboxVaultClient, SUBSCRIPTIONS } from './support/sandbox';
 import { Wizard } from './support/wizard';
@@ -51,8 +52,15 @@ test('Cole (Certificates Officer on the RBAC vault only): refused the deployment
   await page.getByLabel('PFX file').setInputFiles(pfx.file);
   await page.getByLabel('PFX password').fill(pfx.password);
   await expect(page.getByTestId('inspection-verdict')).toHaveText(/Ready to import/);
-  await page.getByRole('button', { name: 'Import into Key Vault' }).click();
-  await expect(page.getByTestId('import-success')).toBeVisible();
+  // Progress while the upload finishes and Key Vault imports (slowed down by the sandbox's fault switch).
+  await faults.add({ area: 'vault', method: 'POST', path: '/import$', delayMs: 1500, count: 1 });
+  try {
+    await page.getByRole('button', { name: 'Import into Key Vault' }).click();
+    await expect(page.getByTestId('import-progress')).toContainText('Key Vault is importing the certificate');
+    await expect(page.getByTestId('import-success')).toBeVisible();
+  } finally {
+    await faults.clear();
+  }
   await wizard.checkStep('certificate');
   const held = await sandboxCertificateClient('kv-contoso-rbac', 'certs@contoso.sandbox').getCertificate(name);
 

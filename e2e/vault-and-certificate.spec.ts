@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
+import { faults } from './support/faults';
 import { makePfx } from './support/pfx';
 import { sandboxCertificateClient, sandboxVaultClient, SUBSCRIPTIONS } from './support/sandbox';
 import { Wizard } from './support/wizard';
@@ -39,8 +40,15 @@ test('Ada creates a vault in the flow, generates a self-signed certificate, reco
   await page.getByLabel('DNS names').fill('gen.contoso.example, www.gen.contoso.example');
   await page.getByLabel('Key size').selectOption('3072');
   await wizard.checkStep('certificate', 'generate-form');
-  await page.getByRole('button', { name: 'Create self-signed certificate' }).click();
-  await expect(page.getByTestId('import-success')).toContainText(`Created ${genName}`);
+  // Key Vault takes its time: progress shows while the operation is pending.
+  await faults.add({ area: 'vault', method: 'GET', path: '/pending$', delayMs: 1200, count: 2 });
+  try {
+    await page.getByRole('button', { name: 'Create self-signed certificate' }).click();
+    await expect(page.getByTestId('create-progress')).toContainText('Key Vault is creating the certificate');
+    await expect(page.getByTestId('import-success')).toContainText(`Created ${genName}`);
+  } finally {
+    await faults.clear();
+  }
   const kv = sandboxCertificateClient(vaultName);
   const gen = await kv.getCertificate(genName);
   expect(gen.policy?.exportable).toBe(true);
