@@ -1,5 +1,9 @@
 import { z } from 'zod';
 
+// Zod compiles object parsers with `new Function` where it can. The browser runs these schemas under the app's CSP
+// (no 'unsafe-eval'), where even zod's probe for that is a reported violation: parse without it, everywhere.
+z.config({ jitless: true });
+
 /** Names and ids by Azure's own rules, shared by routes (server) and forms (browser). */
 
 export const subscriptionIdSchema = z
