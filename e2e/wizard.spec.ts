@@ -22,6 +22,13 @@ test('Ada walks every step: enable deployment, inspect and import, preflight, pa
   // Precondition, set with an independent client: the deployment flag is off (other specs may have turned it on).
   await sandboxVaultClient(SUBSCRIPTIONS.staging).vaults.update('rg-cses-staging', 'kv-contoso-east', { properties: { enabledForDeployment: false } });
 
+  // Every step runs under the app's CSP: the inspection worker, downloads and copies included.
+  await page.addInitScript(() => {
+    const w = window as unknown as { __cspViolations: string[] };
+    w.__cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) => w.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}:${e.columnNumber} ${e.sample}`));
+  });
+
   // 1 Vault
   await wizard.open('vault');
   await expect(page.getByTestId('sandbox-badge')).toHaveText('Sandbox');
@@ -164,4 +171,5 @@ test('Ada walks every step: enable deployment, inspect and import, preflight, pa
   await wizard.expectStep('secret-identifier');
   await expect(page.getByTestId('certificate-url')).toHaveText(held.secretId!);
   await expect(page.getByTestId('secret-thumbprint')).toHaveText(pfx.thumbprint);
+  expect(await page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations)).toEqual([]);
 });

@@ -92,8 +92,8 @@ export function ValidityTimeline({ certs, now = new Date() }: { certs: Array<{ l
           const tone = expired || s > now.getTime() ? 'bg-red-600' : daysLeft < 30 ? 'bg-amber-400' : 'bg-green-600';
           return (
             <div key={`${c.label}-${i}`} className="text-xs">
-              <span className="font-semibold">{c.label}</span>{' '}
-              <span>
+              <span className="relative z-10 bg-white pr-1 dark:bg-neutral-900">
+                <span className="font-semibold">{c.label}</span>{' '}
                 {fmt(c.notBefore)} → {fmt(c.notAfter)} ({expired ? 'expired' : s > now.getTime() ? 'not yet valid' : `${daysLeft} days left`})
               </span>
               <div className="relative mt-0.5 h-2 rounded bg-neutral-200 dark:bg-neutral-700" aria-hidden="true">
