@@ -6,7 +6,7 @@ import { parseCertificate } from '@/lib/certs/x509';
 import { certificateClient } from './clients';
 import { toAppError } from './errors';
 import { audit } from '@/lib/log';
-import { getVault, type AuditInfo, type AzureContext } from './vaults';
+import { vaultForDataPlane, type AuditInfo, type AzureContext } from './vaults';
 import type {
   CertificateListItem,
   CertificateNameStatus,
@@ -84,7 +84,7 @@ export async function importPfxCertificate(ctx: AzureContext, req: ImportRequest
         action: firstError?.action ?? 'Export the certificate again as a PFX that includes its private key.',
       });
     }
-    const vault = await getVault(ctx, req.vault);
+    const vault = await vaultForDataPlane(ctx, req.vault);
     const errorContext = { operation: 'import-certificate' as const, vaultName: vault.name, vaultId: vault.id, certificateName: req.certificateName, rbac: vault.rbac };
     let imported: KeyVaultCertificateWithPolicy;
     try {
@@ -131,7 +131,7 @@ export async function importPfxUpload(
 
 /** The latest version of a certificate, or the given version (`getCertificateVersion` carries no policy). */
 export async function getCertificate(ctx: AzureContext, vault: VaultRef, certificateName: string, version?: string): Promise<CertificateSummary> {
-  const summary = await getVault(ctx, vault);
+  const summary = await vaultForDataPlane(ctx, vault);
   try {
     const client = certificateClient(ctx.credential, ctx.config, summary.vaultUri);
     if (!version) return summarize(await client.getCertificate(certificateName), summary);
@@ -160,7 +160,7 @@ function statusOf(error: unknown): number | undefined {
 
 /** The vault's certificates (latest version's attributes), by name. */
 export async function listCertificates(ctx: AzureContext, ref: VaultRef): Promise<CertificateListItem[]> {
-  const vault = await getVault(ctx, ref);
+  const vault = await vaultForDataPlane(ctx, ref);
   try {
     const out: CertificateListItem[] = [];
     for await (const p of certificateClient(ctx.credential, ctx.config, vault.vaultUri).listPropertiesOfCertificates()) {
@@ -206,7 +206,7 @@ async function versionsOf(ctx: AzureContext, vault: VaultSummary, name: string):
 
 /** Every version of one certificate, newest first, with the latest marked. */
 export async function listCertificateVersions(ctx: AzureContext, ref: VaultRef, name: string): Promise<CertificateVersionItem[]> {
-  const vault = await getVault(ctx, ref);
+  const vault = await vaultForDataPlane(ctx, ref);
   try {
     return await versionsOf(ctx, vault, name);
   } catch (error) {
@@ -216,7 +216,7 @@ export async function listCertificateVersions(ctx: AzureContext, ref: VaultRef, 
 
 /** Every version of every certificate in the vault: what a .cscfg's thumbprints are checked against. */
 export async function listAllCertificateVersions(ctx: AzureContext, ref: VaultRef): Promise<CertificateVersionItem[]> {
-  const vault = await getVault(ctx, ref);
+  const vault = await vaultForDataPlane(ctx, ref);
   const names: string[] = [];
   try {
     for await (const p of certificateClient(ctx.credential, ctx.config, vault.vaultUri).listPropertiesOfCertificates()) if (p.name) names.push(p.name);
@@ -236,7 +236,7 @@ export async function listAllCertificateVersions(ctx: AzureContext, ref: VaultRe
 
 /** Whether `name` is free, taken (a new import adds a version) or held by a deleted, recoverable certificate. */
 export async function certificateNameStatus(ctx: AzureContext, ref: VaultRef, name: string): Promise<CertificateNameStatus> {
-  const vault = await getVault(ctx, ref);
+  const vault = await vaultForDataPlane(ctx, ref);
   const client = certificateClient(ctx.credential, ctx.config, vault.vaultUri);
   try {
     const c = await client.getCertificate(name);
@@ -283,7 +283,7 @@ async function operationSummary(ctx: AzureContext, vault: VaultSummary, name: st
 
 /** Starts a self-signed certificate (exportable key, PKCS#12 secret); returns at once with the operation's state. */
 export async function startSelfSigned(ctx: AzureContext, ref: VaultRef, name: string, req: SelfSignedRequest, who: AuditInfo): Promise<CertificateOperationSummary> {
-  const vault = await getVault(ctx, ref);
+  const vault = await vaultForDataPlane(ctx, ref);
   try {
     const client = certificateClient(ctx.credential, ctx.config, vault.vaultUri);
     await client.beginCreateCertificate(name, selfSignedPolicy(req));
@@ -297,7 +297,7 @@ export async function startSelfSigned(ctx: AzureContext, ref: VaultRef, name: st
 
 /** The state of a pending create (poll until `completed`). */
 export async function getCreateOperation(ctx: AzureContext, ref: VaultRef, name: string): Promise<CertificateOperationSummary> {
-  const vault = await getVault(ctx, ref);
+  const vault = await vaultForDataPlane(ctx, ref);
   try {
     const poller = await certificateClient(ctx.credential, ctx.config, vault.vaultUri).getCertificateOperation(name);
     return await operationSummary(ctx, vault, name, poller.getOperationState().certificateOperation);
@@ -308,7 +308,7 @@ export async function getCreateOperation(ctx: AzureContext, ref: VaultRef, name:
 
 /** Recovers a deleted (soft-deleted) certificate with all its versions. */
 export async function recoverCertificate(ctx: AzureContext, ref: VaultRef, name: string, who: AuditInfo): Promise<CertificateSummary> {
-  const vault = await getVault(ctx, ref);
+  const vault = await vaultForDataPlane(ctx, ref);
   try {
     const client = certificateClient(ctx.credential, ctx.config, vault.vaultUri);
     const poller = await client.beginRecoverDeletedCertificate(name, { intervalInMs: 500 });

@@ -77,13 +77,38 @@ export async function getVault({ credential, config }: AzureContext, ref: VaultR
   }
 }
 
+/**
+ * The vault as the data-plane operations need it (its URI, id and permission model), remembered per user credential
+ * for a minute so a Key Vault call does not cost an ARM round trip every time. Key Vault still authorizes every call
+ * itself; the access step reads the vault with `getVault`, uncached, so flags are always shown fresh.
+ */
+const VAULT_TTL_MS = 60_000;
+const vaultsByCredential = new WeakMap<AzureContext['credential'], Map<string, { vault: VaultSummary; until: number }>>();
+const vaultKey = (ref: VaultRef) => `${ref.subscriptionId}/${ref.resourceGroup}/${ref.vaultName}`.toLowerCase();
+
+function remember(ctx: AzureContext, vault: VaultSummary, ref: VaultRef): VaultSummary {
+  let known = vaultsByCredential.get(ctx.credential);
+  if (!known) {
+    known = new Map();
+    vaultsByCredential.set(ctx.credential, known);
+  }
+  known.set(vaultKey(ref), { vault, until: Date.now() + VAULT_TTL_MS });
+  return vault;
+}
+
+export async function vaultForDataPlane(ctx: AzureContext, ref: VaultRef): Promise<VaultSummary> {
+  const hit = vaultsByCredential.get(ctx.credential)?.get(vaultKey(ref));
+  if (hit && hit.until > Date.now()) return hit.vault;
+  return remember(ctx, await getVault(ctx, ref), ref);
+}
+
 /** Turns on "Azure Virtual Machines for deployment" (`enabledForDeployment`) with a minimal ARM PATCH. */
 export async function setEnabledForDeployment(ctx: AzureContext, ref: VaultRef, enabled: boolean, who: AuditInfo): Promise<VaultSummary> {
   try {
     const vault = await keyVaultManagementClient(ctx.credential, ctx.config, ref.subscriptionId).vaults.update(ref.resourceGroup, ref.vaultName, {
       properties: { enabledForDeployment: enabled },
     });
-    const summary = toVaultSummary(vault);
+    const summary = remember(ctx, toVaultSummary(vault), ref);
     audit('vault.enabledForDeployment.changed', { requestId: who.requestId, oid: who.user.oid, upn: who.user.username, vault: summary.id, enabled });
     return summary;
   } catch (error) {
