@@ -124,6 +124,11 @@ test('Rita (Reader, get/list only): refused the flag and the import with what to
   await page.getByRole('button', { name: 'Import into Key Vault' }).click();
   await expect(page.getByTestId('error-callout')).toContainText("do not give you the certificate permission 'import'");
   await expect(page.getByTestId('error-action')).toContainText('az keyvault set-policy --name kv-contoso-prod');
+  await expect(page.getByTestId('cert-refusal-az')).toHaveText(
+    'az keyvault set-policy --name kv-contoso-prod --upn reader@contoso.sandbox --certificate-permissions get list import create recover --secret-permissions get',
+  );
+  await page.getByTestId('certificate-refusal').getByRole('tab', { name: 'PowerShell' }).click();
+  await expect(page.getByTestId('cert-refusal-powershell')).toContainText('-PermissionsToCertificates get,list,import,create,recover');
   await expect(wizard.field('Certificate name in Key Vault')).toHaveValue('rita-import');
   await expect(page.getByLabel('PFX password')).toHaveValue(pfx.password);
   await wizard.checkStep('certificate', 'refused');

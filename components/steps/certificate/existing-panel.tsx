@@ -8,6 +8,7 @@ import { Button } from '@/components/ui/button';
 import { ErrorCallout } from '@/components/ui/error-callout';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { useApi, useApiCall } from '@/components/wizard/use-api';
+import { RefusalAdvice } from './refusal-advice';
 
 const DAY = 86_400_000;
 
@@ -36,6 +37,7 @@ export function ExistingPanel({ vault, current, onDone }: { vault: WizardVault; 
   return (
     <div className="space-y-3">
       <ErrorCallout error={list.error} onRetry={list.reload} />
+      <RefusalAdvice error={list.error} vault={vault} />
       <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Scrollable table">
         <table className="w-full text-left text-sm">
           <caption className="sr-only">Certificates in {vault.vaultName}</caption>

@@ -12,6 +12,7 @@ import { SelectField, TextField } from '@/components/ui/field';
 import { Progress } from '@/components/ui/progress';
 import { useApiCall } from '@/components/wizard/use-api';
 import { CertificateNameField, type NameDecision } from './name-field';
+import { isCertificateRefusal, RefusalAdvice } from './refusal-advice';
 
 /** A self-signed certificate made by Key Vault (exportable key, PKCS#12), with progress while it works. */
 export function GeneratePanel({ vault, initialName, onDone }: { vault: WizardVault; initialName: string; onDone: (c: CertificateSummary) => void }) {
@@ -119,7 +120,8 @@ export function GeneratePanel({ vault, initialName, onDone }: { vault: WizardVau
           </Callout>
         )}
       </div>
-      <ErrorCallout error={error} onRetry={ready ? create : undefined} />
+      <ErrorCallout error={error} onRetry={ready && !isCertificateRefusal(error) ? create : undefined} />
+      <RefusalAdvice error={error} vault={vault} />
     </form>
   );
 }

@@ -15,6 +15,7 @@ import { Progress } from '@/components/ui/progress';
 import { uploadWithProgress } from '@/components/wizard/upload';
 import { CertificateNameField, type NameDecision } from './name-field';
 import { PfxInspection } from './pfx-inspection';
+import { isCertificateRefusal, RefusalAdvice } from './refusal-advice';
 
 type Phase = { kind: 'idle' } | { kind: 'uploading'; fraction: number } | { kind: 'importing' };
 
@@ -189,7 +190,8 @@ export function ImportPanel({ vault, initialName, newVersion, onDone }: { vault:
         {phase.kind === 'uploading' && <Progress label={`Uploading ${Math.round(phase.fraction * 100)}%`} value={phase.fraction * 100} testId="import-progress" />}
         {phase.kind === 'importing' && <Progress label="Key Vault is importing the certificate…" value={null} testId="import-progress" />}
       </div>
-      <ErrorCallout error={error} onRetry={canImport ? submit : undefined} />
+      <ErrorCallout error={error} onRetry={canImport && !isCertificateRefusal(error) ? submit : undefined} />
+      <RefusalAdvice error={error} vault={vault} />
     </form>
   );
 }

@@ -9,6 +9,7 @@ import { Button } from '@/components/ui/button';
 import { ErrorCallout } from '@/components/ui/error-callout';
 import { TextField } from '@/components/ui/field';
 import { useApiCall } from '@/components/wizard/use-api';
+import { RefusalAdvice } from './refusal-advice';
 
 export interface NameDecision {
   name: string;
@@ -132,6 +133,7 @@ export function CertificateNameField({
       </div>
       <ErrorCallout error={error} onRetry={() => setNonce((n) => n + 1)} />
       <ErrorCallout error={recoverError} onRetry={recover} />
+      <RefusalAdvice error={recoverError} vault={vault} />
     </div>
   );
 }
