@@ -34,8 +34,17 @@ test('Cole (Certificates Officer on the RBAC vault only): refused the deployment
   await expect(page.getByTestId('flag-enabledForDeployment')).toHaveText(/Disabled/);
   await wizard.checkStep('access', 'refused');
 
+  // Cole has no access policy on this vault: the certificate name check already says what to ask for.
+  await wizard.next('certificate');
+  await wizard.field('Certificate name in Key Vault').fill('cole-on-prod');
+  await expect(page.getByTestId('cert-refusal-az')).toHaveText(
+    'az keyvault set-policy --name kv-contoso-prod --upn certs@contoso.sandbox --certificate-permissions get list import create recover --secret-permissions get',
+  );
+  await expect(page.getByTestId('certificate-refusal')).toHaveCount(1);
+  await wizard.checkStep('certificate', 'refused');
+
   // On the RBAC vault Cole may work with certificates.
-  await page.getByRole('button', { name: 'Back' }).click();
+  await page.getByRole('navigation', { name: 'Wizard steps' }).getByRole('link', { name: 'Vault', exact: true }).click();
   await wizard.expectStep('vault');
   await wizard.chooseVault('Contoso Production', 'kv-contoso-rbac');
   await wizard.checkStep('vault');

@@ -121,7 +121,7 @@ export function GeneratePanel({ vault, initialName, onDone }: { vault: WizardVau
         )}
       </div>
       <ErrorCallout error={error} onRetry={ready && !isCertificateRefusal(error) ? create : undefined} />
-      <RefusalAdvice error={error} vault={vault} />
+      {!isCertificateRefusal(decision.error) && <RefusalAdvice error={error} vault={vault} />}
     </form>
   );
 }

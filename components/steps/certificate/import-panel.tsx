@@ -191,7 +191,7 @@ export function ImportPanel({ vault, initialName, newVersion, onDone }: { vault:
         {phase.kind === 'importing' && <Progress label="Key Vault is importing the certificate…" value={null} testId="import-progress" />}
       </div>
       <ErrorCallout error={error} onRetry={canImport && !isCertificateRefusal(error) ? submit : undefined} />
-      <RefusalAdvice error={error} vault={vault} />
+      {!isCertificateRefusal(decision.error) && <RefusalAdvice error={error} vault={vault} />}
     </form>
   );
 }

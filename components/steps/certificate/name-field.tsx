@@ -16,6 +16,8 @@ export interface NameDecision {
   /** True when the name may be used now: free, or taken and the user chose "add a new version". */
   usable: boolean;
   status: CertificateNameStatus | null;
+  /** Why the availability check failed (e.g. a refusal), when it did. */
+  error?: unknown;
 }
 
 /**
@@ -67,7 +69,7 @@ export function CertificateNameField({
 
   useEffect(() => {
     const usable = Boolean(name && !nameError && (status?.status === 'available' || (status?.status === 'exists' && newVersion) || (!status && error)));
-    onDecision({ name, usable, status });
+    onDecision({ name, usable, status, error });
   }, [name, nameError, status, newVersion, error, onDecision]);
 
   const recover = useCallback(async () => {
@@ -132,6 +134,7 @@ export function CertificateNameField({
         )}
       </div>
       <ErrorCallout error={error} onRetry={() => setNonce((n) => n + 1)} />
+      <RefusalAdvice error={error} vault={vault} />
       <ErrorCallout error={recoverError} onRetry={recover} />
       <RefusalAdvice error={recoverError} vault={vault} />
     </div>
