@@ -28,16 +28,37 @@ function bin(name) {
   return path.join(root, 'node_modules', '.bin', name);
 }
 
+let stopping = false;
 function stop(code) {
+  stopping = true;
   for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
   process.exit(code);
 }
 process.on('SIGINT', () => stop(130));
 process.on('SIGTERM', () => stop(143));
 
-function startSandbox() {
+// The sandbox is supervised: if it dies (a crash, `kill -9`), it is started again on the same port and state, the
+// way a service manager would, and the app carries on without a restart. Its state on disk survives (atomic writes).
+const restarts = [];
+function supervise(child) {
+  child.once('exit', (code, signal) => {
+    if (stopping) return;
+    const now = Date.now();
+    restarts.push(now);
+    while (restarts.length && restarts[0] < now - 60_000) restarts.shift();
+    if (restarts.length > 5) {
+      console.error('[start] the sandbox keeps exiting (more than 5 times in a minute); stopping.');
+      stop(1);
+      return;
+    }
+    console.error(`[start] the sandbox exited (${signal ?? `code ${code}`}); starting it again on the same state…`);
+    setTimeout(() => startSandbox(false).catch((error) => console.error(`[start] ${error.message}`)), 300);
+  });
+}
+
+function startSandbox(first = true) {
   const sandboxArgs = ['sandbox/src/main.ts', '--port', sandboxPort, '--state-dir', stateDir];
-  if (flag('reset')) sandboxArgs.push('--reset', '--serve');
+  if (first && flag('reset')) sandboxArgs.push('--reset', '--serve');
   const child = spawn(bin('tsx'), sandboxArgs, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
   return new Promise((resolve, reject) => {
@@ -51,6 +72,7 @@ function startSandbox() {
         reject(new Error(`the sandbox printed an unexpected first line: ${line.slice(0, 200)}`));
       }
       lines.on('line', (l) => process.stdout.write(`[sandbox] ${l}\n`));
+      supervise(child);
     });
     child.once('exit', (code) => {
       clearTimeout(timer);

@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 import path from 'node:path';
@@ -52,14 +52,20 @@ export function sandboxPid(): number {
   return pid;
 }
 
-/** Starts the sandbox again on the same port and state; it is stopped when the test worker exits. */
-export async function restartSandbox(): Promise<void> {
-  const child = spawn(path.resolve('node_modules/.bin/tsx'), ['sandbox/src/main.ts', '--port', String(E2E_SANDBOX_PORT), '--state-dir', E2E_STATE_DIR], {
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  process.once('exit', () => child.kill('SIGTERM'));
-  await new Promise<void>((resolve, reject) => {
-    child.stdout.once('data', () => resolve());
-    child.once('exit', (code) => reject(new Error(`sandbox exited ${code}`)));
-  });
+/** Waits until `npm start`'s supervisor has the sandbox listening again, as a new process, after it was killed. */
+export async function waitForSandboxRestart(killedPid: number, timeoutMs = 30_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const pid = sandboxPid();
+      if (pid !== killedPid) {
+        await faults.list();
+        return pid;
+      }
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > deadline) throw new Error('the sandbox was not restarted');
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
