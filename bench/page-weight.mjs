@@ -31,7 +31,11 @@ async function measure(page, url, { interact } = {}) {
   return { gzKiB: list.reduce((n, s) => n + s.gz, 0) / 1024, files: list.length, forge: list.some((s) => s.forge) };
 }
 
-export async function benchPageWeight({ base, steps, label = 'sandbox mode' }) {
+/**
+ * `session`: an optional sandbox session put in sessionStorage before the page's scripts run, so each step renders
+ * signed in (with `query` carrying the wizard state) and its own chunk is counted.
+ */
+export async function benchPageWeight({ base, steps, label = 'sandbox mode', session, query = '' }) {
   const browser = await chromium.launch(LAUNCH);
   const rows = [];
   try {
@@ -41,8 +45,9 @@ export async function benchPageWeight({ base, steps, label = 'sandbox mode' }) {
     rows.push({ page: 'empty Next.js page (baseline)', ...baseline });
     for (const step of steps) {
       const ctx = await browser.newContext();
+      if (session) await ctx.addInitScript(([key, value]) => sessionStorage.setItem(key, value), [session.key, session.value]);
       const page = await ctx.newPage();
-      rows.push({ page: `/wizard/${step}`, ...(await measure(page, `${base}/wizard/${step}`)) });
+      rows.push({ page: `/wizard/${step}`, ...(await measure(page, `${base}/wizard/${step}${query}`)) });
       await ctx.close();
     }
   } finally {

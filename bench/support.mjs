@@ -51,6 +51,37 @@ export async function startApp({ port, sandboxPort, stateDir, env = {} }) {
   };
 }
 
+/** A second instance of the same build in Azure mode, configured as for a real tenant but pointed at the sandbox. */
+export async function startAzureMode(endpoints, port) {
+  const env = {
+    ...process.env,
+    LOG_LEVEL: 'silent',
+    NODE_EXTRA_CA_CERTS: endpoints.caFile,
+    AZURE_CLIENT_ID: endpoints.app.clientId,
+    AZURE_TENANT_ID: endpoints.identity.tenantId,
+    AZURE_CLIENT_SECRET: endpoints.app.clientSecret,
+    AZURE_SPA_CLIENT_ID: endpoints.identity.publicClientId,
+    AZURE_API_SCOPE: endpoints.app.apiScope,
+    AZURE_AUTHORITY_HOST: endpoints.identity.authorityHost,
+    AZURE_ARM_ENDPOINT: endpoints.arm.endpoint,
+    AZURE_KEYVAULT_DNS_SUFFIX: endpoints.keyVault.dnsSuffix,
+    AZURE_KEYVAULT_PORT: String(endpoints.port),
+  };
+  delete env.SANDBOX_STATE_DIR;
+  const child = spawn(bin('next'), ['start', '-p', String(port)], { cwd: ROOT, env, stdio: 'ignore', detached: true });
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      if ((await fetch(`http://localhost:${port}/api/config`)).ok) break;
+    } catch {
+      /* not up yet */
+    }
+    if (Date.now() > deadline) throw new Error('the Azure-mode instance did not start');
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  return { stop: () => process.kill(-child.pid, 'SIGTERM') };
+}
+
 /** Starts the sandbox alone and measures the time until it prints its endpoints line. */
 export function startSandbox({ port, stateDir, reset = true }) {
   const started = performance.now();
@@ -134,4 +165,39 @@ export function machine() {
   const os = execFileSync('uname', ['-sr'], { encoding: 'utf8' }).trim();
   const openssl = execFileSync('openssl', ['version'], { encoding: 'utf8' }).trim();
   return { cpu, cores: (execFileSync('nproc', { encoding: 'utf8' }) || '').trim(), memGiB: Math.round(Number(execFileSync('sh', ['-c', "awk '/MemTotal/ {print $2}' /proc/meminfo"], { encoding: 'utf8' })) / 1048576), node: process.version, os, openssl };
+}
+
+/** The sandbox's fault switches (`/_sandbox/faults`): POST a rule, or DELETE them all. */
+export function sandboxFaults(endpoints, method, rule) {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${endpoints.identity.authorityHost}/_sandbox/faults`,
+      { method, agent: sandboxAgent(endpoints), headers: rule ? { 'content-type': 'application/json' } : {} },
+      (res) => {
+        res.resume();
+        res.on('end', () => (res.statusCode < 300 ? resolve() : reject(new Error(`faults ${res.statusCode}`))));
+      },
+    );
+    req.on('error', reject);
+    req.end(rule ? JSON.stringify(rule) : undefined);
+  });
+}
+
+/**
+ * A signed-in sandbox session and a wizard query naming a vault, an imported certificate version and a target, so
+ * every step renders for real (used by the page-weight bench).
+ */
+export async function signedInState(base, endpoints) {
+  const res = await fetch(`${base}/api/sandbox/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin@contoso.sandbox' }) });
+  const session = await res.json();
+  const { makeBenchPfx } = await import('./pfx.mjs');
+  const pfx = makeBenchPfx('weight.contoso.example');
+  const form = new FormData();
+  form.set('file', new Blob([readFileSync(pfx.file)]), 'weight.pfx');
+  form.set('password', pfx.password);
+  const sub = endpoints.subscriptions?.[0]?.subscriptionId ?? '0b1f6471-1bf0-4dda-aec3-111122223333';
+  const vaultPath = `/api/subscriptions/${sub}/resource-groups/rg-cses-prod/vaults/kv-contoso-prod`;
+  const imported = await (await fetch(`${base}${vaultPath}/certificates/page-weight`, { method: 'POST', headers: { authorization: `Bearer ${session.accessToken}` }, body: form })).json();
+  const query = `?sub=${sub}&rg=rg-cses-prod&vault=kv-contoso-prod&cert=page-weight&version=${imported.version}&tsub=${sub}&tloc=westeurope`;
+  return { session: { key: 'cses.sandbox.session', value: JSON.stringify(session) }, query };
 }
