@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useAuth } from './auth-context';
 
 export function AccountMenu() {
-  const { status, account, signOut, mode } = useAuth();
+  const { status, account, signIn, signOut, mode } = useAuth();
   const [open, setOpen] = useState(false);
   const root = useRef<HTMLDivElement>(null);
   const trigger = useRef<HTMLButtonElement>(null);
@@ -48,6 +48,20 @@ export function AccountMenu() {
       {open && (
         <div role="menu" className="absolute right-0 z-20 mt-1 w-56 rounded border border-neutral-200 bg-white p-1 text-neutral-900 shadow-lg dark:border-neutral-700 dark:bg-neutral-900 dark:text-neutral-100">
           <p className="px-3 py-2 text-xs text-neutral-600 dark:text-neutral-400">{mode === 'sandbox' ? 'Sandbox persona' : 'Microsoft Entra ID'}</p>
+          {mode === 'azure' && (
+            // Microsoft's account picker; the wizard's choices come back from session storage after the redirect.
+            <button
+              type="button"
+              role="menuitem"
+              className="w-full rounded px-3 py-2 text-left text-sm hover:bg-neutral-100 dark:hover:bg-neutral-800"
+              onClick={() => {
+                setOpen(false);
+                void signIn();
+              }}
+            >
+              Switch account
+            </button>
+          )}
           <button
             type="button"
             role="menuitem"
