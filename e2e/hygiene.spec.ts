@@ -41,11 +41,7 @@ test('an import leaves the marker password and PFX bytes in no log, state, stora
   const certName = `hygiene-${Date.now().toString(36)}`;
 
   const wizard = new Wizard(page);
-  await wizard.open('vault');
-  await wizard.signInAs('Ada Admin');
-  await wizard.chooseVault('Contoso Production', 'kv-contoso-prod');
-  await wizard.next('access');
-  await wizard.next('certificate');
+  await wizard.toCertificateStep();
   await page.getByLabel('Certificate name in Key Vault').fill(certName);
   await page.getByLabel('PFX file').setInputFiles(pfx.file);
   // A failure first (wrong password), then the import.

@@ -16,11 +16,7 @@ test.afterEach(async () => {
 
 async function toCertificateStep(page: Page) {
   const wizard = new Wizard(page);
-  await wizard.open('vault');
-  await wizard.signInAs('Ada Admin');
-  await wizard.chooseVault('Contoso Production', 'kv-contoso-prod');
-  await wizard.next('access');
-  await wizard.next('certificate');
+  await wizard.toCertificateStep();
   return wizard;
 }
 

@@ -8,6 +8,7 @@ import { E2E_APP_PORT } from '../playwright.config';
 import { makePfx } from './support/pfx';
 import { endpoints } from './support/sandbox';
 import { Wizard } from './support/wizard';
+import { waitFor } from './support/wait';
 
 /**
  * Azure mode without Entra ID: a second app instance configured exactly as for a real tenant (AZURE_CLIENT_ID,
@@ -19,19 +20,6 @@ import { Wizard } from './support/wizard';
 const AZURE_PORT = E2E_APP_PORT + 9;
 let server: ChildProcess | undefined;
 let browser: Browser | undefined;
-
-async function waitFor(url: string, timeoutMs: number): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > until) throw new Error(`${url} did not come up`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 test.beforeAll(async () => {
   test.setTimeout(90_000);

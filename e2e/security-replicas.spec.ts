@@ -6,6 +6,7 @@ import { E2E_APP_PORT, E2E_STATE_DIR } from '../playwright.config';
 import { makePfx } from './support/pfx';
 import { endpoints } from './support/sandbox';
 import { Wizard } from './support/wizard';
+import { waitFor } from './support/wait';
 
 /**
  * Several replicas behind a load balancer: a second app instance (same build, same settings) on another port, and a
@@ -20,19 +21,6 @@ const apiHits = new Map<number, number>();
 
 let second: ChildProcess | undefined;
 let balancer: Server | undefined;
-
-async function waitFor(url: string, timeoutMs: number): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > until) throw new Error(`${url} did not come up`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 test.beforeAll(async () => {
   test.setTimeout(90_000);

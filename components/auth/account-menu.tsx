@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useAuth } from './auth-context';
 
 export function AccountMenu() {
@@ -50,31 +50,25 @@ export function AccountMenu() {
           <p className="px-3 py-2 text-xs text-neutral-600 dark:text-neutral-400">{mode === 'sandbox' ? 'Sandbox persona' : 'Microsoft Entra ID'}</p>
           {mode === 'azure' && (
             // Microsoft's account picker; the wizard's choices come back from session storage after the redirect.
-            <button
-              type="button"
-              role="menuitem"
-              className="w-full rounded px-3 py-2 text-left text-sm hover:bg-neutral-100 dark:hover:bg-neutral-800"
-              onClick={() => {
+            <MenuItem onSelect={() => {
                 setOpen(false);
                 void signIn();
-              }}
-            >
-              Switch account
-            </button>
+              }}>Switch account</MenuItem>
           )}
-          <button
-            type="button"
-            role="menuitem"
-            className="w-full rounded px-3 py-2 text-left text-sm hover:bg-neutral-100 dark:hover:bg-neutral-800"
-            onClick={() => {
+          <MenuItem onSelect={() => {
               setOpen(false);
               void signOut();
-            }}
-          >
-            {mode === 'sandbox' ? 'Sign out / switch persona' : 'Sign out'}
-          </button>
+            }}>{mode === 'sandbox' ? 'Sign out / switch persona' : 'Sign out'}</MenuItem>
         </div>
       )}
     </div>
+  );
+}
+
+function MenuItem({ onSelect, children }: { onSelect: () => void; children: ReactNode }) {
+  return (
+    <button type="button" role="menuitem" className="w-full rounded px-3 py-2 text-left text-sm hover:bg-neutral-100 dark:hover:bg-neutral-800" onClick={onSelect}>
+      {children}
+    </button>
   );
 }

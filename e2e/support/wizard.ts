@@ -67,6 +67,15 @@ export class Wizard {
     await this.info?.attach(`${step}${label ? ` (${label})` : ''}`, { path: file, contentType: 'image/png' });
   }
 
+  /** Signs in, picks the vault and moves on to the certificate step: the usual start of an import test. */
+  async toCertificateStep(displayName = 'Ada Admin', subscription = 'Contoso Production', vault = 'kv-contoso-prod') {
+    await this.open('vault');
+    await this.signInAs(displayName);
+    await this.chooseVault(subscription, vault);
+    await this.next('access');
+    await this.next('certificate');
+  }
+
   async clipboard(): Promise<string> {
     return this.page.evaluate(() => navigator.clipboard.readText());
   }
