@@ -33,6 +33,7 @@ export default defineConfig({
     timeout: 120_000,
     stdout: 'ignore',
     stderr: 'pipe',
-    env: { LOG_LEVEL: 'info', RATE_LIMIT_REQUESTS: '600' },
+    // Self-signed creates stay pending for 2.5 s, as Key Vault's do for a while, so the wizard's polling is exercised.
+    env: { LOG_LEVEL: 'info', RATE_LIMIT_REQUESTS: '600', SANDBOX_CREATE_DELAY_MS: '2500' },
   },
 });
