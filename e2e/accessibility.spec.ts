@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { makePfx } from './support/pfx';
 import { sandboxCertificateClient } from './support/sandbox';
+import { tabTo } from './support/keyboard';
 import { Wizard } from './support/wizard';
 
 /** A certificate in kv-contoso-rbac (put there by an administrator, independently of the app), picked in the wizard. */
@@ -16,20 +17,6 @@ async function pickExisting(page: Page, wizard: Wizard) {
   return wizard;
 }
 
-/** Presses Tab until the focused element's accessible name matches (keyboard only: no clicks). */
-async function tabTo(page: Page, name: RegExp, max = 80) {
-  for (let i = 0; i < max; i++) {
-    await page.keyboard.press('Tab');
-    const label = await page.evaluate(() => {
-      const el = document.activeElement as HTMLElement | null;
-      if (!el || !['BUTTON', 'A', 'INPUT', 'SELECT', 'TEXTAREA'].includes(el.tagName)) return '';
-      const labelled = el.getAttribute('aria-label') ?? (el as HTMLInputElement).labels?.[0]?.textContent ?? '';
-      return `${labelled} ${el.textContent ?? ''}`.trim();
-    });
-    if (name.test(label)) return;
-  }
-  throw new Error(`Tab never reached ${name}`);
-}
 
 test('the flow works by keyboard alone: sign in, pick a vault, move through steps and tabs', async ({ page }) => {
   const wizard = new Wizard(page);

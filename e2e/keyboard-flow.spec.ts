@@ -1,28 +1,13 @@
 import { expect, test, type Page } from '@playwright/test';
 import { makePfx } from './support/pfx';
 import { sandboxCertificateClient } from './support/sandbox';
+import { tabTo as tabToWithin } from './support/keyboard';
 import { Wizard } from './support/wizard';
 
 test.use({ permissions: ['clipboard-read', 'clipboard-write'] });
 
-/** The accessible name of the focused control (its label, aria-label and text). */
-function focusedName(page: Page): Promise<string> {
-  return page.evaluate(() => {
-    const el = document.activeElement as HTMLElement | null;
-    if (!el || !['BUTTON', 'A', 'INPUT', 'SELECT', 'TEXTAREA'].includes(el.tagName)) return '';
-    const labelled = el.getAttribute('aria-label') ?? (el as HTMLInputElement).labels?.[0]?.textContent ?? '';
-    return `${labelled} ${el.textContent ?? ''}`.trim();
-  });
-}
-
-/** Presses Tab until the focused control's name matches: keyboard only, no clicks. */
-async function tabTo(page: Page, name: RegExp, max = 120) {
-  for (let i = 0; i < max; i++) {
-    await page.keyboard.press('Tab');
-    if (name.test(await focusedName(page))) return;
-  }
-  throw new Error(`Tab never reached ${name}`);
-}
+// The certificate and service configuration steps have many controls: allow more Tab presses than the default.
+const tabTo = (page: Page, name: RegExp) => tabToWithin(page, name, 120);
 
 test('the whole flow by keyboard alone: sign in, enable the flag, import a PFX, through every step to rotation', async ({ page }) => {
   test.setTimeout(120_000);
