@@ -7,7 +7,14 @@ import { ROOT } from './support.mjs';
 
 const LAUNCH = {
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
 };
 
 export async function benchAppInspection({ base, runs = 3 }) {
@@ -30,7 +37,9 @@ export async function benchAppInspection({ base, runs = 3 }) {
       await page.goto(`${base}/wizard/vault`);
       await page.getByRole('button', { name: 'Sign in as Ada Admin' }).click();
       await page.getByRole('radio', { name: 'kv-contoso-prod' }).check();
-      await page.goto(`${base}/wizard/certificate?sub=0b1f6471-1bf0-4dda-aec3-111122223333&rg=rg-cses-prod&vault=kv-contoso-prod`);
+      await page.goto(
+        `${base}/wizard/certificate?sub=0b1f6471-1bf0-4dda-aec3-111122223333&rg=rg-cses-prod&vault=kv-contoso-prod`,
+      );
       await page.getByLabel('PFX password').fill(vector.password);
       await page.waitForLoadState('networkidle');
       const t0 = await page.evaluate(() => performance.now());

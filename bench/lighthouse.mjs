@@ -24,7 +24,11 @@ export function benchLighthouse({ base, steps }) {
         '--quiet',
         '--chrome-flags=--headless=new --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync --no-first-run',
       ],
-      { env: { ...process.env, CHROME_PATH: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' }, encoding: 'utf8', timeout: 180_000 },
+      {
+        env: { ...process.env, CHROME_PATH: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' },
+        encoding: 'utf8',
+        timeout: 180_000,
+      },
     );
     try {
       const report = JSON.parse(readFileSync(out, 'utf8'));
@@ -38,14 +42,25 @@ export function benchLighthouse({ base, steps }) {
         cls: audits['cumulative-layout-shift']?.displayValue ?? '',
       });
     } catch {
-      rows.push({ step, score: NaN, fcp: '', lcp: '', tbt: '', cls: '', error: (res.stderr || res.error?.message || 'no report').split('\n').slice(-3).join(' ') });
+      rows.push({
+        step,
+        score: NaN,
+        fcp: '',
+        lcp: '',
+        tbt: '',
+        cls: '',
+        error: (res.stderr || res.error?.message || 'no report').split('\n').slice(-3).join(' '),
+      });
     }
   }
   rmSync(dir, { recursive: true, force: true });
   const markdown = [
     `| page (${LIGHTHOUSE}, default mobile throttling) | performance (target ≥ 95) | FCP | LCP | TBT | CLS |`,
     '|---|---|---|---|---|---|',
-    ...rows.map((r) => `| /wizard/${r.step} | ${Number.isFinite(r.score) ? r.score : `failed: ${r.error}`} | ${r.fcp} | ${r.lcp} | ${r.tbt} | ${r.cls} |`),
+    ...rows.map(
+      (r) =>
+        `| /wizard/${r.step} | ${Number.isFinite(r.score) ? r.score : `failed: ${r.error}`} | ${r.fcp} | ${r.lcp} | ${r.tbt} | ${r.cls} |`,
+    ),
   ].join('\n');
   return { rows, markdown };
 }

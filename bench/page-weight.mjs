@@ -6,7 +6,14 @@ import { chromium } from 'playwright-core';
 
 const LAUNCH = {
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
 };
 const FORGE_MARKER = 'pkcs12FromAsn1';
 
@@ -45,7 +52,8 @@ export async function benchPageWeight({ base, steps, label = 'sandbox mode', ses
     rows.push({ page: 'empty Next.js page (baseline)', ...baseline });
     for (const step of steps) {
       const ctx = await browser.newContext();
-      if (session) await ctx.addInitScript(([key, value]) => sessionStorage.setItem(key, value), [session.key, session.value]);
+      if (session)
+        await ctx.addInitScript(([key, value]) => sessionStorage.setItem(key, value), [session.key, session.value]);
       const page = await ctx.newPage();
       rows.push({ page: `/wizard/${step}`, ...(await measure(page, `${base}/wizard/${step}${query}`)) });
       await ctx.close();

@@ -10,7 +10,29 @@ export function makeBenchPfx(cn = 'bench.contoso.example') {
   const cert = path.join(dir, 'c.pem');
   const file = path.join(dir, 'bench.pfx');
   const password = 'bench-only-password';
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '365', '-subj', `/CN=${cn}`], { stdio: 'ignore' });
-  execFileSync('openssl', ['pkcs12', '-export', '-inkey', key, '-in', cert, '-out', file, '-passout', 'env:BENCH_PASS'], { env: { ...process.env, BENCH_PASS: password }, stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '365',
+      '-subj',
+      `/CN=${cn}`,
+    ],
+    { stdio: 'ignore' },
+  );
+  execFileSync(
+    'openssl',
+    ['pkcs12', '-export', '-inkey', key, '-in', cert, '-out', file, '-passout', 'env:BENCH_PASS'],
+    { env: { ...process.env, BENCH_PASS: password }, stdio: 'ignore' },
+  );
   return { file, password };
 }

@@ -9,7 +9,11 @@ const SUB = '0b1f6471-1bf0-4dda-aec3-111122223333';
 const VAULT_PATH = `/api/subscriptions/${SUB}/resource-groups/rg-cses-prod/vaults/kv-contoso-prod`;
 
 async function signIn(base, username = 'admin@contoso.sandbox') {
-  const res = await fetch(`${base}/api/sandbox/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username }) });
+  const res = await fetch(`${base}/api/sandbox/sign-in`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username }),
+  });
   if (!res.ok) throw new Error(`sign-in ${res.status}`);
   return (await res.json()).accessToken;
 }
@@ -31,7 +35,10 @@ export async function benchRoutes({ base, endpoints, runs = 40 }) {
   const token = await signIn(base);
   const auth = { authorization: `Bearer ${token}` };
   const vault = endpoints.vaults.find((v) => v.name === 'kv-contoso-prod');
-  const sdk = new CertificateClient(vault.vaultUri, personaCredential(endpoints), { disableChallengeResourceVerification: true, agent: sandboxAgent(endpoints) });
+  const sdk = new CertificateClient(vault.vaultUri, personaCredential(endpoints), {
+    disableChallengeResourceVerification: true,
+    agent: sandboxAgent(endpoints),
+  });
   const pfx = makeBenchPfx();
   const bytes = readFileSync(pfx.file);
 
@@ -39,7 +46,11 @@ export async function benchRoutes({ base, endpoints, runs = 40 }) {
     const form = new FormData();
     form.set('file', new Blob([bytes]), 'bench.pfx');
     form.set('password', pfx.password);
-    const res = await fetch(`${base}${VAULT_PATH}/certificates/route-${i % 5}`, { method: 'POST', headers: auth, body: form });
+    const res = await fetch(`${base}${VAULT_PATH}/certificates/route-${i % 5}`, {
+      method: 'POST',
+      headers: auth,
+      body: form,
+    });
     if (!res.ok) throw new Error(`import route ${res.status}`);
     await res.arrayBuffer();
   };
@@ -48,7 +59,10 @@ export async function benchRoutes({ base, endpoints, runs = 40 }) {
   const listProbe = await fetch(`${base}${VAULT_PATH}/certificates`, { headers: auth });
   const hasList = listProbe.ok;
   const readViaRoute = async () => {
-    const res = await fetch(hasList ? `${base}${VAULT_PATH}/certificates` : `${base}${VAULT_PATH}/certificates/route-0`, { headers: auth });
+    const res = await fetch(
+      hasList ? `${base}${VAULT_PATH}/certificates` : `${base}${VAULT_PATH}/certificates/route-0`,
+      { headers: auth },
+    );
     if (!res.ok) throw new Error(`read route ${res.status}`);
     await res.arrayBuffer();
   };
@@ -70,7 +84,14 @@ export async function benchRoutes({ base, endpoints, runs = 40 }) {
     ]) {
       const r = await timed(runs, route);
       const d = await timed(runs, direct);
-      rows.push({ name, latency, routeP50: median(r), routeP95: percentile(r, 95), sdkP50: median(d), sdkP95: percentile(d, 95) });
+      rows.push({
+        name,
+        latency,
+        routeP50: median(r),
+        routeP95: percentile(r, 95),
+        sdkP50: median(d),
+        sdkP95: percentile(d, 95),
+      });
     }
   };
   await measure('none (loopback)');
@@ -82,11 +103,15 @@ export async function benchRoutes({ base, endpoints, runs = 40 }) {
   } finally {
     await sandboxFaults(endpoints, 'DELETE');
   }
-  const markdown = [
-    `| operation (${runs} sequential calls) | sandbox latency | route p50 | route p95 | direct SDK p50 | direct SDK p95 | ratio p50 (target ≤ 1.2×) |`,
-    '|---|---|---|---|---|---|---|',
-    ...rows.map((r) => `| ${r.name} | ${r.latency} | ${ms(r.routeP50)} ms | ${ms(r.routeP95)} ms | ${ms(r.sdkP50)} ms | ${ms(r.sdkP95)} ms | ${(r.routeP50 / r.sdkP50).toFixed(2)}× |`),
-  ].join('\n') + LOOPBACK_NOTE;
+  const markdown =
+    [
+      `| operation (${runs} sequential calls) | sandbox latency | route p50 | route p95 | direct SDK p50 | direct SDK p95 | ratio p50 (target ≤ 1.2×) |`,
+      '|---|---|---|---|---|---|---|',
+      ...rows.map(
+        (r) =>
+          `| ${r.name} | ${r.latency} | ${ms(r.routeP50)} ms | ${ms(r.routeP95)} ms | ${ms(r.sdkP50)} ms | ${ms(r.sdkP95)} ms | ${(r.routeP50 / r.sdkP50).toFixed(2)}× |`,
+      ),
+    ].join('\n') + LOOPBACK_NOTE;
   return { rows, markdown };
 }
 
@@ -100,7 +125,11 @@ function rssKiB(pid) {
 
 function serverPid(port) {
   try {
-    const out = execFileSync('sh', ['-c', `ss -ltnp 'sport = :${port}' | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2`], { encoding: 'utf8' }).trim();
+    const out = execFileSync(
+      'sh',
+      ['-c', `ss -ltnp 'sport = :${port}' | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2`],
+      { encoding: 'utf8' },
+    ).trim();
     return Number(out) || undefined;
   } catch {
     return undefined;
@@ -109,14 +138,21 @@ function serverPid(port) {
 
 export async function benchLoad({ base, port, users = 50, seconds = 60 }) {
   const tokens = await Promise.all(Array.from({ length: users }, () => signIn(base)));
-  const paths = ['/api/subscriptions', `/api/subscriptions/${SUB}/vaults`, VAULT_PATH, `${VAULT_PATH}/certificates/route-0`];
+  const paths = [
+    '/api/subscriptions',
+    `/api/subscriptions/${SUB}/vaults`,
+    VAULT_PATH,
+    `${VAULT_PATH}/certificates/route-0`,
+  ];
   const pid = serverPid(port);
   // Warm-up at full load (JIT, caches and the heap settle), then the baseline memory reading.
   const warmUntil = Date.now() + Math.min(15_000, seconds * 250);
   await Promise.all(
     tokens.map(async (token, u) => {
       for (let i = u; Date.now() < warmUntil; i++) {
-        await fetch(base + paths[i % paths.length], { headers: { authorization: `Bearer ${token}` } }).then((r) => r.arrayBuffer()).catch(() => undefined);
+        await fetch(base + paths[i % paths.length], { headers: { authorization: `Bearer ${token}` } })
+          .then((r) => r.arrayBuffer())
+          .catch(() => undefined);
       }
     }),
   );

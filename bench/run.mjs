@@ -35,15 +35,27 @@ async function attempt(title, fn) {
 
 const m = machine();
 if (want('inspect')) {
-  await attempt('PFX inspection versus `openssl pkcs12` (Node, same files)', async () => (await benchInspect({ runs: quick ? 3 : 7 })).markdown);
-  await attempt('PFX inspection in the browser (600 000-iteration vector, Chromium)', async () => (await benchBrowser({})).markdown);
+  await attempt(
+    'PFX inspection versus `openssl pkcs12` (Node, same files)',
+    async () => (await benchInspect({ runs: quick ? 3 : 7 })).markdown,
+  );
+  await attempt(
+    'PFX inspection in the browser (600 000-iteration vector, Chromium)',
+    async () => (await benchBrowser({})).markdown,
+  );
 }
 if (want('sandbox')) await attempt('Sandbox', async () => (await benchSandbox({ seconds: quick ? 3 : 10 })).markdown);
 
 const needsApp = ['routes', 'load', 'weight', 'lighthouse', 'app-inspect'].some(want);
 if (needsApp) {
   console.log('[bench] building the app…');
-  if (spawnSync(bin('next'), ['build'], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } }).status !== 0) {
+  if (
+    spawnSync(bin('next'), ['build'], {
+      cwd: ROOT,
+      stdio: 'inherit',
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+    }).status !== 0
+  ) {
     throw new Error('next build failed');
   }
   const port = 3290;
@@ -52,29 +64,53 @@ if (needsApp) {
   const { readFileSync } = await import('node:fs');
   const endpoints = JSON.parse(readFileSync(path.join(ROOT, '.sandbox-bench', 'endpoints.json'), 'utf8'));
   try {
-    if (want('routes')) await attempt('Route overhead versus direct SDK calls (same sandbox)', async () => (await benchRoutes({ base, endpoints, runs: quick ? 10 : 40 })).markdown);
-    if (want('load')) await attempt('Load', async () => (await benchLoad({ base, port, users: 50, seconds: quick ? 10 : 60 })).markdown);
+    if (want('routes'))
+      await attempt(
+        'Route overhead versus direct SDK calls (same sandbox)',
+        async () => (await benchRoutes({ base, endpoints, runs: quick ? 10 : 40 })).markdown,
+      );
+    if (want('load'))
+      await attempt(
+        'Load',
+        async () => (await benchLoad({ base, port, users: 50, seconds: quick ? 10 : 60 })).markdown,
+      );
     if (want('app-inspect')) {
-      await attempt('The certificate step inspecting the 600 000-iteration vector (the app in Chromium)', async () => (await benchAppInspection({ base, runs: quick ? 1 : 3 })).markdown);
+      await attempt(
+        'The certificate step inspecting the 600 000-iteration vector (the app in Chromium)',
+        async () => (await benchAppInspection({ base, runs: quick ? 1 : 3 })).markdown,
+      );
     }
     if (want('weight')) {
       const signedIn = await signedInState(base, endpoints);
       await attempt('Page weight (first-load JavaScript), sandbox mode', async () => {
         const out = await benchPageWeight({ base, steps: WIZARD_STEP_IDS });
-        const inside = await benchPageWeight({ base, steps: WIZARD_STEP_IDS, label: 'sandbox mode, signed in, step rendered', ...signedIn });
+        const inside = await benchPageWeight({
+          base,
+          steps: WIZARD_STEP_IDS,
+          label: 'sandbox mode, signed in, step rendered',
+          ...signedIn,
+        });
         return `${out.markdown}\n\n${inside.markdown}`;
       });
       await attempt('Page weight (first-load JavaScript), Azure mode (target ≤ 300 KiB gz per step)', async () => {
         const azure = await startAzureMode(endpoints, 3292);
         try {
-          const out = await benchPageWeight({ base: 'http://localhost:3292', steps: WIZARD_STEP_IDS, label: 'Azure mode, signed out: MSAL loaded, step not yet' });
+          const out = await benchPageWeight({
+            base: 'http://localhost:3292',
+            steps: WIZARD_STEP_IDS,
+            label: 'Azure mode, signed out: MSAL loaded, step not yet',
+          });
           return `${out.markdown}\n\nSigned in, a step adds its own chunk on top (the difference between the two sandbox-mode tables above).`;
         } finally {
           azure.stop();
         }
       });
     }
-    if (want('lighthouse')) await attempt('Lighthouse', async () => benchLighthouse({ base, steps: quick ? WIZARD_STEP_IDS.slice(0, 1) : WIZARD_STEP_IDS }).markdown);
+    if (want('lighthouse'))
+      await attempt(
+        'Lighthouse',
+        async () => benchLighthouse({ base, steps: quick ? WIZARD_STEP_IDS.slice(0, 1) : WIZARD_STEP_IDS }).markdown,
+      );
   } finally {
     app.stop();
   }

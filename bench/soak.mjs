@@ -21,7 +21,11 @@ const VAULT = `/api/subscriptions/${SUB}/resource-groups/rg-cses-prod/vaults/kv-
 
 function rssMiB() {
   try {
-    const pid = execFileSync('sh', ['-c', `ss -ltnpH 'sport = :${port}' | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2`], { encoding: 'utf8' }).trim();
+    const pid = execFileSync(
+      'sh',
+      ['-c', `ss -ltnpH 'sport = :${port}' | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2`],
+      { encoding: 'utf8' },
+    ).trim();
     return Math.round(Number(execFileSync('ps', ['-o', 'rss=', '-p', pid], { encoding: 'utf8' }).trim()) / 1024);
   } catch {
     return NaN;
@@ -49,11 +53,23 @@ async function call(path, init = {}, token) {
 }
 
 async function session(n) {
-  const { accessToken: token } = await call('/api/sandbox/sign-in', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin@contoso.sandbox' }) });
+  const { accessToken: token } = await call('/api/sandbox/sign-in', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin@contoso.sandbox' }),
+  });
   await call('/api/subscriptions', {}, token);
   await call(`/api/subscriptions/${SUB}/vaults`, {}, token);
   await call(VAULT, {}, token);
-  await call(VAULT, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ enabledForDeployment: true }) }, token);
+  await call(
+    VAULT,
+    {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ enabledForDeployment: true }),
+    },
+    token,
+  );
   const form = new FormData();
   form.set('file', new Blob([bytes]), 'soak.pfx');
   form.set('password', pfx.password);
@@ -88,6 +104,10 @@ clearInterval(sampler);
 const end = rssMiB();
 app.stop();
 const growth = ((end - baseline) / baseline) * 100;
-console.log(`[soak] ${minutes} min, ${sessions} sessions, ${errors} errors${failures.size ? ` (${[...failures].map(([k, v]) => `${k}: ${v}`).join('; ')})` : ''}`);
-console.log(`[soak] server RSS after warm-up ${baseline} MiB → end ${end} MiB (${Number.isFinite(growth) ? `${growth.toFixed(1)}%` : 'n/a'}); samples: ${samples.join(', ')}`);
+console.log(
+  `[soak] ${minutes} min, ${sessions} sessions, ${errors} errors${failures.size ? ` (${[...failures].map(([k, v]) => `${k}: ${v}`).join('; ')})` : ''}`,
+);
+console.log(
+  `[soak] server RSS after warm-up ${baseline} MiB → end ${end} MiB (${Number.isFinite(growth) ? `${growth.toFixed(1)}%` : 'n/a'}); samples: ${samples.join(', ')}`,
+);
 process.exit(errors === 0 ? 0 : 1);

@@ -20,14 +20,28 @@ export const ms = (n) => (Number.isFinite(n) ? `${n < 10 ? n.toFixed(1) : n.toFi
 
 /** Starts `node scripts/start.mjs` (sandbox + production app) and resolves once the app answers. */
 export async function startApp({ port, sandboxPort, stateDir, env = {} }) {
-  const child = spawn('node', ['scripts/start.mjs', '--no-build', '--reset', '--port', String(port), '--sandbox-port', String(sandboxPort), '--state-dir', stateDir], {
-    cwd: ROOT,
-    // The virtual users of the load and soak runs all sign in as one sandbox persona, so the per-user rate limit
-    // (which would answer most of them 429 by design) is off here.
-    env: { ...process.env, LOG_LEVEL: 'silent', RATE_LIMIT_REQUESTS: '0', ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-    detached: true,
-  });
+  const child = spawn(
+    'node',
+    [
+      'scripts/start.mjs',
+      '--no-build',
+      '--reset',
+      '--port',
+      String(port),
+      '--sandbox-port',
+      String(sandboxPort),
+      '--state-dir',
+      stateDir,
+    ],
+    {
+      cwd: ROOT,
+      // The virtual users of the load and soak runs all sign in as one sandbox persona, so the per-user rate limit
+      // (which would answer most of them 429 by design) is off here.
+      env: { ...process.env, LOG_LEVEL: 'silent', RATE_LIMIT_REQUESTS: '0', ...env },
+      stdio: ['ignore', 'ignore', 'inherit'],
+      detached: true,
+    },
+  );
   const deadline = Date.now() + 120_000;
   for (;;) {
     try {
@@ -111,11 +125,17 @@ function tokenRequest(endpoints, form) {
   return new Promise((resolve, reject) => {
     const req = request(
       `${endpoints.identity.authorityHost}/${endpoints.identity.tenantId}/oauth2/v2.0/token`,
-      { method: 'POST', agent: sandboxAgent(endpoints), headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+      {
+        method: 'POST',
+        agent: sandboxAgent(endpoints),
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      },
       (res) => {
         let text = '';
         res.on('data', (c) => (text += c));
-        res.on('end', () => (res.statusCode === 200 ? resolve(JSON.parse(text)) : reject(new Error(`token ${res.statusCode}`))));
+        res.on('end', () =>
+          res.statusCode === 200 ? resolve(JSON.parse(text)) : reject(new Error(`token ${res.statusCode}`)),
+        );
       },
     );
     req.on('error', reject);
@@ -157,14 +177,25 @@ export function personaCredential(endpoints, username = 'admin@contoso.sandbox')
 export function machine() {
   const cpu = (() => {
     try {
-      return execFileSync('sh', ['-c', "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"], { encoding: 'utf8' }).trim();
+      return execFileSync('sh', ['-c', "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"], {
+        encoding: 'utf8',
+      }).trim();
     } catch {
       return 'unknown';
     }
   })();
   const os = execFileSync('uname', ['-sr'], { encoding: 'utf8' }).trim();
   const openssl = execFileSync('openssl', ['version'], { encoding: 'utf8' }).trim();
-  return { cpu, cores: (execFileSync('nproc', { encoding: 'utf8' }) || '').trim(), memGiB: Math.round(Number(execFileSync('sh', ['-c', "awk '/MemTotal/ {print $2}' /proc/meminfo"], { encoding: 'utf8' })) / 1048576), node: process.version, os, openssl };
+  return {
+    cpu,
+    cores: (execFileSync('nproc', { encoding: 'utf8' }) || '').trim(),
+    memGiB: Math.round(
+      Number(execFileSync('sh', ['-c', "awk '/MemTotal/ {print $2}' /proc/meminfo"], { encoding: 'utf8' })) / 1048576,
+    ),
+    node: process.version,
+    os,
+    openssl,
+  };
 }
 
 /** The sandbox's fault switches (`/_sandbox/faults`): POST a rule, or DELETE them all. */
@@ -188,7 +219,11 @@ export function sandboxFaults(endpoints, method, rule) {
  * every step renders for real (used by the page-weight bench).
  */
 export async function signedInState(base, endpoints) {
-  const res = await fetch(`${base}/api/sandbox/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin@contoso.sandbox' }) });
+  const res = await fetch(`${base}/api/sandbox/sign-in`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin@contoso.sandbox' }),
+  });
   const session = await res.json();
   const { makeBenchPfx } = await import('./pfx.mjs');
   const pfx = makeBenchPfx('weight.contoso.example');
@@ -197,7 +232,13 @@ export async function signedInState(base, endpoints) {
   form.set('password', pfx.password);
   const sub = endpoints.subscriptions?.[0]?.subscriptionId ?? '0b1f6471-1bf0-4dda-aec3-111122223333';
   const vaultPath = `/api/subscriptions/${sub}/resource-groups/rg-cses-prod/vaults/kv-contoso-prod`;
-  const imported = await (await fetch(`${base}${vaultPath}/certificates/page-weight`, { method: 'POST', headers: { authorization: `Bearer ${session.accessToken}` }, body: form })).json();
+  const imported = await (
+    await fetch(`${base}${vaultPath}/certificates/page-weight`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${session.accessToken}` },
+      body: form,
+    })
+  ).json();
   const query = `?sub=${sub}&rg=rg-cses-prod&vault=kv-contoso-prod&cert=page-weight&version=${imported.version}&tsub=${sub}&tloc=westeurope`;
   return { session: { key: 'cses.sandbox.session', value: JSON.stringify(session) }, query };
 }

@@ -3,7 +3,9 @@
 import { fileURLToPath } from 'node:url';
 
 function fail(message) {
-  process.stderr.write(`cses-cert: error [internal-error]: ${String(message).replace(/\s+/g, ' ').trim()}. Run "npm install" in the cses-cert-wizard checkout and try again.\n`);
+  process.stderr.write(
+    `cses-cert: error [internal-error]: ${String(message).replace(/\s+/g, ' ').trim()}. Run "npm install" in the cses-cert-wizard checkout and try again.\n`,
+  );
   process.exitCode = 1;
 }
 

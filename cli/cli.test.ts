@@ -34,7 +34,12 @@ function cli(args: string[], input?: string | Buffer): Run {
     env: { ...process.env, NO_COLOR: '1' },
     timeout: 60_000,
   });
-  return { status: r.status, stdout: r.stdout.toString('utf8'), stdoutBytes: r.stdout, stderr: r.stderr.toString('utf8') };
+  return {
+    status: r.status,
+    stdout: r.stdout.toString('utf8'),
+    stdoutBytes: r.stdout,
+    stderr: r.stderr.toString('utf8'),
+  };
 }
 
 /** Same as cli(), without blocking, so lists of cases run in parallel. */
@@ -48,7 +53,12 @@ function cliAsync(args: string[], input?: string | Buffer): Promise<Run> {
     child.on('error', reject);
     child.on('close', (status) => {
       const stdoutBytes = Buffer.concat(out);
-      resolveRun({ status, stdout: stdoutBytes.toString('utf8'), stdoutBytes, stderr: Buffer.concat(err).toString('utf8') });
+      resolveRun({
+        status,
+        stdout: stdoutBytes.toString('utf8'),
+        stdoutBytes,
+        stderr: Buffer.concat(err).toString('utf8'),
+      });
     });
     child.stdin.end(input ?? '');
   });
@@ -123,7 +133,17 @@ describe('help and usage', () => {
 describe('cscfg add / csdef add', () => {
   it('prints the patched file byte-for-byte (BOM, CRLF) on stdout', () => {
     const file = join(FIX, 'cses-singlerole-certificate.cscfg');
-    const r = cli(['cscfg', 'add', '--role', 'WebRole1', '--name', 'ssl', '--thumbprint', '\u200E3b fc 4e 04 c0 34 e2 1b 85 2a 8d 18 b4 ff 47 95 53 38 fe e9', file]);
+    const r = cli([
+      'cscfg',
+      'add',
+      '--role',
+      'WebRole1',
+      '--name',
+      'ssl',
+      '--thumbprint',
+      '\u200E3b fc 4e 04 c0 34 e2 1b 85 2a 8d 18 b4 ff 47 95 53 38 fe e9',
+      file,
+    ]);
     expect(r.status).toBe(0);
     expect(r.stderr).toBe('');
     expect([...r.stdoutBytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
@@ -150,12 +170,34 @@ describe('cscfg add / csdef add', () => {
   it('--in-place rewrites the file; running again changes nothing', () => {
     const file = join(dir, 'svc.cscfg');
     copyFileSync(join(FIX, 'cqrs-journey.cscfg'), file);
-    const r = cli(['cscfg', 'add', '--role', 'WorkerRoleCommandProcessor', '--name', 'ssl', '--thumbprint', T, '--in-place', file]);
+    const r = cli([
+      'cscfg',
+      'add',
+      '--role',
+      'WorkerRoleCommandProcessor',
+      '--name',
+      'ssl',
+      '--thumbprint',
+      T,
+      '--in-place',
+      file,
+    ]);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/added certificate "ssl" in role "WorkerRoleCommandProcessor"/);
     const after = readFileSync(file, 'utf8');
     expect(readServiceFile(after).roles[2]?.certificates[0]?.thumbprint).toBe(T);
-    const again = cli(['cscfg', 'add', '--role', 'WorkerRoleCommandProcessor', '--name', 'ssl', '--thumbprint', T, '--in-place', file]);
+    const again = cli([
+      'cscfg',
+      'add',
+      '--role',
+      'WorkerRoleCommandProcessor',
+      '--name',
+      'ssl',
+      '--thumbprint',
+      T,
+      '--in-place',
+      file,
+    ]);
     expect(again.status).toBe(0);
     expect(again.stdout).toMatch(/already up to date/);
     expect(readFileSync(file, 'utf8')).toBe(after);
@@ -163,21 +205,53 @@ describe('cscfg add / csdef add', () => {
 
   it('csdef add with store options', () => {
     const r = cli([
-      'csdef', 'add', '--role', 'WorkerRole1', '--name', 'ssl', '--store-location', 'LocalMachine', '--store-name',
-      'TrustedPeople', '--permission-level', 'elevated', join(FIX, 'cses-multirole-rdp.csdef'),
+      'csdef',
+      'add',
+      '--role',
+      'WorkerRole1',
+      '--name',
+      'ssl',
+      '--store-location',
+      'LocalMachine',
+      '--store-name',
+      'TrustedPeople',
+      '--permission-level',
+      'elevated',
+      join(FIX, 'cses-multirole-rdp.csdef'),
     ]);
     expect(r.status).toBe(0);
     const role = readServiceFile(r.stdout).roles.find((x) => x.name === 'WorkerRole1');
-    expect(role?.certificates[0]).toMatchObject({ name: 'ssl', storeLocation: 'LocalMachine', storeName: 'TrustedPeople', permissionLevel: 'elevated' });
+    expect(role?.certificates[0]).toMatchObject({
+      name: 'ssl',
+      storeLocation: 'LocalMachine',
+      storeName: 'TrustedPeople',
+      permissionLevel: 'elevated',
+    });
   });
 
   it('library errors become one line with their code, exit 1', async () => {
     const cfg = join(FIX, 'cqrs-journey.cscfg');
     const cases: Array<[string[], string]> = [
       [['cscfg', 'add', '--role', 'Nope', '--name', 'n', '--thumbprint', T, cfg], 'role-not-found'],
-      [['cscfg', 'add', '--role', 'Conference.Web.Admin', '--name', 'n', '--thumbprint', 'ABC', cfg], 'invalid-thumbprint'],
+      [
+        ['cscfg', 'add', '--role', 'Conference.Web.Admin', '--name', 'n', '--thumbprint', 'ABC', cfg],
+        'invalid-thumbprint',
+      ],
       [['csdef', 'add', '--role', 'Conference.Web.Admin', '--name', 'n', cfg], 'not-service-definition'],
-      [['csdef', 'add', '--role', 'Conference.Web.Admin', '--name', 'n', '--store-location', 'Mars', join(FIX, 'cqrs-journey.csdef')], 'invalid-store-location'],
+      [
+        [
+          'csdef',
+          'add',
+          '--role',
+          'Conference.Web.Admin',
+          '--name',
+          'n',
+          '--store-location',
+          'Mars',
+          join(FIX, 'cqrs-journey.csdef'),
+        ],
+        'invalid-store-location',
+      ],
     ];
     const runs = await Promise.all(cases.map(([args]) => cliAsync(args)));
     for (const [k, [args, code]] of cases.entries()) {
@@ -194,7 +268,10 @@ describe('cscfg add / csdef add', () => {
     expect(r.stderr).toMatch(/line \d+, column \d+/);
     const utf16 = join(dir, 'utf16.cscfg');
     writeFileSync(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('<a/>', 'utf16le')]));
-    expectOneErrorLine(cli(['cscfg', 'add', '--role', 'a', '--name', 'n', '--thumbprint', T, utf16]), 'unsupported-encoding');
+    expectOneErrorLine(
+      cli(['cscfg', 'add', '--role', 'a', '--name', 'n', '--thumbprint', T, utf16]),
+      'unsupported-encoding',
+    );
   });
 });
 
@@ -215,7 +292,16 @@ describe('list', () => {
         {
           name: 'WebRole1',
           type: 'WebRole',
-          certificates: [{ name: 'cert', storeLocation: 'LocalMachine', storeName: 'My', permissionLevel: null, line: 24, column: 7 }],
+          certificates: [
+            {
+              name: 'cert',
+              storeLocation: 'LocalMachine',
+              storeName: 'My',
+              permissionLevel: null,
+              line: 24,
+              column: 7,
+            },
+          ],
         },
       ],
     });
@@ -242,7 +328,13 @@ describe('remove-leftovers', () => {
 
 describe('cscfg check', () => {
   it('exit 0 when every thumbprint is found', () => {
-    const r = cli(['cscfg', 'check', join(FIX, 'cses-singlerole-certificate.cscfg'), '--thumbprints', `${T.toLowerCase()},ABCDEF`]);
+    const r = cli([
+      'cscfg',
+      'check',
+      join(FIX, 'cses-singlerole-certificate.cscfg'),
+      '--thumbprints',
+      `${T.toLowerCase()},ABCDEF`,
+    ]);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^FOUND\s+WebRole1\/cert\s+3BFC/m);
     expect(r.stderr).toBe('');
@@ -258,11 +350,22 @@ describe('cscfg check', () => {
   });
 
   it('--json carries status codes; leftovers and --csdef consistency make it fail', () => {
-    const r = cli(['cscfg', 'check', join(FIX, 'nugetgallery.base.cscfg'), '--thumbprints', T, '--csdef', join(FIX, 'nugetgallery.csdef'), '--json']);
+    const r = cli([
+      'cscfg',
+      'check',
+      join(FIX, 'nugetgallery.base.cscfg'),
+      '--thumbprints',
+      T,
+      '--csdef',
+      join(FIX, 'nugetgallery.csdef'),
+      '--json',
+    ]);
     expect(r.status).toBe(2);
     const j = JSON.parse(r.stdout);
     expect(j.ok).toBe(false);
-    expect(j.certificates.map((c: { name: string; status: string }) => `${c.name}:${c.status}`)).toEqual(['sslcertificate:malformed']);
+    expect(j.certificates.map((c: { name: string; status: string }) => `${c.name}:${c.status}`)).toEqual([
+      'sslcertificate:malformed',
+    ]);
     expect(j.skipped.map((c: { reason: string }) => c.reason)).toEqual(['remote-access-certificate']);
     expect(j.leftovers.map((i: { code: string }) => i.code)).toContain('remote-access-certificate');
     expect(j.leftovers.map((i: { code: string }) => i.code)).toContain('remote-access-import');
@@ -286,7 +389,10 @@ describe('snippet', () => {
       vaultCertificates: [{ certificateUrl: URL }],
     });
     const vmss = cli(['snippet', 'vmss', '--vault-id', VAULT_ID, '--certificate-url', URL, '--store-name', 'My']);
-    expect(JSON.parse(vmss.stdout).properties.virtualMachineProfile.osProfile.secrets[0].vaultCertificates[0].certificateStore).toBe('My');
+    expect(
+      JSON.parse(vmss.stdout).properties.virtualMachineProfile.osProfile.secrets[0].vaultCertificates[0]
+        .certificateStore,
+    ).toBe('My');
   });
 
   it('bicep, az, powershell, cscfg, csdef', () => {
@@ -295,13 +401,33 @@ describe('snippet', () => {
       expect(r.status, kind).toBe(0);
       expect(r.stdout).toContain(URL);
     }
-    const cscfg = cli(['snippet', 'cscfg', '--vault-id', VAULT_ID, '--certificate-url', URL, '--thumbprint', T, '--role', 'WebRole1', '--role', 'WorkerRole1']);
+    const cscfg = cli([
+      'snippet',
+      'cscfg',
+      '--vault-id',
+      VAULT_ID,
+      '--certificate-url',
+      URL,
+      '--thumbprint',
+      T,
+      '--role',
+      'WebRole1',
+      '--role',
+      'WorkerRole1',
+    ]);
     expect(cscfg.status).toBe(0);
     expect(cscfg.stdout.match(/<Role name=/g)).toHaveLength(2);
   });
 
   it('a /certificates/ url is refused with a clear code', () => {
-    const r = cli(['snippet', 'arm', '--vault-id', VAULT_ID, '--certificate-url', URL.replace('/secrets/', '/certificates/')]);
+    const r = cli([
+      'snippet',
+      'arm',
+      '--vault-id',
+      VAULT_ID,
+      '--certificate-url',
+      URL.replace('/secrets/', '/certificates/'),
+    ]);
     expect(r.status).toBe(1);
     expectOneErrorLine(r, 'certificate-url-not-secret');
     expect(r.stderr).toMatch(/Secret Identifier/);
@@ -411,7 +537,10 @@ describe.skipIf(!certsAvailable || !existsSync(EXPECTED))('inspect × every lib/
       (v) => v.nowDaysBeforeNotAfter === undefined && !v.slow && existsSync(join(VECTORS, v.file)),
     );
     // Every vector with errors (each error code through the CLI) and a sample of importable ones.
-    const vectors = [...usable.filter((v) => v.errors.length > 0), ...usable.filter((v) => v.errors.length === 0).slice(0, 8)];
+    const vectors = [
+      ...usable.filter((v) => v.errors.length > 0),
+      ...usable.filter((v) => v.errors.length === 0).slice(0, 8),
+    ];
     expect(vectors.length).toBeGreaterThan(15);
     const results: Array<{ v: Vector; r: Run }> = [];
     const queue = [...vectors];
@@ -430,7 +559,11 @@ describe.skipIf(!certsAvailable || !existsSync(EXPECTED))('inspect × every lib/
     for (const { v, r } of results) {
       const what = `${v.file} (${JSON.stringify(v.password)}): ${r.stderr}`;
       expect(r.status, what).toBe(v.errors.length === 0 ? 0 : 2);
-      const j = JSON.parse(r.stdout) as { importable: boolean; thumbprint: string | null; errors: Array<{ code: string }> };
+      const j = JSON.parse(r.stdout) as {
+        importable: boolean;
+        thumbprint: string | null;
+        errors: Array<{ code: string }>;
+      };
       expect(j.importable, what).toBe(v.errors.length === 0);
       expect(j.errors.map((e) => e.code).sort(), what).toEqual([...v.errors].sort());
       if (v.thumbprint) expect(j.thumbprint, what).toBe(v.thumbprint);

@@ -54,13 +54,21 @@ export async function readPasswordFromStdin(io: CliIO): Promise<string> {
   try {
     bytes = await io.readStdin();
   } catch {
-    throw new CliError('stdin-unavailable', 'Could not read the password from stdin.', 'Pipe the password in, e.g. `printf %s "$PASSWORD" | cses-cert inspect FILE --password-stdin`.');
+    throw new CliError(
+      'stdin-unavailable',
+      'Could not read the password from stdin.',
+      'Pipe the password in, e.g. `printf %s "$PASSWORD" | cses-cert inspect FILE --password-stdin`.',
+    );
   }
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    throw new CliError('invalid-option-value', 'The password on stdin is not valid UTF-8.', 'Pass the password as UTF-8 text.');
+    throw new CliError(
+      'invalid-option-value',
+      'The password on stdin is not valid UTF-8.',
+      'Pass the password as UTF-8 text.',
+    );
   }
   return stripOneNewline(text);
 }
@@ -70,7 +78,10 @@ function line(f: Finding): string {
 }
 
 function describeCert(c: CertInfo): string[] {
-  const key = c.publicKey.type === 'EC' ? `EC ${c.publicKey.curve ?? ''}`.trim() : `${c.publicKey.type}${c.publicKey.bits ? ` ${c.publicKey.bits}` : ''}`;
+  const key =
+    c.publicKey.type === 'EC'
+      ? `EC ${c.publicKey.curve ?? ''}`.trim()
+      : `${c.publicKey.type}${c.publicKey.bits ? ` ${c.publicKey.bits}` : ''}`;
   const sans = [...c.sans.dns, ...c.sans.ip, ...c.sans.email, ...c.sans.uri];
   return [
     `Thumbprint (SHA-1): ${c.thumbprint}`,
@@ -94,10 +105,14 @@ export function formatInspectText(file: string, r: InspectResult): string {
     for (const c of r.chain) out.push(`  - ${c.thumbprint}  ${c.subject}`);
   }
   if (r.pfx) {
-    const mac = r.pfx.macAlgorithm ? `${r.pfx.macAlgorithm}${r.pfx.macIterations ? ` (${r.pfx.macIterations} iterations)` : ''}` : 'none';
+    const mac = r.pfx.macAlgorithm
+      ? `${r.pfx.macAlgorithm}${r.pfx.macIterations ? ` (${r.pfx.macIterations} iterations)` : ''}`
+      : 'none';
     out.push(`PFX MAC:            ${mac}`);
     for (const e of r.pfx.encryption) {
-      out.push(`PFX ${e.part === 'key' ? 'key' : 'certificates'} encryption: ${e.algorithm}${e.iterations ? ` (${e.iterations} iterations)` : ''}`);
+      out.push(
+        `PFX ${e.part === 'key' ? 'key' : 'certificates'} encryption: ${e.algorithm}${e.iterations ? ` (${e.iterations} iterations)` : ''}`,
+      );
     }
   }
   const errors = r.findings.filter((f) => f.severity === 'error');
@@ -138,7 +153,11 @@ export async function inspectCommand(argv: string[], io: CliIO): Promise<number>
   }
   const file = onePositional(p, 'FILE (the .pfx to inspect)', INSPECT_USAGE);
   if (file === '-' && flag(p, 'password-stdin')) {
-    throw new CliError('invalid-option-value', 'stdin cannot carry both the PFX (-) and the password (--password-stdin).', 'Give the PFX as a file path when using --password-stdin.');
+    throw new CliError(
+      'invalid-option-value',
+      'stdin cannot carry both the PFX (-) and the password (--password-stdin).',
+      'Give the PFX as a file path when using --password-stdin.',
+    );
   }
   const password = flag(p, 'password-stdin') ? await readPasswordFromStdin(io) : null;
   const inspectPfx = await loadInspect();
@@ -158,7 +177,11 @@ export async function inspectCommand(argv: string[], io: CliIO): Promise<number>
   if (result.importable) return EXIT_OK;
   const first = result.findings.find((f) => f.severity === 'error');
   io.stderr(
-    errorLine(first?.code ?? 'not-importable', first?.message ?? 'Key Vault would not import this file.', first?.action ?? ''),
+    errorLine(
+      first?.code ?? 'not-importable',
+      first?.message ?? 'Key Vault would not import this file.',
+      first?.action ?? '',
+    ),
   );
   return EXIT_CHECK_FAILED;
 }

@@ -14,13 +14,21 @@ export interface CliIO {
 function fsError(e: unknown, file: string, writing = false): CliError {
   const code = (e as { code?: string } | null)?.code;
   if (code === 'ENOENT' && !writing) {
-    return new CliError('file-not-found', `File not found: ${file}.`, 'Check the path (relative paths are from the current directory).');
+    return new CliError(
+      'file-not-found',
+      `File not found: ${file}.`,
+      'Check the path (relative paths are from the current directory).',
+    );
   }
   if (code === 'EISDIR') {
     return new CliError('file-unreadable', `${file} is a directory.`, 'Give the path of a file.');
   }
   if (writing) {
-    return new CliError('file-not-writable', `Cannot write ${file} (${code ?? 'error'}).`, 'Check that the file and its folder are writable, or write to stdout instead of --in-place.');
+    return new CliError(
+      'file-not-writable',
+      `Cannot write ${file} (${code ?? 'error'}).`,
+      'Check that the file and its folder are writable, or write to stdout instead of --in-place.',
+    );
   }
   return new CliError('file-unreadable', `Cannot read ${file} (${code ?? 'error'}).`, 'Check the file permissions.');
 }
@@ -32,7 +40,11 @@ export async function readBytes(file: string, limit = 64 * 1024 * 1024, io?: Cli
       const all = await io.readStdin();
       return all.length > limit + 1 ? all.subarray(0, limit + 1) : all;
     } catch {
-      throw new CliError('stdin-unavailable', 'Could not read the input from stdin.', 'Pipe the file in, or give its path.');
+      throw new CliError(
+        'stdin-unavailable',
+        'Could not read the input from stdin.',
+        'Pipe the file in, or give its path.',
+      );
     }
   }
   try {
@@ -77,7 +89,11 @@ export function decodeUtf8(bytes: Uint8Array, file: string): string {
 /** Replace a file atomically (write a temporary file next to it, then rename). */
 export async function writeTextAtomic(file: string, text: string): Promise<void> {
   if (file === '-') {
-    throw new CliError('invalid-option-value', '--in-place cannot be used with stdin (-).', 'Give a file path, or drop --in-place to print the result.');
+    throw new CliError(
+      'invalid-option-value',
+      '--in-place cannot be used with stdin (-).',
+      'Give a file path, or drop --in-place to print the result.',
+    );
   }
   const tmp = join(dirname(file), `.${basename(file)}.cses-cert-${process.pid}.tmp`);
   try {

@@ -26,12 +26,19 @@ describe('errorLine', () => {
   it('is one line with the code, message and action', () => {
     expect(errorLine('x-y', 'Bad thing.', 'Do this.')).toBe('cses-cert: error [x-y]: Bad thing. Do this.\n');
     expect(errorLine('x', 'No period', 'Act')).toBe('cses-cert: error [x]: No period. Act\n');
-    expect(errorLine('x', 'multi\nline\r\nmessage', 'and\naction')).toBe('cses-cert: error [x]: multi line message. and action\n');
+    expect(errorLine('x', 'multi\nline\r\nmessage', 'and\naction')).toBe(
+      'cses-cert: error [x]: multi line message. and action\n',
+    );
   });
 });
 
 describe('parseArgs', () => {
-  const spec = { role: { type: 'string' as const, multiple: true }, json: { type: 'boolean' as const }, name: { type: 'string' as const }, help: { type: 'boolean' as const, short: 'h' } };
+  const spec = {
+    role: { type: 'string' as const, multiple: true },
+    json: { type: 'boolean' as const },
+    name: { type: 'string' as const },
+    help: { type: 'boolean' as const, short: 'h' },
+  };
   it('handles --a b, --a=b, flags, repeats, -- and positionals', () => {
     const p = parseArgs(['x', '--role', 'A', '--role=B', '--json', '--name=a=b', '--', '--not-an-option'], spec, 'u');
     expect(p.options).toEqual({ role: ['A', 'B'], json: true, name: 'a=b' });
@@ -63,7 +70,9 @@ describe('main', () => {
     const code = await main(['--help'], io);
     expect(code).toBe(1);
     expect(err).toHaveLength(1);
-    expect(err[0]).toMatch(/^cses-cert: error \[internal-error\]: Unexpected failure: EPIPE: broken pipe\. Report this/);
+    expect(err[0]).toMatch(
+      /^cses-cert: error \[internal-error\]: Unexpected failure: EPIPE: broken pipe\. Report this/,
+    );
     expect(err[0]).not.toMatch(/\n./);
   });
 
@@ -72,8 +81,21 @@ describe('main', () => {
     expect(await main(['snippet', 'arm', '--vault-id', 'x', '--certificate-url', 'y'], a.io)).toBe(1);
     expect(a.err[0]).toMatch(/^cses-cert: error \[invalid-vault-id\]/);
     const b = fakeIO();
-    const vaultId = '/subscriptions/0b1f6471-1bf0-4dda-aec3-111122223333/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv1';
-    expect(await main(['snippet', 'powershell', '--vault-id', vaultId, '--certificate-url', 'https://kv1.vault.azure.net/secrets/c/0123456789abcdef0123456789abcdef'], b.io)).toBe(0);
+    const vaultId =
+      '/subscriptions/0b1f6471-1bf0-4dda-aec3-111122223333/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv1';
+    expect(
+      await main(
+        [
+          'snippet',
+          'powershell',
+          '--vault-id',
+          vaultId,
+          '--certificate-url',
+          'https://kv1.vault.azure.net/secrets/c/0123456789abcdef0123456789abcdef',
+        ],
+        b.io,
+      ),
+    ).toBe(0);
     expect(b.out.join('')).toContain('New-AzCloudServiceVaultSecretGroupObject');
     expect(b.err).toEqual([]);
   });

@@ -52,14 +52,26 @@ function sub(group: string, help: string, commands: Record<string, Command>): Co
     const [name, ...rest] = argv;
     if (name === undefined || isHelp(name)) {
       if (name === undefined) {
-        throw new CliError('missing-argument', `"cses-cert ${group}" needs a subcommand.`, `Use: ${Object.keys(commands).map((c) => `cses-cert ${group} ${c}`).join(' | ')}.`);
+        throw new CliError(
+          'missing-argument',
+          `"cses-cert ${group}" needs a subcommand.`,
+          `Use: ${Object.keys(commands)
+            .map((c) => `cses-cert ${group} ${c}`)
+            .join(' | ')}.`,
+        );
       }
       io.stdout(help);
       return EXIT_OK;
     }
     const cmd = commands[name];
     if (!cmd) {
-      throw new CliError('unknown-command', `Unknown command "cses-cert ${group} ${name}".`, `Use: ${Object.keys(commands).map((c) => `cses-cert ${group} ${c}`).join(' | ')}.`);
+      throw new CliError(
+        'unknown-command',
+        `Unknown command "cses-cert ${group} ${name}".`,
+        `Use: ${Object.keys(commands)
+          .map((c) => `cses-cert ${group} ${c}`)
+          .join(' | ')}.`,
+      );
     }
     return cmd(rest, io);
   };
@@ -99,7 +111,13 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     }
     const cmd = COMMANDS[name];
     if (!cmd) {
-      io.stderr(errorLine('unknown-command', `Unknown command "${name}".`, `Use one of: ${Object.keys(COMMANDS).join(', ')}; "cses-cert --help" lists them.`));
+      io.stderr(
+        errorLine(
+          'unknown-command',
+          `Unknown command "${name}".`,
+          `Use one of: ${Object.keys(COMMANDS).join(', ')}; "cses-cert --help" lists them.`,
+        ),
+      );
       return EXIT_USAGE;
     }
     return await cmd(rest, io);
@@ -128,7 +146,9 @@ export async function run(): Promise<number> {
   // A reader that goes away (`cses-cert … | head -1`) is not an error worth a stack trace.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    process.stderr.write(errorLine('internal-error', `Cannot write to stdout (${e.code ?? e.message})`, 'Check where the output goes.'));
+    process.stderr.write(
+      errorLine('internal-error', `Cannot write to stdout (${e.code ?? e.message})`, 'Check where the output goes.'),
+    );
     process.exit(1);
   });
   const io: CliIO = {

@@ -103,7 +103,11 @@ Exit status: 0 done (also when there was nothing to remove), 1 usage, file or XM
 
 export function removeLeftoversCommand(kind: 'cscfg' | 'csdef'): (argv: string[], io: CliIO) => Promise<number> {
   return async (argv, io) => {
-    const p = parseArgs(argv, { 'in-place': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, REMOVE_LEFTOVERS_USAGE);
+    const p = parseArgs(
+      argv,
+      { 'in-place': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      REMOVE_LEFTOVERS_USAGE,
+    );
     if (flag(p, 'help')) {
       io.stdout(REMOVE_LEFTOVERS_HELP);
       return EXIT_OK;
@@ -121,7 +125,9 @@ export function removeLeftoversCommand(kind: 'cscfg' | 'csdef'): (argv: string[]
     }
     if (flag(p, 'in-place')) {
       if (res.removed.length) await writeTextAtomic(file, res.text);
-      io.stdout(`${kind}: removed ${res.removed.length} item(s) Cloud Services (extended support) rejects from ${file}\n`);
+      io.stdout(
+        `${kind}: removed ${res.removed.length} item(s) Cloud Services (extended support) rejects from ${file}\n`,
+      );
       for (const r of res.removed) io.stdout(`  line ${r.line}: [${r.code}] ${r.message}\n`);
     } else {
       io.stdout(new TextEncoder().encode(res.text));
@@ -189,7 +195,11 @@ Exit status: 0 all certificates found and nothing rejected, 2 anything missing/m
 
 function checkInPlace(file: string, inPlace: boolean): void {
   if (inPlace && file === '-') {
-    throw new CliError('invalid-option-value', '--in-place cannot be used with stdin (-).', 'Give a file path, or drop --in-place to print the result.');
+    throw new CliError(
+      'invalid-option-value',
+      '--in-place cannot be used with stdin (-).',
+      'Give a file path, or drop --in-place to print the result.',
+    );
   }
 }
 
@@ -298,7 +308,11 @@ export async function cscfgCheckCommand(argv: string[], io: CliIO): Promise<numb
     .map((t) => t.trim())
     .filter((t) => t.length > 0);
   if (thumbprints.length === 0) {
-    throw new CliError('invalid-option-value', '--thumbprints is empty.', 'Give one or more thumbprints separated by commas.');
+    throw new CliError(
+      'invalid-option-value',
+      '--thumbprints is empty.',
+      'Give one or more thumbprints separated by commas.',
+    );
   }
   const text = await readText(file, io);
   const check = checkCscfgThumbprints(text, vaultCertificatesFromThumbprints(thumbprints));
@@ -333,7 +347,14 @@ export async function cscfgCheckCommand(argv: string[], io: CliIO): Promise<numb
             line: c.line,
             column: c.column,
             ...(c.nearMiss
-              ? { nearMiss: { thumbprint: c.nearMiss.certificate.thumbprint, distance: c.nearMiss.diff.distance, summary: c.nearMiss.diff.summary, ops: c.nearMiss.diff.ops } }
+              ? {
+                  nearMiss: {
+                    thumbprint: c.nearMiss.certificate.thumbprint,
+                    distance: c.nearMiss.diff.distance,
+                    summary: c.nearMiss.diff.summary,
+                    ops: c.nearMiss.diff.ops,
+                  },
+                }
               : {}),
           })),
           counts: check.counts,
@@ -360,7 +381,10 @@ export async function cscfgCheckCommand(argv: string[], io: CliIO): Promise<numb
       out.push(`${'SKIPPED'.padEnd(13)} ${k.role}/${k.name}  (RemoteAccess plugin certificate: remove it, see below)`);
     }
     for (const i of [...leftovers, ...consistency]) {
-      out.push(`${(i.severity === 'error' ? 'REJECTED' : 'WARNING').padEnd(13)} ${i.file ?? ''}${i.line ? `:${i.line}` : ''} [${i.code}] ${i.message}`, `              → ${i.action}`);
+      out.push(
+        `${(i.severity === 'error' ? 'REJECTED' : 'WARNING').padEnd(13)} ${i.file ?? ''}${i.line ? `:${i.line}` : ''} [${i.code}] ${i.message}`,
+        `              → ${i.action}`,
+      );
     }
     const c = check.counts;
     out.push(
@@ -372,7 +396,13 @@ export async function cscfgCheckCommand(argv: string[], io: CliIO): Promise<numb
   if (ok) return EXIT_OK;
   const firstCert = failedCerts[0];
   if (check.certificates.length === 0 && blocking.length === 0) {
-    io.stderr(errorLine('no-certificates', `${file} has no <Certificate> elements.`, 'Add the certificate with `cses-cert cscfg add`.'));
+    io.stderr(
+      errorLine(
+        'no-certificates',
+        `${file} has no <Certificate> elements.`,
+        'Add the certificate with `cses-cert cscfg add`.',
+      ),
+    );
   } else if (firstCert) {
     io.stderr(
       errorLine(
@@ -383,7 +413,13 @@ export async function cscfgCheckCommand(argv: string[], io: CliIO): Promise<numb
     );
   } else {
     const i = blocking[0] as ServiceIssue;
-    io.stderr(errorLine('check-failed', `${blocking.length} issue(s) Cloud Services would reject (first: ${i.code}: ${i.message})`, i.action));
+    io.stderr(
+      errorLine(
+        'check-failed',
+        `${blocking.length} issue(s) Cloud Services would reject (first: ${i.code}: ${i.message})`,
+        i.action,
+      ),
+    );
   }
   return EXIT_CHECK_FAILED;
 }

@@ -56,7 +56,11 @@ export async function snippetCommand(argv: string[], io: CliIO): Promise<number>
   }
   const kind = onePositional(p, 'The snippet kind', SNIPPET_USAGE);
   if (!isSnippetKind(kind)) {
-    throw new CliError('invalid-option-value', `Unknown snippet kind "${kind}".`, `Use one of: ${SNIPPET_KINDS.join(', ')}.`);
+    throw new CliError(
+      'invalid-option-value',
+      `Unknown snippet kind "${kind}".`,
+      `Use one of: ${SNIPPET_KINDS.join(', ')}.`,
+    );
   }
   const model: SnippetModel = {
     vaultId: requireStr(p, 'vault-id', SNIPPET_USAGE),

@@ -9,14 +9,15 @@ import { Wizard } from './support/wizard';
 async function pickExisting(page: Page, wizard: Wizard) {
   const pfx = makePfx('a11y.contoso.example', 'a11y-Passw0rd');
   const name = `a11y-${Date.now().toString(36)}`;
-  await sandboxCertificateClient('kv-contoso-rbac').importCertificate(name, readFileSync(pfx.file), { password: pfx.password });
+  await sandboxCertificateClient('kv-contoso-rbac').importCertificate(name, readFileSync(pfx.file), {
+    password: pfx.password,
+  });
   await page.getByRole('tab', { name: 'Use a certificate in the vault' }).click();
   await page.getByRole('radio', { name }).check();
   await page.getByRole('button', { name: 'Use this certificate' }).click();
   await expect(page.getByTestId('import-success')).toBeVisible();
   return wizard;
 }
-
 
 test('the flow works by keyboard alone: sign in, pick a vault, move through steps and tabs', async ({ page }) => {
   const wizard = new Wizard(page);
@@ -38,7 +39,10 @@ test('the flow works by keyboard alone: sign in, pick a vault, move through step
   await expect(page.getByRole('tab', { name: 'Generate self-signed' })).toHaveAttribute('aria-selected', 'true');
   await expect(page.getByRole('tab', { name: 'Generate self-signed' })).toBeFocused();
   await page.keyboard.press('End');
-  await expect(page.getByRole('tab', { name: 'Use a certificate in the vault' })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByRole('tab', { name: 'Use a certificate in the vault' })).toHaveAttribute(
+    'aria-selected',
+    'true',
+  );
   await tabTo(page, /Back/);
   await page.keyboard.press('Enter');
   await wizard.expectStep('access');
@@ -81,7 +85,10 @@ test.describe('200% zoom', () => {
     await wizard.open('vault');
     await wizard.signInAs('Ada Admin');
     await wizard.chooseVault('Contoso Production', 'kv-contoso-rbac');
-    const noPageScroll = async () => expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    const noPageScroll = async () =>
+      expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(
+        0,
+      );
     await noPageScroll();
     await wizard.checkStep('vault');
     await wizard.next('access');

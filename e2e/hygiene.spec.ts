@@ -25,17 +25,31 @@ function byteMarkers(bytes: Buffer): string[] {
   for (const at of [0.25, 0.5, 0.75]) {
     const start = Math.floor((bytes.length * at) / 3) * 3;
     const slice = bytes.subarray(start, start + 24);
-    out.push(slice.toString('base64'), slice.toString('base64url'), slice.toString('hex'), slice.toString('hex').toUpperCase());
+    out.push(
+      slice.toString('base64'),
+      slice.toString('base64url'),
+      slice.toString('hex'),
+      slice.toString('hex').toUpperCase(),
+    );
   }
   return out;
 }
 
-test('an import leaves the marker password and PFX bytes in no log, state, storage or URL', async ({ page, context }) => {
+test('an import leaves the marker password and PFX bytes in no log, state, storage or URL', async ({
+  page,
+  context,
+}) => {
   const marker = `Hyg1ene-${Date.now().toString(36)}-Pw!`;
   const wrongMarker = `Wr0ng-${Date.now().toString(36)}-Pw!`;
   const pfx = makePfx('hygiene.contoso.example', marker);
   const pfxBytes = readFileSync(pfx.file);
-  const markers = [marker, encodeURIComponent(marker), wrongMarker, encodeURIComponent(wrongMarker), ...byteMarkers(pfxBytes)];
+  const markers = [
+    marker,
+    encodeURIComponent(marker),
+    wrongMarker,
+    encodeURIComponent(wrongMarker),
+    ...byteMarkers(pfxBytes),
+  ];
   const urls: string[] = [];
   page.on('request', (r) => urls.push(r.url()));
   const certName = `hygiene-${Date.now().toString(36)}`;
@@ -57,10 +71,13 @@ test('an import leaves the marker password and PFX bytes in no log, state, stora
 
   // Browser storage and cookies.
   const storage = await page.evaluate(() => {
-    const dump = (s: Storage) => Object.fromEntries(Array.from({ length: s.length }, (_, i) => s.key(i)!).map((k) => [k, s.getItem(k)]));
+    const dump = (s: Storage) =>
+      Object.fromEntries(Array.from({ length: s.length }, (_, i) => s.key(i)!).map((k) => [k, s.getItem(k)]));
     return JSON.stringify({ session: dump(sessionStorage), local: dump(localStorage) });
   });
-  const idb = await page.evaluate(async () => (indexedDB.databases ? (await indexedDB.databases()).map((d) => d.name ?? '') : []));
+  const idb = await page.evaluate(async () =>
+    indexedDB.databases ? (await indexedDB.databases()).map((d) => d.name ?? '') : [],
+  );
   const cookies = JSON.stringify(await context.cookies());
 
   // Let the server flush its log lines, then read everything.
@@ -73,9 +90,14 @@ test('an import leaves the marker password and PFX bytes in no log, state, stora
     ['indexedDB names', JSON.stringify(idb)],
     ['cookies', cookies],
     ['URLs', urls.join('\n')],
-    ...stateFiles.map((f): [string, string] => [`sandbox state ${path.relative(process.cwd(), f)}`, readFileSync(f).toString('latin1')]),
+    ...stateFiles.map((f): [string, string] => [
+      `sandbox state ${path.relative(process.cwd(), f)}`,
+      readFileSync(f).toString('latin1'),
+    ]),
   ];
-  const hits = places.flatMap(([where, text]) => markers.filter((m) => text.includes(m)).map((m) => `${where}: ${m.slice(0, 12)}…`));
+  const hits = places.flatMap(([where, text]) =>
+    markers.filter((m) => text.includes(m)).map((m) => `${where}: ${m.slice(0, 12)}…`),
+  );
   expect(hits).toEqual([]);
 
   // The checks looked at real content: the log has this import's audit line (ids and thumbprint only), the state
@@ -85,7 +107,14 @@ test('an import leaves the marker password and PFX bytes in no log, state, stora
   const audit = serverLog.split('\n').filter((l) => l.includes('"certificate.imported"') && l.includes(certName));
   expect(audit).toHaveLength(1);
   const line = JSON.parse(audit[0]!) as Record<string, unknown>;
-  expect(line).toMatchObject({ level: 'info', msg: 'audit', event: 'certificate.imported', certificate: certName, thumbprint: pfx.thumbprint, upn: 'admin@contoso.sandbox' });
+  expect(line).toMatchObject({
+    level: 'info',
+    msg: 'audit',
+    event: 'certificate.imported',
+    certificate: certName,
+    thumbprint: pfx.thumbprint,
+    upn: 'admin@contoso.sandbox',
+  });
   expect(line.requestId).toBeTruthy();
   expect(line.oid).toBeTruthy();
   expect(JSON.stringify(line)).not.toMatch(/eyJ[\w-]{10,}\./); // no JWT

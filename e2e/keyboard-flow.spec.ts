@@ -9,7 +9,9 @@ test.use({ permissions: ['clipboard-read', 'clipboard-write'] });
 // The certificate and service configuration steps have many controls: allow more Tab presses than the default.
 const tabTo = (page: Page, name: RegExp) => tabToWithin(page, name, 120);
 
-test('the whole flow by keyboard alone: sign in, enable the flag, import a PFX, through every step to rotation', async ({ page }) => {
+test('the whole flow by keyboard alone: sign in, enable the flag, import a PFX, through every step to rotation', async ({
+  page,
+}) => {
   test.setTimeout(120_000);
   const pfx = makePfx('keyboard.contoso.example', 'k3yboard-Only');
   const name = `keyboard-${Date.now().toString(36)}`;

@@ -10,10 +10,14 @@ import { Wizard } from './support/wizard';
 test.use({ permissions: ['clipboard-read', 'clipboard-write'] });
 
 async function deploymentFlagOff(vault: 'kv-contoso-prod') {
-  await sandboxVaultClient(SUBSCRIPTIONS.production).vaults.update('rg-cses-prod', vault, { properties: { enabledForDeployment: false } });
+  await sandboxVaultClient(SUBSCRIPTIONS.production).vaults.update('rg-cses-prod', vault, {
+    properties: { enabledForDeployment: false },
+  });
 }
 
-test('Cole (Certificates Officer on the RBAC vault only): refused the deployment flag, then walks every step on kv-contoso-rbac', async ({ page }, info) => {
+test('Cole (Certificates Officer on the RBAC vault only): refused the deployment flag, then walks every step on kv-contoso-rbac', async ({
+  page,
+}, info) => {
   await deploymentFlagOff('kv-contoso-prod');
   const wizard = new Wizard(page, info, 'cole');
   await wizard.open('vault');
@@ -30,7 +34,9 @@ test('Cole (Certificates Officer on the RBAC vault only): refused the deployment
   await page.getByRole('button', { name: 'Copy Azure CLI command' }).nth(1).click();
   expect(await wizard.clipboard()).toBe(az);
   await page.getByTestId('ask-enable').getByRole('tab', { name: 'PowerShell' }).click();
-  await expect(page.getByTestId('ask-enable-powershell')).toHaveText('Set-AzKeyVaultAccessPolicy -VaultName kv-contoso-prod -ResourceGroupName rg-cses-prod -EnabledForDeployment');
+  await expect(page.getByTestId('ask-enable-powershell')).toHaveText(
+    'Set-AzKeyVaultAccessPolicy -VaultName kv-contoso-prod -ResourceGroupName rg-cses-prod -EnabledForDeployment',
+  );
   await expect(page.getByTestId('flag-enabledForDeployment')).toHaveText(/Disabled/);
   await wizard.checkStep('access', 'refused');
 
@@ -44,7 +50,10 @@ test('Cole (Certificates Officer on the RBAC vault only): refused the deployment
   await wizard.checkStep('certificate', 'refused');
 
   // On the RBAC vault Cole may work with certificates.
-  await page.getByRole('navigation', { name: 'Wizard steps' }).getByRole('link', { name: 'Vault', exact: true }).click();
+  await page
+    .getByRole('navigation', { name: 'Wizard steps' })
+    .getByRole('link', { name: 'Vault', exact: true })
+    .click();
   await wizard.expectStep('vault');
   await wizard.chooseVault('Contoso Production', 'kv-contoso-rbac');
   await wizard.checkStep('vault');
@@ -77,7 +86,9 @@ test('Cole (Certificates Officer on the RBAC vault only): refused the deployment
   await expect(page.getByTestId('preflight-verdict')).toHaveText('Ready for Cloud Services (extended support).');
   await wizard.checkStep('preflight');
   await wizard.next('service-configuration');
-  await expect(page.getByTestId('cscfg-snippet')).toContainText(`thumbprint="${held.properties.x509ThumbprintString!.toUpperCase()}"`);
+  await expect(page.getByTestId('cscfg-snippet')).toContainText(
+    `thumbprint="${held.properties.x509ThumbprintString!.toUpperCase()}"`,
+  );
   await wizard.checkStep('service-configuration');
   await wizard.next('secret-identifier');
   await expect(page.getByTestId('certificate-url')).toHaveText(held.secretId!);
@@ -89,12 +100,18 @@ test('Cole (Certificates Officer on the RBAC vault only): refused the deployment
   await wizard.checkStep('versions');
 });
 
-test('Rita (Reader, get/list only): refused the flag and the import with what to ask for; uses an existing certificate; preflight is red', async ({ page }, info) => {
+test('Rita (Reader, get/list only): refused the flag and the import with what to ask for; uses an existing certificate; preflight is red', async ({
+  page,
+}, info) => {
   await deploymentFlagOff('kv-contoso-prod');
   // An administrator put a certificate in the vault earlier (independent SDK client).
   const existing = makePfx('legacy.contoso.example', 'l3gacy');
   const existingName = `legacy-${Date.now().toString(36)}`;
-  const held = await sandboxCertificateClient('kv-contoso-prod').importCertificate(existingName, readFileSync(existing.file), { password: existing.password });
+  const held = await sandboxCertificateClient('kv-contoso-prod').importCertificate(
+    existingName,
+    readFileSync(existing.file),
+    { password: existing.password },
+  );
 
   const wizard = new Wizard(page, info, 'rita');
   await wizard.open('vault');
@@ -108,7 +125,9 @@ test('Rita (Reader, get/list only): refused the flag and the import with what to
   await expect(page.getByText(`✓ ${vaultName} is available.`)).toBeVisible();
   await page.getByLabel('Resource group', { exact: true }).selectOption('rg-cses-prod');
   await page.getByRole('button', { name: 'Create key vault', exact: true }).last().click();
-  await expect(page.getByTestId('error-callout')).toContainText("You may not create a key vault in the resource group 'rg-cses-prod'");
+  await expect(page.getByTestId('error-callout')).toContainText(
+    "You may not create a key vault in the resource group 'rg-cses-prod'",
+  );
   await expect(page.getByTestId('error-action')).toContainText('Key Vault Contributor');
   await expect(page.getByLabel('Key vault name')).toHaveValue(vaultName);
   await wizard.checkStep('vault', 'create-refused');
@@ -137,7 +156,9 @@ test('Rita (Reader, get/list only): refused the flag and the import with what to
     'az keyvault set-policy --name kv-contoso-prod --upn reader@contoso.sandbox --certificate-permissions get list import create recover --secret-permissions get',
   );
   await page.getByTestId('certificate-refusal').getByRole('tab', { name: 'PowerShell' }).click();
-  await expect(page.getByTestId('cert-refusal-powershell')).toContainText('-PermissionsToCertificates get,list,import,create,recover');
+  await expect(page.getByTestId('cert-refusal-powershell')).toContainText(
+    '-PermissionsToCertificates get,list,import,create,recover',
+  );
   await expect(wizard.field('Certificate name in Key Vault')).toHaveValue('rita-import');
   await expect(page.getByLabel('PFX password')).toHaveValue(pfx.password);
   await wizard.checkStep('certificate', 'refused');
@@ -149,7 +170,9 @@ test('Rita (Reader, get/list only): refused the flag and the import with what to
   await wizard.checkStep('certificate', 'existing');
   await wizard.next('preflight');
   await expect(page.getByTestId('check-deployment-flag')).toHaveAttribute('data-status', 'fail');
-  await expect(page.getByTestId('check-deployment-flag').getByRole('link', { name: 'Go to Access configuration' })).toBeVisible();
+  await expect(
+    page.getByTestId('check-deployment-flag').getByRole('link', { name: 'Go to Access configuration' }),
+  ).toBeVisible();
   await expect(page.getByTestId('preflight-verdict')).toContainText('would make the deployment fail');
   await wizard.checkStep('preflight', 'red');
   await wizard.next('service-configuration');

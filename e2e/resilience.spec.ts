@@ -63,14 +63,23 @@ test('503 on import beyond the SDK retries: clear error, inputs kept, retry succ
 
 test('a dropped connection and added latency on the vault list are survived', async ({ page }) => {
   await faults.add({ area: 'arm', method: 'GET', path: '/providers/Microsoft.KeyVault/vaults$', drop: true, count: 1 });
-  await faults.add({ area: 'arm', method: 'GET', path: '/providers/Microsoft.KeyVault/vaults$', delayMs: 1500, count: 1, skip: 0 });
+  await faults.add({
+    area: 'arm',
+    method: 'GET',
+    path: '/providers/Microsoft.KeyVault/vaults$',
+    delayMs: 1500,
+    count: 1,
+    skip: 0,
+  });
   const wizard = new Wizard(page);
   await wizard.open('vault');
   await wizard.signInAs('Ada Admin');
   await expect(page.getByRole('radio', { name: 'kv-contoso-prod' })).toBeVisible({ timeout: 30_000 });
 });
 
-test('kill -9 of the sandbox during an import: committed state intact, the app recovers without a reload', async ({ page }) => {
+test('kill -9 of the sandbox during an import: committed state intact, the app recovers without a reload', async ({
+  page,
+}) => {
   test.setTimeout(120_000);
   const before = makePfx('committed.contoso.example', 'c0mmitted');
   const during = makePfx('inflight.contoso.example', 'inf1ight');

@@ -47,11 +47,21 @@ test.beforeAll(async () => {
     NODE_EXTRA_CA_CERTS: e.caFile,
   };
   delete env.SANDBOX_STATE_DIR;
-  server = spawn(path.join(root, 'node_modules', '.bin', 'next'), ['start', '-p', String(AZURE_PORT)], { cwd: root, stdio: 'ignore', env });
+  server = spawn(path.join(root, 'node_modules', '.bin', 'next'), ['start', '-p', String(AZURE_PORT)], {
+    cwd: root,
+    stdio: 'ignore',
+    env,
+  });
   const spki = new X509Certificate(readFileSync(e.caFile)).publicKey.export({ type: 'spki', format: 'der' });
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-quic', `--ignore-certificate-errors-spki-list=${createHash('sha256').update(spki).digest('base64')}`],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-quic',
+      `--ignore-certificate-errors-spki-list=${createHash('sha256').update(spki).digest('base64')}`,
+    ],
   });
   await waitFor(`http://127.0.0.1:${AZURE_PORT}/api/config`, 60_000);
 });
@@ -71,8 +81,16 @@ test('Azure mode against the sandbox identity provider: MSAL redirect sign-in, O
     if (r.url().includes('/api/') && auth?.startsWith('Bearer ')) apiTokens.push(auth.slice(7));
   });
 
-  const config = (await (await page.request.get('/api/config')).json()) as { mode: string; clientId: string; authority: string };
-  expect(config).toMatchObject({ mode: 'azure', clientId: e.identity.publicClientId, authority: `${(e.identity as { authorityHost: string }).authorityHost}/${e.identity.tenantId}` });
+  const config = (await (await page.request.get('/api/config')).json()) as {
+    mode: string;
+    clientId: string;
+    authority: string;
+  };
+  expect(config).toMatchObject({
+    mode: 'azure',
+    clientId: e.identity.publicClientId,
+    authority: `${(e.identity as { authorityHost: string }).authorityHost}/${e.identity.tenantId}`,
+  });
 
   const wizard = new Wizard(page);
   await wizard.open('vault');
@@ -98,6 +116,11 @@ test('Azure mode against the sandbox identity provider: MSAL redirect sign-in, O
 
   // The API was called with MSAL's token: for our API, from the SPA client, for the persona picked.
   expect(apiTokens.length).toBeGreaterThan(0);
-  expect(decodeJwt(apiTokens[0]!)).toMatchObject({ aud: e.app.clientId, azp: e.identity.publicClientId, scp: 'user_impersonation', preferred_username: 'admin@contoso.sandbox' });
+  expect(decodeJwt(apiTokens[0]!)).toMatchObject({
+    aud: e.app.clientId,
+    azp: e.identity.publicClientId,
+    scp: 'user_impersonation',
+    preferred_username: 'admin@contoso.sandbox',
+  });
   await context.close();
 });

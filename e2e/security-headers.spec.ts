@@ -5,24 +5,35 @@ import { Wizard } from './support/wizard';
 
 function cspOf(headers: Record<string, string>): Map<string, string[]> {
   const csp = headers['content-security-policy'] ?? '';
-  return new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name!, values]));
+  return new Map(
+    csp
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .map(([name, ...values]) => [name!, values]),
+  );
 }
 
 function collectCspViolations(page: Page): string[] {
   const violations: string[] = [];
   page.on('console', (msg) => {
-    if (/Content Security Policy|Refused to (execute|load|apply|connect|frame)/i.test(msg.text())) violations.push(msg.text());
+    if (/Content Security Policy|Refused to (execute|load|apply|connect|frame)/i.test(msg.text()))
+      violations.push(msg.text());
   });
   return violations;
 }
 
-test('pages: CSP with a per-request nonce on every script, frame-ancestors none, no unsafe-eval; the other headers', async ({ request }) => {
+test('pages: CSP with a per-request nonce on every script, frame-ancestors none, no unsafe-eval; the other headers', async ({
+  request,
+}) => {
   const first = await request.get('/wizard/vault');
   const second = await request.get('/wizard/vault');
   expect(first.status()).toBe(200);
   const headers = first.headers();
   const csp = cspOf(headers);
-  const nonce = csp.get('script-src')?.find((v) => v.startsWith("'nonce-"))?.slice(7, -1);
+  const nonce = csp
+    .get('script-src')
+    ?.find((v) => v.startsWith("'nonce-"))
+    ?.slice(7, -1);
   expect(nonce).toBeTruthy();
   expect(cspOf(second.headers()).get('script-src')).not.toContain(`'nonce-${nonce}'`);
   expect(headers['content-security-policy']).not.toContain('unsafe-eval');
@@ -40,7 +51,9 @@ test('pages: CSP with a per-request nonce on every script, frame-ancestors none,
   for (const tag of scripts) expect(tag).toContain(`nonce="${nonce}"`);
 });
 
-test('HSTS is sent when the request came over HTTPS (X-Forwarded-Proto from the load balancer)', async ({ request }) => {
+test('HSTS is sent when the request came over HTTPS (X-Forwarded-Proto from the load balancer)', async ({
+  request,
+}) => {
   const response = await request.get('/wizard/vault', { headers: { 'x-forwarded-proto': 'https' } });
   expect(response.headers()['strict-transport-security']).toMatch(/^max-age=\d+/);
   expect(response.headers()['content-security-policy']).toContain('upgrade-insecure-requests');
@@ -48,7 +61,9 @@ test('HSTS is sent when the request came over HTTPS (X-Forwarded-Proto from the 
 
 test('API responses carry a deny-all CSP and nosniff', async ({ request }) => {
   const response = await request.get('/api/config');
-  expect(response.headers()['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
+  expect(response.headers()['content-security-policy']).toBe(
+    "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+  );
   expect(response.headers()['x-content-type-options']).toBe('nosniff');
 });
 
@@ -59,7 +74,10 @@ test('the MSAL redirect bridge is rendered per request with a nonce, never cache
   const headers = response!.headers();
   expect(headers['cache-control']).toContain('no-store');
   expect(headers['cross-origin-opener-policy']).toBeUndefined();
-  const nonce = cspOf(headers).get('script-src')?.find((v) => v.startsWith("'nonce-"))?.slice(7, -1);
+  const nonce = cspOf(headers)
+    .get('script-src')
+    ?.find((v) => v.startsWith("'nonce-"))
+    ?.slice(7, -1);
   // Every script in the server's markup carries the nonce (scripts those load later are trusted by 'strict-dynamic').
   const scripts = [...(await response!.text()).matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
   expect(scripts.length).toBeGreaterThan(0);
@@ -90,6 +108,8 @@ test('the API document is served by the production build and lists the routes', 
   expect(response.status()).toBe(200);
   const doc = (await response.json()) as { openapi: string; paths: Record<string, Record<string, unknown>> };
   expect(doc.openapi).toBe('3.1.0');
-  expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/config', '/api/subscriptions', '/api/openapi.json', '/api/sandbox/sign-in']));
+  expect(Object.keys(doc.paths)).toEqual(
+    expect.arrayContaining(['/api/config', '/api/subscriptions', '/api/openapi.json', '/api/sandbox/sign-in']),
+  );
   expect(doc.paths['/api/subscriptions']?.get).toBeTruthy();
 });

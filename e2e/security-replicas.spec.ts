@@ -42,16 +42,27 @@ test.beforeAll(async () => {
   balancer = createServer((req, res) => {
     const port = backends[turn++ % backends.length]!;
     if (req.url?.startsWith('/api/')) apiHits.set(port, (apiHits.get(port) ?? 0) + 1);
-    const upstream = httpRequest({ host: '127.0.0.1', port, path: req.url, method: req.method, headers: { ...req.headers, 'x-forwarded-proto': 'http' } }, (up) => {
-      res.writeHead(up.statusCode ?? 502, up.headers);
-      up.pipe(res);
-    });
+    const upstream = httpRequest(
+      {
+        host: '127.0.0.1',
+        port,
+        path: req.url,
+        method: req.method,
+        headers: { ...req.headers, 'x-forwarded-proto': 'http' },
+      },
+      (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      },
+    );
     upstream.on('error', () => res.writeHead(502).end());
     req.pipe(upstream);
   });
   await new Promise<void>((resolve) => balancer!.listen(BALANCER_PORT, '127.0.0.1', resolve));
   await waitFor(`http://127.0.0.1:${SECOND_PORT}/api/config`, 60_000).catch((error: unknown) => {
-    throw new Error(`the second instance did not start${exited !== undefined ? ` (exit code ${exited}; is port ${SECOND_PORT} free?)` : ''}: ${String(error)}`);
+    throw new Error(
+      `the second instance did not start${exited !== undefined ? ` (exit code ${exited}; is port ${SECOND_PORT} free?)` : ''}: ${String(error)}`,
+    );
   });
 });
 
@@ -81,5 +92,6 @@ test('two instances behind a round-robin balancer serve one wizard session to a 
   await expect(page.getByRole('button', { name: /Ada Admin/ })).toBeVisible();
 
   // Both instances answered API calls of this one session.
-  for (const port of backends) expect(apiHits.get(port) ?? 0, `API requests served by :${port}`).toBeGreaterThanOrEqual(2);
+  for (const port of backends)
+    expect(apiHits.get(port) ?? 0, `API requests served by :${port}`).toBeGreaterThanOrEqual(2);
 });

@@ -5,7 +5,9 @@ import { makePfx } from './support/pfx';
 import { sandboxCertificateClient, sandboxVaultClient, SUBSCRIPTIONS } from './support/sandbox';
 import { Wizard } from './support/wizard';
 
-test('Ada creates a vault in the flow, generates a self-signed certificate, recovers a deleted name and picks an existing one', async ({ page }, info) => {
+test('Ada creates a vault in the flow, generates a self-signed certificate, recovers a deleted name and picks an existing one', async ({
+  page,
+}, info) => {
   const suffix = Date.now().toString(36).slice(-6);
   const vaultName = `kv-e2e-${suffix}`;
   const wizard = new Wizard(page, info, 'ada-create');
@@ -80,10 +82,14 @@ test('Ada creates a vault in the flow, generates a self-signed certificate, reco
   await expect(page.getByTestId('thumbprint')).toHaveText(old.thumbprint);
 });
 
-test('deep links: a full link restores every step; a link without its state says which step provides it', async ({ page }) => {
+test('deep links: a full link restores every step; a link without its state says which step provides it', async ({
+  page,
+}) => {
   const pfx = makePfx('deeplink.contoso.example', 'd33p-link');
   const name = `deep-${Date.now().toString(36)}`;
-  const held = await sandboxCertificateClient('kv-contoso-rbac').importCertificate(name, readFileSync(pfx.file), { password: pfx.password });
+  const held = await sandboxCertificateClient('kv-contoso-rbac').importCertificate(name, readFileSync(pfx.file), {
+    password: pfx.password,
+  });
   const wizard = new Wizard(page);
   await page.goto('/wizard/preflight');
   await wizard.signInAs('Ada Admin');
@@ -91,7 +97,13 @@ test('deep links: a full link restores every step; a link without its state says
   await page.getByRole('link', { name: 'Go to Vault' }).click();
   await wizard.expectStep('vault');
 
-  const q = new URLSearchParams({ sub: SUBSCRIPTIONS.production, rg: 'rg-cses-prod', vault: 'kv-contoso-rbac', cert: name, version: held.properties.version! });
+  const q = new URLSearchParams({
+    sub: SUBSCRIPTIONS.production,
+    rg: 'rg-cses-prod',
+    vault: 'kv-contoso-rbac',
+    cert: name,
+    version: held.properties.version!,
+  });
   await page.goto(`/wizard/secret-identifier?${q}`);
   await expect(page.getByTestId('certificate-url')).toHaveText(held.secretId!);
   // A fresh tab on a bare step URL resumes from session storage.

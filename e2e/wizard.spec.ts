@@ -13,20 +13,28 @@ function typo(thumbprint: string): string {
   return `${thumbprint.slice(0, 7)}${c}${thumbprint.slice(8)}`;
 }
 
-test('Ada walks every step: enable deployment, inspect and import, preflight, patch service files, copy outputs, rotate', async ({ page }, info) => {
+test('Ada walks every step: enable deployment, inspect and import, preflight, patch service files, copy outputs, rotate', async ({
+  page,
+}, info) => {
   const pfx = makePfx('www.contoso.example', 'e2e-Passw0rd!');
   const renewal = makePfx('www.contoso.example', 'renewal-Passw0rd!');
   const certName = `web-${Date.now().toString(36)}`;
   const wizard = new Wizard(page, info, 'ada');
   const kv = sandboxCertificateClient('kv-contoso-east');
   // Precondition, set with an independent client: the deployment flag is off (other specs may have turned it on).
-  await sandboxVaultClient(SUBSCRIPTIONS.staging).vaults.update('rg-cses-staging', 'kv-contoso-east', { properties: { enabledForDeployment: false } });
+  await sandboxVaultClient(SUBSCRIPTIONS.staging).vaults.update('rg-cses-staging', 'kv-contoso-east', {
+    properties: { enabledForDeployment: false },
+  });
 
   // Every step runs under the app's CSP: the inspection worker, downloads and copies included.
   await page.addInitScript(() => {
     const w = window as unknown as { __cspViolations: string[] };
     w.__cspViolations = [];
-    document.addEventListener('securitypolicyviolation', (e) => w.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}:${e.columnNumber} ${e.sample}`));
+    document.addEventListener('securitypolicyviolation', (e) =>
+      w.__cspViolations.push(
+        `${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}:${e.columnNumber} ${e.sample}`,
+      ),
+    );
   });
 
   // 1 Vault
@@ -72,7 +80,16 @@ test('Ada walks every step: enable deployment, inspect and import, preflight, pa
 
   // 4 Preflight: same subscription and region as the vault → all green; another region → red with its fix.
   await expect(page.getByTestId('preflight-verdict')).toHaveText('Ready for Cloud Services (extended support).');
-  for (const id of ['subscription', 'region', 'deployment-flag', 'exportable', 'content-type', 'validity', 'key-size', 'signature']) {
+  for (const id of [
+    'subscription',
+    'region',
+    'deployment-flag',
+    'exportable',
+    'content-type',
+    'validity',
+    'key-size',
+    'signature',
+  ]) {
     await expect(page.getByTestId(`check-${id}`)).toHaveAttribute('data-status', 'pass');
   }
   await page.getByLabel('Cloud service region').selectOption('westeurope');
@@ -98,7 +115,9 @@ test('Ada walks every step: enable deployment, inspect and import, preflight, pa
   await page.getByLabel('Service definition (.csdef)').setInputFiles(files.csdef);
   await expect(page.getByTestId('diff-cscfg')).toContainText('1 line(s) added');
   await expect(page.getByTestId('diff-cscfg')).toContainText(cscfgLine);
-  await expect(page.getByTestId('diff-csdef')).toContainText(`<Certificate name="${certName}" storeLocation="LocalMachine" storeName="My" />`);
+  await expect(page.getByTestId('diff-csdef')).toContainText(
+    `<Certificate name="${certName}" storeLocation="LocalMachine" storeName="My" />`,
+  );
   const row = page.getByTestId('thumbprint-row');
   await expect(row).toHaveAttribute('data-status', 'missing');
   await expect(row.getByTestId('char-diff').locator('mark')).toHaveCount(1);
@@ -112,12 +131,16 @@ test('Ada walks every step: enable deployment, inspect and import, preflight, pa
   await wizard.next('secret-identifier');
 
   // 6 Secret identifier: copied values are what the vault holds.
-  expect(held.secretId).toMatch(new RegExp(`^https://kv-contoso-east\\.vault\\.localhost:\\d+/secrets/${certName}/[0-9a-f]{32}$`));
+  expect(held.secretId).toMatch(
+    new RegExp(`^https://kv-contoso-east\\.vault\\.localhost:\\d+/secrets/${certName}/[0-9a-f]{32}$`),
+  );
   await expect(page.getByTestId('certificate-url')).toHaveText(held.secretId!);
   await page.getByRole('button', { name: 'Copy certificateUrl (Secret Identifier)' }).click();
   await expect(page.getByRole('button', { name: 'Copy certificateUrl (Secret Identifier)' })).toHaveText('Copied ✓');
   expect(await wizard.clipboard()).toBe(held.secretId);
-  await expect(page.getByTestId('vault-id')).toHaveText(/\/resourceGroups\/rg-cses-staging\/providers\/Microsoft\.KeyVault\/vaults\/kv-contoso-east$/);
+  await expect(page.getByTestId('vault-id')).toHaveText(
+    /\/resourceGroups\/rg-cses-staging\/providers\/Microsoft\.KeyVault\/vaults\/kv-contoso-east$/,
+  );
   await expect(page.getByTestId('snippet-arm')).toContainText(held.secretId!);
   const [arm] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-arm').click()]);
   expect(readFileSync((await arm.path())!, 'utf8')).toContain(held.secretId!);
@@ -154,7 +177,11 @@ test('Ada walks every step: enable deployment, inspect and import, preflight, pa
   await expect(page.getByTestId('secret-thumbprint')).toHaveText(renewal.thumbprint);
   await page.getByRole('link', { name: /Versions and rotation/ }).click();
   await expect(page.getByTestId('version-row')).toHaveCount(2);
-  await expect(page.locator(`[data-testid="version-row"][data-version="${renewed.properties.version}"]`).getByTestId('pinned-badge')).toBeVisible();
+  await expect(
+    page
+      .locator(`[data-testid="version-row"][data-version="${renewed.properties.version}"]`)
+      .getByTestId('pinned-badge'),
+  ).toBeVisible();
   await wizard.checkStep('versions', 'rotated');
 
   // Back and forward move between steps with the state intact.

@@ -36,14 +36,25 @@ describe('Azure mode configuration', () => {
   it('a client certificate by path', () => {
     azureEnv({ AZURE_CLIENT_CERTIFICATE_PATH: '/run/secrets/app.pem', AZURE_CLIENT_SEND_CERTIFICATE_CHAIN: 'true' });
     const c = getServerConfig();
-    expect(c.oboAuth).toEqual({ kind: 'certificate', certificatePath: '/run/secrets/app.pem', sendCertificateChain: true });
+    expect(c.oboAuth).toEqual({
+      kind: 'certificate',
+      certificatePath: '/run/secrets/app.pem',
+      sendCertificateChain: true,
+    });
     expect(clientAuthentication(c)).toEqual({ certificatePath: '/run/secrets/app.pem', sendCertificateChain: true });
   });
 
   it('a managed identity as federated client assertion (no secret at all)', () => {
-    azureEnv({ AZURE_OBO_CREDENTIAL: 'managed-identity', AZURE_MANAGED_IDENTITY_CLIENT_ID: '33333333-4444-4555-8666-777777777777' });
+    azureEnv({
+      AZURE_OBO_CREDENTIAL: 'managed-identity',
+      AZURE_MANAGED_IDENTITY_CLIENT_ID: '33333333-4444-4555-8666-777777777777',
+    });
     const c = getServerConfig();
-    expect(c.oboAuth).toEqual({ kind: 'managed-identity', managedIdentityClientId: '33333333-4444-4555-8666-777777777777', audience: 'api://AzureADTokenExchange' });
+    expect(c.oboAuth).toEqual({
+      kind: 'managed-identity',
+      managedIdentityClientId: '33333333-4444-4555-8666-777777777777',
+      audience: 'api://AzureADTokenExchange',
+    });
     const auth = clientAuthentication(c) as { getAssertion?: unknown };
     expect(typeof auth.getAssertion).toBe('function');
   });
@@ -62,16 +73,29 @@ describe('Azure mode configuration', () => {
     expect(c.issuer).toBe(`https://login.microsoftonline.us/${TENANT}/v2.0`);
     expect(c.armEndpoint).toBe('https://management.usgovcloudapi.net');
     expect(c.keyVaultDnsSuffix).toBe('vault.usgovcloudapi.net');
-    expect(c.allowedTenantIds).toEqual([TENANT, '99999999-8888-4777-8666-555555555555', '99999999-8888-4777-8666-555555555556']);
+    expect(c.allowedTenantIds).toEqual([
+      TENANT,
+      '99999999-8888-4777-8666-555555555555',
+      '99999999-8888-4777-8666-555555555556',
+    ]);
     expect(c.rateLimit).toEqual({ requests: 30, windowSeconds: 10 });
     vi.stubEnv('RATE_LIMIT_REQUESTS', '0');
     expect(getServerConfig().rateLimit).toBeUndefined();
   });
 
   it('a separate SPA registration signs the browser in; a Key Vault port only for a local emulator', () => {
-    azureEnv({ AZURE_CLIENT_SECRET: 's', AZURE_SPA_CLIENT_ID: '44444444-5555-4666-8777-888888888888', AZURE_KEYVAULT_DNS_SUFFIX: 'vault.localhost', AZURE_KEYVAULT_PORT: '8443' });
+    azureEnv({
+      AZURE_CLIENT_SECRET: 's',
+      AZURE_SPA_CLIENT_ID: '44444444-5555-4666-8777-888888888888',
+      AZURE_KEYVAULT_DNS_SUFFIX: 'vault.localhost',
+      AZURE_KEYVAULT_PORT: '8443',
+    });
     const c = getServerConfig();
-    expect(publicAuthConfig(c)).toMatchObject({ mode: 'azure', clientId: '44444444-5555-4666-8777-888888888888', apiScope: `api://${CLIENT}/user_impersonation` });
+    expect(publicAuthConfig(c)).toMatchObject({
+      mode: 'azure',
+      clientId: '44444444-5555-4666-8777-888888888888',
+      apiScope: `api://${CLIENT}/user_impersonation`,
+    });
     expect(c.keyVaultPort).toBe(8443);
   });
 

@@ -76,7 +76,12 @@ const endpointsSchema = z.object({
   arm: z.object({ endpoint: z.string().url(), audience: z.string().url() }),
   keyVault: z.object({ dnsSuffix: z.string(), audience: z.string().url() }),
   personas: z.array(
-    z.object({ username: z.string(), password: z.string(), displayName: z.string(), description: z.string().default('') }),
+    z.object({
+      username: z.string(),
+      password: z.string(),
+      displayName: z.string(),
+      description: z.string().default(''),
+    }),
   ),
 });
 
@@ -110,7 +115,10 @@ export function getServerConfig(): ServerConfig {
   if (cached?.key === key) return cached.config;
   const parsed = endpointsSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
   if (!parsed.success) {
-    throw new ConfigError('The sandbox endpoints file is not in the expected shape.', 'Run `npm run sandbox:reset`, then `npm start`.');
+    throw new ConfigError(
+      'The sandbox endpoints file is not in the expected shape.',
+      'Run `npm run sandbox:reset`, then `npm start`.',
+    );
   }
   const e = parsed.data;
   const config: ServerConfig = {
@@ -153,20 +161,36 @@ function positiveInt(value: string | undefined, fallback: number): number {
 /** Request budget per user and instance; RATE_LIMIT_REQUESTS=0 turns it off. */
 function rateLimit(env: NodeJS.ProcessEnv): ServerConfig['rateLimit'] {
   if (env.RATE_LIMIT_REQUESTS === '0') return undefined;
-  return { requests: positiveInt(env.RATE_LIMIT_REQUESTS, 120), windowSeconds: positiveInt(env.RATE_LIMIT_WINDOW_SECONDS, 60) };
+  return {
+    requests: positiveInt(env.RATE_LIMIT_REQUESTS, 120),
+    windowSeconds: positiveInt(env.RATE_LIMIT_WINDOW_SECONDS, 60),
+  };
 }
 
 function oboAuth(env: NodeJS.ProcessEnv): OboAuth {
-  const kind = env.AZURE_OBO_CREDENTIAL ?? (env.AZURE_CLIENT_CERTIFICATE_PATH ? 'certificate' : env.AZURE_CLIENT_SECRET ? 'secret' : '');
+  const kind =
+    env.AZURE_OBO_CREDENTIAL ??
+    (env.AZURE_CLIENT_CERTIFICATE_PATH ? 'certificate' : env.AZURE_CLIENT_SECRET ? 'secret' : '');
   if (kind === 'secret') {
-    if (!env.AZURE_CLIENT_SECRET) throw new ConfigError('AZURE_CLIENT_SECRET is not set.', 'Set AZURE_CLIENT_SECRET, or choose another AZURE_OBO_CREDENTIAL (see .env.example).');
+    if (!env.AZURE_CLIENT_SECRET)
+      throw new ConfigError(
+        'AZURE_CLIENT_SECRET is not set.',
+        'Set AZURE_CLIENT_SECRET, or choose another AZURE_OBO_CREDENTIAL (see .env.example).',
+      );
     return { kind };
   }
   if (kind === 'certificate') {
     if (!env.AZURE_CLIENT_CERTIFICATE_PATH) {
-      throw new ConfigError('AZURE_CLIENT_CERTIFICATE_PATH is not set.', 'Point it at a PEM file with the certificate and its private key (see .env.example).');
+      throw new ConfigError(
+        'AZURE_CLIENT_CERTIFICATE_PATH is not set.',
+        'Point it at a PEM file with the certificate and its private key (see .env.example).',
+      );
     }
-    return { kind, certificatePath: env.AZURE_CLIENT_CERTIFICATE_PATH, sendCertificateChain: env.AZURE_CLIENT_SEND_CERTIFICATE_CHAIN === 'true' };
+    return {
+      kind,
+      certificatePath: env.AZURE_CLIENT_CERTIFICATE_PATH,
+      sendCertificateChain: env.AZURE_CLIENT_SEND_CERTIFICATE_CHAIN === 'true',
+    };
   }
   if (kind === 'managed-identity') {
     return {
@@ -186,12 +210,23 @@ function azureConfig(): ServerConfig {
   const tenantId = env.AZURE_TENANT_ID;
   const clientId = env.AZURE_CLIENT_ID ?? '';
   if (!tenantId || !GUID.test(tenantId)) {
-    throw new ConfigError('AZURE_TENANT_ID is not set to a tenant id.', 'Set AZURE_TENANT_ID to your Entra tenant id, a GUID (see .env.example).');
+    throw new ConfigError(
+      'AZURE_TENANT_ID is not set to a tenant id.',
+      'Set AZURE_TENANT_ID to your Entra tenant id, a GUID (see .env.example).',
+    );
   }
-  if (!GUID.test(clientId)) throw new ConfigError('AZURE_CLIENT_ID is not a GUID.', "Set AZURE_CLIENT_ID to the app registration's Application (client) ID.");
+  if (!GUID.test(clientId))
+    throw new ConfigError(
+      'AZURE_CLIENT_ID is not a GUID.',
+      "Set AZURE_CLIENT_ID to the app registration's Application (client) ID.",
+    );
   const allowedTenantIds = list(env.AZURE_ALLOWED_TENANT_IDS);
   const badTenant = allowedTenantIds.find((t) => !GUID.test(t));
-  if (badTenant !== undefined) throw new ConfigError('AZURE_ALLOWED_TENANT_IDS must list tenant ids (GUIDs).', 'Fix AZURE_ALLOWED_TENANT_IDS (comma separated GUIDs).');
+  if (badTenant !== undefined)
+    throw new ConfigError(
+      'AZURE_ALLOWED_TENANT_IDS must list tenant ids (GUIDs).',
+      'Fix AZURE_ALLOWED_TENANT_IDS (comma separated GUIDs).',
+    );
   const authorityHost = (env.AZURE_AUTHORITY_HOST ?? 'https://login.microsoftonline.com').replace(/\/+$/, '');
   return {
     mode: 'azure',

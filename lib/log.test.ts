@@ -22,14 +22,36 @@ describe('log', () => {
   });
 
   it('drops secret-named keys at any depth', () => {
-    const line = capture(() => log('info', 'x', { password: 'p', pfxBytes: 'b', nested: { clientSecret: 's', accessToken: 't', ok: 'fine' }, authorization: 'Bearer x' }));
-    expect(line).toMatchObject({ password: '[redacted]', pfxBytes: '[redacted]', nested: { clientSecret: '[redacted]', accessToken: '[redacted]', ok: 'fine' }, authorization: '[redacted]' });
+    const line = capture(() =>
+      log('info', 'x', {
+        password: 'p',
+        pfxBytes: 'b',
+        nested: { clientSecret: 's', accessToken: 't', ok: 'fine' },
+        authorization: 'Bearer x',
+      }),
+    );
+    expect(line).toMatchObject({
+      password: '[redacted]',
+      pfxBytes: '[redacted]',
+      nested: { clientSecret: '[redacted]', accessToken: '[redacted]', ok: 'fine' },
+      authorization: '[redacted]',
+    });
   });
 
   it('drops token-, PEM-, base64- and byte-looking values under innocent keys', () => {
     const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhYmNkZWYxMjM0In0.c2lnbmF0dXJlLXNpZ25hdHVyZQ';
     const b64 = Buffer.alloc(300, 7).toString('base64');
-    expect(redact({ a: jwt, b: `-----BEGIN PRIVATE KEY-----\nMII…`, c: b64, d: new Uint8Array(4), e: 'Bearer abcdefghijklmnopqrstuvwxyz', f: 'kv-contoso-prod', g: 'EBB091AB10E1206E3D52035D7FB4FAFC55752F51' })).toEqual({
+    expect(
+      redact({
+        a: jwt,
+        b: `-----BEGIN PRIVATE KEY-----\nMII…`,
+        c: b64,
+        d: new Uint8Array(4),
+        e: 'Bearer abcdefghijklmnopqrstuvwxyz',
+        f: 'kv-contoso-prod',
+        g: 'EBB091AB10E1206E3D52035D7FB4FAFC55752F51',
+      }),
+    ).toEqual({
       a: '[redacted]',
       b: '[redacted]',
       c: '[redacted]',
@@ -41,8 +63,23 @@ describe('log', () => {
   });
 
   it('an audit line keeps ids, names and thumbprints', () => {
-    const line = capture(() => audit('certificate.imported', { requestId: 'r', oid: 'o', upn: 'u@x', vault: '/subscriptions/s/…', certificate: 'web', version: 'v', thumbprint: 'AB'.repeat(20) }));
-    expect(line).toMatchObject({ msg: 'audit', event: 'certificate.imported', certificate: 'web', thumbprint: 'AB'.repeat(20) });
+    const line = capture(() =>
+      audit('certificate.imported', {
+        requestId: 'r',
+        oid: 'o',
+        upn: 'u@x',
+        vault: '/subscriptions/s/…',
+        certificate: 'web',
+        version: 'v',
+        thumbprint: 'AB'.repeat(20),
+      }),
+    );
+    expect(line).toMatchObject({
+      msg: 'audit',
+      event: 'certificate.imported',
+      certificate: 'web',
+      thumbprint: 'AB'.repeat(20),
+    });
   });
 
   it('LOG_LEVEL=silent writes nothing', () => {

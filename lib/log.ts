@@ -17,8 +17,18 @@ const SECRET_VALUE = [
 
 export function redact(value: unknown, key = '', depth = 0): unknown {
   if (key && SECRET_KEY.test(key)) return '[redacted]';
-  if (typeof value === 'string') return SECRET_VALUE.some((re) => re.test(value)) ? '[redacted]' : value.length > 2000 ? `${value.slice(0, 2000)}…` : value;
-  if (value instanceof Uint8Array || value instanceof ArrayBuffer || (typeof Blob !== 'undefined' && value instanceof Blob)) return '[redacted]';
+  if (typeof value === 'string')
+    return SECRET_VALUE.some((re) => re.test(value))
+      ? '[redacted]'
+      : value.length > 2000
+        ? `${value.slice(0, 2000)}…`
+        : value;
+  if (
+    value instanceof Uint8Array ||
+    value instanceof ArrayBuffer ||
+    (typeof Blob !== 'undefined' && value instanceof Blob)
+  )
+    return '[redacted]';
   if (value === null || typeof value !== 'object') return value;
   if (depth > 4) return '[…]';
   if (Array.isArray(value)) return value.slice(0, 50).map((v) => redact(v, '', depth + 1));
@@ -29,7 +39,12 @@ export function redact(value: unknown, key = '', depth = 0): unknown {
 
 export function log(level: Level, msg: string, fields: Record<string, unknown> = {}): void {
   if (process.env.LOG_LEVEL === 'silent') return;
-  const line = { time: new Date().toISOString(), level, msg: String(redact(msg)), ...(redact(fields) as Record<string, unknown>) };
+  const line = {
+    time: new Date().toISOString(),
+    level,
+    msg: String(redact(msg)),
+    ...(redact(fields) as Record<string, unknown>),
+  };
   process.stdout.write(`${JSON.stringify(line)}\n`);
 }
 

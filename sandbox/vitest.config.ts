@@ -20,7 +20,8 @@ if (!existsSync(join(caDir, 'ca.pem')) || !existsSync(join(caDir, 'ca-key.pem'))
   try {
     renameSync(tmp, caDir);
   } catch {
-    if (complete()) rmSync(tmp, { recursive: true, force: true }); // another run won the race: use its CA
+    if (complete())
+      rmSync(tmp, { recursive: true, force: true }); // another run won the race: use its CA
     else {
       rmSync(caDir, { recursive: true, force: true }); // an incomplete leftover
       renameSync(tmp, caDir);

@@ -54,7 +54,13 @@ export async function benchInspect(opts = {}) {
   const seen = new Set();
   const rows = [];
   for (const v of vectors) {
-    if (!/\.(pfx|p12)$/.test(v.file) || v.errors.some((e) => ['wrong-password', 'corrupt', 'empty-file', 'unsupported-algorithm', 'excessive-iterations'].includes(e))) continue;
+    if (
+      !/\.(pfx|p12)$/.test(v.file) ||
+      v.errors.some((e) =>
+        ['wrong-password', 'corrupt', 'empty-file', 'unsupported-algorithm', 'excessive-iterations'].includes(e),
+      )
+    )
+      continue;
     if (seen.has(v.file) || (opts.filter && !opts.filter(v.file))) continue;
     seen.add(v.file);
     const path = join(VECTORS, v.file);
@@ -94,7 +100,15 @@ export async function benchInspect(opts = {}) {
       clearInterval(timer);
       stallMs = Math.max(worst, performance.now() - last);
     }
-    rows.push({ file: v.file, category: v.category, inspectMs, opensslMs, ratio: opensslMs ? inspectMs / opensslMs : null, legacy, stallMs });
+    rows.push({
+      file: v.file,
+      category: v.category,
+      inspectMs,
+      opensslMs,
+      ratio: opensslMs ? inspectMs / opensslMs : null,
+      legacy,
+      stallMs,
+    });
   }
   const f = (x) => (x === null ? '—' : x.toFixed(1));
   const lines = [
@@ -111,7 +125,9 @@ export async function benchInspect(opts = {}) {
   lines.push('');
   lines.push(
     `Worst ratio on typical files: ${worst.toFixed(2)}× (target ≤ 3×). 600 000 iterations: ${slow ? slow.inspectMs.toFixed(0) + ' ms' : 'n/a'} (target < 1500 ms)` +
-      (slow?.stallMs != null ? `; longest event-loop stall meanwhile (Node, same thread): ${slow.stallMs.toFixed(0)} ms` : '') +
+      (slow?.stallMs != null
+        ? `; longest event-loop stall meanwhile (Node, same thread): ${slow.stallMs.toFixed(0)} ms`
+        : '') +
       `. openssl times include process start-up; median of ${runs} runs (5 for the slow vector).`,
   );
   return { rows, markdown: lines.join('\n') };
@@ -148,10 +164,17 @@ window.runBench = async (b64, pw, mode) => {
   return { ms, thumbprint: result.leaf ? result.leaf.thumbprint : null, longest: Math.max(0, ...tasks), count: tasks.length };
 };`;
   writeFileSync(join(dir, 'page-entry.mjs'), page);
-  writeFileSync(join(dir, 'index.html'), '<!doctype html><meta charset="utf-8"><script type="module" src="./page.js"></script>');
+  writeFileSync(
+    join(dir, 'index.html'),
+    '<!doctype html><meta charset="utf-8"><script type="module" src="./page.js"></script>',
+  );
   await esbuild.build({
     entryPoints: { page: join(dir, 'page-entry.mjs'), worker: join(ROOT, 'lib/certs/worker.ts') },
-    bundle: true, format: 'esm', platform: 'browser', outdir: dir, logLevel: 'silent',
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    outdir: dir,
+    logLevel: 'silent',
   });
   const server = createServer((req, res) => {
     const name = (req.url ?? '/').split('?')[0] === '/' ? 'index.html' : (req.url ?? '').slice(1).split('?')[0];
@@ -165,7 +188,10 @@ window.runBench = async (b64, pw, mode) => {
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   const port = server.address().port;
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu'],
+  });
   const rows = [];
   try {
     const p = await browser.newPage();
@@ -175,7 +201,13 @@ window.runBench = async (b64, pw, mode) => {
     for (const mode of ['worker', 'main-thread']) {
       await p.evaluate(([b, pw, m]) => window.runBench(b, pw, m), [b64, v.password, mode]); // warm-up
       const r = await p.evaluate(([b, pw, m]) => window.runBench(b, pw, m), [b64, v.password, mode]);
-      rows.push({ mode, ms: r.ms, longestTaskMs: r.longest, longTasks: r.count, thumbprintOk: r.thumbprint === v.thumbprint });
+      rows.push({
+        mode,
+        ms: r.ms,
+        longestTaskMs: r.longest,
+        longTasks: r.count,
+        thumbprintOk: r.thumbprint === v.thumbprint,
+      });
     }
   } finally {
     await browser.close();
@@ -187,7 +219,10 @@ window.runBench = async (b64, pw, mode) => {
     '',
     '| mode | inspect (ms) | long tasks (>50 ms) on the main thread | longest (ms) | thumbprint |',
     '|---|---:|---:|---:|---|',
-    ...rows.map((r) => `| ${r.mode} | ${r.ms.toFixed(0)} | ${r.longTasks} | ${r.longestTaskMs.toFixed(0)} | ${r.thumbprintOk ? 'ok' : 'WRONG'} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.mode} | ${r.ms.toFixed(0)} | ${r.longTasks} | ${r.longestTaskMs.toFixed(0)} | ${r.thumbprintOk ? 'ok' : 'WRONG'} |`,
+    ),
   ].join('\n');
   return { rows, markdown };
 }

@@ -100,7 +100,11 @@ function buildIfStale() {
   }
   if (existsSync(buildId) && statSync(buildId).mtimeMs > Math.max(...inputs)) return;
   console.log('[start] building the app (first start or sources changed)…');
-  const result = spawnSync(bin('next'), ['build'], { cwd: root, stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+  const result = spawnSync(bin('next'), ['build'], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+  });
   if (result.status !== 0) stop(result.status ?? 1);
 }
 
@@ -110,7 +114,9 @@ async function main() {
     const endpoints = await startSandbox();
     env.SANDBOX_STATE_DIR = stateDir;
     env.NODE_EXTRA_CA_CERTS = endpoints.caFile;
-    console.log(`[start] sandbox ready at ${endpoints.identity.authorityHost} (state in ${path.relative(root, stateDir) || stateDir})`);
+    console.log(
+      `[start] sandbox ready at ${endpoints.identity.authorityHost} (state in ${path.relative(root, stateDir) || stateDir})`,
+    );
   }
   if (!dev && !flag('no-build')) buildIfStale();
   const next = spawn(bin('next'), [dev ? 'dev' : 'start', '-p', port], { cwd: root, stdio: 'inherit', env });

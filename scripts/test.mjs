@@ -18,7 +18,11 @@ const only = (() => {
 })();
 mkdirSync(out, { recursive: true });
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
-const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', FORCE_COLOR: process.env.CI ? '0' : process.env.FORCE_COLOR };
+const env = {
+  ...process.env,
+  NEXT_TELEMETRY_DISABLED: '1',
+  FORCE_COLOR: process.env.CI ? '0' : process.env.FORCE_COLOR,
+};
 
 function run(cmd, args, extraEnv = {}) {
   console.log(`\n[test] $ ${path.basename(cmd)} ${args.join(' ')}`);
@@ -36,23 +40,42 @@ function readJson(file) {
 function vitest(name, config) {
   const report = path.join(out, `${name}.json`);
   rmSync(report, { force: true });
-  const status = run(bin('vitest'), ['run', '--config', config, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`]);
+  const status = run(bin('vitest'), [
+    'run',
+    '--config',
+    config,
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${report}`,
+  ]);
   const json = readJson(report);
   if (!json) return { name, passed: 0, failed: 1, note: `runner exited ${status} without a report` };
   const failed = json.numFailedTests + (status !== 0 && json.numFailedTests === 0 ? 1 : 0);
-  return { name, passed: json.numPassedTests, failed, note: status !== 0 && json.numFailedTests === 0 ? `exit ${status}` : '' };
+  return {
+    name,
+    passed: json.numPassedTests,
+    failed,
+    note: status !== 0 && json.numFailedTests === 0 ? `exit ${status}` : '',
+  };
 }
 
 function ensureChromium() {
   if (existsSync(CHROMIUM)) return true;
   if (process.getuid?.() === 0) {
     console.log('[test] Debian Chromium is missing; installing it with apt (chromium)…');
-    if (run('apt-get', ['update', '-q']) === 0 && run('apt-get', ['install', '-y', '-q', '--no-install-recommends', 'chromium'], { DEBIAN_FRONTEND: 'noninteractive' }) === 0) {
+    if (
+      run('apt-get', ['update', '-q']) === 0 &&
+      run('apt-get', ['install', '-y', '-q', '--no-install-recommends', 'chromium'], {
+        DEBIAN_FRONTEND: 'noninteractive',
+      }) === 0
+    ) {
       return existsSync(CHROMIUM);
     }
     return false;
   }
-  console.error(`[test] ${CHROMIUM} is missing. Install Debian's Chromium first: sudo apt-get install chromium (or set CHROMIUM_PATH).`);
+  console.error(
+    `[test] ${CHROMIUM} is missing. Install Debian's Chromium first: sudo apt-get install chromium (or set CHROMIUM_PATH).`,
+  );
   return false;
 }
 
@@ -75,8 +98,15 @@ function typecheck() {
     ['app', 'tsconfig.json'],
     ['sandbox', 'sandbox/tsconfig.json'],
   ];
-  const failedChecks = checks.filter(([, project]) => run(bin('tsc'), ['--noEmit', '-p', project]) !== 0).map(([name]) => name);
-  return { name: 'typecheck', passed: checks.length - failedChecks.length, failed: failedChecks.length, note: failedChecks.join(', ') };
+  const failedChecks = checks
+    .filter(([, project]) => run(bin('tsc'), ['--noEmit', '-p', project]) !== 0)
+    .map(([name]) => name);
+  return {
+    name: 'typecheck',
+    passed: checks.length - failedChecks.length,
+    failed: failedChecks.length,
+    note: failedChecks.join(', '),
+  };
 }
 
 const suites = [
@@ -89,7 +119,8 @@ const results = suites.filter(([name]) => !only || name === only).map(([, fn]) =
 const passed = results.reduce((n, r) => n + r.passed, 0);
 const failed = results.reduce((n, r) => n + r.failed, 0);
 console.log('\n[test] summary');
-for (const r of results) console.log(`[test]   ${r.name.padEnd(10)} ${r.passed} passed, ${r.failed} failed${r.note ? ` (${r.note})` : ''}`);
+for (const r of results)
+  console.log(`[test]   ${r.name.padEnd(10)} ${r.passed} passed, ${r.failed} failed${r.note ? ` (${r.note})` : ''}`);
 const line = `${passed} passed, ${failed} failed`;
 writeFileSync(path.join(out, 'summary.txt'), `${line}\n`);
 console.log(line);

@@ -37,7 +37,10 @@ export function AccountMenu() {
         aria-expanded={open}
         onClick={() => setOpen((o) => !o)}
       >
-        <span className="flex h-7 w-7 items-center justify-center rounded-full bg-azure-600 text-xs font-bold" aria-hidden="true">
+        <span
+          className="flex h-7 w-7 items-center justify-center rounded-full bg-azure-600 text-xs font-bold"
+          aria-hidden="true"
+        >
           {account.name.slice(0, 1).toUpperCase()}
         </span>
         <span className="hidden text-left leading-tight sm:block">
@@ -46,19 +49,32 @@ export function AccountMenu() {
         </span>
       </button>
       {open && (
-        <div role="menu" className="absolute right-0 z-20 mt-1 w-56 rounded border border-neutral-200 bg-white p-1 text-neutral-900 shadow-lg dark:border-neutral-700 dark:bg-neutral-900 dark:text-neutral-100">
-          <p className="px-3 py-2 text-xs text-neutral-600 dark:text-neutral-400">{mode === 'sandbox' ? 'Sandbox persona' : 'Microsoft Entra ID'}</p>
+        <div
+          role="menu"
+          className="absolute right-0 z-20 mt-1 w-56 rounded border border-neutral-200 bg-white p-1 text-neutral-900 shadow-lg dark:border-neutral-700 dark:bg-neutral-900 dark:text-neutral-100"
+        >
+          <p className="px-3 py-2 text-xs text-neutral-600 dark:text-neutral-400">
+            {mode === 'sandbox' ? 'Sandbox persona' : 'Microsoft Entra ID'}
+          </p>
           {mode === 'azure' && (
             // Microsoft's account picker; the wizard's choices come back from session storage after the redirect.
-            <MenuItem onSelect={() => {
+            <MenuItem
+              onSelect={() => {
                 setOpen(false);
                 void signIn();
-              }}>Switch account</MenuItem>
+              }}
+            >
+              Switch account
+            </MenuItem>
           )}
-          <MenuItem onSelect={() => {
+          <MenuItem
+            onSelect={() => {
               setOpen(false);
               void signOut();
-            }}>{mode === 'sandbox' ? 'Sign out / switch persona' : 'Sign out'}</MenuItem>
+            }}
+          >
+            {mode === 'sandbox' ? 'Sign out / switch persona' : 'Sign out'}
+          </MenuItem>
         </div>
       )}
     </div>
@@ -67,7 +83,12 @@ export function AccountMenu() {
 
 function MenuItem({ onSelect, children }: { onSelect: () => void; children: ReactNode }) {
   return (
-    <button type="button" role="menuitem" className="w-full rounded px-3 py-2 text-left text-sm hover:bg-neutral-100 dark:hover:bg-neutral-800" onClick={onSelect}>
+    <button
+      type="button"
+      role="menuitem"
+      className="w-full rounded px-3 py-2 text-left text-sm hover:bg-neutral-100 dark:hover:bg-neutral-800"
+      onClick={onSelect}
+    >
       {children}
     </button>
   );

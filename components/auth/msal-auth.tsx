@@ -23,14 +23,21 @@ function MsalBridge({ config, children }: { config: PublicAuthConfig; children: 
       return (await instance.acquireTokenSilent(request)).accessToken;
     } catch (error) {
       if (error instanceof InteractionRequiredAuthError) {
-        await instance.acquireTokenRedirect({ ...request, redirectUri: `${window.location.origin}${window.location.pathname}` });
+        await instance.acquireTokenRedirect({
+          ...request,
+          redirectUri: `${window.location.origin}${window.location.pathname}`,
+        });
       }
       throw error;
     }
   }, [instance, account, config]);
 
   const signIn = useCallback(async () => {
-    await instance.loginRedirect({ ...signInRequest(config), redirectUri: `${window.location.origin}${window.location.pathname}`, prompt: 'select_account' });
+    await instance.loginRedirect({
+      ...signInRequest(config),
+      redirectUri: `${window.location.origin}${window.location.pathname}`,
+      prompt: 'select_account',
+    });
   }, [instance, config]);
 
   const signOut = useCallback(async () => {

@@ -35,17 +35,24 @@ export function SandboxAuthProvider({ children }: { children: ReactNode }) {
 
   const signIn = useCallback(async (username?: string) => {
     if (!username) throw new Error('A sandbox persona is required');
-    const s = await apiFetch<Session>('/api/sandbox/sign-in', null, { method: 'POST', body: JSON.stringify({ username }) });
+    const s = await apiFetch<Session>('/api/sandbox/sign-in', null, {
+      method: 'POST',
+      body: JSON.stringify({ username }),
+    });
     sessionStorage.setItem(STORAGE_KEY, JSON.stringify(s));
     setSession(s);
   }, []);
 
   const getToken = useCallback(async () => {
     const s = session ?? load();
-    if (!s) throw new ApiError(401, { code: 'reauth_required', message: 'You are signed out.', action: 'Sign in again.' });
+    if (!s)
+      throw new ApiError(401, { code: 'reauth_required', message: 'You are signed out.', action: 'Sign in again.' });
     if (s.expiresOn - RENEW_MARGIN_MS > Date.now()) return s.accessToken;
     // The sandbox has no browser session to renew silently from: sign the same persona in again.
-    const renewed = await apiFetch<Session>('/api/sandbox/sign-in', null, { method: 'POST', body: JSON.stringify({ username: s.account.username }) });
+    const renewed = await apiFetch<Session>('/api/sandbox/sign-in', null, {
+      method: 'POST',
+      body: JSON.stringify({ username: s.account.username }),
+    });
     sessionStorage.setItem(STORAGE_KEY, JSON.stringify(renewed));
     setSession(renewed);
     return renewed.accessToken;

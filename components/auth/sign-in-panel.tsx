@@ -57,8 +57,8 @@ export function SignInPanel() {
         Sign in to the sandbox
       </h2>
       <p className="text-sm">
-        The sandbox is a local stand-in for Microsoft Entra ID, Azure Resource Manager and Key Vault. Pick a persona: each has different
-        rights, so you can see what happens when a permission is missing.
+        The sandbox is a local stand-in for Microsoft Entra ID, Azure Resource Manager and Key Vault. Pick a persona:
+        each has different rights, so you can see what happens when a permission is missing.
       </p>
       <ErrorCallout error={error} />
       {!personas && !error && <p className="text-sm">Loading personas…</p>}
@@ -68,7 +68,12 @@ export function SignInPanel() {
             <span className="font-semibold">{p.displayName}</span>
             <span className="text-xs text-neutral-600 dark:text-neutral-400">{p.username}</span>
             <span className="mt-2 flex-1 text-sm">{p.description}</span>
-            <Button className="mt-3" onClick={() => go(p.username)} disabled={busy !== null} aria-label={`Sign in as ${p.displayName}`}>
+            <Button
+              className="mt-3"
+              onClick={() => go(p.username)}
+              disabled={busy !== null}
+              aria-label={`Sign in as ${p.displayName}`}
+            >
               {busy === p.username ? 'Signing in…' : `Sign in as ${p.displayName.split(' ')[0]}`}
             </Button>
           </li>

@@ -49,7 +49,10 @@ export function AccessStep() {
     setBusy(true);
     setError(null);
     try {
-      const updated = await call<VaultSummary>(vaultApiPath(vaultRef), { method: 'PATCH', body: JSON.stringify({ enabledForDeployment: true }) });
+      const updated = await call<VaultSummary>(vaultApiPath(vaultRef), {
+        method: 'PATCH',
+        body: JSON.stringify({ enabledForDeployment: true }),
+      });
       vault.setData(updated);
     } catch (e) {
       setError(e);
@@ -74,19 +77,29 @@ export function AccessStep() {
             <dt className="font-semibold">Region</dt>
             <dd>{regionLabel(v.location)}</dd>
             <dt className="font-semibold">Permission model</dt>
-            <dd data-testid="permission-model">{v.rbac ? 'Azure role-based access control (RBAC)' : 'Vault access policy'}</dd>
+            <dd data-testid="permission-model">
+              {v.rbac ? 'Azure role-based access control (RBAC)' : 'Vault access policy'}
+            </dd>
           </dl>
           <section aria-labelledby="resource-access-title" className="space-y-3">
             <h2 id="resource-access-title" className="text-lg font-semibold">
               Resource access
             </h2>
             <p className="text-sm text-neutral-700 dark:text-neutral-300">
-              Three switches let Azure services (not people) read this vault. Only the first matters for Cloud Services (extended support).
+              Three switches let Azure services (not people) read this vault. Only the first matters for Cloud Services
+              (extended support).
             </p>
             <ul className="space-y-2">
               {FLAGS.map((f) => (
-                <li key={f.key} className="flex items-start gap-3 rounded border border-neutral-200 p-3 dark:border-neutral-800">
-                  <StatusBadge status={v[f.key] ? 'pass' : f.required ? 'fail' : 'info'} label={v[f.key] ? 'Enabled' : 'Disabled'} testId={`flag-${f.key}`} />
+                <li
+                  key={f.key}
+                  className="flex items-start gap-3 rounded border border-neutral-200 p-3 dark:border-neutral-800"
+                >
+                  <StatusBadge
+                    status={v[f.key] ? 'pass' : f.required ? 'fail' : 'info'}
+                    label={v[f.key] ? 'Enabled' : 'Disabled'}
+                    testId={`flag-${f.key}`}
+                  />
                   <div>
                     <p className="font-semibold">
                       {f.label} {f.required && <span className="text-xs font-normal">(required for CSES)</span>}
@@ -98,11 +111,16 @@ export function AccessStep() {
             </ul>
           </section>
           {v.enabledForDeployment ? (
-            <Callout tone="success" title="Azure Virtual Machines for deployment is enabled." testId="deployment-enabled" />
+            <Callout
+              tone="success"
+              title="Azure Virtual Machines for deployment is enabled."
+              testId="deployment-enabled"
+            />
           ) : (
             <div className="space-y-2">
               <Callout tone="warning" title="Cloud Services cannot read certificates from this vault yet.">
-                Enable “Azure Virtual Machines for deployment” to let the platform install the certificate on your role instances.
+                Enable “Azure Virtual Machines for deployment” to let the platform install the certificate on your role
+                instances.
               </Callout>
               <Button onClick={enable} disabled={busy}>
                 {busy ? 'Enabling…' : 'Enable Azure Virtual Machines for deployment'}
@@ -111,7 +129,11 @@ export function AccessStep() {
           )}
           <ErrorCallout error={error} onRetry={refused ? undefined : enable} />
           {refused && flagAdvice && !v.enabledForDeployment && (
-            <section aria-labelledby="ask-title" className="space-y-4 rounded border border-amber-500 p-4" data-testid="deployment-refusal">
+            <section
+              aria-labelledby="ask-title"
+              className="space-y-4 rounded border border-amber-500 p-4"
+              data-testid="deployment-refusal"
+            >
               <h2 id="ask-title" className="text-lg font-semibold">
                 What to ask for
               </h2>
@@ -120,7 +142,9 @@ export function AccessStep() {
             </section>
           )}
           <details className="rounded border border-neutral-200 p-3 text-sm dark:border-neutral-800">
-            <summary className="cursor-pointer font-semibold">Rights on certificates this wizard needs ({v.rbac ? 'Azure RBAC' : 'access policy'})</summary>
+            <summary className="cursor-pointer font-semibold">
+              Rights on certificates this wizard needs ({v.rbac ? 'Azure RBAC' : 'access policy'})
+            </summary>
             <div className="mt-3">
               <CommandTabs advice={certificateRightsAdvice(v, account?.username)} testId="cert-rights" />
             </div>

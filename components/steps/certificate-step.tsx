@@ -36,8 +36,9 @@ export function CertificateStep() {
   return (
     <div className="mt-4 space-y-4">
       <p className="text-sm text-neutral-700 dark:text-neutral-300">
-        Put the certificate into <strong>{vault.vaultName}</strong>: import a PFX (PKCS#12) file with its private key, let Key Vault generate a
-        self-signed one, or use one the vault already holds. The PFX password is used once and never stored.
+        Put the certificate into <strong>{vault.vaultName}</strong>: import a PFX (PKCS#12) file with its private key,
+        let Key Vault generate a self-signed one, or use one the vault already holds. The PFX password is used once and
+        never stored.
       </p>
       {intent === 'new-version' && state.certificate && (
         <Callout tone="info" title={`Import a new version of ${state.certificate.name}.`} testId="new-version-intent">
@@ -47,10 +48,20 @@ export function CertificateStep() {
       <Tabs label="How to get the certificate" tabs={MODES} selected={mode} onSelect={setMode}>
         {/* The import form stays mounted (hidden), so switching tabs keeps the chosen file and what was typed. */}
         <div hidden={mode !== 'import'}>
-          <ImportPanel key={`import-${round}`} vault={vault} initialName={intent === 'new-version' ? (state.certificate?.name ?? '') : ''} newVersion={intent === 'new-version'} onDone={finish('import')} />
+          <ImportPanel
+            key={`import-${round}`}
+            vault={vault}
+            initialName={intent === 'new-version' ? (state.certificate?.name ?? '') : ''}
+            newVersion={intent === 'new-version'}
+            onDone={finish('import')}
+          />
         </div>
-        {mode === 'generate' && <GeneratePanel key={`generate-${round}`} vault={vault} initialName="" onDone={finish('generate')} />}
-        {mode === 'existing' && <ExistingPanel vault={vault} current={state.certificate?.name} onDone={finish('existing')} />}
+        {mode === 'generate' && (
+          <GeneratePanel key={`generate-${round}`} vault={vault} initialName="" onDone={finish('generate')} />
+        )}
+        {mode === 'existing' && (
+          <ExistingPanel vault={vault} current={state.certificate?.name} onDone={finish('existing')} />
+        )}
       </Tabs>
       {done && (
         <div className="space-y-3" aria-live="polite">

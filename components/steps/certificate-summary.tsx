@@ -2,7 +2,8 @@ import type { CertificateSummary } from '@/lib/azure/types';
 
 /** What Key Vault holds for the pinned version. */
 export function CertificateSummaryList({ cert }: { cert: CertificateSummary }) {
-  const key = cert.keyType === 'RSA' ? `RSA ${cert.keySize ?? '?'} bits` : cert.keyType === 'EC' ? `EC ${cert.curve ?? ''}` : '—';
+  const key =
+    cert.keyType === 'RSA' ? `RSA ${cert.keySize ?? '?'} bits` : cert.keyType === 'EC' ? `EC ${cert.curve ?? ''}` : '—';
   return (
     <dl className="grid grid-cols-[max-content_minmax(0,1fr)] gap-x-6 gap-y-1 text-sm">
       <dt className="font-semibold">Thumbprint (SHA-1)</dt>
@@ -28,7 +29,8 @@ export function CertificateSummaryList({ cert }: { cert: CertificateSummary }) {
       </dd>
       <dt className="font-semibold">Content type, exportable</dt>
       <dd>
-        {cert.contentType ?? '—'}, {cert.exportable === null ? 'unknown' : cert.exportable ? 'exportable' : 'not exportable'}
+        {cert.contentType ?? '—'},{' '}
+        {cert.exportable === null ? 'unknown' : cert.exportable ? 'exportable' : 'not exportable'}
       </dd>
     </dl>
   );

@@ -22,7 +22,11 @@ export function CommandTabs({ advice, testId }: { advice: AccessAdvice; testId: 
         selected={tab}
         onSelect={setTab}
       >
-        <CopyField label={tab === 'az' ? 'Azure CLI command' : 'PowerShell command'} value={tab === 'az' ? advice.az : advice.powershell} testId={`${testId}-${tab}`} />
+        <CopyField
+          label={tab === 'az' ? 'Azure CLI command' : 'PowerShell command'}
+          value={tab === 'az' ? advice.az : advice.powershell}
+          testId={`${testId}-${tab}`}
+        />
       </Tabs>
     </div>
   );

@@ -11,7 +11,12 @@ export const STEP_COMPONENTS: Record<StepId, ComponentType> = {
   access: dynamic(() => import('./access-step').then((m) => m.AccessStep), { loading: StepLoading }),
   certificate: dynamic(() => import('./certificate-step').then((m) => m.CertificateStep), { loading: StepLoading }),
   preflight: dynamic(() => import('./preflight-step').then((m) => m.PreflightStep), { loading: StepLoading }),
-  'service-configuration': dynamic(() => import('./service-configuration-step').then((m) => m.ServiceConfigurationStep), { loading: StepLoading }),
-  'secret-identifier': dynamic(() => import('./secret-identifier-step').then((m) => m.SecretIdentifierStep), { loading: StepLoading }),
+  'service-configuration': dynamic(
+    () => import('./service-configuration-step').then((m) => m.ServiceConfigurationStep),
+    { loading: StepLoading },
+  ),
+  'secret-identifier': dynamic(() => import('./secret-identifier-step').then((m) => m.SecretIdentifierStep), {
+    loading: StepLoading,
+  }),
   versions: dynamic(() => import('./versions-step').then((m) => m.VersionsStep), { loading: StepLoading }),
 };

@@ -26,12 +26,16 @@ export function PreflightStep() {
   const target = state.target ?? (v ? { subscriptionId: v.subscriptionId, location: v.location } : null);
   const checks = v && c && target ? preflightChecks(v, c, target) : null;
   const verdict = checks ? preflightVerdict(checks) : null;
-  const regions = REGIONS.some((r) => r.name === target?.location) || !target ? REGIONS : [...REGIONS, { name: target.location, displayName: target.location }];
+  const regions =
+    REGIONS.some((r) => r.name === target?.location) || !target
+      ? REGIONS
+      : [...REGIONS, { name: target.location, displayName: target.location }];
 
   return (
     <div className="mt-4 space-y-4">
       <p className="text-sm text-neutral-700 dark:text-neutral-300">
-        Tell us where the cloud service runs. Everything Cloud Services (extended support) checks when it deploys is checked here first.
+        Tell us where the cloud service runs. Everything Cloud Services (extended support) checks when it deploys is
+        checked here first.
       </p>
       <ErrorCallout error={vault.error} onRetry={vault.reload} />
       <ErrorCallout error={cert.error} onRetry={cert.reload} />
@@ -49,9 +53,15 @@ export function PreflightStep() {
                 {s.displayName}
               </option>
             ))}
-            {!subs.data?.subscriptions.some((s) => s.subscriptionId === target.subscriptionId) && <option value={target.subscriptionId}>{target.subscriptionId}</option>}
+            {!subs.data?.subscriptions.some((s) => s.subscriptionId === target.subscriptionId) && (
+              <option value={target.subscriptionId}>{target.subscriptionId}</option>
+            )}
           </SelectField>
-          <SelectField label="Cloud service region" value={target.location} onChange={(e) => update({ target: { ...target, location: e.target.value } })}>
+          <SelectField
+            label="Cloud service region"
+            value={target.location}
+            onChange={(e) => update({ target: { ...target, location: e.target.value } })}
+          >
             {regions.map((r) => (
               <option key={r.name} value={r.name}>
                 {r.displayName}
@@ -75,7 +85,12 @@ export function PreflightStep() {
           />
           <ul className="space-y-2" aria-label="Preflight checks">
             {checks.map((x) => (
-              <li key={x.id} className="flex items-start gap-3 rounded border border-neutral-200 p-3 text-sm dark:border-neutral-800" data-testid={`check-${x.id}`} data-status={x.status}>
+              <li
+                key={x.id}
+                className="flex items-start gap-3 rounded border border-neutral-200 p-3 text-sm dark:border-neutral-800"
+                data-testid={`check-${x.id}`}
+                data-status={x.status}
+              >
                 <StatusBadge status={x.status} />
                 <div className="min-w-0">
                   <p className="font-semibold">{x.label}</p>
@@ -84,7 +99,10 @@ export function PreflightStep() {
                     <p className="mt-1">
                       <span className="font-semibold">Fix:</span> {x.fix}{' '}
                       {x.fixStep && (
-                        <Link href={`${stepPath(x.fixStep)}${stateToSearch(state)}`} className="font-semibold text-azure-700 underline dark:text-azure-100">
+                        <Link
+                          href={`${stepPath(x.fixStep)}${stateToSearch(state)}`}
+                          className="font-semibold text-azure-700 underline dark:text-azure-100"
+                        >
                           Go to {stepMeta(x.fixStep).label}
                         </Link>
                       )}

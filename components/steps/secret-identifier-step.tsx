@@ -43,9 +43,9 @@ export function SecretIdentifierStep() {
   return (
     <div className="mt-4 space-y-4">
       <p className="text-sm text-neutral-700 dark:text-neutral-300">
-        The cloud service’s <code>osProfile.secrets</code> names the vault and the certificate’s versioned <strong>Secret Identifier</strong> as{' '}
-        <code>certificateUrl</code>. It pins this exact version: a renewed certificate gets a new one, and the <code>.cscfg</code> thumbprint must change
-        with it.
+        The cloud service’s <code>osProfile.secrets</code> names the vault and the certificate’s versioned{' '}
+        <strong>Secret Identifier</strong> as <code>certificateUrl</code>. It pins this exact version: a renewed
+        certificate gets a new one, and the <code>.cscfg</code> thumbprint must change with it.
       </p>
       <ErrorCallout error={cert.error} onRetry={cert.reload} />
       {c && (

@@ -37,10 +37,17 @@ interface Uploaded {
 
 function explain(e: unknown): { message: string; action: string } {
   if (isServiceConfigError(e) || e instanceof SnippetError) return { message: e.message, action: e.action };
-  return { message: 'The file could not be processed.', action: 'Check that it is a .cscfg/.csdef XML file and upload it again.' };
+  return {
+    message: 'The file could not be processed.',
+    action: 'Check that it is a .cscfg/.csdef XML file and upload it again.',
+  };
 }
 
-function patchAll(text: string, roles: string[], apply: (text: string, role: string) => string): { text: string } | { error: { message: string; action: string } } {
+function patchAll(
+  text: string,
+  roles: string[],
+  apply: (text: string, role: string) => string,
+): { text: string } | { error: { message: string; action: string } } {
   try {
     let out = text;
     for (const role of roles) out = apply(out, role);
@@ -62,10 +69,15 @@ export function ServiceConfigurationStep() {
   const [cscfg, setCscfg] = useState<Uploaded | null>(null);
   const [csdef, setCsdef] = useState<Uploaded | null>(null);
   const [readError, setReadError] = useState<string | null>(null);
-  const versions = useApi<{ versions: CertificateVersionItem[] }>(cscfg ? `${vaultApiPath(state.vault!)}/certificates?include=versions` : null);
+  const versions = useApi<{ versions: CertificateVersionItem[] }>(
+    cscfg ? `${vaultApiPath(state.vault!)}/certificates?include=versions` : null,
+  );
 
   const name = alias || c?.name || '';
-  const typedRoles = rolesText.split(',').map((r) => r.trim()).filter(Boolean);
+  const typedRoles = rolesText
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
   const fileRoles = useMemo(() => {
     if (!cscfg) return [];
     try {
@@ -79,8 +91,20 @@ export function ServiceConfigurationStep() {
   const save = (patch: { roles?: string[]; name?: string; storeLocation?: string; storeName?: string }) =>
     update({ service: { roles: typedRoles, ...(alias ? { name: alias } : {}), storeLocation, storeName, ...patch } });
 
-  const model = c ? { vaultId: c.vaultId, certificateUrl: c.secretId, certificateName: name, thumbprint: c.thumbprint, roleNames: roles, storeLocation, storeName } : null;
-  const snippet = (kind: 'cscfg' | 'csdef'): { text: string } | { error: { message: string; action: string } } | null => {
+  const model = c
+    ? {
+        vaultId: c.vaultId,
+        certificateUrl: c.secretId,
+        certificateName: name,
+        thumbprint: c.thumbprint,
+        roleNames: roles,
+        storeLocation,
+        storeName,
+      }
+    : null;
+  const snippet = (
+    kind: 'cscfg' | 'csdef',
+  ): { text: string } | { error: { message: string; action: string } } | null => {
     if (!model) return null;
     try {
       return { text: renderSnippet(kind, model) };
@@ -91,7 +115,10 @@ export function ServiceConfigurationStep() {
   let lines: { cscfg: string; csdef: string } | null = null;
   if (c) {
     try {
-      lines = { cscfg: cscfgCertificateElement({ name, thumbprint: c.thumbprint }), csdef: csdefCertificateElement({ name, storeLocation, storeName }) };
+      lines = {
+        cscfg: cscfgCertificateElement({ name, thumbprint: c.thumbprint }),
+        csdef: csdefCertificateElement({ name, storeLocation, storeName }),
+      };
     } catch {
       lines = null; // the snippets below carry the explanation
     }
@@ -99,14 +126,26 @@ export function ServiceConfigurationStep() {
   const cscfgSnippet = snippet('cscfg');
   const csdefSnippet = snippet('csdef');
 
-  const patchedCscfg = cscfg && c && roles.length ? patchAll(cscfg.text, roles, (t, role) => setCscfgCertificate(t, { role, name, thumbprint: c.thumbprint }).text) : null;
-  const patchedCsdef = csdef && c && roles.length ? patchAll(csdef.text, roles, (t, role) => setCsdefCertificate(t, { role, name, storeLocation, storeName }).text) : null;
+  const patchedCscfg =
+    cscfg && c && roles.length
+      ? patchAll(cscfg.text, roles, (t, role) => setCscfgCertificate(t, { role, name, thumbprint: c.thumbprint }).text)
+      : null;
+  const patchedCsdef =
+    csdef && c && roles.length
+      ? patchAll(csdef.text, roles, (t, role) => setCsdefCertificate(t, { role, name, storeLocation, storeName }).text)
+      : null;
   const thumbprintChecks = useMemo(() => {
     if (!cscfg || !versions.data) return null;
     try {
       return checkCscfgThumbprints(
         cscfg.text,
-        versions.data.versions.map((v) => ({ name: v.name, version: v.version, thumbprint: v.thumbprint, enabled: v.enabled, isLatest: v.isLatest })),
+        versions.data.versions.map((v) => ({
+          name: v.name,
+          version: v.version,
+          thumbprint: v.thumbprint,
+          enabled: v.enabled,
+          isLatest: v.isLatest,
+        })),
       );
     } catch (e) {
       return { error: explain(e) };
@@ -124,15 +163,16 @@ export function ServiceConfigurationStep() {
   const read = (set: (u: Uploaded | null) => void) => async (file: File | undefined) => {
     setReadError(null);
     if (!file) return set(null);
-    if (file.size > 5 * 1024 * 1024) return setReadError(`${file.name} is larger than 5 MB; is it really a service file?`);
+    if (file.size > 5 * 1024 * 1024)
+      return setReadError(`${file.name} is larger than 5 MB; is it really a service file?`);
     set({ name: file.name, text: await file.text() });
   };
 
   return (
     <div className="mt-4 space-y-5">
       <p className="text-sm text-neutral-700 dark:text-neutral-300">
-        The <code>.cscfg</code> names the certificate by thumbprint in each role; the <code>.csdef</code> declares the same name with the store it goes
-        into. Upload your files to have them patched, or copy the lines.
+        The <code>.cscfg</code> names the certificate by thumbprint in each role; the <code>.csdef</code> declares the
+        same name with the store it goes into. Upload your files to have them patched, or copy the lines.
       </p>
       <ErrorCallout error={cert.error} onRetry={cert.reload} />
       {c && (
@@ -143,15 +183,35 @@ export function ServiceConfigurationStep() {
               value={rolesText}
               onChange={(e) => setRolesText(e.target.value)}
               onBlur={() => save({})}
-              help={fileRoles.length && !typedRoles.length ? `From the uploaded .cscfg: ${fileRoles.join(', ')}` : 'Comma separated, e.g. WebRole1, WorkerRole1. Empty: every role in the uploaded .cscfg.'}
+              help={
+                fileRoles.length && !typedRoles.length
+                  ? `From the uploaded .cscfg: ${fileRoles.join(', ')}`
+                  : 'Comma separated, e.g. WebRole1, WorkerRole1. Empty: every role in the uploaded .cscfg.'
+              }
             />
-            <TextField label="Certificate name in the service files" value={alias} placeholder={c.name} onChange={(e) => setAlias(e.target.value)} onBlur={() => save({})} help={`Default: ${c.name}. Must match in .cscfg and .csdef.`} />
-            <SelectField label="Store location" value={storeLocation} onChange={(e) => save({ storeLocation: e.target.value })}>
+            <TextField
+              label="Certificate name in the service files"
+              value={alias}
+              placeholder={c.name}
+              onChange={(e) => setAlias(e.target.value)}
+              onBlur={() => save({})}
+              help={`Default: ${c.name}. Must match in .cscfg and .csdef.`}
+            />
+            <SelectField
+              label="Store location"
+              value={storeLocation}
+              onChange={(e) => save({ storeLocation: e.target.value })}
+            >
               {STORE_LOCATIONS.map((s) => (
                 <option key={s}>{s}</option>
               ))}
             </SelectField>
-            <SelectField label="Store name" value={storeName} onChange={(e) => save({ storeName: e.target.value })} help="My (Personal) is where IIS and RDP look.">
+            <SelectField
+              label="Store name"
+              value={storeName}
+              onChange={(e) => save({ storeName: e.target.value })}
+              help="My (Personal) is where IIS and RDP look."
+            >
               {KNOWN_STORE_NAMES.map((s) => (
                 <option key={s}>{s}</option>
               ))}
@@ -165,14 +225,24 @@ export function ServiceConfigurationStep() {
           )}
           <h2 className="text-lg font-semibold">In context, per role</h2>
           {cscfgSnippet && 'text' in cscfgSnippet ? (
-            <CopyField label=".cscfg certificate" value={cscfgSnippet.text.trimEnd()} multiline testId="cscfg-snippet" />
+            <CopyField
+              label=".cscfg certificate"
+              value={cscfgSnippet.text.trimEnd()}
+              multiline
+              testId="cscfg-snippet"
+            />
           ) : cscfgSnippet ? (
             <Callout tone="error" title={cscfgSnippet.error.message}>
               {cscfgSnippet.error.action}
             </Callout>
           ) : null}
           {csdefSnippet && 'text' in csdefSnippet ? (
-            <CopyField label=".csdef certificate" value={csdefSnippet.text.trimEnd()} multiline testId="csdef-snippet" />
+            <CopyField
+              label=".csdef certificate"
+              value={csdefSnippet.text.trimEnd()}
+              multiline
+              testId="csdef-snippet"
+            />
           ) : csdefSnippet ? (
             <Callout tone="error" title={csdefSnippet.error.message}>
               {csdefSnippet.error.action}
@@ -188,31 +258,63 @@ export function ServiceConfigurationStep() {
                 <label htmlFor="upload-cscfg" className="font-semibold">
                   Service configuration (.cscfg)
                 </label>
-                <input id="upload-cscfg" type="file" accept=".cscfg,.xml,text/xml" className="mt-1" onChange={(e) => void read(setCscfg)(e.target.files?.[0])} />
+                <input
+                  id="upload-cscfg"
+                  type="file"
+                  accept=".cscfg,.xml,text/xml"
+                  className="mt-1"
+                  onChange={(e) => void read(setCscfg)(e.target.files?.[0])}
+                />
               </div>
               <div className="flex flex-col">
                 <label htmlFor="upload-csdef" className="font-semibold">
                   Service definition (.csdef)
                 </label>
-                <input id="upload-csdef" type="file" accept=".csdef,.xml,text/xml" className="mt-1" onChange={(e) => void read(setCsdef)(e.target.files?.[0])} />
+                <input
+                  id="upload-csdef"
+                  type="file"
+                  accept=".csdef,.xml,text/xml"
+                  className="mt-1"
+                  onChange={(e) => void read(setCsdef)(e.target.files?.[0])}
+                />
               </div>
             </div>
-            <p className="text-xs text-neutral-700 dark:text-neutral-300">The files are read and patched in your browser; they are not uploaded anywhere.</p>
+            <p className="text-xs text-neutral-700 dark:text-neutral-300">
+              The files are read and patched in your browser; they are not uploaded anywhere.
+            </p>
             {readError && <Callout tone="error" title={readError} />}
-            {(cscfg || csdef) && roles.length === 0 && <Callout tone="warning" title="No role to patch: type the role names above." />}
+            {(cscfg || csdef) && roles.length === 0 && (
+              <Callout tone="warning" title="No role to patch: type the role names above." />
+            )}
             {[
               { file: cscfg, patched: patchedCscfg, label: '.cscfg', id: 'cscfg' },
               { file: csdef, patched: patchedCsdef, label: '.csdef', id: 'csdef' },
             ].map(({ file, patched, label, id }) =>
               file && patched ? (
                 'error' in patched ? (
-                  <Callout key={id} tone="error" title={`${file.name}: ${patched.error.message}`} testId={`patch-error-${id}`}>
+                  <Callout
+                    key={id}
+                    tone="error"
+                    title={`${file.name}: ${patched.error.message}`}
+                    testId={`patch-error-${id}`}
+                  >
                     {patched.error.action}
                   </Callout>
                 ) : (
                   <div key={id} className="space-y-2">
-                    <DiffView before={file.text} after={patched.text} label={`${file.name} (${label})`} testId={`diff-${id}`} />
-                    <DownloadButton filename={file.name} text={patched.text} mime="application/xml" label={`Download patched ${file.name}`} testId={`download-${id}`} />
+                    <DiffView
+                      before={file.text}
+                      after={patched.text}
+                      label={`${file.name} (${label})`}
+                      testId={`diff-${id}`}
+                    />
+                    <DownloadButton
+                      filename={file.name}
+                      text={patched.text}
+                      mime="application/xml"
+                      label={`Download patched ${file.name}`}
+                      testId={`download-${id}`}
+                    />
                   </div>
                 )
               ) : null,
@@ -240,7 +342,9 @@ export function ServiceConfigurationStep() {
                 Thumbprints in {cscfg.name} against {state.vault!.vaultName}
               </h2>
               <ErrorCallout error={versions.error} onRetry={versions.reload} />
-              {versions.loading && !versions.data && <p className="text-sm">Reading the vault’s certificate versions…</p>}
+              {versions.loading && !versions.data && (
+                <p className="text-sm">Reading the vault’s certificate versions…</p>
+              )}
               {thumbprintChecks && 'error' in thumbprintChecks ? (
                 <Callout tone="error" title={thumbprintChecks.error.message}>
                   {thumbprintChecks.error.action}

@@ -8,5 +8,7 @@ import { useWizardState } from '@/components/wizard/wizard-state';
 /** The certificate version the wizard is pinned to (from the URL/session), as Key Vault reports it. */
 export function useWizardCertificate() {
   const { state } = useWizardState();
-  return useApi<CertificateSummary>(state.vault && state.certificate ? wizardCertificatePath(state.vault, state.certificate) : null);
+  return useApi<CertificateSummary>(
+    state.vault && state.certificate ? wizardCertificatePath(state.vault, state.certificate) : null,
+  );
 }

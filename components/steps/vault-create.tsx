@@ -14,7 +14,15 @@ import { useApi, useApiCall } from '@/components/wizard/use-api';
 const NEW_RG = '__new__';
 
 /** "Create key vault" in the flow: name availability, resource group pick or create, region, permission model; deployment flag on. */
-export function VaultCreatePanel({ subscriptionId, onCreated, onCancel }: { subscriptionId: string; onCreated: (v: VaultSummary) => void; onCancel: () => void }) {
+export function VaultCreatePanel({
+  subscriptionId,
+  onCreated,
+  onCancel,
+}: {
+  subscriptionId: string;
+  onCreated: (v: VaultSummary) => void;
+  onCancel: () => void;
+}) {
   const call = useApiCall();
   const sub = encodeURIComponent(subscriptionId);
   const groups = useApi<{ resourceGroups: ResourceGroupSummary[] }>(`/api/subscriptions/${sub}/resource-groups`);
@@ -34,7 +42,8 @@ export function VaultCreatePanel({ subscriptionId, onCreated, onCancel }: { subs
   }, [groups.data, groups.error, rg]);
 
   const nameCheck = name ? vaultNameSchema.safeParse(name) : null;
-  const nameError = nameCheck && !nameCheck.success ? `Name ${nameCheck.error.issues[0]?.message ?? 'is not valid'}.` : null;
+  const nameError =
+    nameCheck && !nameCheck.success ? `Name ${nameCheck.error.issues[0]?.message ?? 'is not valid'}.` : null;
   useEffect(() => {
     setAvailability(null);
     setAvailabilityError(null);
@@ -50,7 +59,8 @@ export function VaultCreatePanel({ subscriptionId, onCreated, onCancel }: { subs
   const creatingRg = rg === NEW_RG;
   const rgName = creatingRg ? newRg : rg;
   const rgCheck = creatingRg && newRg ? resourceGroupSchema.safeParse(newRg) : null;
-  const rgError = rgCheck && !rgCheck.success ? `Resource group name ${rgCheck.error.issues[0]?.message ?? 'is not valid'}.` : null;
+  const rgError =
+    rgCheck && !rgCheck.success ? `Resource group name ${rgCheck.error.issues[0]?.message ?? 'is not valid'}.` : null;
   const rgLocation = useMemo(() => groups.data?.resourceGroups.find((g) => g.name === rg)?.location, [groups.data, rg]);
   const ready = Boolean(name && !nameError && availability?.available && rgName && !rgError && !busy);
 
@@ -61,7 +71,13 @@ export function VaultCreatePanel({ subscriptionId, onCreated, onCancel }: { subs
     try {
       const vault = await call<VaultSummary>(`/api/subscriptions/${sub}/vaults`, {
         method: 'POST',
-        body: JSON.stringify({ resourceGroup: rgName, vaultName: name, location, rbac, createResourceGroup: creatingRg }),
+        body: JSON.stringify({
+          resourceGroup: rgName,
+          vaultName: name,
+          location,
+          rbac,
+          createResourceGroup: creatingRg,
+        }),
       });
       onCreated(vault);
     } catch (e) {
@@ -80,7 +96,11 @@ export function VaultCreatePanel({ subscriptionId, onCreated, onCancel }: { subs
       : '3–24 letters, digits and hyphens. Vault names are global DNS names.';
 
   return (
-    <section aria-labelledby="create-vault-title" className="space-y-4 rounded border border-azure-500 p-4" data-testid="create-vault-panel">
+    <section
+      aria-labelledby="create-vault-title"
+      className="space-y-4 rounded border border-azure-500 p-4"
+      data-testid="create-vault-panel"
+    >
       <h2 id="create-vault-title" className="text-lg font-semibold">
         Create a key vault
       </h2>
@@ -101,14 +121,25 @@ export function VaultCreatePanel({ subscriptionId, onCreated, onCancel }: { subs
           maxLength={24}
           required
         />
-        <SelectField label="Region" value={location} onChange={(e) => setLocation(e.target.value)} help="Use the cloud service’s region: CSES reads only from a vault in its own region.">
+        <SelectField
+          label="Region"
+          value={location}
+          onChange={(e) => setLocation(e.target.value)}
+          help="Use the cloud service’s region: CSES reads only from a vault in its own region."
+        >
           {REGIONS.map((r) => (
             <option key={r.name} value={r.name}>
               {r.displayName} ({r.name})
             </option>
           ))}
         </SelectField>
-        <SelectField label="Resource group" value={rg} onChange={(e) => setRg(e.target.value)} disabled={!groups.data && !groups.error} help={rgLocation ? `Existing group in ${rgLocation}.` : undefined}>
+        <SelectField
+          label="Resource group"
+          value={rg}
+          onChange={(e) => setRg(e.target.value)}
+          disabled={!groups.data && !groups.error}
+          help={rgLocation ? `Existing group in ${rgLocation}.` : undefined}
+        >
           {groups.data?.resourceGroups.map((g) => (
             <option key={g.name} value={g.name}>
               {g.name}
@@ -117,26 +148,48 @@ export function VaultCreatePanel({ subscriptionId, onCreated, onCancel }: { subs
           <option value={NEW_RG}>Create new…</option>
         </SelectField>
         {creatingRg && (
-          <TextField label="New resource group name" value={newRg} onChange={(e) => setNewRg(e.target.value)} error={rgError} help={`Created in ${location}.`} autoComplete="off" maxLength={90} required />
+          <TextField
+            label="New resource group name"
+            value={newRg}
+            onChange={(e) => setNewRg(e.target.value)}
+            error={rgError}
+            help={`Created in ${location}.`}
+            autoComplete="off"
+            maxLength={90}
+            required
+          />
         )}
         <fieldset className="text-sm sm:col-span-2">
           <legend className="font-semibold">Permission model</legend>
           <label className="mt-1 flex items-start gap-2">
-            <input type="radio" name="permission-model" checked={rbac} onChange={() => setRbac(true)} className="mt-1" />
+            <input
+              type="radio"
+              name="permission-model"
+              checked={rbac}
+              onChange={() => setRbac(true)}
+              className="mt-1"
+            />
             <span>
-              Azure role-based access control (recommended) — rights come from roles such as Key Vault Certificates Officer.
+              Azure role-based access control (recommended) — rights come from roles such as Key Vault Certificates
+              Officer.
             </span>
           </label>
           <label className="mt-1 flex items-start gap-2">
-            <input type="radio" name="permission-model" checked={!rbac} onChange={() => setRbac(false)} className="mt-1" />
+            <input
+              type="radio"
+              name="permission-model"
+              checked={!rbac}
+              onChange={() => setRbac(false)}
+              className="mt-1"
+            />
             <span>Vault access policy — you get certificate and secret permissions on the new vault.</span>
           </label>
         </fieldset>
         <div className="flex items-start gap-2 text-sm sm:col-span-2">
           <input id="create-vault-deploy" type="checkbox" checked readOnly aria-readonly="true" className="mt-1" />
           <label htmlFor="create-vault-deploy">
-            <span className="font-semibold">Azure Virtual Machines for deployment</span> — on, so Cloud Services (extended support) can read the
-            certificate. Soft delete is on (90 days).
+            <span className="font-semibold">Azure Virtual Machines for deployment</span> — on, so Cloud Services
+            (extended support) can read the certificate. Soft delete is on (90 days).
           </label>
         </div>
         <div className="flex gap-2 sm:col-span-2">
@@ -152,7 +205,9 @@ export function VaultCreatePanel({ subscriptionId, onCreated, onCancel }: { subs
       <ErrorCallout error={availabilityError} />
       <ErrorCallout error={groups.error} onRetry={groups.reload} />
       <ErrorCallout error={error} onRetry={create} />
-      {groups.error ? <Callout tone="info" title="You can still type a new resource group name: choose “Create new…”." /> : null}
+      {groups.error ? (
+        <Callout tone="info" title="You can still type a new resource group name: choose “Create new…”." />
+      ) : null}
     </section>
   );
 }

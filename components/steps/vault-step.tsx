@@ -16,8 +16,11 @@ export function VaultStep() {
   const { state, goTo } = useWizardState();
   const subs = useApi<{ subscriptions: SubscriptionSummary[] }>('/api/subscriptions');
   const [chosenSub, setChosenSub] = useState<string | null>(null);
-  const subscriptionId = chosenSub ?? state.vault?.subscriptionId ?? subs.data?.subscriptions[0]?.subscriptionId ?? null;
-  const vaults = useApi<{ vaults: VaultSummary[] }>(subscriptionId ? `/api/subscriptions/${encodeURIComponent(subscriptionId)}/vaults` : null);
+  const subscriptionId =
+    chosenSub ?? state.vault?.subscriptionId ?? subs.data?.subscriptions[0]?.subscriptionId ?? null;
+  const vaults = useApi<{ vaults: VaultSummary[] }>(
+    subscriptionId ? `/api/subscriptions/${encodeURIComponent(subscriptionId)}/vaults` : null,
+  );
   const [filter, setFilter] = useState('');
   const [region, setRegion] = useState('');
   const [selected, setSelected] = useState<string | null>(state.vault?.vaultName ?? null);
@@ -28,15 +31,22 @@ export function VaultStep() {
   const regions = useMemo(() => [...new Set(all.map((v) => v.location))].sort(), [all]);
   const shown = useMemo(() => {
     const f = filter.trim().toLowerCase();
-    return all.filter((v) => (!region || v.location === region) && (!f || v.name.toLowerCase().includes(f) || v.resourceGroup.toLowerCase().includes(f)));
+    return all.filter(
+      (v) =>
+        (!region || v.location === region) &&
+        (!f || v.name.toLowerCase().includes(f) || v.resourceGroup.toLowerCase().includes(f)),
+    );
   }, [all, filter, region]);
-  const chosen = all.find((v) => v.name === selected && v.subscriptionId.toLowerCase() === subscriptionId?.toLowerCase());
+  const chosen = all.find(
+    (v) => v.name === selected && v.subscriptionId.toLowerCase() === subscriptionId?.toLowerCase(),
+  );
 
   return (
     <div className="mt-4 space-y-4">
       <p className="text-sm text-neutral-700 dark:text-neutral-300">
-        Pick the key vault that will hold the certificate, or create one. Cloud Services (extended support) reads certificates only from a
-        vault in the <strong>same subscription and region</strong> as the cloud service, with “Azure Virtual Machines for deployment” on.
+        Pick the key vault that will hold the certificate, or create one. Cloud Services (extended support) reads
+        certificates only from a vault in the <strong>same subscription and region</strong> as the cloud service, with
+        “Azure Virtual Machines for deployment” on.
       </p>
       <ErrorCallout error={subs.error} onRetry={subs.reload} />
       <div className="flex flex-wrap items-end gap-4">
@@ -61,7 +71,14 @@ export function VaultStep() {
           <label htmlFor="vault-search" className="font-semibold">
             Search vaults
           </label>
-          <input id="vault-search" type="search" className={INPUT_CLASS} value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="Name or resource group" />
+          <input
+            id="vault-search"
+            type="search"
+            className={INPUT_CLASS}
+            value={filter}
+            onChange={(e) => setFilter(e.target.value)}
+            placeholder="Name or resource group"
+          />
         </div>
         <SelectField label="Region" value={region} onChange={(e) => setRegion(e.target.value)}>
           <option value="">All regions</option>
@@ -71,7 +88,12 @@ export function VaultStep() {
             </option>
           ))}
         </SelectField>
-        <Button variant="secondary" onClick={() => setCreating(true)} disabled={!subscriptionId || creating} aria-expanded={creating}>
+        <Button
+          variant="secondary"
+          onClick={() => setCreating(true)}
+          disabled={!subscriptionId || creating}
+          aria-expanded={creating}
+        >
           <span aria-hidden="true">+</span> Create key vault
         </Button>
       </div>
@@ -85,11 +107,19 @@ export function VaultStep() {
             setSelected(v.name);
             setFilter('');
             setRegion('');
-            vaults.setData({ vaults: [...all.filter((x) => x.id !== v.id), v].sort((a, b) => a.name.localeCompare(b.name)) });
+            vaults.setData({
+              vaults: [...all.filter((x) => x.id !== v.id), v].sort((a, b) => a.name.localeCompare(b.name)),
+            });
           }}
         />
       )}
-      {created && <Callout tone="success" title={`Created ${created} with Azure Virtual Machines for deployment on.`} testId="vault-created" />}
+      {created && (
+        <Callout
+          tone="success"
+          title={`Created ${created} with Azure Virtual Machines for deployment on.`}
+          testId="vault-created"
+        />
+      )}
       <ErrorCallout error={vaults.error} onRetry={vaults.reload} />
       <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Scrollable table">
         <table className="w-full text-left text-sm">
@@ -99,11 +129,21 @@ export function VaultStep() {
               <th scope="col" className="py-2 pr-2">
                 <span className="sr-only">Select</span>
               </th>
-              <th scope="col" className="py-2 pr-4">Name</th>
-              <th scope="col" className="py-2 pr-4">Resource group</th>
-              <th scope="col" className="py-2 pr-4">Region</th>
-              <th scope="col" className="py-2 pr-4">Permission model</th>
-              <th scope="col" className="py-2">VMs for deployment</th>
+              <th scope="col" className="py-2 pr-4">
+                Name
+              </th>
+              <th scope="col" className="py-2 pr-4">
+                Resource group
+              </th>
+              <th scope="col" className="py-2 pr-4">
+                Region
+              </th>
+              <th scope="col" className="py-2 pr-4">
+                Permission model
+              </th>
+              <th scope="col" className="py-2">
+                VMs for deployment
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -117,14 +157,25 @@ export function VaultStep() {
             {vaults.data && shown.length === 0 && (
               <tr>
                 <td colSpan={6} className="py-3">
-                  {all.length === 0 ? 'No vaults you can see in this subscription. Create one above.' : 'No vaults match.'}
+                  {all.length === 0
+                    ? 'No vaults you can see in this subscription. Create one above.'
+                    : 'No vaults match.'}
                 </td>
               </tr>
             )}
             {shown.map((v) => (
-              <tr key={v.id} className={`border-b border-neutral-200 dark:border-neutral-800 ${selected === v.name ? 'bg-azure-50 dark:bg-azure-900/30' : ''}`}>
+              <tr
+                key={v.id}
+                className={`border-b border-neutral-200 dark:border-neutral-800 ${selected === v.name ? 'bg-azure-50 dark:bg-azure-900/30' : ''}`}
+              >
                 <td className="py-2 pr-2">
-                  <input type="radio" name="vault" id={`vault-${v.name}`} checked={selected === v.name} onChange={() => setSelected(v.name)} />
+                  <input
+                    type="radio"
+                    name="vault"
+                    id={`vault-${v.name}`}
+                    checked={selected === v.name}
+                    onChange={() => setSelected(v.name)}
+                  />
                 </td>
                 <td className="py-2 pr-4 font-semibold whitespace-nowrap">
                   <label htmlFor={`vault-${v.name}`}>{v.name}</label>
@@ -133,7 +184,10 @@ export function VaultStep() {
                 <td className="py-2 pr-4">{regionLabel(v.location)}</td>
                 <td className="py-2 pr-4">{v.rbac ? 'Azure RBAC' : 'Vault access policy'}</td>
                 <td className="py-2">
-                  <StatusBadge status={v.enabledForDeployment ? 'pass' : 'warn'} label={v.enabledForDeployment ? 'Enabled' : 'Disabled'} />
+                  <StatusBadge
+                    status={v.enabledForDeployment ? 'pass' : 'warn'}
+                    label={v.enabledForDeployment ? 'Enabled' : 'Disabled'}
+                  />
                 </td>
               </tr>
             ))}
@@ -147,7 +201,11 @@ export function VaultStep() {
             chosen &&
             goTo('access', {
               ...(state.vault?.vaultName === chosen.name ? state : {}),
-              vault: { subscriptionId: chosen.subscriptionId, resourceGroup: chosen.resourceGroup, vaultName: chosen.name },
+              vault: {
+                subscriptionId: chosen.subscriptionId,
+                resourceGroup: chosen.resourceGroup,
+                vaultName: chosen.name,
+              },
             })
           }
         >

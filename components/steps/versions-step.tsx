@@ -14,7 +14,9 @@ const DAY = 86_400_000;
 export function VersionsStep() {
   const { state, update, goTo } = useWizardState();
   const pinned = state.certificate!;
-  const versions = useApi<{ versions: CertificateVersionItem[] }>(`${certificateApiPath(state.vault!, pinned.name)}/versions`);
+  const versions = useApi<{ versions: CertificateVersionItem[] }>(
+    `${certificateApiPath(state.vault!, pinned.name)}/versions`,
+  );
   const list = versions.data?.versions ?? [];
   const latest = list.find((v) => v.isLatest);
   const now = Date.now();
@@ -22,9 +24,9 @@ export function VersionsStep() {
   return (
     <div className="mt-4 space-y-4">
       <p className="text-sm text-neutral-700 dark:text-neutral-300">
-        Every import or renewal of <strong>{pinned.name}</strong> adds a version. Deployments pin one version: the snippets and the certificateUrl
-        follow the version pinned here. To rotate, import the renewed certificate as a new version, then deploy the new thumbprint and
-        certificateUrl together.
+        Every import or renewal of <strong>{pinned.name}</strong> adds a version. Deployments pin one version: the
+        snippets and the certificateUrl follow the version pinned here. To rotate, import the renewed certificate as a
+        new version, then deploy the new thumbprint and certificateUrl together.
       </p>
       <ErrorCallout error={versions.error} onRetry={versions.reload} />
       {latest && latest.version !== pinned.version && (
@@ -37,11 +39,21 @@ export function VersionsStep() {
           <caption className="sr-only">Versions of {pinned.name}, newest first</caption>
           <thead className="border-b border-neutral-300 dark:border-neutral-700">
             <tr>
-              <th scope="col" className="py-2 pr-4">Version</th>
-              <th scope="col" className="py-2 pr-4">Created</th>
-              <th scope="col" className="py-2 pr-4">Expires</th>
-              <th scope="col" className="py-2 pr-4">Thumbprint</th>
-              <th scope="col" className="py-2">Used by the snippets</th>
+              <th scope="col" className="py-2 pr-4">
+                Version
+              </th>
+              <th scope="col" className="py-2 pr-4">
+                Created
+              </th>
+              <th scope="col" className="py-2 pr-4">
+                Expires
+              </th>
+              <th scope="col" className="py-2 pr-4">
+                Thumbprint
+              </th>
+              <th scope="col" className="py-2">
+                Used by the snippets
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -57,21 +69,35 @@ export function VersionsStep() {
               const days = exp ? Math.floor((exp - now) / DAY) : null;
               const isPinned = v.version === pinned.version;
               return (
-                <tr key={v.version} className={`border-b border-neutral-200 dark:border-neutral-800 ${isPinned ? 'bg-azure-50 dark:bg-azure-900/30' : ''}`} data-testid="version-row" data-version={v.version}>
+                <tr
+                  key={v.version}
+                  className={`border-b border-neutral-200 dark:border-neutral-800 ${isPinned ? 'bg-azure-50 dark:bg-azure-900/30' : ''}`}
+                  data-testid="version-row"
+                  data-version={v.version}
+                >
                   <td className="py-2 pr-4 font-mono text-xs">
                     {v.version} {v.isLatest && <StatusBadge status="info" label="Latest" />}
                   </td>
                   <td className="py-2 pr-4">{v.createdOn ? v.createdOn.replace('T', ' ').slice(0, 16) : '—'}</td>
                   <td className="py-2 pr-4">
                     {v.expiresOn ? v.expiresOn.slice(0, 10) : '—'}{' '}
-                    {days !== null && <StatusBadge status={days < 0 ? 'fail' : days < 30 ? 'warn' : 'pass'} label={days < 0 ? 'Expired' : `${days} days`} />}
+                    {days !== null && (
+                      <StatusBadge
+                        status={days < 0 ? 'fail' : days < 30 ? 'warn' : 'pass'}
+                        label={days < 0 ? 'Expired' : `${days} days`}
+                      />
+                    )}
                   </td>
                   <td className="py-2 pr-4 font-mono text-xs break-all">{v.thumbprint}</td>
                   <td className="py-2">
                     {isPinned ? (
                       <StatusBadge status="pass" label="Pinned" testId="pinned-badge" />
                     ) : (
-                      <Button variant="secondary" onClick={() => update({ certificate: { name: v.name, version: v.version } })} aria-label={`Pin version ${v.version}`}>
+                      <Button
+                        variant="secondary"
+                        onClick={() => update({ certificate: { name: v.name, version: v.version } })}
+                        aria-label={`Pin version ${v.version}`}
+                      >
                         Pin this version
                       </Button>
                     )}

@@ -7,9 +7,23 @@ const TONES = {
   success: 'border-green-600 bg-green-50 text-green-950 dark:bg-green-950/40 dark:text-green-100',
 } as const;
 
-export function Callout({ tone, title, children, testId }: { tone: keyof typeof TONES; title: string; children?: ReactNode; testId?: string }) {
+export function Callout({
+  tone,
+  title,
+  children,
+  testId,
+}: {
+  tone: keyof typeof TONES;
+  title: string;
+  children?: ReactNode;
+  testId?: string;
+}) {
   return (
-    <div role={tone === 'error' ? 'alert' : 'status'} className={`rounded border-l-4 p-3 text-sm ${TONES[tone]}`} data-testid={testId}>
+    <div
+      role={tone === 'error' ? 'alert' : 'status'}
+      className={`rounded border-l-4 p-3 text-sm ${TONES[tone]}`}
+      data-testid={testId}
+    >
       <p className="font-semibold">{title}</p>
       {children && <div className="mt-1">{children}</div>}
     </div>

@@ -3,7 +3,17 @@
 import { useState } from 'react';
 
 /** A read-only value with a copy button that confirms. */
-export function CopyField({ label, value, multiline = false, testId }: { label: string; value: string; multiline?: boolean; testId?: string }) {
+export function CopyField({
+  label,
+  value,
+  multiline = false,
+  testId,
+}: {
+  label: string;
+  value: string;
+  multiline?: boolean;
+  testId?: string;
+}) {
   const [copied, setCopied] = useState<'idle' | 'copied' | 'failed'>('idle');
   const copy = async () => {
     try {

@@ -1,7 +1,19 @@
 'use client';
 
 /** Saves text as a file (built in the browser; nothing is sent anywhere). */
-export function DownloadButton({ filename, text, label, mime = 'text/plain', testId }: { filename: string; text: string; label?: string; mime?: string; testId?: string }) {
+export function DownloadButton({
+  filename,
+  text,
+  label,
+  mime = 'text/plain',
+  testId,
+}: {
+  filename: string;
+  text: string;
+  label?: string;
+  mime?: string;
+  testId?: string;
+}) {
   const save = () => {
     const url = URL.createObjectURL(new Blob([text], { type: `${mime};charset=utf-8` }));
     const a = document.createElement('a');

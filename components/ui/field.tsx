@@ -8,7 +8,10 @@ export const INPUT_CLASS =
 function Help({ id, help, error }: { id: string; help?: ReactNode; error?: string | null }) {
   if (!help && !error) return null;
   return (
-    <span id={id} className={`mt-1 text-xs ${error ? 'font-semibold text-red-700 dark:text-red-300' : 'text-neutral-700 dark:text-neutral-300'}`}>
+    <span
+      id={id}
+      className={`mt-1 text-xs ${error ? 'font-semibold text-red-700 dark:text-red-300' : 'text-neutral-700 dark:text-neutral-300'}`}
+    >
       {error ?? help}
     </span>
   );
@@ -29,7 +32,13 @@ export function TextField({
       <label htmlFor={id} className="font-semibold">
         {label}
       </label>
-      <input id={id} className={INPUT_CLASS} aria-invalid={error ? true : undefined} aria-describedby={help || error ? helpId : undefined} {...props} />
+      <input
+        id={id}
+        className={INPUT_CLASS}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={help || error ? helpId : undefined}
+        {...props}
+      />
       <Help id={helpId} help={help} error={error ?? null} />
     </div>
   );

@@ -13,7 +13,10 @@ export function Progress({ label, value, testId }: { label: string; value: numbe
         {...(value !== null ? { 'aria-valuenow': Math.round(value) } : {})}
         className="h-2 w-full max-w-md overflow-hidden rounded bg-neutral-200 dark:bg-neutral-700"
       >
-        <div className={`h-full bg-azure-500 ${value === null ? 'w-1/3 animate-pulse' : ''}`} style={value !== null ? { width: `${Math.max(2, Math.min(100, value))}%` } : undefined} />
+        <div
+          className={`h-full bg-azure-500 ${value === null ? 'w-1/3 animate-pulse' : ''}`}
+          style={value !== null ? { width: `${Math.max(2, Math.min(100, value))}%` } : undefined}
+        />
       </div>
     </div>
   );

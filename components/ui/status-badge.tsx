@@ -6,10 +6,21 @@ const STYLES = {
 } as const;
 
 /** Colour plus icon plus word: never colour alone. */
-export function StatusBadge({ status, label, testId }: { status: keyof typeof STYLES; label?: string; testId?: string }) {
+export function StatusBadge({
+  status,
+  label,
+  testId,
+}: {
+  status: keyof typeof STYLES;
+  label?: string;
+  testId?: string;
+}) {
   const s = STYLES[status];
   return (
-    <span className={`inline-flex items-center gap-1 rounded px-2 py-0.5 text-xs font-bold whitespace-nowrap ${s.cls}`} data-status={status}>
+    <span
+      className={`inline-flex items-center gap-1 rounded px-2 py-0.5 text-xs font-bold whitespace-nowrap ${s.cls}`}
+      data-status={status}
+    >
       <span aria-hidden="true">{s.icon}</span>
       <span data-testid={testId}>{label ?? s.text}</span>
     </span>

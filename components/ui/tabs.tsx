@@ -34,7 +34,11 @@ export function Tabs<K extends string>({
   };
   return (
     <div>
-      <div role="tablist" aria-label={label} className="flex flex-wrap gap-1 border-b border-neutral-300 dark:border-neutral-700">
+      <div
+        role="tablist"
+        aria-label={label}
+        className="flex flex-wrap gap-1 border-b border-neutral-300 dark:border-neutral-700"
+      >
         {tabs.map((t, i) => (
           <button
             key={t.id}
@@ -50,7 +54,9 @@ export function Tabs<K extends string>({
             onClick={() => onSelect(t.id)}
             onKeyDown={(e) => onKey(e, i)}
             className={`-mb-px rounded-t px-3 py-1.5 text-sm ${
-              selected === t.id ? 'border-b-2 border-azure-500 font-semibold text-azure-700 dark:text-azure-100' : 'text-neutral-700 hover:bg-neutral-100 dark:text-neutral-300 dark:hover:bg-neutral-800'
+              selected === t.id
+                ? 'border-b-2 border-azure-500 font-semibold text-azure-700 dark:text-azure-100'
+                : 'text-neutral-700 hover:bg-neutral-100 dark:text-neutral-300 dark:hover:bg-neutral-800'
             }`}
           >
             {t.label}

@@ -10,9 +10,13 @@ import { useWizardState } from './wizard-state';
 export function Breadcrumbs({ step }: { step: StepId }) {
   const { state } = useWizardState();
   const q = stateToSearch(state);
-  const crumbs: Array<{ label: string; href?: string }> = [{ label: 'Home', href: stepPath('vault') }, { label: 'Key vaults', href: `${stepPath('vault')}${q}` }];
+  const crumbs: Array<{ label: string; href?: string }> = [
+    { label: 'Home', href: stepPath('vault') },
+    { label: 'Key vaults', href: `${stepPath('vault')}${q}` },
+  ];
   if (state.vault) crumbs.push({ label: state.vault.vaultName, href: `${stepPath('access')}${q}` });
-  if (state.vault && state.certificate) crumbs.push({ label: state.certificate.name, href: `${stepPath('certificate')}${q}` });
+  if (state.vault && state.certificate)
+    crumbs.push({ label: state.certificate.name, href: `${stepPath('certificate')}${q}` });
   return (
     <nav aria-label="Breadcrumb" className="text-sm text-neutral-700 dark:text-neutral-300">
       <ol className="flex flex-wrap items-center gap-1">
@@ -52,12 +56,19 @@ export function CommandBar() {
     }
   };
   return (
-    <div role="toolbar" aria-label="Commands" className="flex flex-wrap gap-1 border-b border-neutral-200 pb-2 dark:border-neutral-800">
+    <div
+      role="toolbar"
+      aria-label="Commands"
+      className="flex flex-wrap gap-1 border-b border-neutral-200 pb-2 dark:border-neutral-800"
+    >
       <button type="button" className={CMD} onClick={() => window.location.reload()}>
         <span aria-hidden="true">↻</span> Refresh
       </button>
       <button type="button" className={CMD} onClick={copyLink}>
-        <svg aria-hidden="true" viewBox="0 0 16 16" className="h-3.5 w-3.5 fill-current"><path d="M6.5 10.5 5 12a2.1 2.1 0 0 1-3-3l2.5-2.5a2.1 2.1 0 0 1 3 0l.7-.7a3.1 3.1 0 0 0-4.4 0L1.3 8.3a3.1 3.1 0 0 0 4.4 4.4l1.5-1.5-.7-.7Zm3-5L11 4a2.1 2.1 0 0 1 3 3l-2.5 2.5a2.1 2.1 0 0 1-3 0l-.7.7a3.1 3.1 0 0 0 4.4 0l2.5-2.5a3.1 3.1 0 0 0-4.4-4.4L8.8 4.8l.7.7ZM5.6 9.7l4.1-4.1.7.7-4.1 4.1-.7-.7Z" /></svg> {copied ? 'Link copied ✓' : 'Copy link to this step'}
+        <svg aria-hidden="true" viewBox="0 0 16 16" className="h-3.5 w-3.5 fill-current">
+          <path d="M6.5 10.5 5 12a2.1 2.1 0 0 1-3-3l2.5-2.5a2.1 2.1 0 0 1 3 0l.7-.7a3.1 3.1 0 0 0-4.4 0L1.3 8.3a3.1 3.1 0 0 0 4.4 4.4l1.5-1.5-.7-.7Zm3-5L11 4a2.1 2.1 0 0 1 3 3l-2.5 2.5a2.1 2.1 0 0 1-3 0l-.7.7a3.1 3.1 0 0 0 4.4 0l2.5-2.5a3.1 3.1 0 0 0-4.4-4.4L8.8 4.8l.7.7ZM5.6 9.7l4.1-4.1.7.7-4.1 4.1-.7-.7Z" />
+        </svg>{' '}
+        {copied ? 'Link copied ✓' : 'Copy link to this step'}
       </button>
       <button type="button" className={CMD} onClick={reset}>
         <span aria-hidden="true">✕</span> Start over

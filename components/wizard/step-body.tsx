@@ -22,7 +22,11 @@ export function StepBody({ step }: { step: StepId }) {
     const provider = PROVIDER[first] ?? 'vault';
     return (
       <div className="mt-4">
-        <Callout tone="info" title={first === 'vault' ? 'Choose a key vault first.' : 'Import or choose a certificate first.'} testId="needs-state">
+        <Callout
+          tone="info"
+          title={first === 'vault' ? 'Choose a key vault first.' : 'Import or choose a certificate first.'}
+          testId="needs-state"
+        >
           <Link className="font-semibold text-azure-700 underline dark:text-azure-100" href={stepPath(provider)}>
             Go to {WIZARD_STEPS.find((s) => s.id === provider)?.label}
           </Link>

@@ -20,7 +20,11 @@ export function Stepper({ current }: { current: StepId }) {
               <span
                 aria-hidden="true"
                 className={`flex h-6 w-6 shrink-0 items-center justify-center rounded-full border text-xs font-bold ${
-                  isCurrent ? 'border-azure-500 bg-azure-500 text-white' : done ? 'border-green-700 bg-green-700 text-white' : 'border-neutral-500'
+                  isCurrent
+                    ? 'border-azure-500 bg-azure-500 text-white'
+                    : done
+                      ? 'border-green-700 bg-green-700 text-white'
+                      : 'border-neutral-500'
                 }`}
               >
                 {done ? '✓' : i + 1}
@@ -31,7 +35,10 @@ export function Stepper({ current }: { current: StepId }) {
           return (
             <li key={step.id}>
               {available && !isCurrent ? (
-                <Link href={`${stepPath(step.id)}${stateToSearch(state)}`} className="block rounded px-2 py-1.5 text-sm hover:bg-neutral-200 dark:hover:bg-neutral-800">
+                <Link
+                  href={`${stepPath(step.id)}${stateToSearch(state)}`}
+                  className="block rounded px-2 py-1.5 text-sm hover:bg-neutral-200 dark:hover:bg-neutral-800"
+                >
                   {body}
                 </Link>
               ) : (

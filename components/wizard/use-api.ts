@@ -33,5 +33,5 @@ export function useApi<T>(path: string | null) {
 /** Same as apiFetch, bound to the signed-in user. */
 export function useApiCall() {
   const { getToken } = useAuth();
-  return useCallback(<T,>(path: string, init?: RequestInit) => apiFetch<T>(path, getToken, init), [getToken]);
+  return useCallback(<T>(path: string, init?: RequestInit) => apiFetch<T>(path, getToken, init), [getToken]);
 }

@@ -18,7 +18,9 @@ export interface FaultRule {
 }
 
 function caAgent(): Agent {
-  const endpoints = JSON.parse(readFileSync(path.resolve(E2E_STATE_DIR, 'endpoints.json'), 'utf8')) as { caFile: string };
+  const endpoints = JSON.parse(readFileSync(path.resolve(E2E_STATE_DIR, 'endpoints.json'), 'utf8')) as {
+    caFile: string;
+  };
   return new Agent({ ca: readFileSync(endpoints.caFile) });
 }
 
@@ -30,7 +32,11 @@ function control(method: string, body?: unknown): Promise<{ rules: Array<FaultRu
       (res) => {
         let text = '';
         res.on('data', (c) => (text += c));
-        res.on('end', () => (res.statusCode && res.statusCode < 300 ? resolve(JSON.parse(text)) : reject(new Error(`faults ${res.statusCode}: ${text}`))));
+        res.on('end', () =>
+          res.statusCode && res.statusCode < 300
+            ? resolve(JSON.parse(text))
+            : reject(new Error(`faults ${res.statusCode}: ${text}`)),
+        );
       },
     );
     req.on('error', reject);
@@ -46,7 +52,11 @@ export const faults = {
 
 /** The pid of the process listening on the sandbox port. */
 export function sandboxPid(): number {
-  const out = execFileSync('sh', ['-c', `ss -ltnpH 'sport = :${E2E_SANDBOX_PORT}' | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2`], { encoding: 'utf8' }).trim();
+  const out = execFileSync(
+    'sh',
+    ['-c', `ss -ltnpH 'sport = :${E2E_SANDBOX_PORT}' | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2`],
+    { encoding: 'utf8' },
+  ).trim();
   const pid = Number(out);
   if (!pid) throw new Error('no sandbox is listening');
   return pid;

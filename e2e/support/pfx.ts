@@ -16,9 +16,34 @@ export function makePfx(subject: string, password: string): TestPfx {
   const key = path.join(dir, 'key.pem');
   const cert = path.join(dir, 'cert.pem');
   const file = path.join(dir, 'web.pfx');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '365', '-subj', `/CN=${subject}`, '-addext', `subjectAltName=DNS:${subject}`], { stdio: 'ignore' });
-  execFileSync('openssl', ['pkcs12', '-export', '-inkey', key, '-in', cert, '-out', file, '-passout', 'stdin'], { input: `${password}\n`, stdio: ['pipe', 'ignore', 'ignore'] });
-  const fingerprint = execFileSync('openssl', ['x509', '-noout', '-fingerprint', '-sha1', '-in', cert], { encoding: 'utf8' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '365',
+      '-subj',
+      `/CN=${subject}`,
+      '-addext',
+      `subjectAltName=DNS:${subject}`,
+    ],
+    { stdio: 'ignore' },
+  );
+  execFileSync('openssl', ['pkcs12', '-export', '-inkey', key, '-in', cert, '-out', file, '-passout', 'stdin'], {
+    input: `${password}\n`,
+    stdio: ['pipe', 'ignore', 'ignore'],
+  });
+  const fingerprint = execFileSync('openssl', ['x509', '-noout', '-fingerprint', '-sha1', '-in', cert], {
+    encoding: 'utf8',
+  });
   const thumbprint = fingerprint.split('=')[1]!.replace(/:/g, '').trim().toUpperCase();
   readFileSync(file); // fail early if openssl did not write it
   return { file, password, thumbprint };

@@ -41,7 +41,11 @@ function token(e: Endpoints, form: Record<string, string>): Promise<{ access_tok
       (res) => {
         let text = '';
         res.on('data', (c) => (text += c));
-        res.on('end', () => (res.statusCode === 200 ? resolve(JSON.parse(text)) : reject(new Error(`token ${res.statusCode}: ${text.slice(0, 200)}`))));
+        res.on('end', () =>
+          res.statusCode === 200
+            ? resolve(JSON.parse(text))
+            : reject(new Error(`token ${res.statusCode}: ${text.slice(0, 200)}`)),
+        );
       },
     );
     req.on('error', reject);
@@ -75,12 +79,16 @@ class PersonaVaultCredential implements TokenCredential {
   }
 }
 
-export const SUBSCRIPTIONS = { production: '0b1f6471-1bf0-4dda-aec3-111122223333', staging: '5c2e8f90-3a7b-4d1c-b2e4-444455556666' } as const;
+export const SUBSCRIPTIONS = {
+  production: '0b1f6471-1bf0-4dda-aec3-111122223333',
+  staging: '5c2e8f90-3a7b-4d1c-b2e4-444455556666',
+} as const;
 
 export function sandboxCertificateClient(vaultName: string, username = 'admin@contoso.sandbox'): CertificateClient {
   const e = endpoints();
   // Vaults created during the run are not in endpoints.json; their URI follows the sandbox's naming (decision 003).
-  const vaultUri = e.vaults.find((v) => v.name === vaultName)?.vaultUri ?? `https://${vaultName}.vault.localhost:${e.port}/`;
+  const vaultUri =
+    e.vaults.find((v) => v.name === vaultName)?.vaultUri ?? `https://${vaultName}.vault.localhost:${e.port}/`;
   return new CertificateClient(vaultUri, new PersonaVaultCredential(e, username), {
     disableChallengeResourceVerification: true,
     agent: agentFor(e),
@@ -88,7 +96,10 @@ export function sandboxCertificateClient(vaultName: string, username = 'admin@co
 }
 
 /** ARM (Microsoft.KeyVault) as a persona sees it, independently of the app. */
-export function sandboxVaultClient(subscriptionId: string, username = 'admin@contoso.sandbox'): KeyVaultManagementClient {
+export function sandboxVaultClient(
+  subscriptionId: string,
+  username = 'admin@contoso.sandbox',
+): KeyVaultManagementClient {
   const e = endpoints();
   return new KeyVaultManagementClient(new PersonaVaultCredential(e, username), subscriptionId, {
     endpoint: e.arm.endpoint,

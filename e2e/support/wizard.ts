@@ -56,9 +56,15 @@ export class Wizard {
   async checkStep(step: StepId, label = '') {
     await this.expectStep(step);
     // Metadata streams in after a client-side navigation: wait for this step's <title> before axe looks.
-    await expect(this.page).toHaveTitle(new RegExp(WIZARD_STEPS.find((s) => s.id === step)!.label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
-    const results = await new AxeBuilder({ page: this.page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-    const summary = results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+    await expect(this.page).toHaveTitle(
+      new RegExp(WIZARD_STEPS.find((s) => s.id === step)!.label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')),
+    );
+    const results = await new AxeBuilder({ page: this.page })
+      .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+      .analyze();
+    const summary = results.violations.map(
+      (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
+    );
     expect(summary, `axe violations on ${step}`).toEqual([]);
     mkdirSync(STEP_SHOTS_DIR, { recursive: true });
     const index = String(++this.shot).padStart(2, '0');

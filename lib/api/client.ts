@@ -27,7 +27,11 @@ export async function apiFetch<T>(path: string, getToken: TokenSource | null, in
   try {
     res = await fetch(path, { ...init, headers, cache: 'no-store' });
   } catch {
-    throw new ApiError(0, { code: 'azure_unavailable', message: 'The app server could not be reached.', action: 'Check your connection and retry.' });
+    throw new ApiError(0, {
+      code: 'azure_unavailable',
+      message: 'The app server could not be reached.',
+      action: 'Check your connection and retry.',
+    });
   }
   const text = await res.text();
   let data: unknown;
@@ -38,7 +42,11 @@ export async function apiFetch<T>(path: string, getToken: TokenSource | null, in
   }
   if (!res.ok) {
     if (isApiErrorBody(data)) throw new ApiError(res.status, data.error);
-    throw new ApiError(res.status, { code: 'internal', message: `The server answered ${res.status}.`, action: 'Retry in a moment.' });
+    throw new ApiError(res.status, {
+      code: 'internal',
+      message: `The server answered ${res.status}.`,
+      action: 'Retry in a moment.',
+    });
   }
   return data as T;
 }

@@ -66,12 +66,26 @@ export class AppError extends Error {
 
   toBody(): ApiErrorBody {
     const { code, message, action, reason, fields, retryAfter } = this;
-    return { error: { code, message, action, ...(reason && { reason }), ...(fields && { fields }), ...(retryAfter !== undefined && { retryAfter }) } };
+    return {
+      error: {
+        code,
+        message,
+        action,
+        ...(reason && { reason }),
+        ...(fields && { fields }),
+        ...(retryAfter !== undefined && { retryAfter }),
+      },
+    };
   }
 }
 
 export function isApiErrorBody(value: unknown): value is ApiErrorBody {
   if (typeof value !== 'object' || value === null || !('error' in value)) return false;
   const e = (value as { error: unknown }).error;
-  return typeof e === 'object' && e !== null && typeof (e as { code?: unknown }).code === 'string' && typeof (e as { message?: unknown }).message === 'string';
+  return (
+    typeof e === 'object' &&
+    e !== null &&
+    typeof (e as { code?: unknown }).code === 'string' &&
+    typeof (e as { message?: unknown }).message === 'string'
+  );
 }

@@ -8,7 +8,14 @@ import { z } from 'zod';
 import { routeMeta } from '@/lib/api/handler';
 import { apiPathOf, HTTP_METHODS } from '@/lib/api/openapi';
 import { inspectPfx } from '@/lib/certs';
-import { checkCscfgThumbprints, checkServiceConsistency, findCsesLeftovers, readServiceFile, ServiceConfigError, setCscfgCertificate } from '@/lib/service-config';
+import {
+  checkCscfgThumbprints,
+  checkServiceConsistency,
+  findCsesLeftovers,
+  readServiceFile,
+  ServiceConfigError,
+  setCscfgCertificate,
+} from '@/lib/service-config';
 
 /**
  * Seeded, bounded fuzzing (FUZZ_SEED to replay, FUZZ_SCALE to run longer): mutated PFX files, names, .cscfg files
@@ -25,7 +32,18 @@ const SCALE = Number(process.env.FUZZ_SCALE ?? 1);
 const azure = vi.hoisted(() => {
   let next = 0;
   const statuses = [400, 401, 403, 404, 409, 429, 500, 503, undefined];
-  const codes = ['Forbidden', 'AuthorizationFailed', 'ForbiddenByRbac', 'ForbiddenByPolicy', 'ForbiddenByConnection', 'ObjectIsDeletedButRecoverable', 'Throttled', 'ECONNRESET', '<x>', ''];
+  const codes = [
+    'Forbidden',
+    'AuthorizationFailed',
+    'ForbiddenByRbac',
+    'ForbiddenByPolicy',
+    'ForbiddenByConnection',
+    'ObjectIsDeletedButRecoverable',
+    'Throttled',
+    'ECONNRESET',
+    '<x>',
+    '',
+  ];
   const failure = () => {
     const i = next++;
     const status = statuses[i % statuses.length];
@@ -53,15 +71,26 @@ const azure = vi.hoisted(() => {
     });
   return { client };
 });
-vi.mock('@/lib/azure/credentials', () => ({ oboCredential: () => ({ getToken: async () => ({ token: 't', expiresOnTimestamp: Date.now() + 3_600_000 }) }) }));
+vi.mock('@/lib/azure/credentials', () => ({
+  oboCredential: () => ({ getToken: async () => ({ token: 't', expiresOnTimestamp: Date.now() + 3_600_000 }) }),
+}));
 vi.mock('@/lib/azure/clients', async (importOriginal) => {
   const real = await importOriginal<Record<string, unknown>>();
   const { checkVaultUrl } = await import('@/lib/azure/vault-url');
   // Every client factory (including ones added later) returns the failing stub; the vault URL check stays real.
-  const stubbed = Object.fromEntries(Object.entries(real).map(([name, value]) => [name, typeof value === 'function' && /Client$/.test(name) ? () => azure.client() : value]));
+  const stubbed = Object.fromEntries(
+    Object.entries(real).map(([name, value]) => [
+      name,
+      typeof value === 'function' && /Client$/.test(name) ? () => azure.client() : value,
+    ]),
+  );
   return {
     ...stubbed,
-    certificateClient: (_c: unknown, config: { keyVaultDnsSuffix: string; sandbox?: { port: number }; keyVaultPort?: number }, uri: string) => {
+    certificateClient: (
+      _c: unknown,
+      config: { keyVaultDnsSuffix: string; sandbox?: { port: number }; keyVaultPort?: number },
+      uri: string,
+    ) => {
       checkVaultUrl(uri, config.keyVaultDnsSuffix, config.sandbox?.port ?? config.keyVaultPort);
       return azure.client();
     },
@@ -84,7 +113,38 @@ function prng(seed: number) {
 }
 const rnd = prng(SEED);
 
-const NASTY = ['', ' ', '\u0000', '../', '..%2f', '%00', '\\', '/', '?', '#', '@', ':', '<script>', '"\'', '\u202e', '\ud800', '😀', 'A'.repeat(300), 'kv--x', '-', 'null', 'undefined', '__proto__', 'constructor', '0x41', '1e309', '\r\n', '${x}', '{{x}}', '%s%n'];
+const NASTY = [
+  '',
+  ' ',
+  '\u0000',
+  '../',
+  '..%2f',
+  '%00',
+  '\\',
+  '/',
+  '?',
+  '#',
+  '@',
+  ':',
+  '<script>',
+  '"\'',
+  '\u202e',
+  '\ud800',
+  '😀',
+  'A'.repeat(300),
+  'kv--x',
+  '-',
+  'null',
+  'undefined',
+  '__proto__',
+  'constructor',
+  '0x41',
+  '1e309',
+  '\r\n',
+  '${x}',
+  '{{x}}',
+  '%s%n',
+];
 const NAMES = ['kv-contoso-prod', 'web', 'rg-cses-prod', 'a', 'Web-01', 'x'.repeat(24), 'x'.repeat(127)];
 
 function mutateString(s: string): string {
@@ -113,7 +173,8 @@ function mutateBytes(src: Uint8Array, others: Uint8Array[]): Uint8Array {
         for (let i = 0; i < 1 + rnd.int(8); i++) if (b.length) b[rnd.int(b.length)]! ^= 1 << rnd.int(8);
         break;
       case 1: // interesting bytes (DER lengths, tags)
-        if (b.length) b[rnd.int(b.length)] = rnd.pick([0x00, 0x30, 0x80, 0x81, 0x82, 0x83, 0x84, 0xff, 0x7f, 0x02, 0x04, 0x06]);
+        if (b.length)
+          b[rnd.int(b.length)] = rnd.pick([0x00, 0x30, 0x80, 0x81, 0x82, 0x83, 0x84, 0xff, 0x7f, 0x02, 0x04, 0x06]);
         break;
       case 2: // truncate
         b = b.slice(0, rnd.int(b.length + 1));
@@ -154,12 +215,34 @@ function mutateXml(src: string): string {
       return src.slice(0, rnd.int(src.length));
     case 1: {
       const at = rnd.int(src.length);
-      return src.slice(0, at) + rnd.pick(['<', '>', '&', '"', ']]>', '<!--', '<![CDATA[', '</Role>', '<Certificates>', '<Certificate name="x" thumbprint="zz"/>', '\u0000', '&amp;', '&#0;', '&unknown;']) + src.slice(at);
+      return (
+        src.slice(0, at) +
+        rnd.pick([
+          '<',
+          '>',
+          '&',
+          '"',
+          ']]>',
+          '<!--',
+          '<![CDATA[',
+          '</Role>',
+          '<Certificates>',
+          '<Certificate name="x" thumbprint="zz"/>',
+          '\u0000',
+          '&amp;',
+          '&#0;',
+          '&unknown;',
+        ]) +
+        src.slice(at)
+      );
     }
     case 2:
       return `<!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>${src.replace(/<\?xml[^>]*\?>/, '').replace('name="', 'name="&c;')}`;
     case 3:
-      return src.replace(/thumbprint="[^"]*"/, `thumbprint="${mutateString('0123456789ABCDEF0123456789ABCDEF01234567')}"`);
+      return src.replace(
+        /thumbprint="[^"]*"/,
+        `thumbprint="${mutateString('0123456789ABCDEF0123456789ABCDEF01234567')}"`,
+      );
     case 4:
       return src.replace(/name="[^"]*"/g, () => `name="${mutateString('WebRole1').replace(/"/g, '')}"`);
     case 5:
@@ -191,7 +274,9 @@ function randomJson(depth = 0): unknown {
       return Array.from({ length: rnd.int(4) }, () => randomJson(depth + 1));
     default: {
       const o: Record<string, unknown> = {};
-      for (let i = 0; i < rnd.int(4); i++) o[rnd.pick(['enabledForDeployment', 'username', '__proto__', 'constructor', 'a', mutateString('k')])] = randomJson(depth + 1);
+      for (let i = 0; i < rnd.int(4); i++)
+        o[rnd.pick(['enabledForDeployment', 'username', '__proto__', 'constructor', 'a', mutateString('k')])] =
+          randomJson(depth + 1);
       return o;
     }
   }
@@ -205,7 +290,9 @@ function loadPfxCorpus(): Array<{ bytes: Uint8Array; password: string | null }> 
   const out: Array<{ bytes: Uint8Array; password: string | null }> = [];
   let passwords = new Map<string, string | null>();
   try {
-    const expected = JSON.parse(readFileSync(path.join(VECTORS, 'expected.json'), 'utf8')) as { vectors: Array<{ file: string; password?: string | null }> };
+    const expected = JSON.parse(readFileSync(path.join(VECTORS, 'expected.json'), 'utf8')) as {
+      vectors: Array<{ file: string; password?: string | null }>;
+    };
     passwords = new Map(expected.vectors.map((v) => [v.file, v.password ?? null]));
   } catch {
     // vectors being regenerated: use the files alone
@@ -213,14 +300,50 @@ function loadPfxCorpus(): Array<{ bytes: Uint8Array; password: string | null }> 
   try {
     for (const file of readdirSync(VECTORS)) {
       if (!/\.(pfx|p12)$/.test(file) || /iter-600k|excessive/.test(file)) continue;
-      out.push({ bytes: new Uint8Array(readFileSync(path.join(VECTORS, file))), password: passwords.get(file) ?? 'Vector-Pa55' });
+      out.push({
+        bytes: new Uint8Array(readFileSync(path.join(VECTORS, file))),
+        password: passwords.get(file) ?? 'Vector-Pa55',
+      });
     }
   } catch {
     // no vectors at all
   }
   const dir = mkdtempSync(path.join(tmpdir(), 'fuzz-pfx-'));
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${dir}/k.pem`, '-out', `${dir}/c.pem`, '-days', '30', '-subj', '/CN=fuzz.example'], { stdio: 'ignore' });
-  execFileSync('openssl', ['pkcs12', '-export', '-inkey', `${dir}/k.pem`, '-in', `${dir}/c.pem`, '-out', `${dir}/f.pfx`, '-passout', 'pass:Fuzz-Pa55'], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      `${dir}/k.pem`,
+      '-out',
+      `${dir}/c.pem`,
+      '-days',
+      '30',
+      '-subj',
+      '/CN=fuzz.example',
+    ],
+    { stdio: 'ignore' },
+  );
+  execFileSync(
+    'openssl',
+    [
+      'pkcs12',
+      '-export',
+      '-inkey',
+      `${dir}/k.pem`,
+      '-in',
+      `${dir}/c.pem`,
+      '-out',
+      `${dir}/f.pfx`,
+      '-passout',
+      'pass:Fuzz-Pa55',
+    ],
+    { stdio: 'ignore' },
+  );
   out.push({ bytes: new Uint8Array(readFileSync(`${dir}/f.pfx`)), password: 'Fuzz-Pa55' });
   rmSync(dir, { recursive: true, force: true });
   return out;
@@ -244,8 +367,14 @@ let cscfgCorpus: string[] = [MINIMAL_CSCFG];
 let csdefCorpus: string[] = [MINIMAL_CSDEF];
 try {
   const files = readdirSync(FIXTURES);
-  cscfgCorpus = [...cscfgCorpus, ...files.filter((f) => f.endsWith('.cscfg')).map((f) => readFileSync(path.join(FIXTURES, f), 'utf8'))];
-  csdefCorpus = [...csdefCorpus, ...files.filter((f) => f.endsWith('.csdef')).map((f) => readFileSync(path.join(FIXTURES, f), 'utf8'))];
+  cscfgCorpus = [
+    ...cscfgCorpus,
+    ...files.filter((f) => f.endsWith('.cscfg')).map((f) => readFileSync(path.join(FIXTURES, f), 'utf8')),
+  ];
+  csdefCorpus = [
+    ...csdefCorpus,
+    ...files.filter((f) => f.endsWith('.csdef')).map((f) => readFileSync(path.join(FIXTURES, f), 'utf8')),
+  ];
 } catch {
   // fixtures are optional; the minimal files are always there
 }
@@ -254,8 +383,10 @@ try {
 const routes = {
   signIn: await import('@/app/api/sandbox/sign-in/route'),
   vaults: await import('@/app/api/subscriptions/[subscriptionId]/vaults/route'),
-  vault: await import('@/app/api/subscriptions/[subscriptionId]/resource-groups/[resourceGroup]/vaults/[vaultName]/route'),
-  certificate: await import('@/app/api/subscriptions/[subscriptionId]/resource-groups/[resourceGroup]/vaults/[vaultName]/certificates/[certificateName]/route'),
+  vault:
+    await import('@/app/api/subscriptions/[subscriptionId]/resource-groups/[resourceGroup]/vaults/[vaultName]/route'),
+  certificate:
+    await import('@/app/api/subscriptions/[subscriptionId]/resource-groups/[resourceGroup]/vaults/[vaultName]/certificates/[certificateName]/route'),
 };
 
 let issuer: TestIssuer;
@@ -275,7 +406,9 @@ beforeAll(async () => {
 afterAll(async () => {
   vi.unstubAllEnvs();
   await issuer.close();
-  console.log(`fuzz seed=${SEED} inputs=${stats.inputs} statuses=${JSON.stringify(Object.fromEntries(stats.responses))} slowest=${stats.slowestMs}ms (${stats.slowest})`);
+  console.log(
+    `fuzz seed=${SEED} inputs=${stats.inputs} statuses=${JSON.stringify(Object.fromEntries(stats.responses))} slowest=${stats.slowestMs}ms (${stats.slowest})`,
+  );
 });
 
 type Handler = (request: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
@@ -288,7 +421,8 @@ async function send(handler: Handler, request: Request, params: Record<string, s
   } catch (error) {
     throw new Error(`seed ${SEED}: ${label} threw out of the handler: ${String(error)}`);
   }
-  if (Date.now() - started > stats.slowestMs) Object.assign(stats, { slowestMs: Date.now() - started, slowest: label.slice(0, 160) });
+  if (Date.now() - started > stats.slowestMs)
+    Object.assign(stats, { slowestMs: Date.now() - started, slowest: label.slice(0, 160) });
   stats.responses.set(response.status, (stats.responses.get(response.status) ?? 0) + 1);
   const text = await response.text();
   expect(response.status, `seed ${SEED}: ${label} → ${text.slice(0, 300)}`).not.toBe(500);
@@ -302,7 +436,12 @@ async function send(handler: Handler, request: Request, params: Record<string, s
 }
 
 function validParams() {
-  return { subscriptionId: '0b1f6471-1bf0-4dda-aec3-111122223333', resourceGroup: 'rg-cses-prod', vaultName: 'kv-contoso-prod', certificateName: 'web' };
+  return {
+    subscriptionId: '0b1f6471-1bf0-4dda-aec3-111122223333',
+    resourceGroup: 'rg-cses-prod',
+    vaultName: 'kv-contoso-prod',
+    certificateName: 'web',
+  };
 }
 function fuzzParams(): Record<string, string> {
   const p: Record<string, string> = validParams();
@@ -319,7 +458,10 @@ describe(`fuzz (seed ${SEED})`, () => {
   it('PFX files: inspectPfx never throws and every finding has code, message and action', async () => {
     for (let i = 0; i < 300 * SCALE; i++) {
       const seed = rnd.pick(pfxCorpus);
-      const bytes = mutateBytes(seed.bytes, pfxCorpus.map((c) => c.bytes));
+      const bytes = mutateBytes(
+        seed.bytes,
+        pfxCorpus.map((c) => c.bytes),
+      );
       const password = rnd.next() < 0.8 ? seed.password : rnd.next() < 0.5 ? null : mutateString(seed.password ?? '');
       stats.inputs++;
       const result = await inspectPfx(bytes, password);
@@ -347,8 +489,19 @@ describe(`fuzz (seed ${SEED})`, () => {
       const cscfg = mutateXml(rnd.pick(cscfgCorpus));
       const csdef = rnd.next() < 0.5 ? rnd.pick(csdefCorpus) : mutateXml(rnd.pick(csdefCorpus));
       typed(() => readServiceFile(cscfg), 'readServiceFile');
-      typed(() => setCscfgCertificate(cscfg, { role: rnd.next() < 0.7 ? 'WebRole1' : mutateString('WebRole1'), name: rnd.next() < 0.7 ? 'web' : mutateString('web'), thumbprint: rnd.next() < 0.7 ? 'AB'.repeat(20) : mutateString('AB'.repeat(20)) }), 'setCscfgCertificate');
-      typed(() => checkCscfgThumbprints(cscfg, [{ name: 'web', thumbprint: 'AB'.repeat(20) } as never]), 'checkCscfgThumbprints');
+      typed(
+        () =>
+          setCscfgCertificate(cscfg, {
+            role: rnd.next() < 0.7 ? 'WebRole1' : mutateString('WebRole1'),
+            name: rnd.next() < 0.7 ? 'web' : mutateString('web'),
+            thumbprint: rnd.next() < 0.7 ? 'AB'.repeat(20) : mutateString('AB'.repeat(20)),
+          }),
+        'setCscfgCertificate',
+      );
+      typed(
+        () => checkCscfgThumbprints(cscfg, [{ name: 'web', thumbprint: 'AB'.repeat(20) } as never]),
+        'checkCscfgThumbprints',
+      );
       typed(() => checkServiceConsistency(cscfg, csdef), 'checkServiceConsistency');
       typed(() => findCsesLeftovers(cscfg), 'findCsesLeftovers');
     }
@@ -358,21 +511,58 @@ describe(`fuzz (seed ${SEED})`, () => {
     for (let i = 0; i < 150 * SCALE; i++) {
       const params = fuzzParams();
       const version = mutateString('0123456789abcdef0123456789abcdef').replace(/[\ud800-\udfff]/g, '\ufffd');
-      const query = rnd.next() < 0.5 ? `?version=${encodeURIComponent(version)}` : rnd.next() < 0.3 ? rnd.pick(['?version=%E0%A4%A', '?version=%', '?version&version=1', '?__proto__=x']) : '';
-      await send(routes.vaults.GET as Handler, new Request('http://localhost/api/x', { headers: auth() }), params, `GET vaults ${JSON.stringify(params)}`);
-      await send(routes.vault.GET as Handler, new Request('http://localhost/api/x', { headers: auth() }), params, `GET vault ${JSON.stringify(params)}`);
-      await send(routes.certificate.GET as Handler, new Request(`http://localhost/api/x${query}`, { headers: auth() }), params, `GET certificate ${JSON.stringify(params)}${query}`);
+      const query =
+        rnd.next() < 0.5
+          ? `?version=${encodeURIComponent(version)}`
+          : rnd.next() < 0.3
+            ? rnd.pick(['?version=%E0%A4%A', '?version=%', '?version&version=1', '?__proto__=x'])
+            : '';
+      await send(
+        routes.vaults.GET as Handler,
+        new Request('http://localhost/api/x', { headers: auth() }),
+        params,
+        `GET vaults ${JSON.stringify(params)}`,
+      );
+      await send(
+        routes.vault.GET as Handler,
+        new Request('http://localhost/api/x', { headers: auth() }),
+        params,
+        `GET vault ${JSON.stringify(params)}`,
+      );
+      await send(
+        routes.certificate.GET as Handler,
+        new Request(`http://localhost/api/x${query}`, { headers: auth() }),
+        params,
+        `GET certificate ${JSON.stringify(params)}${query}`,
+      );
     }
   });
 
   it('JSON bodies: PATCH vault and sandbox sign-in, never 500', async () => {
     for (let i = 0; i < 200 * SCALE; i++) {
       const body = rnd.next() < 0.15 ? mutateString('{"enabledForDeployment":true}') : JSON.stringify(randomJson());
-      const type = rnd.next() < 0.85 ? 'application/json' : rnd.pick(['text/plain', 'application/json; charset=utf-16', '', 'multipart/form-data']);
+      const type =
+        rnd.next() < 0.85
+          ? 'application/json'
+          : rnd.pick(['text/plain', 'application/json; charset=utf-16', '', 'multipart/form-data']);
       const headers = { ...auth(), 'content-type': type };
       const params = rnd.next() < 0.8 ? validParams() : fuzzParams();
-      await send(routes.vault.PATCH as Handler, new Request('http://localhost/api/x', { method: 'PATCH', headers, body }), params, `PATCH vault ${body.slice(0, 200)}`);
-      await send(routes.signIn.POST as Handler, new Request('http://localhost/api/sandbox/sign-in', { method: 'POST', headers: { 'content-type': type }, body }), {}, `POST sign-in ${body.slice(0, 200)}`);
+      await send(
+        routes.vault.PATCH as Handler,
+        new Request('http://localhost/api/x', { method: 'PATCH', headers, body }),
+        params,
+        `PATCH vault ${body.slice(0, 200)}`,
+      );
+      await send(
+        routes.signIn.POST as Handler,
+        new Request('http://localhost/api/sandbox/sign-in', {
+          method: 'POST',
+          headers: { 'content-type': type },
+          body,
+        }),
+        {},
+        `POST sign-in ${body.slice(0, 200)}`,
+      );
     }
   });
 
@@ -381,12 +571,30 @@ describe(`fuzz (seed ${SEED})`, () => {
       const seed = rnd.pick(pfxCorpus);
       const form = new FormData();
       const shape = rnd.int(10);
-      if (shape !== 0) form.set('file', new File([mutateBytes(seed.bytes, pfxCorpus.map((c) => c.bytes)) as BlobPart], rnd.pick(['web.pfx', mutateString('web.pfx')])));
+      if (shape !== 0)
+        form.set(
+          'file',
+          new File(
+            [
+              mutateBytes(
+                seed.bytes,
+                pfxCorpus.map((c) => c.bytes),
+              ) as BlobPart,
+            ],
+            rnd.pick(['web.pfx', mutateString('web.pfx')]),
+          ),
+        );
       if (shape === 1) form.set('file', mutateString('not a file'));
-      if (rnd.next() < 0.8) form.set('password', rnd.next() < 0.6 ? (seed.password ?? '') : mutateString(seed.password ?? 'x'));
+      if (rnd.next() < 0.8)
+        form.set('password', rnd.next() < 0.6 ? (seed.password ?? '') : mutateString(seed.password ?? 'x'));
       if (shape === 2) form.set('extra', 'x');
       const params = rnd.next() < 0.8 ? validParams() : fuzzParams();
-      await send(routes.certificate.POST as Handler, new Request('http://localhost/api/x', { method: 'POST', headers: auth(), body: form }), params, `POST import shape=${shape}`);
+      await send(
+        routes.certificate.POST as Handler,
+        new Request('http://localhost/api/x', { method: 'POST', headers: auth(), body: form }),
+        params,
+        `POST import shape=${shape}`,
+      );
     }
   });
 
@@ -400,15 +608,36 @@ describe(`fuzz (seed ${SEED})`, () => {
         const meta = routeMeta(mod[method]);
         if (!meta) continue;
         routesSeen++;
-        const names = meta.schemas.params ? Object.keys((z.toJSONSchema(meta.schemas.params, { unrepresentable: 'any' }) as { properties?: object }).properties ?? {}) : [];
+        const names = meta.schemas.params
+          ? Object.keys(
+              (z.toJSONSchema(meta.schemas.params, { unrepresentable: 'any' }) as { properties?: object }).properties ??
+                {},
+            )
+          : [];
         for (let i = 0; i < 25 * SCALE; i++) {
-          const params = Object.fromEntries(names.map((n) => [n, rnd.next() < 0.6 ? (base[n] ?? 'x') : mutateString(base[n] ?? 'x')]));
-          const query = rnd.next() < 0.3 ? `?${encodeURIComponent(mutateString('version').replace(/[\ud800-\udfff]/g, ''))}=${encodeURIComponent(mutateString('1').replace(/[\ud800-\udfff]/g, ''))}` : '';
+          const params = Object.fromEntries(
+            names.map((n) => [n, rnd.next() < 0.6 ? (base[n] ?? 'x') : mutateString(base[n] ?? 'x')]),
+          );
+          const query =
+            rnd.next() < 0.3
+              ? `?${encodeURIComponent(mutateString('version').replace(/[\ud800-\udfff]/g, ''))}=${encodeURIComponent(mutateString('1').replace(/[\ud800-\udfff]/g, ''))}`
+              : '';
           const init: RequestInit = { method, headers: { ...auth() } };
           if (method !== 'GET' && method !== 'DELETE') {
             if (meta.schemas.form) {
               const form = new FormData();
-              form.set('file', new File([mutateBytes(rnd.pick(pfxCorpus).bytes, pfxCorpus.map((c) => c.bytes)) as BlobPart], 'x.pfx'));
+              form.set(
+                'file',
+                new File(
+                  [
+                    mutateBytes(
+                      rnd.pick(pfxCorpus).bytes,
+                      pfxCorpus.map((c) => c.bytes),
+                    ) as BlobPart,
+                  ],
+                  'x.pfx',
+                ),
+              );
               if (rnd.next() < 0.5) form.set('password', mutateString('x'));
               init.body = form;
             } else {
@@ -416,7 +645,12 @@ describe(`fuzz (seed ${SEED})`, () => {
               (init.headers as Record<string, string>)['content-type'] = 'application/json';
             }
           }
-          await send(mod[method] as Handler, new Request(`http://localhost${apiPathOf(file)}${query}`, init), params, `${method} ${apiPathOf(file)} ${JSON.stringify(params)}`);
+          await send(
+            mod[method] as Handler,
+            new Request(`http://localhost${apiPathOf(file)}${query}`, init),
+            params,
+            `${method} ${apiPathOf(file)} ${JSON.stringify(params)}`,
+          );
         }
       }
     }

@@ -30,7 +30,12 @@ beforeEach(() => {
 
 const ctx = { params: Promise.resolve({}) };
 function call(token: string | null, headers: Record<string, string> = {}) {
-  return GET(new Request('http://localhost/api/subscriptions', { headers: { ...(token !== null && { authorization: `Bearer ${token}` }), ...headers } }), ctx);
+  return GET(
+    new Request('http://localhost/api/subscriptions', {
+      headers: { ...(token !== null && { authorization: `Bearer ${token}` }), ...headers },
+    }),
+    ctx,
+  );
 }
 
 async function expect401NoAzure(response: Response) {
@@ -88,7 +93,9 @@ describe('withUser: per-user rate limit', () => {
     const retryAfter = Number(refused.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(60);
-    const body = (await refused.json()) as { error: { code: string; message: string; action: string; retryAfter: number } };
+    const body = (await refused.json()) as {
+      error: { code: string; message: string; action: string; retryAfter: number };
+    };
     expect(body.error).toMatchObject({ code: 'throttled', reason: 'UserRateLimit', retryAfter });
     expect(body.error.action).toContain(`${retryAfter} seconds`);
     expect(azure.listSubscriptions).toHaveBeenCalledTimes(3);
@@ -113,9 +120,16 @@ describe('withUser: request id', () => {
 
 describe('body limits', () => {
   it('refuses a chunked upload past the limit even without Content-Length, and a declared one up front', async () => {
-    const { PATCH } = await import('@/app/api/subscriptions/[subscriptionId]/resource-groups/[resourceGroup]/vaults/[vaultName]/route');
+    const { PATCH } =
+      await import('@/app/api/subscriptions/[subscriptionId]/resource-groups/[resourceGroup]/vaults/[vaultName]/route');
     const token = await issuer.mint();
-    const params = { params: Promise.resolve({ subscriptionId: '0b1f6471-1bf0-4dda-aec3-111122223333', resourceGroup: 'rg', vaultName: 'kv-contoso' }) };
+    const params = {
+      params: Promise.resolve({
+        subscriptionId: '0b1f6471-1bf0-4dda-aec3-111122223333',
+        resourceGroup: 'rg',
+        vaultName: 'kv-contoso',
+      }),
+    };
     let sent = 0;
     const body = new ReadableStream<Uint8Array>({
       pull(controller) {
@@ -124,20 +138,47 @@ describe('body limits', () => {
         if (sent > 10 * 1024 * 1024) controller.close();
       },
     });
-    const chunked = new Request('http://localhost/api/x', { method: 'PATCH', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body, duplex: 'half' } as RequestInit);
+    const chunked = new Request('http://localhost/api/x', {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body,
+      duplex: 'half',
+    } as RequestInit);
     const response = await PATCH(chunked, params);
     expect(response.status).toBe(413);
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe('payload_too_large');
     expect(sent).toBeLessThan(1024 * 1024); // stopped reading early
-    const declared = new Request('http://localhost/api/x', { method: 'PATCH', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': String(10 * 1024 * 1024) }, body: '{}' });
+    const declared = new Request('http://localhost/api/x', {
+      method: 'PATCH',
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        'content-length': String(10 * 1024 * 1024),
+      },
+      body: '{}',
+    });
     expect((await PATCH(declared, params)).status).toBe(413);
   });
 
   it('refuses a body that is not UTF-8', async () => {
-    const { PATCH } = await import('@/app/api/subscriptions/[subscriptionId]/resource-groups/[resourceGroup]/vaults/[vaultName]/route');
+    const { PATCH } =
+      await import('@/app/api/subscriptions/[subscriptionId]/resource-groups/[resourceGroup]/vaults/[vaultName]/route');
     const token = await issuer.mint();
-    const params = { params: Promise.resolve({ subscriptionId: '0b1f6471-1bf0-4dda-aec3-111122223333', resourceGroup: 'rg', vaultName: 'kv-contoso' }) };
-    const response = await PATCH(new Request('http://localhost/api/x', { method: 'PATCH', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]) }), params);
+    const params = {
+      params: Promise.resolve({
+        subscriptionId: '0b1f6471-1bf0-4dda-aec3-111122223333',
+        resourceGroup: 'rg',
+        vaultName: 'kv-contoso',
+      }),
+    };
+    const response = await PATCH(
+      new Request('http://localhost/api/x', {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]),
+      }),
+      params,
+    );
     expect(response.status).toBe(400);
   });
 });

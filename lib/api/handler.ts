@@ -18,7 +18,11 @@ import { RateLimiter } from './rate-limit';
 type Schema = z.ZodType;
 type Infer<S> = S extends z.ZodType ? z.infer<S> : undefined;
 
-export interface RouteSchemas<P extends Schema | undefined, Q extends Schema | undefined, B extends Schema | undefined> {
+export interface RouteSchemas<
+  P extends Schema | undefined,
+  Q extends Schema | undefined,
+  B extends Schema | undefined,
+> {
   /** One line for the API document (OpenAPI `summary`). */
   summary?: string;
   params?: P;
@@ -73,7 +77,8 @@ let limiter: RateLimiter | undefined;
 function rateLimit(user: Principal, config: ServerConfig): void {
   const budget = config.rateLimit;
   if (!budget) return;
-  if (limiter?.limit !== budget.requests || limiter.windowMs !== budget.windowSeconds * 1000) limiter = new RateLimiter(budget.requests, budget.windowSeconds * 1000);
+  if (limiter?.limit !== budget.requests || limiter.windowMs !== budget.windowSeconds * 1000)
+    limiter = new RateLimiter(budget.requests, budget.windowSeconds * 1000);
   const decision = limiter.take(`${user.tid}/${user.oid}`);
   if (!decision.allowed) {
     throw new AppError({
@@ -146,7 +151,10 @@ async function readCapped(request: Request, limit: number): Promise<Uint8Array> 
   return out;
 }
 
-async function readBody(request: Request, schemas: RouteSchemas<Schema | undefined, Schema | undefined, Schema | undefined>): Promise<unknown> {
+async function readBody(
+  request: Request,
+  schemas: RouteSchemas<Schema | undefined, Schema | undefined, Schema | undefined>,
+): Promise<unknown> {
   if (!schemas.body) return undefined;
   const limit = schemas.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const declared = Number(request.headers.get('content-length') ?? '0');
@@ -154,33 +162,53 @@ async function readBody(request: Request, schemas: RouteSchemas<Schema | undefin
   const type = request.headers.get('content-type') ?? '';
   if (schemas.form) {
     if (!/^multipart\/form-data/i.test(type)) {
-      throw new AppError({ code: 'bad_request', message: 'This endpoint expects multipart/form-data.', action: 'Send the file as a form upload.' });
+      throw new AppError({
+        code: 'bad_request',
+        message: 'This endpoint expects multipart/form-data.',
+        action: 'Send the file as a form upload.',
+      });
     }
     const bytes = await readCapped(request, limit);
     let form: FormData;
     try {
       form = await new Response(bytes as BlobPart, { headers: { 'content-type': type } }).formData();
     } catch {
-      throw new AppError({ code: 'bad_request', message: 'The form upload could not be read.', action: 'Choose the file again and retry.' });
+      throw new AppError({
+        code: 'bad_request',
+        message: 'The form upload could not be read.',
+        action: 'Choose the file again and retry.',
+      });
     }
     const fields: Record<string, FormDataEntryValue> = {};
     for (const [k, v] of form.entries()) fields[k] = v;
     return fields;
   }
   if (!/^application\/json/i.test(type)) {
-    throw new AppError({ code: 'bad_request', message: 'This endpoint expects a JSON body.', action: 'Send Content-Type: application/json.' });
+    throw new AppError({
+      code: 'bad_request',
+      message: 'This endpoint expects a JSON body.',
+      action: 'Send Content-Type: application/json.',
+    });
   }
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(await readCapped(request, limit));
   } catch (error) {
     if (error instanceof AppError) throw error;
-    throw new AppError({ code: 'bad_request', message: 'The request body is not valid UTF-8.', action: 'Send a JSON object.' });
+    throw new AppError({
+      code: 'bad_request',
+      message: 'The request body is not valid UTF-8.',
+      action: 'Send a JSON object.',
+    });
   }
   try {
     return JSON.parse(text);
   } catch {
-    throw new AppError({ code: 'bad_request', message: 'The request body is not valid JSON.', action: 'Send a JSON object.' });
+    throw new AppError({
+      code: 'bad_request',
+      message: 'The request body is not valid JSON.',
+      action: 'Send a JSON object.',
+    });
   }
 }
 
@@ -194,13 +222,29 @@ function failure(error: unknown, requestId: string, route: string): Response {
     return respond(503, { error: { code: 'not_configured', message: error.message, action: error.action } }, requestId);
   }
   if (error instanceof AppError) {
-    log(error.status >= 500 ? 'error' : 'info', 'request failed', { requestId, route, code: error.code, reason: error.reason, status: error.status });
+    log(error.status >= 500 ? 'error' : 'info', 'request failed', {
+      requestId,
+      route,
+      code: error.code,
+      reason: error.reason,
+      status: error.status,
+    });
     const response = respond(error.status, error.toBody(), requestId);
     if (error.retryAfter !== undefined) response.headers.set('retry-after', String(error.retryAfter));
     return response;
   }
   log('error', 'unexpected error', { requestId, route, errorName: error instanceof Error ? error.name : typeof error });
-  return respond(500, { error: { code: 'internal', message: 'Something went wrong on our side.', action: `Retry; if it repeats, report request id ${requestId}.` } }, requestId);
+  return respond(
+    500,
+    {
+      error: {
+        code: 'internal',
+        message: 'Something went wrong on our side.',
+        action: `Retry; if it repeats, report request id ${requestId}.`,
+      },
+    },
+    requestId,
+  );
 }
 
 function build<P extends Schema | undefined, Q extends Schema | undefined, B extends Schema | undefined, C>(
@@ -209,7 +253,11 @@ function build<P extends Schema | undefined, Q extends Schema | undefined, B ext
   handler: (ctx: C) => Promise<unknown>,
 ) {
   const route = async (request: Request, next: NextContext): Promise<Response> => {
-    const requestId = request.headers.get('x-request-id')?.slice(0, 64).replace(/[^\w.-]/g, '') || randomUUID();
+    const requestId =
+      request.headers
+        .get('x-request-id')
+        ?.slice(0, 64)
+        .replace(/[^\w.-]/g, '') || randomUUID();
     const path = new URL(request.url).pathname;
     const started = Date.now();
     try {
@@ -223,7 +271,14 @@ function build<P extends Schema | undefined, Q extends Schema | undefined, B ext
       const ctx = user ? { ...base, user, azure: { credential: oboCredential(user, config), config } } : base;
       const result = await handler(ctx as C);
       const response = result instanceof Response ? result : respond(200, result, requestId);
-      log('info', 'request', { requestId, method: request.method, route: path, status: response.status, ms: Date.now() - started, ...(user && { oid: user.oid }) });
+      log('info', 'request', {
+        requestId,
+        method: request.method,
+        route: path,
+        status: response.status,
+        ms: Date.now() - started,
+        ...(user && { oid: user.oid }),
+      });
       return response;
     } catch (error) {
       return failure(error, requestId, path);
@@ -234,17 +289,19 @@ function build<P extends Schema | undefined, Q extends Schema | undefined, B ext
 }
 
 /** A route for a signed-in user: the bearer token is validated and exchanged on-behalf-of for Azure access. */
-export function withUser<P extends Schema | undefined = undefined, Q extends Schema | undefined = undefined, B extends Schema | undefined = undefined>(
-  schemas: RouteSchemas<P, Q, B>,
-  handler: (ctx: UserContext<Infer<P>, Infer<Q>, Infer<B>>) => Promise<unknown>,
-) {
+export function withUser<
+  P extends Schema | undefined = undefined,
+  Q extends Schema | undefined = undefined,
+  B extends Schema | undefined = undefined,
+>(schemas: RouteSchemas<P, Q, B>, handler: (ctx: UserContext<Infer<P>, Infer<Q>, Infer<B>>) => Promise<unknown>) {
   return build(schemas, true, handler);
 }
 
 /** A route that needs no sign-in (configuration, sandbox persona sign-in). */
-export function withPublic<P extends Schema | undefined = undefined, Q extends Schema | undefined = undefined, B extends Schema | undefined = undefined>(
-  schemas: RouteSchemas<P, Q, B>,
-  handler: (ctx: BaseContext<Infer<P>, Infer<Q>, Infer<B>>) => Promise<unknown>,
-) {
+export function withPublic<
+  P extends Schema | undefined = undefined,
+  Q extends Schema | undefined = undefined,
+  B extends Schema | undefined = undefined,
+>(schemas: RouteSchemas<P, Q, B>, handler: (ctx: BaseContext<Infer<P>, Infer<Q>, Infer<B>>) => Promise<unknown>) {
   return build(schemas, false, handler);
 }

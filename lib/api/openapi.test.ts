@@ -14,7 +14,9 @@ function routesOnDisk(): Array<{ file: string; path: string; methods: string[] }
       if (statSync(p).isDirectory()) walk(p);
       else if (/^route\.(ts|tsx)$/.test(name)) {
         const src = readFileSync(p, 'utf8');
-        const methods = HTTP_METHODS.filter((m) => new RegExp(`export\\s+(const|async function|function)\\s+${m}\\b`).test(src));
+        const methods = HTTP_METHODS.filter((m) =>
+          new RegExp(`export\\s+(const|async function|function)\\s+${m}\\b`).test(src),
+        );
         out.push({ file: path.relative(root, p), path: apiPathOf(`/${path.relative(root, p)}`), methods });
       }
     }
@@ -27,12 +29,17 @@ async function fetchDocument() {
   process.env.LOG_LEVEL = 'silent';
   const { GET } = await import('@/app/api/openapi.json/route');
   const response = await GET(new Request('http://localhost/api/openapi.json'), { params: Promise.resolve({}) });
-  return { status: response.status, doc: (await response.json()) as { openapi: string; paths: Record<string, Record<string, Record<string, unknown>>> } };
+  return {
+    status: response.status,
+    doc: (await response.json()) as { openapi: string; paths: Record<string, Record<string, Record<string, unknown>>> },
+  };
 }
 
 describe('OpenAPI document', () => {
   it('maps route files to API paths', () => {
-    expect(apiPathOf('/app/api/subscriptions/[subscriptionId]/vaults/route.ts')).toBe('/api/subscriptions/{subscriptionId}/vaults');
+    expect(apiPathOf('/app/api/subscriptions/[subscriptionId]/vaults/route.ts')).toBe(
+      '/api/subscriptions/{subscriptionId}/vaults',
+    );
     expect(apiPathOf('/app/api/(group)/x/[...rest]/route.ts')).toBe('/api/x/{rest}');
     expect(apiPathOf('/app/api/openapi.json/route.ts')).toBe('/api/openapi.json');
   });
@@ -50,10 +57,13 @@ describe('OpenAPI document', () => {
     const missing: string[] = [];
     for (const route of disk) {
       expect(route.methods.length, `${route.file} exports no HTTP method`).toBeGreaterThan(0);
-      for (const m of route.methods) if (!doc.paths[route.path]?.[m.toLowerCase()]) missing.push(`${m} ${route.path} (${route.file})`);
+      for (const m of route.methods)
+        if (!doc.paths[route.path]?.[m.toLowerCase()]) missing.push(`${m} ${route.path} (${route.file})`);
     }
     expect(missing, 'routes missing from the document (is the handler made with withUser/withPublic?)').toEqual([]);
-    const documented = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
+    const documented = Object.entries(doc.paths).flatMap(([p, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`),
+    );
     const onDisk = new Set(disk.flatMap((r) => r.methods.map((m) => `${m} ${r.path}`)));
     expect(documented.filter((d) => !onDisk.has(d))).toEqual([]);
   });
@@ -61,13 +71,27 @@ describe('OpenAPI document', () => {
   it('describes parameters, bodies and security from the same zod schemas', async () => {
     const { doc } = await fetchDocument();
     const vault = doc.paths['/api/subscriptions/{subscriptionId}/resource-groups/{resourceGroup}/vaults/{vaultName}'];
-    const patch = vault?.patch as { parameters: Array<{ name: string; in: string; schema: { pattern?: string } }>; requestBody: { content: Record<string, { schema: unknown }> }; security: unknown[] };
-    expect(patch.parameters.map((p) => `${p.in}:${p.name}`)).toEqual(['path:subscriptionId', 'path:resourceGroup', 'path:vaultName']);
+    const patch = vault?.patch as {
+      parameters: Array<{ name: string; in: string; schema: { pattern?: string } }>;
+      requestBody: { content: Record<string, { schema: unknown }> };
+      security: unknown[];
+    };
+    expect(patch.parameters.map((p) => `${p.in}:${p.name}`)).toEqual([
+      'path:subscriptionId',
+      'path:resourceGroup',
+      'path:vaultName',
+    ]);
     expect(patch.parameters[2]?.schema.pattern).toBeTruthy();
-    expect(patch.requestBody.content['application/json']?.schema).toMatchObject({ properties: { enabledForDeployment: { type: 'boolean' } } });
+    expect(patch.requestBody.content['application/json']?.schema).toMatchObject({
+      properties: { enabledForDeployment: { type: 'boolean' } },
+    });
     expect(patch.security).toEqual([{ entraId: [] }]);
-    const importCert = Object.entries(doc.paths).find(([p]) => p.endsWith('/certificates/{certificateName}'))?.[1]?.post as { requestBody: { content: Record<string, { schema: { properties: Record<string, unknown> } }> } };
-    expect(importCert.requestBody.content['multipart/form-data']?.schema.properties.file).toEqual({ type: 'string', format: 'binary' });
+    const importCert = Object.entries(doc.paths).find(([p]) => p.endsWith('/certificates/{certificateName}'))?.[1]
+      ?.post as { requestBody: { content: Record<string, { schema: { properties: Record<string, unknown> } }> } };
+    expect(importCert.requestBody.content['multipart/form-data']?.schema.properties.file).toEqual({
+      type: 'string',
+      format: 'binary',
+    });
     expect((doc.paths['/api/config']?.get as { security: unknown[] }).security).toEqual([]);
   });
 });

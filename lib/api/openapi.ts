@@ -14,7 +14,10 @@ type JsonSchema = Record<string, unknown>;
 
 /** `/app/api/subscriptions/[subscriptionId]/vaults/route.ts` → `/api/subscriptions/{subscriptionId}/vaults`. */
 export function apiPathOf(file: string): string {
-  const rel = file.replace(/\\/g, '/').replace(/^.*?(?:^|\/)app\//, '/').replace(/\/route\.(?:ts|tsx|js|mjs)$/, '');
+  const rel = file
+    .replace(/\\/g, '/')
+    .replace(/^.*?(?:^|\/)app\//, '/')
+    .replace(/\/route\.(?:ts|tsx|js|mjs)$/, '');
   const segments = rel
     .split('/')
     .filter((s) => s && !/^\(.*\)$/.test(s))
@@ -37,7 +40,12 @@ function parameters(schema: z.ZodType | undefined, where: 'path' | 'query'): Jso
   const s = jsonSchema(schema);
   const properties = (s.properties ?? {}) as Record<string, JsonSchema>;
   const required = new Set((s.required ?? []) as string[]);
-  return Object.entries(properties).map(([name, p]) => ({ name, in: where, required: where === 'path' || required.has(name), schema: p }));
+  return Object.entries(properties).map(([name, p]) => ({
+    name,
+    in: where,
+    required: where === 'path' || required.has(name),
+    schema: p,
+  }));
 }
 
 const ERROR_RESPONSES: Record<string, string> = {
@@ -57,7 +65,12 @@ function operation(method: string, path: string, meta: RouteMeta): JsonSchema {
   const { schemas } = meta;
   const params = [...parameters(schemas.params, 'path'), ...parameters(schemas.query, 'query')];
   const op: JsonSchema = {
-    operationId: `${method.toLowerCase()}${path.replace(/\/api/, '').replace(/[{}]/g, '').split(/[/-]/).map((w) => (w ? w[0]!.toUpperCase() + w.slice(1) : '')).join('')}`,
+    operationId: `${method.toLowerCase()}${path
+      .replace(/\/api/, '')
+      .replace(/[{}]/g, '')
+      .split(/[/-]/)
+      .map((w) => (w ? w[0]!.toUpperCase() + w.slice(1) : ''))
+      .join('')}`,
     summary: schemas.summary ?? `${method} ${path}`,
     ...(params.length && { parameters: params }),
     ...(schemas.body && {
@@ -67,13 +80,24 @@ function operation(method: string, path: string, meta: RouteMeta): JsonSchema {
       },
     }),
     responses: {
-      '200': { description: 'Success.', content: { 'application/json': { schema: schemas.response ? jsonSchema(schemas.response) : { type: 'object' } } } },
+      '200': {
+        description: 'Success.',
+        content: {
+          'application/json': { schema: schemas.response ? jsonSchema(schemas.response) : { type: 'object' } },
+        },
+      },
       ...Object.fromEntries(
         Object.entries(ERROR_RESPONSES)
           .filter(([status]) => meta.auth === 'user' || !['401', '403'].includes(status))
-          .map(([status, description]) => [status, { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiError' } } } }]),
+          .map(([status, description]) => [
+            status,
+            { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiError' } } } },
+          ]),
       ),
-      '500': { description: 'A bug; the body names the request id to report.', content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiError' } } } },
+      '500': {
+        description: 'A bug; the body names the request id to report.',
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiError' } } },
+      },
     },
     ...(meta.auth === 'user' ? { security: [{ entraId: [] }] } : { security: [] }),
   };
@@ -89,7 +113,10 @@ export interface OpenApiDocument {
 }
 
 /** `modules`: file path → route module (as `import.meta.glob(..., { eager: true })` or after awaiting the thunks). */
-export function buildOpenApi(modules: Record<string, Record<string, unknown>>, info: { version: string; apiScope?: string }): OpenApiDocument {
+export function buildOpenApi(
+  modules: Record<string, Record<string, unknown>>,
+  info: { version: string; apiScope?: string },
+): OpenApiDocument {
   const paths: OpenApiDocument['paths'] = {};
   for (const [file, mod] of Object.entries(modules)) {
     const path = apiPathOf(file);

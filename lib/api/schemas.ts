@@ -8,13 +8,19 @@ z.config({ jitless: true });
 
 export const subscriptionIdSchema = z
   .string()
-  .regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'must be a subscription id (a GUID)');
+  .regex(
+    /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/,
+    'must be a subscription id (a GUID)',
+  );
 
 export const resourceGroupSchema = z
   .string()
   .min(1)
   .max(90)
-  .regex(/^[-\w.()]*[-\w()]$/, 'must be 1-90 letters, digits, underscores, hyphens, periods or parentheses, not ending in a period');
+  .regex(
+    /^[-\w.()]*[-\w()]$/,
+    'must be 1-90 letters, digits, underscores, hyphens, periods or parentheses, not ending in a period',
+  );
 
 export const vaultNameSchema = z
   .string()
@@ -41,7 +47,9 @@ export const certificateParamsSchema = vaultParamsSchema.extend({ certificateNam
 export const PFX_PASSWORD_MAX = 200;
 
 /** Azure region names as ARM spells them (`westeurope`, `eastus2`). */
-export const locationSchema = z.string().regex(/^[a-z][a-z0-9]{1,39}$/, 'must be an Azure region name such as westeurope');
+export const locationSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9]{1,39}$/, 'must be an Azure region name such as westeurope');
 
 export const createVaultSchema = z
   .object({
@@ -59,11 +67,18 @@ export const vaultNameQuerySchema = z.object({ name: vaultNameSchema });
 export const dnsNameSchema = z
   .string()
   .max(253)
-  .regex(/^(\*\.)?([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)*[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/, 'must be a DNS name such as www.contoso.com');
+  .regex(
+    /^(\*\.)?([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)*[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/,
+    'must be a DNS name such as www.contoso.com',
+  );
 
 export const selfSignedSchema = z
   .object({
-    subject: z.string().min(4).max(500).regex(/^(CN|O|OU|C|L|ST|E)=/i, 'must be a distinguished name such as CN=www.contoso.com'),
+    subject: z
+      .string()
+      .min(4)
+      .max(500)
+      .regex(/^(CN|O|OU|C|L|ST|E)=/i, 'must be a distinguished name such as CN=www.contoso.com'),
     dnsNames: z.array(dnsNameSchema).max(20),
     validityMonths: z.number().int().min(1).max(120),
     keyType: z.enum(['RSA', 'EC']),

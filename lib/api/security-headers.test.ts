@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { authorityOrigin, contentSecurityPolicy, newNonce, securityHeaders } from './security-headers';
 
 function directives(csp: string): Map<string, string[]> {
-  return new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name!, values]));
+  return new Map(
+    csp
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .map(([name, ...values]) => [name!, values]),
+  );
 }
 
 describe('security headers', () => {
@@ -33,12 +38,16 @@ describe('security headers', () => {
     expect(d.get('frame-src')).toEqual(["'self'", 'https://login.microsoftonline.com']);
     expect(authorityOrigin({})).toBeUndefined();
     expect(authorityOrigin({ AZURE_CLIENT_ID: 'x' })).toBe('https://login.microsoftonline.com');
-    expect(authorityOrigin({ AZURE_CLIENT_ID: 'x', AZURE_AUTHORITY_HOST: 'https://login.microsoftonline.us/' })).toBe('https://login.microsoftonline.us');
+    expect(authorityOrigin({ AZURE_CLIENT_ID: 'x', AZURE_AUTHORITY_HOST: 'https://login.microsoftonline.us/' })).toBe(
+      'https://login.microsoftonline.us',
+    );
     expect(authorityOrigin({ AZURE_CLIENT_ID: 'x', AZURE_AUTHORITY_HOST: 'not a url' })).toBeUndefined();
   });
 
   it('API responses get a deny-all policy', () => {
-    expect(contentSecurityPolicy({ api: true, dev: false, https: false })).toBe("default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
+    expect(contentSecurityPolicy({ api: true, dev: false, https: false })).toBe(
+      "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+    );
   });
 
   it('sets Referrer-Policy, Permissions-Policy, nosniff, X-Frame-Options; HSTS and upgrade-insecure-requests only over HTTPS', () => {

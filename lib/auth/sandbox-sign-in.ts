@@ -18,17 +18,25 @@ export interface PersonaInfo {
 }
 
 export function listPersonas(config: ServerConfig): PersonaInfo[] {
-  return (config.sandbox?.personas ?? []).map(({ username, displayName, description }) => ({ username, displayName, description }));
+  return (config.sandbox?.personas ?? []).map(({ username, displayName, description }) => ({
+    username,
+    displayName,
+    description,
+  }));
 }
 
 function post(url: string, form: URLSearchParams, config: ServerConfig): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', agent: httpAgent(config), headers: { 'content-type': 'application/x-www-form-urlencoded' } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
+    const req = request(
+      url,
+      { method: 'POST', agent: httpAgent(config), headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(form.toString());
   });
@@ -47,11 +55,20 @@ function decodeClaims(token: string): Record<string, unknown> {
 export async function signInPersona(config: ServerConfig, username: string): Promise<SandboxSession> {
   const sandbox = config.sandbox;
   if (config.mode !== 'sandbox' || !sandbox) {
-    throw new AppError({ code: 'not_found', message: 'Persona sign-in exists only in sandbox mode.', action: 'Sign in with your Microsoft Entra account.' });
+    throw new AppError({
+      code: 'not_found',
+      message: 'Persona sign-in exists only in sandbox mode.',
+      action: 'Sign in with your Microsoft Entra account.',
+    });
   }
   const persona = sandbox.personas.find((p) => p.username.toLowerCase() === username.toLowerCase());
   if (!persona) {
-    throw new AppError({ code: 'validation_failed', message: `There is no sandbox persona '${username}'.`, action: 'Pick one of the listed personas.', fields: { username: 'unknown persona' } });
+    throw new AppError({
+      code: 'validation_failed',
+      message: `There is no sandbox persona '${username}'.`,
+      action: 'Pick one of the listed personas.',
+      fields: { username: 'unknown persona' },
+    });
   }
   const form = new URLSearchParams({
     grant_type: 'password',
@@ -64,11 +81,19 @@ export async function signInPersona(config: ServerConfig, username: string): Pro
   try {
     res = await post(sandbox.tokenEndpoint, form, config);
   } catch {
-    throw new AppError({ code: 'sandbox_unavailable', message: 'The sandbox did not answer.', action: 'Start it with `npm start` (or `npm run sandbox`), then sign in again.' });
+    throw new AppError({
+      code: 'sandbox_unavailable',
+      message: 'The sandbox did not answer.',
+      action: 'Start it with `npm start` (or `npm run sandbox`), then sign in again.',
+    });
   }
   const body = JSON.parse(res.body || '{}') as { access_token?: string; expires_in?: number };
   if (res.status !== 200 || !body.access_token) {
-    throw new AppError({ code: 'reauth_required', message: 'The sandbox refused the persona sign-in.', action: 'Reset the sandbox with `npm run sandbox:reset` and try again.' });
+    throw new AppError({
+      code: 'reauth_required',
+      message: 'The sandbox refused the persona sign-in.',
+      action: 'Reset the sandbox with `npm run sandbox:reset` and try again.',
+    });
   }
   const claims = decodeClaims(body.access_token);
   return {

@@ -55,27 +55,43 @@ describe('authenticate: accepted tokens', () => {
   });
 
   it('accepts a v1 token whose aud is the client id', async () => {
-    await expect(authenticate(`Bearer ${await issuer.mint({ aud: CLIENT_ID }, { ver: '1.0' })}`, config)).resolves.toMatchObject({ oid: USER_OID });
+    await expect(
+      authenticate(`Bearer ${await issuer.mint({ aud: CLIENT_ID }, { ver: '1.0' })}`, config),
+    ).resolves.toMatchObject({ oid: USER_OID });
   });
 
   it('accepts tokens within the 60 s clock skew', async () => {
-    await expect(authenticate(`Bearer ${await issuer.mint({ nbf: now() + 30, exp: now() - 30 + 3600 })}`, config)).resolves.toBeTruthy();
+    await expect(
+      authenticate(`Bearer ${await issuer.mint({ nbf: now() + 30, exp: now() - 30 + 3600 })}`, config),
+    ).resolves.toBeTruthy();
     await expect(authenticate(`Bearer ${await issuer.mint({ exp: now() - 30 })}`, config)).resolves.toBeTruthy();
   });
 
   it('accepts a user of an allow-listed second tenant', async () => {
     const multi = { ...config, allowedTenantIds: [TENANT, OTHER_TENANT] };
-    await expect(authenticate(`Bearer ${await issuer.mint({ tid: OTHER_TENANT })}`, multi)).resolves.toMatchObject({ tid: OTHER_TENANT });
+    await expect(authenticate(`Bearer ${await issuer.mint({ tid: OTHER_TENANT })}`, multi)).resolves.toMatchObject({
+      tid: OTHER_TENANT,
+    });
   });
 
   it('accepts the App ID URI of a custom API scope as audience', () => {
-    expect(acceptedAudiences({ ...config, apiScope: 'https://api.contoso.example/wizard/user_impersonation' })).toContain('https://api.contoso.example/wizard');
+    expect(
+      acceptedAudiences({ ...config, apiScope: 'https://api.contoso.example/wizard/user_impersonation' }),
+    ).toContain('https://api.contoso.example/wizard');
   });
 });
 
 describe('authenticate: every failure is reauth_required (401)', () => {
   it('no header, another scheme, garbage', async () => {
-    for (const header of [null, '', 'Basic dXNlcjpwYXNz', 'Bearer', 'Bearer not-a-jwt', `Bearer ${'a'.repeat(20)}`, 'bearer a.b.c d']) {
+    for (const header of [
+      null,
+      '',
+      'Basic dXNlcjpwYXNz',
+      'Bearer',
+      'Bearer not-a-jwt',
+      `Bearer ${'a'.repeat(20)}`,
+      'bearer a.b.c d',
+    ]) {
       const error = await authenticate(header, config).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(AppError);
       expect((error as AppError).code).toBe('reauth_required');
@@ -97,8 +113,12 @@ describe('authenticate: every failure is reauth_required (401)', () => {
   });
 
   it('a v1 issuer on a v2 token, and a v2 issuer on a v1 token', async () => {
-    expect((await rejects(await issuer.mint({ iss: `https://sts.windows.net/${TENANT}/` }))).reason).toBe('issuer-mismatch');
-    expect((await rejects(await issuer.mint({ iss: `${issuer.authorityHost}/${TENANT}/v2.0` }, { ver: '1.0' }))).reason).toBe('issuer-mismatch');
+    expect((await rejects(await issuer.mint({ iss: `https://sts.windows.net/${TENANT}/` }))).reason).toBe(
+      'issuer-mismatch',
+    );
+    expect(
+      (await rejects(await issuer.mint({ iss: `${issuer.authorityHost}/${TENANT}/v2.0` }, { ver: '1.0' }))).reason,
+    ).toBe('issuer-mismatch');
   });
 
   it('a v1 token in sandbox mode (the sandbox issues v2 only)', async () => {
@@ -111,12 +131,19 @@ describe('authenticate: every failure is reauth_required (401)', () => {
 
   it('a tid that does not match the issuer tenant', async () => {
     const multi = { ...config, allowedTenantIds: [TENANT, OTHER_TENANT] };
-    expect((await rejects(await issuer.mint({ tid: OTHER_TENANT, iss: `${issuer.authorityHost}/${TENANT}/v2.0` }), multi)).reason).toBe('issuer-mismatch');
-    expect((await rejects(await issuer.mint({ tid: OTHER_TENANT, iss: `${issuer.authorityHost}/${TENANT}/v2.0` }))).reason).toBe('tenant-not-allowed');
+    expect(
+      (await rejects(await issuer.mint({ tid: OTHER_TENANT, iss: `${issuer.authorityHost}/${TENANT}/v2.0` }), multi))
+        .reason,
+    ).toBe('issuer-mismatch');
+    expect(
+      (await rejects(await issuer.mint({ tid: OTHER_TENANT, iss: `${issuer.authorityHost}/${TENANT}/v2.0` }))).reason,
+    ).toBe('tenant-not-allowed');
   });
 
   it('expired', async () => {
-    expect((await rejects(await issuer.mint({ iat: now() - 7200, nbf: now() - 7200, exp: now() - 120 }))).reason).toBe('token-expired');
+    expect((await rejects(await issuer.mint({ iat: now() - 7200, nbf: now() - 7200, exp: now() - 120 }))).reason).toBe(
+      'token-expired',
+    );
   });
 
   it('not yet valid', async () => {
@@ -140,7 +167,10 @@ describe('authenticate: every failure is reauth_required (401)', () => {
 
   it('a payload altered after signing', async () => {
     const [h, , s] = (await issuer.mint()).split('.');
-    const forged = { ...JSON.parse(Buffer.from((await issuer.mint()).split('.')[1]!, 'base64url').toString()), oid: 'someone-else' };
+    const forged = {
+      ...JSON.parse(Buffer.from((await issuer.mint()).split('.')[1]!, 'base64url').toString()),
+      oid: 'someone-else',
+    };
     await rejects(`${h}.${b64url(forged)}.${s}`);
   });
 

@@ -57,14 +57,17 @@ export function allowedTenants(config: ServerConfig): string[] {
  * `https://sts.windows.net/{tid}/`. The sandbox issues v2 tokens only.
  */
 export function acceptedIssuers(config: ServerConfig, tid: string): string[] {
-  const v2 = config.mode === 'sandbox' ? config.issuer.replace(config.tenantId, tid) : `${config.authorityHost}/${tid}/v2.0`;
+  const v2 =
+    config.mode === 'sandbox' ? config.issuer.replace(config.tenantId, tid) : `${config.authorityHost}/${tid}/v2.0`;
   if (config.mode === 'sandbox') return [v2];
   return [v2, `${(config.v1IssuerHost ?? 'https://sts.windows.net').replace(/\/+$/, '')}/${tid}/`];
 }
 
 /** Audiences our API answers to: the client id (v2 tokens) and the App ID URI (v1 tokens may carry it). */
 export function acceptedAudiences(config: ServerConfig): string[] {
-  const appIdUri = config.apiScope.includes('/') ? config.apiScope.slice(0, config.apiScope.lastIndexOf('/')) : `api://${config.clientId}`;
+  const appIdUri = config.apiScope.includes('/')
+    ? config.apiScope.slice(0, config.apiScope.lastIndexOf('/'))
+    : `api://${config.clientId}`;
   return [...new Set([config.clientId, `api://${config.clientId}`, appIdUri])];
 }
 
@@ -89,13 +92,18 @@ export async function authenticate(authorization: string | null, config: ServerC
     }));
   } catch (error) {
     if (error instanceof joseErrors.JWTExpired) throw reauth('Your sign-in has expired.', 'token-expired');
-    if (error instanceof joseErrors.JWTClaimValidationFailed) throw reauth('Your sign-in token was not accepted.', `claim-${error.claim}`);
-    if (error instanceof joseErrors.JOSEError) throw reauth('Your sign-in token was not accepted.', JOSE_REASONS[error.code] ?? 'invalid-token');
+    if (error instanceof joseErrors.JWTClaimValidationFailed)
+      throw reauth('Your sign-in token was not accepted.', `claim-${error.claim}`);
+    if (error instanceof joseErrors.JOSEError)
+      throw reauth('Your sign-in token was not accepted.', JOSE_REASONS[error.code] ?? 'invalid-token');
     throw new AppError({
       code: 'sandbox_unavailable',
       reason: 'jwks-unreachable',
       message: 'The identity provider could not be reached to check your sign-in.',
-      action: config.mode === 'sandbox' ? 'Check that the sandbox is running (`npm start` starts it), then retry.' : 'Retry in a moment.',
+      action:
+        config.mode === 'sandbox'
+          ? 'Check that the sandbox is running (`npm start` starts it), then retry.'
+          : 'Retry in a moment.',
     });
   }
   const tid = typeof payload.tid === 'string' ? payload.tid : '';
@@ -103,12 +111,18 @@ export async function authenticate(authorization: string | null, config: ServerC
   // The issuer must be the one of the token's own tenant and of its own version.
   const issuers = acceptedIssuers(config, tid);
   const expectedIssuer = payload.ver === '1.0' ? issuers[1] : issuers[0];
-  if (!expectedIssuer || payload.iss !== expectedIssuer) throw reauth('Your sign-in token was issued by another authority.', 'issuer-mismatch');
-  if (payload.ver === '2.0' && payload.aud !== config.clientId) throw reauth('Your sign-in token is for another app.', 'audience-mismatch');
+  if (!expectedIssuer || payload.iss !== expectedIssuer)
+    throw reauth('Your sign-in token was issued by another authority.', 'issuer-mismatch');
+  if (payload.ver === '2.0' && payload.aud !== config.clientId)
+    throw reauth('Your sign-in token is for another app.', 'audience-mismatch');
   const scopes = typeof payload.scp === 'string' ? payload.scp.split(' ') : [];
-  if (!scopes.includes(REQUIRED_SCOPE)) throw reauth('Your sign-in token does not grant access to this app.', 'scope-missing');
-  if (typeof payload.oid !== 'string' || payload.oid === '') throw reauth('Your sign-in token names no user.', 'oid-missing');
-  const username = [payload.preferred_username, payload.upn, payload.unique_name].find((v): v is string => typeof v === 'string') ?? '';
+  if (!scopes.includes(REQUIRED_SCOPE))
+    throw reauth('Your sign-in token does not grant access to this app.', 'scope-missing');
+  if (typeof payload.oid !== 'string' || payload.oid === '')
+    throw reauth('Your sign-in token names no user.', 'oid-missing');
+  const username =
+    [payload.preferred_username, payload.upn, payload.unique_name].find((v): v is string => typeof v === 'string') ??
+    '';
   return {
     oid: payload.oid,
     tid,

@@ -1,5 +1,9 @@
 import 'server-only';
-import type { CertificatePolicy, KeyVaultCertificate, KeyVaultCertificateWithPolicy } from '@azure/keyvault-certificates';
+import type {
+  CertificatePolicy,
+  KeyVaultCertificate,
+  KeyVaultCertificateWithPolicy,
+} from '@azure/keyvault-certificates';
 import { AppError } from '@/lib/api/errors';
 import { inspectPfx } from '@/lib/certs';
 import { parseCertificate } from '@/lib/certs/x509';
@@ -22,7 +26,15 @@ export type { CertificateSummary };
 
 /** Facts only the certificate itself carries (Key Vault's policy may describe a different, later key). */
 function parsedFacts(cer: Uint8Array | undefined) {
-  if (!cer || cer.length === 0) return { issuer: '', keyType: null, keySize: null, curve: null, signatureAlgorithm: null, dnsNames: [] as string[] };
+  if (!cer || cer.length === 0)
+    return {
+      issuer: '',
+      keyType: null,
+      keySize: null,
+      curve: null,
+      signatureAlgorithm: null,
+      dnsNames: [] as string[],
+    };
   try {
     const { info } = parseCertificate(cer);
     return {
@@ -34,7 +46,14 @@ function parsedFacts(cer: Uint8Array | undefined) {
       dnsNames: info.sans.dns,
     };
   } catch {
-    return { issuer: '', keyType: null, keySize: null, curve: null, signatureAlgorithm: null, dnsNames: [] as string[] };
+    return {
+      issuer: '',
+      keyType: null,
+      keySize: null,
+      curve: null,
+      signatureAlgorithm: null,
+      dnsNames: [] as string[],
+    };
   }
 }
 
@@ -72,7 +91,11 @@ export interface ImportRequest {
  * Imports a PFX: inspects it first (so a wrong password or a file without its key gets a precise answer before
  * anything is sent), imports it, then checks that Key Vault's thumbprint is the leaf's — never a silently wrong one.
  */
-export async function importPfxCertificate(ctx: AzureContext, req: ImportRequest, who: AuditInfo): Promise<CertificateSummary> {
+export async function importPfxCertificate(
+  ctx: AzureContext,
+  req: ImportRequest,
+  who: AuditInfo,
+): Promise<CertificateSummary> {
   try {
     const inspection = await inspectPfx(req.pfx, req.password);
     const firstError = inspection.findings.find((f) => f.severity === 'error');
@@ -85,12 +108,22 @@ export async function importPfxCertificate(ctx: AzureContext, req: ImportRequest
       });
     }
     const vault = await vaultForDataPlane(ctx, req.vault);
-    const errorContext = { operation: 'import-certificate' as const, vaultName: vault.name, vaultId: vault.id, certificateName: req.certificateName, rbac: vault.rbac };
+    const errorContext = {
+      operation: 'import-certificate' as const,
+      vaultName: vault.name,
+      vaultId: vault.id,
+      certificateName: req.certificateName,
+      rbac: vault.rbac,
+    };
     let imported: KeyVaultCertificateWithPolicy;
     try {
-      imported = await certificateClient(ctx.credential, ctx.config, vault.vaultUri).importCertificate(req.certificateName, req.pfx, {
-        ...(req.password ? { password: req.password } : {}),
-      });
+      imported = await certificateClient(ctx.credential, ctx.config, vault.vaultUri).importCertificate(
+        req.certificateName,
+        req.pfx,
+        {
+          ...(req.password ? { password: req.password } : {}),
+        },
+      );
     } catch (error) {
       throw toAppError(error, errorContext);
     }
@@ -126,19 +159,37 @@ export async function importPfxUpload(
   who: AuditInfo,
 ): Promise<CertificateSummary> {
   const pfx = new Uint8Array(await form.file.arrayBuffer());
-  return importPfxCertificate(ctx, { vault: params, certificateName: params.certificateName, pfx, password: form.password ? form.password : null }, who);
+  return importPfxCertificate(
+    ctx,
+    { vault: params, certificateName: params.certificateName, pfx, password: form.password ? form.password : null },
+    who,
+  );
 }
 
 /** The latest version of a certificate, or the given version (`getCertificateVersion` carries no policy). */
-export async function getCertificate(ctx: AzureContext, vault: VaultRef, certificateName: string, version?: string): Promise<CertificateSummary> {
+export async function getCertificate(
+  ctx: AzureContext,
+  vault: VaultRef,
+  certificateName: string,
+  version?: string,
+): Promise<CertificateSummary> {
   const summary = await vaultForDataPlane(ctx, vault);
   try {
     const client = certificateClient(ctx.credential, ctx.config, summary.vaultUri);
     if (!version) return summarize(await client.getCertificate(certificateName), summary);
-    const [pinned, latest] = await Promise.all([client.getCertificateVersion(certificateName, version), client.getCertificate(certificateName)]);
+    const [pinned, latest] = await Promise.all([
+      client.getCertificateVersion(certificateName, version),
+      client.getCertificate(certificateName),
+    ]);
     return summarize({ ...pinned, policy: latest.policy }, summary);
   } catch (error) {
-    throw toAppError(error, { operation: 'get-certificate', vaultName: summary.name, vaultId: summary.id, certificateName, rbac: summary.rbac });
+    throw toAppError(error, {
+      operation: 'get-certificate',
+      vaultName: summary.name,
+      vaultId: summary.id,
+      certificateName,
+      rbac: summary.rbac,
+    });
   }
 }
 
@@ -150,8 +201,18 @@ function safeSubject(cer: Uint8Array): string {
   }
 }
 
-function errorContext(vault: VaultSummary, operation: Parameters<typeof toAppError>[1]['operation'], certificateName?: string) {
-  return { operation, vaultName: vault.name, vaultId: vault.id, rbac: vault.rbac, ...(certificateName ? { certificateName } : {}) };
+function errorContext(
+  vault: VaultSummary,
+  operation: Parameters<typeof toAppError>[1]['operation'],
+  certificateName?: string,
+) {
+  return {
+    operation,
+    vaultName: vault.name,
+    vaultId: vault.id,
+    rbac: vault.rbac,
+    ...(certificateName ? { certificateName } : {}),
+  };
 }
 
 function statusOf(error: unknown): number | undefined {
@@ -163,7 +224,11 @@ export async function listCertificates(ctx: AzureContext, ref: VaultRef): Promis
   const vault = await vaultForDataPlane(ctx, ref);
   try {
     const out: CertificateListItem[] = [];
-    for await (const p of certificateClient(ctx.credential, ctx.config, vault.vaultUri).listPropertiesOfCertificates()) {
+    for await (const p of certificateClient(
+      ctx.credential,
+      ctx.config,
+      vault.vaultUri,
+    ).listPropertiesOfCertificates()) {
       out.push({
         name: p.name ?? '',
         enabled: p.enabled !== false,
@@ -205,7 +270,11 @@ async function versionsOf(ctx: AzureContext, vault: VaultSummary, name: string):
 }
 
 /** Every version of one certificate, newest first, with the latest marked. */
-export async function listCertificateVersions(ctx: AzureContext, ref: VaultRef, name: string): Promise<CertificateVersionItem[]> {
+export async function listCertificateVersions(
+  ctx: AzureContext,
+  ref: VaultRef,
+  name: string,
+): Promise<CertificateVersionItem[]> {
   const vault = await vaultForDataPlane(ctx, ref);
   try {
     return await versionsOf(ctx, vault, name);
@@ -219,7 +288,8 @@ export async function listAllCertificateVersions(ctx: AzureContext, ref: VaultRe
   const vault = await vaultForDataPlane(ctx, ref);
   const names: string[] = [];
   try {
-    for await (const p of certificateClient(ctx.credential, ctx.config, vault.vaultUri).listPropertiesOfCertificates()) if (p.name) names.push(p.name);
+    for await (const p of certificateClient(ctx.credential, ctx.config, vault.vaultUri).listPropertiesOfCertificates())
+      if (p.name) names.push(p.name);
   } catch (error) {
     throw toAppError(error, errorContext(vault, 'list-certificates'));
   }
@@ -235,18 +305,33 @@ export async function listAllCertificateVersions(ctx: AzureContext, ref: VaultRe
 }
 
 /** Whether `name` is free, taken (a new import adds a version) or held by a deleted, recoverable certificate. */
-export async function certificateNameStatus(ctx: AzureContext, ref: VaultRef, name: string): Promise<CertificateNameStatus> {
+export async function certificateNameStatus(
+  ctx: AzureContext,
+  ref: VaultRef,
+  name: string,
+): Promise<CertificateNameStatus> {
   const vault = await vaultForDataPlane(ctx, ref);
   const client = certificateClient(ctx.credential, ctx.config, vault.vaultUri);
   try {
     const c = await client.getCertificate(name);
-    return { status: 'exists', name, version: c.properties.version ?? '', expiresOn: c.properties.expiresOn?.toISOString() ?? null, thumbprint: (c.properties.x509ThumbprintString ?? '').toUpperCase() };
+    return {
+      status: 'exists',
+      name,
+      version: c.properties.version ?? '',
+      expiresOn: c.properties.expiresOn?.toISOString() ?? null,
+      thumbprint: (c.properties.x509ThumbprintString ?? '').toUpperCase(),
+    };
   } catch (error) {
     if (statusOf(error) !== 404) throw toAppError(error, errorContext(vault, 'get-certificate', name));
   }
   try {
     const d = await client.getDeletedCertificate(name);
-    return { status: 'deleted-recoverable', name, deletedOn: d.deletedOn?.toISOString() ?? null, scheduledPurgeDate: d.scheduledPurgeDate?.toISOString() ?? null };
+    return {
+      status: 'deleted-recoverable',
+      name,
+      deletedOn: d.deletedOn?.toISOString() ?? null,
+      scheduledPurgeDate: d.scheduledPurgeDate?.toISOString() ?? null,
+    };
   } catch (error) {
     const status = statusOf(error);
     // 404: nothing deleted under that name. 403: we cannot see deleted certificates; the import will say so if it matters.
@@ -271,23 +356,48 @@ function selfSignedPolicy(req: SelfSignedRequest): CertificatePolicy {
   } as CertificatePolicy;
 }
 
-async function operationSummary(ctx: AzureContext, vault: VaultSummary, name: string, op: { status?: string; statusDetails?: string; error?: { message?: string } } | undefined): Promise<CertificateOperationSummary> {
+async function operationSummary(
+  ctx: AzureContext,
+  vault: VaultSummary,
+  name: string,
+  op: { status?: string; statusDetails?: string; error?: { message?: string } } | undefined,
+): Promise<CertificateOperationSummary> {
   const status = op?.status ?? 'inProgress';
-  const out: CertificateOperationSummary = { name, status, statusDetails: op?.statusDetails ?? null, error: op?.error?.message ?? null };
+  const out: CertificateOperationSummary = {
+    name,
+    status,
+    statusDetails: op?.statusDetails ?? null,
+    error: op?.error?.message ?? null,
+  };
   if (status.toLowerCase() === 'completed') {
     out.status = 'completed';
-    out.certificate = summarize(await certificateClient(ctx.credential, ctx.config, vault.vaultUri).getCertificate(name), vault);
+    out.certificate = summarize(
+      await certificateClient(ctx.credential, ctx.config, vault.vaultUri).getCertificate(name),
+      vault,
+    );
   }
   return out;
 }
 
 /** Starts a self-signed certificate (exportable key, PKCS#12 secret); returns at once with the operation's state. */
-export async function startSelfSigned(ctx: AzureContext, ref: VaultRef, name: string, req: SelfSignedRequest, who: AuditInfo): Promise<CertificateOperationSummary> {
+export async function startSelfSigned(
+  ctx: AzureContext,
+  ref: VaultRef,
+  name: string,
+  req: SelfSignedRequest,
+  who: AuditInfo,
+): Promise<CertificateOperationSummary> {
   const vault = await vaultForDataPlane(ctx, ref);
   try {
     const client = certificateClient(ctx.credential, ctx.config, vault.vaultUri);
     await client.beginCreateCertificate(name, selfSignedPolicy(req));
-    audit('certificate.create.started', { requestId: who.requestId, oid: who.user.oid, upn: who.user.username, vault: vault.id, certificate: name });
+    audit('certificate.create.started', {
+      requestId: who.requestId,
+      oid: who.user.oid,
+      upn: who.user.username,
+      vault: vault.id,
+      certificate: name,
+    });
     const op = await client.getCertificateOperation(name);
     return await operationSummary(ctx, vault, name, op.getOperationState().certificateOperation);
   } catch (error) {
@@ -296,7 +406,11 @@ export async function startSelfSigned(ctx: AzureContext, ref: VaultRef, name: st
 }
 
 /** The state of a pending create (poll until `completed`). */
-export async function getCreateOperation(ctx: AzureContext, ref: VaultRef, name: string): Promise<CertificateOperationSummary> {
+export async function getCreateOperation(
+  ctx: AzureContext,
+  ref: VaultRef,
+  name: string,
+): Promise<CertificateOperationSummary> {
   const vault = await vaultForDataPlane(ctx, ref);
   try {
     const poller = await certificateClient(ctx.credential, ctx.config, vault.vaultUri).getCertificateOperation(name);
@@ -307,14 +421,25 @@ export async function getCreateOperation(ctx: AzureContext, ref: VaultRef, name:
 }
 
 /** Recovers a deleted (soft-deleted) certificate with all its versions. */
-export async function recoverCertificate(ctx: AzureContext, ref: VaultRef, name: string, who: AuditInfo): Promise<CertificateSummary> {
+export async function recoverCertificate(
+  ctx: AzureContext,
+  ref: VaultRef,
+  name: string,
+  who: AuditInfo,
+): Promise<CertificateSummary> {
   const vault = await vaultForDataPlane(ctx, ref);
   try {
     const client = certificateClient(ctx.credential, ctx.config, vault.vaultUri);
     const poller = await client.beginRecoverDeletedCertificate(name, { intervalInMs: 500 });
     await poller.pollUntilDone();
     const summary = summarize(await client.getCertificate(name), vault);
-    audit('certificate.recovered', { requestId: who.requestId, oid: who.user.oid, upn: who.user.username, vault: vault.id, certificate: name });
+    audit('certificate.recovered', {
+      requestId: who.requestId,
+      oid: who.user.oid,
+      upn: who.user.username,
+      vault: vault.id,
+      certificate: name,
+    });
     return summary;
   } catch (error) {
     throw toAppError(error, errorContext(vault, 'recover-certificate', name));

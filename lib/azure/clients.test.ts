@@ -28,6 +28,8 @@ describe('client reuse', () => {
   it('still checks the vault URL on every call', () => {
     const alice = credential();
     certificateClient(alice, config, 'https://kv-one.vault.azure.net/');
-    expect(() => certificateClient(alice, config, 'https://kv-one.vault.azure.net.evil.example/')).toThrow(/not a Key Vault address/);
+    expect(() => certificateClient(alice, config, 'https://kv-one.vault.azure.net.evil.example/')).toThrow(
+      /not a Key Vault address/,
+    );
   });
 });

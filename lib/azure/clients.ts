@@ -43,7 +43,11 @@ export function subscriptionClient(credential: TokenCredential, config: ServerCo
   });
 }
 
-export function keyVaultManagementClient(credential: TokenCredential, config: ServerConfig, subscriptionId: string): KeyVaultManagementClient {
+export function keyVaultManagementClient(
+  credential: TokenCredential,
+  config: ServerConfig,
+  subscriptionId: string,
+): KeyVaultManagementClient {
   return reuse(credential, `keyvault-management ${config.armEndpoint} ${subscriptionId}`, () => {
     const agent = httpAgent(config);
     return new KeyVaultManagementClient(credential, subscriptionId, {
@@ -54,7 +58,11 @@ export function keyVaultManagementClient(credential: TokenCredential, config: Se
   });
 }
 
-export function resourceManagementClient(credential: TokenCredential, config: ServerConfig, subscriptionId: string): ResourceManagementClient {
+export function resourceManagementClient(
+  credential: TokenCredential,
+  config: ServerConfig,
+  subscriptionId: string,
+): ResourceManagementClient {
   return reuse(credential, `resources ${config.armEndpoint} ${subscriptionId}`, () => {
     const agent = httpAgent(config);
     return new ResourceManagementClient(credential, subscriptionId, {
@@ -75,7 +83,11 @@ function suffixUnderResource(config: ServerConfig): boolean {
   }
 }
 
-export function certificateClient(credential: TokenCredential, config: ServerConfig, vaultUri: string): CertificateClient {
+export function certificateClient(
+  credential: TokenCredential,
+  config: ServerConfig,
+  vaultUri: string,
+): CertificateClient {
   // Checked on every call, before any cached client is handed out.
   const url = checkVaultUrl(vaultUri, config.keyVaultDnsSuffix, config.sandbox?.port ?? config.keyVaultPort);
   return reuse(credential, `keyvault ${url.href}`, () => {

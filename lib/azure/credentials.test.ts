@@ -37,7 +37,9 @@ describe('oboCredential: the OBO cache is per user token, never shared', () => {
 
   it('the same token for another app registration is not shared either', () => {
     const p = principal('oid-a', 'token-a-4');
-    expect(oboCredential(p, config)).not.toBe(oboCredential(p, { ...config, clientId: '99999999-3333-4444-8555-666666666666' }));
+    expect(oboCredential(p, config)).not.toBe(
+      oboCredential(p, { ...config, clientId: '99999999-3333-4444-8555-666666666666' }),
+    );
   });
 
   it('an expired entry is not reused', () => {

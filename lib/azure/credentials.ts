@@ -22,18 +22,30 @@ import { httpAgent } from './transport';
 const MAX_ENTRIES = 1000;
 const credentials = new Map<string, { credential: TokenCredential; expiresAt: number }>();
 
-type SecretOrCert = Pick<OnBehalfOfCredentialSecretOptions, 'clientSecret'> | Pick<OnBehalfOfCredentialCertificateOptions, 'certificatePath' | 'sendCertificateChain'> | Pick<OnBehalfOfCredentialAssertionOptions, 'getAssertion'>;
+type SecretOrCert =
+  | Pick<OnBehalfOfCredentialSecretOptions, 'clientSecret'>
+  | Pick<OnBehalfOfCredentialCertificateOptions, 'certificatePath' | 'sendCertificateChain'>
+  | Pick<OnBehalfOfCredentialAssertionOptions, 'getAssertion'>;
 
 /** The managed identity whose token is the client assertion, one per process (its own token cache). */
 let federated: { key: string; credential: ManagedIdentityCredential } | undefined;
 
 /** How the app proves itself to Entra ID in the exchange: client secret, client certificate or a federated assertion. */
-export function clientAuthentication(config: ServerConfig, auth: OboAuth = config.oboAuth ?? { kind: 'secret' }): SecretOrCert {
-  if (auth.kind === 'certificate') return { certificatePath: auth.certificatePath, sendCertificateChain: auth.sendCertificateChain };
+export function clientAuthentication(
+  config: ServerConfig,
+  auth: OboAuth = config.oboAuth ?? { kind: 'secret' },
+): SecretOrCert {
+  if (auth.kind === 'certificate')
+    return { certificatePath: auth.certificatePath, sendCertificateChain: auth.sendCertificateChain };
   if (auth.kind === 'managed-identity') {
     const key = auth.managedIdentityClientId ?? '';
     if (federated?.key !== key) {
-      federated = { key, credential: auth.managedIdentityClientId ? new ManagedIdentityCredential({ clientId: auth.managedIdentityClientId }) : new ManagedIdentityCredential() };
+      federated = {
+        key,
+        credential: auth.managedIdentityClientId
+          ? new ManagedIdentityCredential({ clientId: auth.managedIdentityClientId })
+          : new ManagedIdentityCredential(),
+      };
     }
     const mi = federated.credential;
     return {
@@ -46,7 +58,14 @@ export function clientAuthentication(config: ServerConfig, auth: OboAuth = confi
   return { clientSecret: config.clientSecret };
 }
 
-const MICROSOFT_LOGIN_HOSTS = ['login.microsoftonline.com', 'login.microsoft.com', 'login.windows.net', 'login.microsoftonline.us', 'login.chinacloudapi.cn', 'login.partner.microsoftonline.cn'];
+const MICROSOFT_LOGIN_HOSTS = [
+  'login.microsoftonline.com',
+  'login.microsoft.com',
+  'login.windows.net',
+  'login.microsoftonline.us',
+  'login.chinacloudapi.cn',
+  'login.partner.microsoftonline.cn',
+];
 
 export function isMicrosoftAuthority(authorityHost: string): boolean {
   try {

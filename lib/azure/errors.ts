@@ -41,7 +41,11 @@ interface RestErrorLike {
 
 /** Control-plane (ARM) permission an operation needs, for the 403 advice. Operations not listed: read, or write by verb. */
 const ARM_ACTIONS: Partial<Record<Operation, { action: string; role: string; what: string }>> = {
-  'update-vault': { action: 'Microsoft.KeyVault/vaults/write', role: 'Key Vault Contributor', what: 'change the settings of' },
+  'update-vault': {
+    action: 'Microsoft.KeyVault/vaults/write',
+    role: 'Key Vault Contributor',
+    what: 'change the settings of',
+  },
 };
 
 const DATA_ACTIONS: Partial<Record<Operation, { permission: string; role: string }>> = {
@@ -88,8 +92,10 @@ function safeCode(code: string | undefined): string | undefined {
   return code && /^[A-Za-z][\w.-]{0,63}$/.test(code) ? code : undefined;
 }
 
-const NETWORK_CODES = /^(ECONNREFUSED|ECONNRESET|ECONNABORTED|ENOTFOUND|ETIMEDOUT|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|EPIPE|UND_ERR_SOCKET|UND_ERR_CONNECT_TIMEOUT|REQUEST_SEND_ERROR)$/;
-const TLS_CODES = /^(CERT_HAS_EXPIRED|UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_GET_ISSUER_CERT_LOCALLY|ERR_TLS_CERT_ALTNAME_INVALID)$/;
+const NETWORK_CODES =
+  /^(ECONNREFUSED|ECONNRESET|ECONNABORTED|ENOTFOUND|ETIMEDOUT|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|EPIPE|UND_ERR_SOCKET|UND_ERR_CONNECT_TIMEOUT|REQUEST_SEND_ERROR)$/;
+const TLS_CODES =
+  /^(CERT_HAS_EXPIRED|UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_GET_ISSUER_CERT_LOCALLY|ERR_TLS_CERT_ALTNAME_INVALID)$/;
 
 function forbidden(ctx: ErrorContext, azureCode: string | undefined): AppError {
   const vault = ctx.vaultName ? `'${ctx.vaultName}'` : 'this vault';
@@ -108,13 +114,23 @@ function forbidden(ctx: ErrorContext, azureCode: string | undefined): AppError {
       code: 'forbidden',
       reason,
       message: 'An Azure Policy assignment on this subscription or resource group does not allow this change.',
-      action: 'Ask your Azure administrator which policy denies it (Activity log → the failed operation) and for an exemption, or make the change in a way the policy allows.',
+      action:
+        'Ask your Azure administrator which policy denies it (Activity log → the failed operation) and for an exemption, or make the change in a way the policy allows.',
     });
   }
   // Control plane (ARM): the operation needs an Azure role on the vault, resource group or subscription.
   const arm = ARM_ACTIONS[ctx.operation];
-  const armWrite = arm ?? (/^(create|update|delete)-/.test(ctx.operation) && !DATA_ACTIONS[ctx.operation] ? { action: 'write', role: 'Contributor', what: 'change' } : undefined);
-  if (azureCode === 'AuthorizationFailed' || azureCode === 'LinkedAuthorizationFailed' || armWrite || !DATA_ACTIONS[ctx.operation]) {
+  const armWrite =
+    arm ??
+    (/^(create|update|delete)-/.test(ctx.operation) && !DATA_ACTIONS[ctx.operation]
+      ? { action: 'write', role: 'Contributor', what: 'change' }
+      : undefined);
+  if (
+    azureCode === 'AuthorizationFailed' ||
+    azureCode === 'LinkedAuthorizationFailed' ||
+    armWrite ||
+    !DATA_ACTIONS[ctx.operation]
+  ) {
     if (armWrite) {
       return new AppError({
         code: 'forbidden',
@@ -153,7 +169,10 @@ function forbidden(ctx: ErrorContext, azureCode: string | undefined): AppError {
 }
 
 /** Entra ID's AADSTS number in an identity error, if any (the description itself is never shown). */
-function aadsts(e: { errorResponse?: { errorCodes?: unknown; errorDescription?: unknown; error_codes?: unknown }; message?: string }): number | undefined {
+function aadsts(e: {
+  errorResponse?: { errorCodes?: unknown; errorDescription?: unknown; error_codes?: unknown };
+  message?: string;
+}): number | undefined {
   const codes = e.errorResponse?.errorCodes ?? e.errorResponse?.error_codes;
   if (Array.isArray(codes) && typeof codes[0] === 'number') return codes[0];
   const text = `${typeof e.errorResponse?.errorDescription === 'string' ? e.errorResponse.errorDescription : ''} ${typeof e.message === 'string' ? e.message : ''}`;
@@ -161,7 +180,12 @@ function aadsts(e: { errorResponse?: { errorCodes?: unknown; errorDescription?: 
   return m ? Number(m[1]) : undefined;
 }
 
-function identityError(e: { name?: string; errorCode?: string; errorResponse?: { errorCodes?: unknown; errorDescription?: unknown }; message?: string }): AppError {
+function identityError(e: {
+  name?: string;
+  errorCode?: string;
+  errorResponse?: { errorCodes?: unknown; errorDescription?: unknown };
+  message?: string;
+}): AppError {
   const code = aadsts(e);
   const reason = code !== undefined ? `AADSTS${code}` : safeCode(e.errorCode ?? e.name);
   if (code === 65001 || code === 65004 || code === 90094 || code === 90008) {
@@ -169,15 +193,18 @@ function identityError(e: { name?: string; errorCode?: string; errorResponse?: {
       code: 'forbidden',
       reason,
       message: 'This app has not been granted access to Azure on your behalf in your organization.',
-      action: "Ask an administrator to grant admin consent to the app's delegated permissions (Azure Service Management and Azure Key Vault), then sign in again.",
+      action:
+        "Ask an administrator to grant admin consent to the app's delegated permissions (Azure Service Management and Azure Key Vault), then sign in again.",
     });
   }
   if (code === 7000215 || code === 7000222 || code === 700027 || code === 700016 || code === 7000112) {
     return new AppError({
       code: 'not_configured',
       reason,
-      message: "The app's own credential for Microsoft Entra ID was refused (an expired or wrong client secret or certificate).",
-      action: 'Tell the person who runs this app: renew the credential in the app registration and update the app settings (see .env.example).',
+      message:
+        "The app's own credential for Microsoft Entra ID was refused (an expired or wrong client secret or certificate).",
+      action:
+        'Tell the person who runs this app: renew the credential in the app registration and update the app settings (see .env.example).',
     });
   }
   if (code === 53003 || code === 53000 || code === 50076 || code === 50079) {
@@ -185,22 +212,34 @@ function identityError(e: { name?: string; errorCode?: string; errorResponse?: {
       code: 'reauth_required',
       reason,
       message: 'Your organization requires an extra sign-in step (Conditional Access or MFA) for Azure.',
-      action: 'Sign out and sign in again, completing any prompts; if it repeats, ask your administrator about the Conditional Access policy.',
+      action:
+        'Sign out and sign in again, completing any prompts; if it repeats, ask your administrator about the Conditional Access policy.',
     });
   }
   return new AppError({
     code: 'reauth_required',
     reason,
     message: 'Your sign-in could not be exchanged for access to Azure.',
-    action: 'Sign in again. If this repeats, ask an administrator to grant the app consent for Azure Service Management and Azure Key Vault.',
+    action:
+      'Sign in again. If this repeats, ask an administrator to grant the app consent for Azure Service Management and Azure Key Vault.',
   });
 }
 
 export function toAppError(error: unknown, ctx: ErrorContext): AppError {
   if (error instanceof AppError) return error;
-  const e = (typeof error === 'object' && error !== null ? error : {}) as RestErrorLike & { name?: string; message?: string; errorCode?: string; errorResponse?: { errorCodes?: unknown; errorDescription?: unknown } };
+  const e = (typeof error === 'object' && error !== null ? error : {}) as RestErrorLike & {
+    name?: string;
+    message?: string;
+    errorCode?: string;
+    errorResponse?: { errorCodes?: unknown; errorDescription?: unknown };
+  };
 
-  if (e.name === 'AuthenticationRequiredError' || e.name === 'AuthenticationError' || e.name === 'CredentialUnavailableError' || e.name === 'AggregateAuthenticationError') {
+  if (
+    e.name === 'AuthenticationRequiredError' ||
+    e.name === 'AuthenticationError' ||
+    e.name === 'CredentialUnavailableError' ||
+    e.name === 'AggregateAuthenticationError'
+  ) {
     return identityError(e);
   }
 
@@ -214,7 +253,8 @@ export function toAppError(error: unknown, ctx: ErrorContext): AppError {
         code: 'azure_unavailable',
         reason: code,
         message: "Azure's certificate was not trusted by this server.",
-        action: 'Tell the person who runs this app: the server cannot verify TLS to Azure (a proxy intercepting HTTPS needs its CA in NODE_EXTRA_CA_CERTS).',
+        action:
+          'Tell the person who runs this app: the server cannot verify TLS to Azure (a proxy intercepting HTTPS needs its CA in NODE_EXTRA_CA_CERTS).',
       });
     }
     const network = NETWORK_CODES.test(code);
@@ -231,25 +271,47 @@ export function toAppError(error: unknown, ctx: ErrorContext): AppError {
         code: 'forbidden',
         reason,
         message: 'This subscription belongs to another Microsoft Entra tenant than the one you signed in to.',
-        action: 'Sign in to the tenant that owns the subscription (switch directory), or pick a subscription of this tenant.',
+        action:
+          'Sign in to the tenant that owns the subscription (switch directory), or pick a subscription of this tenant.',
       });
     }
-    return new AppError({ code: 'reauth_required', reason, message: 'Azure did not accept your sign-in.', action: 'Sign in again.' });
+    return new AppError({
+      code: 'reauth_required',
+      reason,
+      message: 'Azure did not accept your sign-in.',
+      action: 'Sign in again.',
+    });
   }
   if (status === 403) return forbidden(ctx, azureCode);
   if (status === 404) {
     if (azureCode === 'ResourceGroupNotFound') {
-      return new AppError({ code: 'not_found', reason, message: 'The resource group was not found.', action: 'Refresh the list and pick the vault again.' });
+      return new AppError({
+        code: 'not_found',
+        reason,
+        message: 'The resource group was not found.',
+        action: 'Refresh the list and pick the vault again.',
+      });
     }
     if (azureCode === 'SubscriptionNotFound' || azureCode === 'InvalidSubscriptionId') {
-      return new AppError({ code: 'not_found', reason, message: 'The subscription was not found, or you have no access to it.', action: 'Pick another subscription, or ask for the Reader role on it.' });
+      return new AppError({
+        code: 'not_found',
+        reason,
+        message: 'The subscription was not found, or you have no access to it.',
+        action: 'Pick another subscription, or ask for the Reader role on it.',
+      });
     }
-    const what = ctx.certificateName ? `The certificate '${ctx.certificateName}'` : ctx.vaultName ? `The vault '${ctx.vaultName}'` : 'The resource';
+    const what = ctx.certificateName
+      ? `The certificate '${ctx.certificateName}'`
+      : ctx.vaultName
+        ? `The vault '${ctx.vaultName}'`
+        : 'The resource';
     return new AppError({
       code: 'not_found',
       reason,
       message: `${what} was not found.`,
-      action: ctx.certificateName ? 'Check the name, or import the certificate first.' : 'Refresh the list and pick it again.',
+      action: ctx.certificateName
+        ? 'Check the name, or import the certificate first.'
+        : 'Refresh the list and pick it again.',
     });
   }
   if (status === 409) {
@@ -258,16 +320,32 @@ export function toAppError(error: unknown, ctx: ErrorContext): AppError {
         code: 'deleted_recoverable',
         reason,
         message: `A deleted certificate named '${ctx.certificateName ?? ''}' is still held by the vault, so the name cannot be reused yet.`,
-        action: 'Recover the deleted certificate (it keeps its versions), purge it if you have the purge permission, or choose another name.',
+        action:
+          'Recover the deleted certificate (it keeps its versions), purge it if you have the purge permission, or choose another name.',
       });
     }
     if (azureCode === 'ObjectIsBeingDeleted' || azureCode === 'ObjectIsBeingRecovered') {
-      return new AppError({ code: 'conflict', reason, message: 'Key Vault is still deleting or recovering this certificate.', action: 'Wait a minute, then retry.' });
+      return new AppError({
+        code: 'conflict',
+        reason,
+        message: 'Key Vault is still deleting or recovering this certificate.',
+        action: 'Wait a minute, then retry.',
+      });
     }
     if (azureCode === 'VaultAlreadyExists' || azureCode === 'ConflictError') {
-      return new AppError({ code: 'conflict', reason, message: 'That vault name is already taken (vault names are unique across Azure, including deleted vaults).', action: 'Choose another name, or recover the deleted vault.' });
+      return new AppError({
+        code: 'conflict',
+        reason,
+        message: 'That vault name is already taken (vault names are unique across Azure, including deleted vaults).',
+        action: 'Choose another name, or recover the deleted vault.',
+      });
     }
-    return new AppError({ code: 'conflict', reason, message: 'Azure reported a conflict with the current state.', action: 'Refresh and try again.' });
+    return new AppError({
+      code: 'conflict',
+      reason,
+      message: 'Azure reported a conflict with the current state.',
+      action: 'Refresh and try again.',
+    });
   }
   if (status === 429) {
     const retryAfter = retryAfterSeconds(e);
@@ -284,7 +362,8 @@ export function toAppError(error: unknown, ctx: ErrorContext): AppError {
       code: 'pfx_rejected',
       reason: reason ?? 'BadParameter',
       message: 'Key Vault refused this certificate file.',
-      action: 'Check the password and that the file is a PFX with its private key; the inspection above lists what to fix.',
+      action:
+        'Check the password and that the file is a PFX with its private key; the inspection above lists what to fix.',
     });
   }
   if (status >= 500) {
@@ -294,8 +373,16 @@ export function toAppError(error: unknown, ctx: ErrorContext): AppError {
       reason,
       ...(retryAfter !== undefined && { retryAfter }),
       message: 'Azure had a temporary problem.',
-      action: retryAfter !== undefined ? `Wait ${retryAfter} seconds, then retry. Your inputs are kept.` : 'Retry in a moment. Your inputs are kept.',
+      action:
+        retryAfter !== undefined
+          ? `Wait ${retryAfter} seconds, then retry. Your inputs are kept.`
+          : 'Retry in a moment. Your inputs are kept.',
     });
   }
-  return new AppError({ code: 'bad_request', reason, message: 'Azure refused the request.', action: 'Check the values you entered and retry.' });
+  return new AppError({
+    code: 'bad_request',
+    reason,
+    message: 'Azure refused the request.',
+    action: 'Check the values you entered and retry.',
+  });
 }

@@ -7,7 +7,10 @@ import type { ResourceGroupSummary } from './types';
 import type { AuditInfo, AzureContext } from './vaults';
 
 /** The subscription's resource groups the user can see, by name. */
-export async function listResourceGroups({ credential, config }: AzureContext, subscriptionId: string): Promise<ResourceGroupSummary[]> {
+export async function listResourceGroups(
+  { credential, config }: AzureContext,
+  subscriptionId: string,
+): Promise<ResourceGroupSummary[]> {
   try {
     const out: ResourceGroupSummary[] = [];
     for await (const g of resourceManagementClient(credential, config, subscriptionId).resourceGroups.list()) {
@@ -20,10 +23,25 @@ export async function listResourceGroups({ credential, config }: AzureContext, s
 }
 
 /** Creates (or keeps) a resource group. */
-export async function createResourceGroup(ctx: AzureContext, subscriptionId: string, name: string, location: string, who: AuditInfo): Promise<ResourceGroupSummary> {
+export async function createResourceGroup(
+  ctx: AzureContext,
+  subscriptionId: string,
+  name: string,
+  location: string,
+  who: AuditInfo,
+): Promise<ResourceGroupSummary> {
   try {
-    const g = await resourceManagementClient(ctx.credential, ctx.config, subscriptionId).resourceGroups.createOrUpdate(name, { location });
-    audit('resourceGroup.created', { requestId: who.requestId, oid: who.user.oid, upn: who.user.username, subscriptionId, resourceGroup: name });
+    const g = await resourceManagementClient(ctx.credential, ctx.config, subscriptionId).resourceGroups.createOrUpdate(
+      name,
+      { location },
+    );
+    audit('resourceGroup.created', {
+      requestId: who.requestId,
+      oid: who.user.oid,
+      upn: who.user.username,
+      subscriptionId,
+      resourceGroup: name,
+    });
     return { name: g.name ?? name, location: g.location ?? location };
   } catch (error) {
     if ((error as { statusCode?: number } | null)?.statusCode === 403) {

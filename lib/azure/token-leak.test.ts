@@ -35,7 +35,12 @@ vi.mock('@/lib/azure/clients', async (importOriginal) => ({
           id: `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.KeyVault/vaults/${name}`,
           name,
           location: 'westeurope',
-          properties: { vaultUri: state.vaultUri, tenantId: TENANT, sku: { family: 'A', name: 'standard' }, enableRbacAuthorization: true },
+          properties: {
+            vaultUri: state.vaultUri,
+            tenantId: TENANT,
+            sku: { family: 'A', name: 'standard' },
+            enableRbacAuthorization: true,
+          },
         };
       },
     },
@@ -43,7 +48,8 @@ vi.mock('@/lib/azure/clients', async (importOriginal) => ({
 }));
 
 const realRequest = https.request;
-const { GET } = await import('@/app/api/subscriptions/[subscriptionId]/resource-groups/[resourceGroup]/vaults/[vaultName]/certificates/[certificateName]/route');
+const { GET } =
+  await import('@/app/api/subscriptions/[subscriptionId]/resource-groups/[resourceGroup]/vaults/[vaultName]/certificates/[certificateName]/route');
 
 let issuer: TestIssuer;
 let token: string;
@@ -53,7 +59,10 @@ beforeAll(async () => {
   // Record and refuse every outgoing HTTPS request (the Azure SDKs use node:https).
   https.request = ((...args: unknown[]) => {
     const first = args[0];
-    const host = typeof first === 'string' || first instanceof URL ? new URL(first).hostname : String((first as { hostname?: string; host?: string }).hostname ?? (first as { host?: string }).host);
+    const host =
+      typeof first === 'string' || first instanceof URL
+        ? new URL(first).hostname
+        : String((first as { hostname?: string; host?: string }).hostname ?? (first as { host?: string }).host);
     state.hosts.push(host);
     const error = Object.assign(new Error(`connect ECONNREFUSED (test: ${host})`), { code: 'ECONNREFUSED' });
     const req = realRequest('https://127.0.0.1:1/');
@@ -82,8 +91,13 @@ const SUB = '0b1f6471-1bf0-4dda-aec3-111122223333';
 async function getCertificate(vaultUri: string, vaultName = 'kv-contoso') {
   state.vaultUri = vaultUri;
   const params = { subscriptionId: SUB, resourceGroup: 'rg-cses', vaultName, certificateName: 'web' };
-  const response = await GET(new Request(`http://localhost/api/x`, { headers: { authorization: `Bearer ${token}` } }), { params: Promise.resolve(params) });
-  return { status: response.status, body: (await response.json()) as { error?: { code: string; reason?: string; action: string } } };
+  const response = await GET(new Request(`http://localhost/api/x`, { headers: { authorization: `Bearer ${token}` } }), {
+    params: Promise.resolve(params),
+  });
+  return {
+    status: response.status,
+    body: (await response.json()) as { error?: { code: string; reason?: string; action: string } },
+  };
 }
 
 describe('a crafted vaultUri cannot make the server send a token elsewhere', () => {
@@ -132,7 +146,18 @@ describe('a crafted vaultUri cannot make the server send a token elsewhere', () 
 });
 
 describe('a crafted vault name never reaches ARM or Key Vault', () => {
-  it.each(['evil.example', 'kv/../../evil', 'kv%2f..', 'kv@evil', 'kv:443', 'a', 'kv-contoso.vault.azure.net', 'kv--x', '-kv', 'kv-'])('%s → 422', async (vaultName) => {
+  it.each([
+    'evil.example',
+    'kv/../../evil',
+    'kv%2f..',
+    'kv@evil',
+    'kv:443',
+    'a',
+    'kv-contoso.vault.azure.net',
+    'kv--x',
+    '-kv',
+    'kv-',
+  ])('%s → 422', async (vaultName) => {
     const { status, body } = await getCertificate('https://kv-contoso.vault.azure.net/', vaultName);
     expect(status).toBe(422);
     expect(body.error?.code).toBe('validation_failed');

@@ -124,4 +124,3 @@ export interface CreateVaultRequest {
   /** Create the resource group first (in `location`). */
   createResourceGroup: boolean;
 }
-

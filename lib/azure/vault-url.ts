@@ -14,7 +14,8 @@ export function checkVaultUrl(vaultUri: string, dnsSuffix: string, allowedPort?:
   }
   const host = url.hostname.toLowerCase();
   const label = host.slice(0, host.length - dnsSuffix.length - 1);
-  const portOk = url.port === '' || url.port === '443' || (allowedPort !== undefined && url.port === String(allowedPort));
+  const portOk =
+    url.port === '' || url.port === '443' || (allowedPort !== undefined && url.port === String(allowedPort));
   if (
     url.protocol !== 'https:' ||
     url.username !== '' ||
@@ -36,6 +37,6 @@ function untrusted(): AppError {
     code: 'forbidden',
     reason: 'UntrustedVaultHost',
     message: 'The vault address is not a Key Vault address this app trusts, so your sign-in was not sent to it.',
-    action: 'Pick the vault again from the list; if this repeats, check the app\'s Key Vault DNS suffix setting.',
+    action: "Pick the vault again from the list; if this repeats, check the app's Key Vault DNS suffix setting.",
   });
 }

@@ -13,7 +13,12 @@ const armVault = (enabledForDeployment: boolean) => ({
   id: `/subscriptions/${ref.subscriptionId}/resourceGroups/rg-a/providers/Microsoft.KeyVault/vaults/kv-one`,
   name: 'kv-one',
   location: 'westeurope',
-  properties: { tenantId: 't', sku: { family: 'A', name: 'standard' }, vaultUri: 'https://kv-one.vault.azure.net/', enabledForDeployment },
+  properties: {
+    tenantId: 't',
+    sku: { family: 'A', name: 'standard' },
+    vaultUri: 'https://kv-one.vault.azure.net/',
+    enabledForDeployment,
+  },
 });
 const ctx = () => ({ credential: { getToken: async () => null } as TokenCredential, config: {} as ServerConfig });
 const who = { user: { oid: 'o', tid: 't', name: 'n', username: 'u', expiresAt: 0, assertion: 'x' }, requestId: 'r' };

@@ -23,7 +23,8 @@ export interface AuditInfo {
   requestId: string;
 }
 
-const ID_PATTERN = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.KeyVault\/vaults\/([^/]+)$/i;
+const ID_PATTERN =
+  /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.KeyVault\/vaults\/([^/]+)$/i;
 
 export function toVaultSummary(vault: Vault): VaultSummary {
   const id = vault.id ?? '';
@@ -51,7 +52,12 @@ export async function listSubscriptions({ credential, config }: AzureContext): P
   try {
     const out: SubscriptionSummary[] = [];
     for await (const s of subscriptionClient(credential, config).subscriptions.list()) {
-      if (s.subscriptionId) out.push({ subscriptionId: s.subscriptionId, displayName: s.displayName ?? s.subscriptionId, state: s.state ?? 'Enabled' });
+      if (s.subscriptionId)
+        out.push({
+          subscriptionId: s.subscriptionId,
+          displayName: s.displayName ?? s.subscriptionId,
+          state: s.state ?? 'Enabled',
+        });
     }
     return out.sort((a, b) => a.displayName.localeCompare(b.displayName));
   } catch (error) {
@@ -59,10 +65,14 @@ export async function listSubscriptions({ credential, config }: AzureContext): P
   }
 }
 
-export async function listVaults({ credential, config }: AzureContext, subscriptionId: string): Promise<VaultSummary[]> {
+export async function listVaults(
+  { credential, config }: AzureContext,
+  subscriptionId: string,
+): Promise<VaultSummary[]> {
   try {
     const out: VaultSummary[] = [];
-    for await (const v of keyVaultManagementClient(credential, config, subscriptionId).vaults.listBySubscription()) out.push(toVaultSummary(v));
+    for await (const v of keyVaultManagementClient(credential, config, subscriptionId).vaults.listBySubscription())
+      out.push(toVaultSummary(v));
     return out.sort((a, b) => a.name.localeCompare(b.name));
   } catch (error) {
     throw toAppError(error, { operation: 'list-vaults' });
@@ -71,7 +81,12 @@ export async function listVaults({ credential, config }: AzureContext, subscript
 
 export async function getVault({ credential, config }: AzureContext, ref: VaultRef): Promise<VaultSummary> {
   try {
-    return toVaultSummary(await keyVaultManagementClient(credential, config, ref.subscriptionId).vaults.get(ref.resourceGroup, ref.vaultName));
+    return toVaultSummary(
+      await keyVaultManagementClient(credential, config, ref.subscriptionId).vaults.get(
+        ref.resourceGroup,
+        ref.vaultName,
+      ),
+    );
   } catch (error) {
     throw toAppError(error, { operation: 'get-vault', vaultName: ref.vaultName });
   }
@@ -83,7 +98,10 @@ export async function getVault({ credential, config }: AzureContext, ref: VaultR
  * itself; the access step reads the vault with `getVault`, uncached, so flags are always shown fresh.
  */
 const VAULT_TTL_MS = 60_000;
-const vaultsByCredential = new WeakMap<AzureContext['credential'], Map<string, { vault: VaultSummary; until: number }>>();
+const vaultsByCredential = new WeakMap<
+  AzureContext['credential'],
+  Map<string, { vault: VaultSummary; until: number }>
+>();
 const vaultKey = (ref: VaultRef) => `${ref.subscriptionId}/${ref.resourceGroup}/${ref.vaultName}`.toLowerCase();
 
 function remember(ctx: AzureContext, vault: VaultSummary, ref: VaultRef): VaultSummary {
@@ -103,13 +121,28 @@ export async function vaultForDataPlane(ctx: AzureContext, ref: VaultRef): Promi
 }
 
 /** Turns on "Azure Virtual Machines for deployment" (`enabledForDeployment`) with a minimal ARM PATCH. */
-export async function setEnabledForDeployment(ctx: AzureContext, ref: VaultRef, enabled: boolean, who: AuditInfo): Promise<VaultSummary> {
+export async function setEnabledForDeployment(
+  ctx: AzureContext,
+  ref: VaultRef,
+  enabled: boolean,
+  who: AuditInfo,
+): Promise<VaultSummary> {
   try {
-    const vault = await keyVaultManagementClient(ctx.credential, ctx.config, ref.subscriptionId).vaults.update(ref.resourceGroup, ref.vaultName, {
-      properties: { enabledForDeployment: enabled },
-    });
+    const vault = await keyVaultManagementClient(ctx.credential, ctx.config, ref.subscriptionId).vaults.update(
+      ref.resourceGroup,
+      ref.vaultName,
+      {
+        properties: { enabledForDeployment: enabled },
+      },
+    );
     const summary = remember(ctx, toVaultSummary(vault), ref);
-    audit('vault.enabledForDeployment.changed', { requestId: who.requestId, oid: who.user.oid, upn: who.user.username, vault: summary.id, enabled });
+    audit('vault.enabledForDeployment.changed', {
+      requestId: who.requestId,
+      oid: who.user.oid,
+      upn: who.user.username,
+      vault: summary.id,
+      enabled,
+    });
     return summary;
   } catch (error) {
     throw toAppError(error, {
@@ -131,9 +164,16 @@ function armWriteRefused(error: unknown, what: string, scope: string, role: stri
 }
 
 /** Whether a vault name is free worldwide (vault names are global DNS labels). */
-export async function checkVaultName(ctx: AzureContext, subscriptionId: string, name: string): Promise<VaultNameAvailability> {
+export async function checkVaultName(
+  ctx: AzureContext,
+  subscriptionId: string,
+  name: string,
+): Promise<VaultNameAvailability> {
   try {
-    const r = await keyVaultManagementClient(ctx.credential, ctx.config, subscriptionId).vaults.checkNameAvailability({ name, type: 'Microsoft.KeyVault/vaults' });
+    const r = await keyVaultManagementClient(ctx.credential, ctx.config, subscriptionId).vaults.checkNameAvailability({
+      name,
+      type: 'Microsoft.KeyVault/vaults',
+    });
     return { name, available: r.nameAvailable === true, reason: r.reason ?? null, message: r.message ?? null };
   } catch (error) {
     throw toAppError(error, { operation: 'check-vault-name', vaultName: name });
@@ -144,39 +184,60 @@ export async function checkVaultName(ctx: AzureContext, subscriptionId: string, 
  * Creates a vault ready for Cloud Services (extended support): "Azure Virtual Machines for deployment" on, soft delete on.
  * With the access-policy model the creator gets certificate and secret permissions (as the portal does).
  */
-export async function createVault(ctx: AzureContext, subscriptionId: string, req: CreateVaultRequest, who: AuditInfo): Promise<VaultSummary> {
+export async function createVault(
+  ctx: AzureContext,
+  subscriptionId: string,
+  req: CreateVaultRequest,
+  who: AuditInfo,
+): Promise<VaultSummary> {
   const scope = `/subscriptions/${subscriptionId}/resourceGroups/${req.resourceGroup}`;
   if (req.createResourceGroup) await createResourceGroup(ctx, subscriptionId, req.resourceGroup, req.location, who);
   try {
-    const vault = await keyVaultManagementClient(ctx.credential, ctx.config, subscriptionId).vaults.createOrUpdate(req.resourceGroup, req.vaultName, {
-      location: req.location,
-      properties: {
-        tenantId: ctx.config.tenantId,
-        sku: { family: 'A', name: 'standard' },
-        enableRbacAuthorization: req.rbac,
-        enabledForDeployment: true,
-        enableSoftDelete: true,
-        softDeleteRetentionInDays: 90,
-        accessPolicies: req.rbac
-          ? []
-          : [
-              {
-                tenantId: ctx.config.tenantId,
-                objectId: who.user.oid,
-                permissions: {
-                  certificates: ['get', 'list', 'import', 'create', 'update', 'delete', 'recover'],
-                  secrets: ['get', 'list'],
-                  keys: ['get', 'list'],
+    const vault = await keyVaultManagementClient(ctx.credential, ctx.config, subscriptionId).vaults.createOrUpdate(
+      req.resourceGroup,
+      req.vaultName,
+      {
+        location: req.location,
+        properties: {
+          tenantId: ctx.config.tenantId,
+          sku: { family: 'A', name: 'standard' },
+          enableRbacAuthorization: req.rbac,
+          enabledForDeployment: true,
+          enableSoftDelete: true,
+          softDeleteRetentionInDays: 90,
+          accessPolicies: req.rbac
+            ? []
+            : [
+                {
+                  tenantId: ctx.config.tenantId,
+                  objectId: who.user.oid,
+                  permissions: {
+                    certificates: ['get', 'list', 'import', 'create', 'update', 'delete', 'recover'],
+                    secrets: ['get', 'list'],
+                    keys: ['get', 'list'],
+                  },
                 },
-              },
-            ],
+              ],
+        },
       },
-    });
+    );
     const summary = toVaultSummary(vault);
-    audit('vault.created', { requestId: who.requestId, oid: who.user.oid, upn: who.user.username, vault: summary.id, rbac: req.rbac });
+    audit('vault.created', {
+      requestId: who.requestId,
+      oid: who.user.oid,
+      upn: who.user.username,
+      vault: summary.id,
+      rbac: req.rbac,
+    });
     return summary;
   } catch (error) {
-    throw armWriteRefused(error, `create a key vault in the resource group '${req.resourceGroup}'`, scope, 'Key Vault Contributor') ??
-      toAppError(error, { operation: 'create-vault', vaultName: req.vaultName });
+    throw (
+      armWriteRefused(
+        error,
+        `create a key vault in the resource group '${req.resourceGroup}'`,
+        scope,
+        'Key Vault Contributor',
+      ) ?? toAppError(error, { operation: 'create-vault', vaultName: req.vaultName })
+    );
   }
 }

@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { buildPfxFromPem, BuildPfxError, inspectPfx } from './index';
 
 const DIR = join(__dirname, '__vectors__');
-const expected = JSON.parse(readFileSync(join(DIR, 'expected.json'), 'utf8')) as { vectors: Array<{ file: string; thumbprint: string | null }> };
+const expected = JSON.parse(readFileSync(join(DIR, 'expected.json'), 'utf8')) as {
+  vectors: Array<{ file: string; thumbprint: string | null }>;
+};
 const tp = (f: string) => expected.vectors.find((v) => v.file === f)!.thumbprint!;
 
 function openssl(args: string[], env: Record<string, string> = {}): string {
@@ -30,7 +32,10 @@ describe('buildPfxFromPem', () => {
         expect(out).toContain('BEGIN PRIVATE KEY');
         const certPath = join(tmp, 'c.pem');
         writeFileSync(certPath, out);
-        const fp = openssl(['x509', '-in', certPath, '-noout', '-fingerprint', '-sha1']).trim().split('=')[1]!.replace(/:/g, '');
+        const fp = openssl(['x509', '-in', certPath, '-noout', '-fingerprint', '-sha1'])
+          .trim()
+          .split('=')[1]!
+          .replace(/:/g, '');
         expect(fp).toBe(tp(file));
         // The key OpenSSL extracted is the original key.
         const origKey = openssl(['pkey', '-in', join(DIR, file), '-pubout']);
@@ -43,7 +48,10 @@ describe('buildPfxFromPem', () => {
       expect(r.findings.filter((f) => f.severity === 'error')).toEqual([]);
       expect(r.leaf?.thumbprint).toBe(tp(file));
       expect(r.key?.matchesLeaf).toBe(true);
-      expect(r.pfx?.encryption.map((e) => e.algorithm)).toEqual(['pbeWithSHAAnd3-KeyTripleDES-CBC', 'pbeWithSHAAnd3-KeyTripleDES-CBC']);
+      expect(r.pfx?.encryption.map((e) => e.algorithm)).toEqual([
+        'pbeWithSHAAnd3-KeyTripleDES-CBC',
+        'pbeWithSHAAnd3-KeyTripleDES-CBC',
+      ]);
       expect(r.pfx?.macAlgorithm).toBe('sha1');
     });
   }

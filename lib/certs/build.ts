@@ -4,7 +4,24 @@
  * 2048 iterations (what `openssl pkcs12 -export -legacy` and Windows "TripleDES-SHA1" produce, minus RC2).
  * Works for RSA and EC keys. Synchronous; throws an Error with a readable message when the input cannot be used.
  */
-import { parse, content, child, oid, uintBytes, seq, set, octets, encInt, encOid, explicit, enc, encBmp, nul, hex, equalBytes } from './der';
+import {
+  parse,
+  content,
+  child,
+  oid,
+  uintBytes,
+  seq,
+  set,
+  octets,
+  encInt,
+  encOid,
+  explicit,
+  enc,
+  encBmp,
+  nul,
+  hex,
+  equalBytes,
+} from './der';
 import { digest, pkcs12KdfSync, bmpPassword } from './hash';
 import { encryptSync, hmacSync } from './crypto';
 import { readPem, CERT_LABELS, KEY_LABELS, toPkcs8 } from './pem';
@@ -41,8 +58,10 @@ function keyFingerprint(pkcs8: Uint8Array): string | null {
   const p = parse(pkcs8);
   const algOid = oid(child(child(p, 1, 'algorithm'), 0, 'algorithm'));
   const key = parse(content(child(p, 2, 'privateKey')));
-  if (algOid === OID.rsaEncryption) return hex(uintBytes(child(key, 1, 'n'))) + ':' + hex(uintBytes(child(key, 2, 'e')));
-  for (const c of key.children) if (c.cls === 2 && c.tag === 1 && c.children[0]) return hex(content(c.children[0]).subarray(1));
+  if (algOid === OID.rsaEncryption)
+    return hex(uintBytes(child(key, 1, 'n'))) + ':' + hex(uintBytes(child(key, 2, 'e')));
+  for (const c of key.children)
+    if (c.cls === 2 && c.tag === 1 && c.children[0]) return hex(content(c.children[0]).subarray(1));
   return null;
 }
 
@@ -57,7 +76,10 @@ function pbeEncrypt(pw: Uint8Array, plain: Uint8Array): { alg: Uint8Array; data:
   const salt = random(8);
   const key = pkcs12KdfSync('sha1', pw, salt, 1, ITERATIONS, 24);
   const iv = pkcs12KdfSync('sha1', pw, salt, 2, ITERATIONS, 8);
-  return { alg: seq(encOid(O.pbe3des), seq(octets(salt), encInt(ITERATIONS))), data: encryptSync('des-ede3-cbc', key, iv, plain) };
+  return {
+    alg: seq(encOid(O.pbe3des), seq(octets(salt), encInt(ITERATIONS))),
+    data: encryptSync('des-ede3-cbc', key, iv, plain),
+  };
 }
 
 /**
@@ -65,7 +87,12 @@ function pbeEncrypt(pw: Uint8Array, plain: Uint8Array): { alg: Uint8Array; data:
  * private key (PKCS#8 `PRIVATE KEY`, `RSA PRIVATE KEY` or `EC PRIVATE KEY`, unencrypted). Both may be the same text.
  * The leaf is the certificate whose public key matches the key; it goes first, with the key's localKeyId.
  */
-export function buildPfxFromPem(certPem: string, keyPem: string, password: string, options: { friendlyName?: string } = {}): Uint8Array {
+export function buildPfxFromPem(
+  certPem: string,
+  keyPem: string,
+  password: string,
+  options: { friendlyName?: string } = {},
+): Uint8Array {
   const blocks = [...readPem(certPem), ...(keyPem === certPem ? [] : readPem(keyPem))];
   const certs: ParsedCert[] = [];
   for (const b of blocks) {
@@ -109,7 +136,11 @@ export function buildPfxFromPem(certPem: string, keyPem: string, password: strin
     explicit(0, seq(encInt(0), seq(encOid(O.data), certEnc.alg, enc(0, certEnc.data, { cls: 2, constructed: false })))),
   );
   const keyEnc = pbeEncrypt(pw, pkcs8);
-  const keyBag = seq(encOid(O.shroudedKeyBag), explicit(0, seq(keyEnc.alg, octets(keyEnc.data))), ...attributes(localKeyId, name));
+  const keyBag = seq(
+    encOid(O.shroudedKeyBag),
+    explicit(0, seq(keyEnc.alg, octets(keyEnc.data))),
+    ...attributes(localKeyId, name),
+  );
   const keyInfo = seq(encOid(O.data), explicit(0, octets(seq(keyBag))));
   const authSafe = seq(certInfo, keyInfo);
 
@@ -120,4 +151,3 @@ export function buildPfxFromPem(certPem: string, keyPem: string, password: strin
   pkcs8.fill(0);
   return seq(encInt(3), seq(encOid(O.data), explicit(0, octets(authSafe))), macData);
 }
-

@@ -14,7 +14,18 @@ describe('finding codes', () => {
     for (const c of [...ERROR_CODES, ...WARNING_CODES, ...INFO_CODES]) expect(section).toContain(`\`${c}\``);
   });
   it('include the required error codes', () => {
-    for (const c of ['wrong-password', 'no-private-key', 'key-mismatch', 'multiple-leaf-certificates', 'expired', 'not-pkcs12', 'corrupt', 'empty-file', 'too-large', 'unsupported-algorithm'])
+    for (const c of [
+      'wrong-password',
+      'no-private-key',
+      'key-mismatch',
+      'multiple-leaf-certificates',
+      'expired',
+      'not-pkcs12',
+      'corrupt',
+      'empty-file',
+      'too-large',
+      'unsupported-algorithm',
+    ])
       expect(ERROR_CODES as readonly string[]).toContain(c);
   });
   it('are unique across severities', () => {

@@ -289,7 +289,11 @@ function mkDate(y: number, mo: string, d: string, h: string, mi: string, s: stri
 
 // ---------------------------------------------------------------- encoding (for building PFX files)
 
-export function enc(tag: number, body: Uint8Array | Uint8Array[], opts: { cls?: number; constructed?: boolean } = {}): Uint8Array {
+export function enc(
+  tag: number,
+  body: Uint8Array | Uint8Array[],
+  opts: { cls?: number; constructed?: boolean } = {},
+): Uint8Array {
   const content = Array.isArray(body) ? concat(body) : body;
   const cls = opts.cls ?? 0;
   const constructed = opts.constructed ?? (Array.isArray(body) || (cls === 0 && (tag === T.SEQUENCE || tag === T.SET)));

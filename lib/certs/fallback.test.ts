@@ -9,12 +9,25 @@ import { inspectPfx } from './index';
 
 const DIR = join(__dirname, '__vectors__');
 const expected = JSON.parse(readFileSync(join(DIR, 'expected.json'), 'utf8')) as {
-  vectors: Array<{ file: string; thumbprint: string | null; password: string | null; errors: string[]; category: string }>;
+  vectors: Array<{
+    file: string;
+    thumbprint: string | null;
+    password: string | null;
+    errors: string[];
+    category: string;
+  }>;
 };
 
 describe('inspectPfx without crypto.subtle', () => {
   afterEach(() => vi.unstubAllGlobals());
-  const files = ['openssl3-default.pfx', 'aes128-sha1mac.pfx', 'non-ascii-password.pfx', 'ec-p256.pfx', 'legacy-rc2-3des.pfx', 'java-keytool.p12'];
+  const files = [
+    'openssl3-default.pfx',
+    'aes128-sha1mac.pfx',
+    'non-ascii-password.pfx',
+    'ec-p256.pfx',
+    'legacy-rc2-3des.pfx',
+    'java-keytool.p12',
+  ];
   for (const file of files) {
     it(file, async () => {
       const v = expected.vectors.find((x) => x.file === file && x.errors.length === 0);

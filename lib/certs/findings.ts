@@ -59,7 +59,8 @@ export function finding(severity: Severity, code: CertsFindingCode, message: str
 }
 
 export const err = (code: CertsErrorCode, message: string, action: string) => finding('error', code, message, action);
-export const warn = (code: CertsWarningCode, message: string, action: string) => finding('warning', code, message, action);
+export const warn = (code: CertsWarningCode, message: string, action: string) =>
+  finding('warning', code, message, action);
 export const info = (code: CertsInfoCode, message: string, action: string) => finding('info', code, message, action);
 
 const ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };

@@ -39,7 +39,14 @@ function compress256(H: Int32Array, W: Int32Array): void {
     const s1 = ((w2 >>> 17) | (w2 << 15)) ^ ((w2 >>> 19) | (w2 << 13)) ^ (w2 >>> 10);
     W[i] = (W[i - 16]! + s0 + W[i - 7]! + s1) | 0;
   }
-  let a = H[0]!, b = H[1]!, c = H[2]!, d = H[3]!, e = H[4]!, f = H[5]!, g = H[6]!, h = H[7]!;
+  let a = H[0]!,
+    b = H[1]!,
+    c = H[2]!,
+    d = H[3]!,
+    e = H[4]!,
+    f = H[5]!,
+    g = H[6]!,
+    h = H[7]!;
   for (let i = 0; i < 64; i++) {
     const S1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
     const ch = (e & f) ^ (~e & g);
@@ -73,7 +80,11 @@ function compress1(H: Int32Array, W: Int32Array): void {
     const x = W[i - 3]! ^ W[i - 8]! ^ W[i - 14]! ^ W[i - 16]!;
     W[i] = (x << 1) | (x >>> 31);
   }
-  let a = H[0]!, b = H[1]!, c = H[2]!, d = H[3]!, e = H[4]!;
+  let a = H[0]!,
+    b = H[1]!,
+    c = H[2]!,
+    d = H[3]!,
+    e = H[4]!;
   for (let i = 0; i < 80; i++) {
     let f: number, k: number;
     if (i < 20) {
@@ -146,7 +157,8 @@ function compress512(H: Int32Array, W: Int32Array): void {
   const K = K512!;
   for (let i = 16; i < 80; i++) {
     // σ0(w[i-15]) = rotr1 ^ rotr8 ^ shr7 ; σ1(w[i-2]) = rotr19 ^ rotr61 ^ shr6
-    let h = W[2 * (i - 15)]!, l = W[2 * (i - 15) + 1]!;
+    let h = W[2 * (i - 15)]!,
+      l = W[2 * (i - 15) + 1]!;
     const s0h = ((h >>> 1) | (l << 31)) ^ ((h >>> 8) | (l << 24)) ^ (h >>> 7);
     const s0l = ((l >>> 1) | (h << 31)) ^ ((l >>> 8) | (h << 24)) ^ ((l >>> 7) | (h << 25));
     h = W[2 * (i - 2)]!;
@@ -157,8 +169,22 @@ function compress512(H: Int32Array, W: Int32Array): void {
     W[2 * i] = (s0h + s1h + W[2 * (i - 16)]! + W[2 * (i - 7)]! + ((lo / 4294967296) | 0)) | 0;
     W[2 * i + 1] = lo | 0;
   }
-  let ah = H[0]!, al = H[1]!, bh = H[2]!, bl = H[3]!, ch = H[4]!, cl = H[5]!, dh = H[6]!, dl = H[7]!;
-  let eh = H[8]!, el = H[9]!, fh = H[10]!, fl = H[11]!, gh = H[12]!, gl = H[13]!, hh = H[14]!, hl = H[15]!;
+  let ah = H[0]!,
+    al = H[1]!,
+    bh = H[2]!,
+    bl = H[3]!,
+    ch = H[4]!,
+    cl = H[5]!,
+    dh = H[6]!,
+    dl = H[7]!;
+  let eh = H[8]!,
+    el = H[9]!,
+    fh = H[10]!,
+    fl = H[11]!,
+    gh = H[12]!,
+    gl = H[13]!,
+    hh = H[14]!,
+    hl = H[15]!;
   for (let i = 0; i < 80; i++) {
     // Σ1(e) = rotr14 ^ rotr18 ^ rotr41
     const S1h = ((eh >>> 14) | (el << 18)) ^ ((eh >>> 18) | (el << 14)) ^ ((el >>> 9) | (eh << 23));
@@ -176,15 +202,21 @@ function compress512(H: Int32Array, W: Int32Array): void {
     const t2lo = (S0l >>> 0) + (majl >>> 0);
     const t2h = (S0h + majh + ((t2lo / 4294967296) | 0)) | 0;
     const t2l = t2lo | 0;
-    hh = gh; hl = gl;
-    gh = fh; gl = fl;
-    fh = eh; fl = el;
+    hh = gh;
+    hl = gl;
+    gh = fh;
+    gl = fl;
+    fh = eh;
+    fl = el;
     let lo = (dl >>> 0) + (t1l >>> 0);
     eh = (dh + t1h + ((lo / 4294967296) | 0)) | 0;
     el = lo | 0;
-    dh = ch; dl = cl;
-    ch = bh; cl = bl;
-    bh = ah; bl = al;
+    dh = ch;
+    dl = cl;
+    ch = bh;
+    cl = bl;
+    bh = ah;
+    bl = al;
     lo = (t1l >>> 0) + (t2l >>> 0);
     ah = (t1h + t2h + ((lo / 4294967296) | 0)) | 0;
     al = lo | 0;
@@ -194,8 +226,14 @@ function compress512(H: Int32Array, W: Int32Array): void {
     H[i] = (H[i]! + xh + ((lo / 4294967296) | 0)) | 0;
     H[i + 1] = lo | 0;
   };
-  add(0, ah, al); add(2, bh, bl); add(4, ch, cl); add(6, dh, dl);
-  add(8, eh, el); add(10, fh, fl); add(12, gh, gl); add(14, hh, hl);
+  add(0, ah, al);
+  add(2, bh, bl);
+  add(4, ch, cl);
+  add(6, dh, dl);
+  add(8, eh, el);
+  add(10, fh, fl);
+  add(12, gh, gl);
+  add(14, hh, hl);
 }
 
 function md512(iv: Int32Array, data: Uint8Array): Int32Array {
@@ -239,7 +277,7 @@ function mdJs(engine: Engine, data: Uint8Array): Int32Array {
   const H = Int32Array.from(engine.init);
   const W = new Int32Array(engine.words);
   const total = data.length;
-  const padded = new Uint8Array((((total + 9 + 63) >> 6) << 6));
+  const padded = new Uint8Array(((total + 9 + 63) >> 6) << 6);
   padded.set(data);
   padded[total] = 0x80;
   const bits = total * 8;
@@ -378,7 +416,7 @@ export async function iteratedDigest(name: HashName, data: Uint8Array, count: nu
   if (name === 'sha256' && useWasm) {
     const wasm = sha256Iterator(K256, H256);
     if (wasm) {
-      for (let done = 1; done < count; ) {
+      for (let done = 1; done < count;) {
         const n = Math.min(count - done, YIELD_EVERY);
         wasm.run(H, n);
         done += n;
@@ -409,7 +447,13 @@ export async function iteratedDigest(name: HashName, data: Uint8Array, count: nu
  * PBKDF2-HMAC-SHA1/SHA256 in plain JS, for when WebCrypto is missing (pages served over plain http, old engines).
  * HMAC inner/outer states are precomputed, so each iteration is two compressions (~4× faster than node-forge).
  */
-export async function pbkdf2Js(name: 'sha1' | 'sha256', password: Uint8Array, salt: Uint8Array, iterations: number, keyLen: number): Promise<Uint8Array> {
+export async function pbkdf2Js(
+  name: 'sha1' | 'sha256',
+  password: Uint8Array,
+  salt: Uint8Array,
+  iterations: number,
+  keyLen: number,
+): Promise<Uint8Array> {
   const e = ENGINES[name]!;
   const n = e.outWords;
   let key = password;
@@ -501,9 +545,25 @@ export function iteratedDigestSync(name: HashName, data: Uint8Array, count: numb
 }
 
 /** Synchronous PKCS#12 KDF (building PFX files: 2048 iterations). */
-export function pkcs12KdfSync(hash: HashName, passwordBmp: Uint8Array, salt: Uint8Array, id: 1 | 2 | 3, iterations: number, n: number): Uint8Array {
+export function pkcs12KdfSync(
+  hash: HashName,
+  passwordBmp: Uint8Array,
+  salt: Uint8Array,
+  id: 1 | 2 | 3,
+  iterations: number,
+  n: number,
+): Uint8Array {
   let out: Uint8Array | null = null;
-  void pkcs12KdfWith(hash, passwordBmp, salt, id, iterations, n, (h, d, c) => iteratedDigestSync(h, d, c), (r) => (out = r));
+  void pkcs12KdfWith(
+    hash,
+    passwordBmp,
+    salt,
+    id,
+    iterations,
+    n,
+    (h, d, c) => iteratedDigestSync(h, d, c),
+    (r) => (out = r),
+  );
   return out!;
 }
 

@@ -12,7 +12,11 @@ export interface InspectInWorkerOptions {
   signal?: AbortSignal;
 }
 
-export async function inspectInWorker(bytes: Uint8Array, password: string | null, options: InspectInWorkerOptions = {}): Promise<InspectResult> {
+export async function inspectInWorker(
+  bytes: Uint8Array,
+  password: string | null,
+  options: InspectInWorkerOptions = {},
+): Promise<InspectResult> {
   const { signal, ...inspectOptions } = options;
   const aborted = () => new DOMException('The inspection was aborted.', 'AbortError');
   if (signal?.aborted) throw aborted();

@@ -39,7 +39,8 @@ interface Vector {
 const DIR = join(__dirname, '__vectors__');
 const expected = JSON.parse(readFileSync(join(DIR, 'expected.json'), 'utf8')) as { vectors: Vector[] };
 const load = (f: string) => new Uint8Array(readFileSync(join(DIR, f)));
-const codes = (r: InspectResult, sev?: string) => r.findings.filter((f) => !sev || f.severity === sev).map((f) => f.code);
+const codes = (r: InspectResult, sev?: string) =>
+  r.findings.filter((f) => !sev || f.severity === sev).map((f) => f.code);
 const label = (p: string | null) => (p === null ? 'no password' : p === '' ? 'empty password' : 'password');
 
 function nowFor(v: Vector): Date | undefined {
@@ -48,12 +49,15 @@ function nowFor(v: Vector): Date | undefined {
 }
 
 /** OpenSSL `-info` line → the algorithm string inspectPfx reports. */
-function opensslAlgorithm(line: string): { part: 'certificates' | 'key'; algorithm: string; iterations: number } | null {
+function opensslAlgorithm(
+  line: string,
+): { part: 'certificates' | 'key'; algorithm: string; iterations: number } | null {
   const m = /^(PKCS7 Encrypted data|Shrouded Keybag): (.*), Iteration (\d+)(?:, PRF hmacWith(\w+))?$/.exec(line);
   if (!m) return null;
   const part = m[1] === 'Shrouded Keybag' ? 'key' : 'certificates';
   let algorithm = m[2]!;
-  if (algorithm.startsWith('PBES2, PBKDF2, ')) algorithm = `PBES2/PBKDF2-HMAC-${m[4] ?? 'SHA1'}/${algorithm.slice('PBES2, PBKDF2, '.length)}`;
+  if (algorithm.startsWith('PBES2, PBKDF2, '))
+    algorithm = `PBES2/PBKDF2-HMAC-${m[4] ?? 'SHA1'}/${algorithm.slice('PBES2, PBKDF2, '.length)}`;
   else algorithm = algorithm.replace('pbeWithSHA1And', 'pbeWithSHAAnd');
   return { part, algorithm, iterations: Number(m[3]) };
 }
@@ -68,7 +72,13 @@ describe('inspectPfx against the OpenSSL-made vectors', () => {
       for (const i of v.infos ?? []) expect(codes(r, 'info')).toContain(i);
       for (const a of v.absent ?? []) expect(codes(r)).not.toContain(a);
       // Findings that must never appear unless the vector is made for them.
-      for (const strict of ['chain-signature-invalid', 'legacy-password-encoding', 'trailing-data', 'key-mismatch', 'corrupt'])
+      for (const strict of [
+        'chain-signature-invalid',
+        'legacy-password-encoding',
+        'trailing-data',
+        'key-mismatch',
+        'corrupt',
+      ])
         if (![...(v.warnings ?? []), ...v.errors].includes(strict)) expect(codes(r)).not.toContain(strict);
       for (const f of r.findings) {
         expect(f.message.length).toBeGreaterThan(10);
@@ -76,7 +86,9 @@ describe('inspectPfx against the OpenSSL-made vectors', () => {
       }
       // errors first
       const sev = r.findings.map((f) => f.severity);
-      expect(sev).toEqual([...sev].sort((a, b) => ['error', 'warning', 'info'].indexOf(a) - ['error', 'warning', 'info'].indexOf(b)));
+      expect(sev).toEqual(
+        [...sev].sort((a, b) => ['error', 'warning', 'info'].indexOf(a) - ['error', 'warning', 'info'].indexOf(b)),
+      );
 
       expect(r.leaf?.thumbprint ?? null).toBe(v.thumbprint);
       if (r.leaf) {
@@ -94,7 +106,13 @@ describe('inspectPfx against the OpenSSL-made vectors', () => {
           if (v.curve) expect(r.leaf.publicKey.curve).toBe(v.curve);
         }
       }
-      if (v.thumbprint && v.keyType && !v.errors.includes('key-mismatch') && !v.errors.includes('no-private-key') && !(v.detected && !v.canBuildPfx)) {
+      if (
+        v.thumbprint &&
+        v.keyType &&
+        !v.errors.includes('key-mismatch') &&
+        !v.errors.includes('no-private-key') &&
+        !(v.detected && !v.canBuildPfx)
+      ) {
         expect(r.key).not.toBeNull();
         expect(r.key!.type).toBe(v.keyType);
         expect(r.key!.matchesLeaf).toBe(true);
@@ -112,9 +130,17 @@ describe('inspectPfx against the OpenSSL-made vectors', () => {
         expect(r.pfx!.macAlgorithm).toBe(v.openssl.mac?.algorithm ?? null);
         expect(r.pfx!.macIterations).toBe(v.openssl.mac?.iterations ?? null);
         const want = v.openssl.lines.map(opensslAlgorithm).filter((x) => x !== null);
-        const got = r.pfx!.encryption.map((e) => ({ ...e, algorithm: e.algorithm.replace(/-HMAC-SHA(\d)/, '-HMAC-SHA$1') }));
+        const got = r.pfx!.encryption.map((e) => ({
+          ...e,
+          algorithm: e.algorithm.replace(/-HMAC-SHA(\d)/, '-HMAC-SHA$1'),
+        }));
         expect(got.sort((a, b) => a.part.localeCompare(b.part))).toEqual(
-          want.sort((a, b) => a!.part.localeCompare(b!.part)).map((w) => ({ ...w!, algorithm: w!.algorithm.replace(/-HMAC-(SHA\d+)/i, (_, s: string) => `-HMAC-${s.toUpperCase()}`) })),
+          want
+            .sort((a, b) => a!.part.localeCompare(b!.part))
+            .map((w) => ({
+              ...w!,
+              algorithm: w!.algorithm.replace(/-HMAC-(SHA\d+)/i, (_, s: string) => `-HMAC-${s.toUpperCase()}`),
+            })),
         );
       }
 
@@ -196,7 +222,7 @@ describe('inspectPfx edge cases', () => {
   it('never throws on damaged input', async () => {
     const src = load('legacy-rc2-3des.pfx');
     let seed = 12345;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
     for (let i = 0; i < 150; i++) {
       const b = src.slice(0, i % 3 === 0 ? Math.floor(rnd() * src.length) : src.length);
       for (let k = 0; k < 3; k++) {

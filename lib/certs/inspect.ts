@@ -45,15 +45,27 @@ export interface InspectOptions {
   now?: Date;
 }
 
-const CHECK_PASSWORD = 'Check the password (it is case-sensitive; watch keyboard layouts and trailing spaces) and try again.';
+const CHECK_PASSWORD =
+  'Check the password (it is case-sensitive; watch keyboard layouts and trailing spaces) and try again.';
 
 function emptyResult(findings: Finding[], format?: DetectedFormat): InspectResult {
-  const r: InspectResult = { importable: false, leaf: null, chain: [], key: null, pfx: null, findings: sortFindings(findings) };
+  const r: InspectResult = {
+    importable: false,
+    leaf: null,
+    chain: [],
+    key: null,
+    pfx: null,
+    findings: sortFindings(findings),
+  };
   if (format) r.detected = { format, canBuildPfx: false };
   return r;
 }
 
-export async function inspectPfx(bytes: Uint8Array, password: string | null, options: InspectOptions = {}): Promise<InspectResult> {
+export async function inspectPfx(
+  bytes: Uint8Array,
+  password: string | null,
+  options: InspectOptions = {},
+): Promise<InspectResult> {
   try {
     let input: unknown = bytes;
     if (input instanceof ArrayBuffer) input = new Uint8Array(input);
@@ -63,13 +75,26 @@ export async function inspectPfx(bytes: Uint8Array, password: string | null, opt
     return await inspectBytes(input, typeof password === 'string' ? password : null, options.now ?? new Date(), 0);
   } catch (e) {
     const msg = e instanceof Error ? e.message : 'unexpected error';
-    return emptyResult([err('corrupt', `The file could not be read (${msg}).`, 'Export the PFX again from the original source.')]);
+    return emptyResult([
+      err('corrupt', `The file could not be read (${msg}).`, 'Export the PFX again from the original source.'),
+    ]);
   }
 }
 
-async function inspectBytes(bytes: Uint8Array, password: string | null, now: Date, depth: number): Promise<InspectResult> {
+async function inspectBytes(
+  bytes: Uint8Array,
+  password: string | null,
+  now: Date,
+  depth: number,
+): Promise<InspectResult> {
   if (bytes.length === 0)
-    return emptyResult([err('empty-file', 'The file is empty (0 bytes).', 'Choose the .pfx file itself; if it was copied or downloaded, copy it again.')]);
+    return emptyResult([
+      err(
+        'empty-file',
+        'The file is empty (0 bytes).',
+        'Choose the .pfx file itself; if it was copied or downloaded, copy it again.',
+      ),
+    ]);
   if (bytes.length > MAX_PFX_BYTES)
     return emptyResult([
       err(
@@ -118,7 +143,12 @@ function decodeText(bytes: Uint8Array): string {
   return text;
 }
 
-async function inspectText(bytes: Uint8Array, password: string | null, now: Date, depth: number): Promise<InspectResult> {
+async function inspectText(
+  bytes: Uint8Array,
+  password: string | null,
+  now: Date,
+  depth: number,
+): Promise<InspectResult> {
   const text = decodeText(bytes);
   if (text.includes('-----BEGIN ')) return inspectPemText(text, now);
   const trimmed = text.replace(/^\ufeff|^\xef\xbb\xbf/, '').trim();
@@ -192,14 +222,22 @@ async function inspectPemText(text: string, now: Date): Promise<InspectResult> {
     action =
       'A PFX can be built from this certificate and key: use "Build PFX" in the wizard, or run `openssl pkcs12 -export -in cert.pem -inkey key.pem -out cert.pfx` (add `-legacy` for older Windows guests).';
   else if (certs.length && keyEncrypted)
-    action = 'Decrypt the key (`openssl pkey -in key.pem -out key-plain.pem`), then build the PFX with `openssl pkcs12 -export -in cert.pem -inkey key-plain.pem -out cert.pfx`.';
+    action =
+      'Decrypt the key (`openssl pkey -in key.pem -out key-plain.pem`), then build the PFX with `openssl pkcs12 -export -in cert.pem -inkey key-plain.pem -out cert.pfx`.';
   else if (certs.length)
-    action = 'Add the private key: find the .key file created with the CSR and build the PFX with `openssl pkcs12 -export -in cert.pem -inkey key.pem -out cert.pfx`, or export a PFX with its private key from the Windows machine that created the request.';
+    action =
+      'Add the private key: find the .key file created with the CSR and build the PFX with `openssl pkcs12 -export -in cert.pem -inkey key.pem -out cert.pfx`, or export a PFX with its private key from the Windows machine that created the request.';
   else action = 'Choose the .pfx file, or a PEM file holding both the certificate and its private key.';
   findings.push(
-    err('not-pkcs12', `Detected: pem. This is a PEM text file (${parts.join(' and ')}), not a PFX; Cloud Services reads its certificates from Key Vault as PFX (PKCS#12).`, action),
+    err(
+      'not-pkcs12',
+      `Detected: pem. This is a PEM text file (${parts.join(' and ')}), not a PFX; Cloud Services reads its certificates from Key Vault as PFX (PKCS#12).`,
+      action,
+    ),
   );
-  const result = await assembleChecked(certs, key ? [{ parsed: key, localKeyId: null }] : [], findings, now, null, { pem: true });
+  const result = await assembleChecked(certs, key ? [{ parsed: key, localKeyId: null }] : [], findings, now, null, {
+    pem: true,
+  });
   result.importable = false;
   result.detected = { format: 'pem', canBuildPfx };
   return result;
@@ -214,7 +252,13 @@ async function inspectDer(bytes: Uint8Array, password: string | null, now: Date)
   } catch (e) {
     if (e instanceof UnsupportedError)
       return emptyResult(
-        [err('unsupported-algorithm', `This PFX uses ${e.message}.`, `Export it again with password protection. ${LEGACY_REEXPORT}`)],
+        [
+          err(
+            'unsupported-algorithm',
+            `This PFX uses ${e.message}.`,
+            `Export it again with password protection. ${LEGACY_REEXPORT}`,
+          ),
+        ],
         'pkcs12',
       );
     return classifyNonPfx(bytes, e, now);
@@ -222,11 +266,19 @@ async function inspectDer(bytes: Uint8Array, password: string | null, now: Date)
   const findings: Finding[] = [];
   if (pfx.trailing > 0)
     findings.push(
-      warn('trailing-data', `The file has ${pfx.trailing} extra bytes after the PFX data.`, 'Usually harmless; if the import fails, export the PFX again.'),
+      warn(
+        'trailing-data',
+        `The file has ${pfx.trailing} extra bytes after the PFX data.`,
+        'Usually harmless; if the import fails, export the PFX again.',
+      ),
     );
   if (password !== null && password.length > KEY_VAULT_MAX_CHARS)
     findings.push(
-      err('password-too-long', `The password has ${password.length} characters; Key Vault accepts at most ${KEY_VAULT_MAX_CHARS}.`, 'Export the PFX again with a shorter password.'),
+      err(
+        'password-too-long',
+        `The password has ${password.length} characters; Key Vault accepts at most ${KEY_VAULT_MAX_CHARS}.`,
+        'Export the PFX again with a shorter password.',
+      ),
     );
 
   const forms = passwordForms(password);
@@ -236,11 +288,17 @@ async function inspectDer(bytes: Uint8Array, password: string | null, now: Date)
     encryption: [],
     passwordless: password === null,
   };
-  for (const p of pfx.parts) if (p.type === 'encrypted' && p.alg) pfxInfo.encryption.push({ part: 'certificates', algorithm: p.alg.name, iterations: iterationsOf(p.alg) });
+  for (const p of pfx.parts)
+    if (p.type === 'encrypted' && p.alg)
+      pfxInfo.encryption.push({ part: 'certificates', algorithm: p.alg.name, iterations: iterationsOf(p.alg) });
   for (const p of pfx.parts)
     if (p.type === 'enveloped' || p.type === 'other')
       findings.push(
-        err('unsupported-algorithm', 'Part of this PFX is encrypted to a public key (PKCS#12 public-key privacy mode), which Key Vault cannot read.', `Export the PFX again with password protection. ${LEGACY_REEXPORT}`),
+        err(
+          'unsupported-algorithm',
+          'Part of this PFX is encrypted to a public key (PKCS#12 public-key privacy mode), which Key Vault cannot read.',
+          `Export the PFX again with password protection. ${LEGACY_REEXPORT}`,
+        ),
       );
 
   // MAC and decryption run concurrently: PBES2 (PBKDF2 in native code) does not depend on which password form
@@ -286,7 +344,11 @@ async function inspectDer(bytes: Uint8Array, password: string | null, now: Date)
   const usedForms: PasswordForm[] = [];
 
   /** Decrypt with the forms in order (the MAC-verified one first once known). Returns null when none works. */
-  const tryDecrypt = async (alg: EncAlg, data: Uint8Array, check: (plain: Uint8Array) => void): Promise<Uint8Array | null> => {
+  const tryDecrypt = async (
+    alg: EncAlg,
+    data: Uint8Array,
+    check: (plain: Uint8Array) => void,
+  ): Promise<Uint8Array | null> => {
     if (alg.kind === 'unsupported') {
       unsupported ??= alg.name;
       return null;
@@ -325,7 +387,8 @@ async function inspectDer(bytes: Uint8Array, password: string | null, now: Date)
 
   // Results are kept in file order (parts finish decrypting in any order).
   const bagsByPart: Bag[][] = pfx.parts.map(() => []);
-  const keySlots: Array<{ order: number; parsed: ParsedKey; localKeyId: string | null; friendlyName: string | null }> = [];
+  const keySlots: Array<{ order: number; parsed: ParsedKey; localKeyId: string | null; friendlyName: string | null }> =
+    [];
   const keyTasks: Promise<void>[] = [];
   const handleBags = (list: Bag[], part: number) => {
     bagsByPart[part] = list;
@@ -389,7 +452,11 @@ async function inspectDer(bytes: Uint8Array, password: string | null, now: Date)
 
   if (unsupported)
     findings.push(
-      err('unsupported-algorithm', `This PFX is encrypted with ${unsupported}, which this tool (and Key Vault) cannot read.`, `Export it again with standard encryption. ${LEGACY_REEXPORT}`),
+      err(
+        'unsupported-algorithm',
+        `This PFX is encrypted with ${unsupported}, which this tool (and Key Vault) cannot read.`,
+        `Export it again with standard encryption. ${LEGACY_REEXPORT}`,
+      ),
     );
   if (excessive)
     findings.push(
@@ -401,15 +468,24 @@ async function inspectDer(bytes: Uint8Array, password: string | null, now: Date)
     );
   else if (st === 'unsupported')
     findings.push(
-      err('unsupported-algorithm', `The PFX integrity check uses ${pfx.mac?.name ?? 'an unknown algorithm'}, which Key Vault cannot verify.`, `Export it again with a SHA-1 or SHA-256 MAC. ${LEGACY_REEXPORT}`),
+      err(
+        'unsupported-algorithm',
+        `The PFX integrity check uses ${pfx.mac?.name ?? 'an unknown algorithm'}, which Key Vault cannot verify.`,
+        `Export it again with a SHA-1 or SHA-256 MAC. ${LEGACY_REEXPORT}`,
+      ),
     );
 
   if (st === 'failed' || wrongPassword) {
     // Only decrypted content proves the password; with nothing encrypted a MAC failure is a wrong password (or damage).
-    const decryptedAll = !wrongPassword && !unsupported && pfxInfo.encryption.length > 0 && (bags.length > 0 || keys.length > 0);
+    const decryptedAll =
+      !wrongPassword && !unsupported && pfxInfo.encryption.length > 0 && (bags.length > 0 || keys.length > 0);
     if (st === 'failed' && decryptedAll) {
       findings.push(
-        err('corrupt', 'The PFX integrity check (MAC) does not match although its contents decrypt with this password: the file was modified or damaged after export (or its MAC was made with a different password).', 'Export the PFX again from the original source.'),
+        err(
+          'corrupt',
+          'The PFX integrity check (MAC) does not match although its contents decrypt with this password: the file was modified or damaged after export (or its MAC was made with a different password).',
+          'Export the PFX again from the original source.',
+        ),
       );
     } else {
       const msg =
@@ -420,13 +496,18 @@ async function inspectDer(bytes: Uint8Array, password: string | null, now: Date)
             : pfxInfo.encryption.length
               ? 'The password is wrong: the file’s integrity check and its encrypted parts do not open with it.'
               : 'The password is wrong (or the file was modified after export): the file’s integrity check does not match.';
-      findings.push(err('wrong-password', msg, password === null || password === '' ? 'Enter the PFX password.' : CHECK_PASSWORD));
+      findings.push(
+        err('wrong-password', msg, password === null || password === '' ? 'Enter the PFX password.' : CHECK_PASSWORD),
+      );
       const r = emptyResult(findings, 'pkcs12');
       r.pfx = pfxInfo;
       return r;
     }
   }
-  if (corruptDetail) findings.push(err('corrupt', `The PFX is damaged: ${corruptDetail}.`, 'Export the PFX again from the original source.'));
+  if (corruptDetail)
+    findings.push(
+      err('corrupt', `The PFX is damaged: ${corruptDetail}.`, 'Export the PFX again from the original source.'),
+    );
   const legacyUsed = (macForm as PasswordForm | null)?.legacy || usedForms.some((f) => f.legacy);
   if (legacyUsed)
     findings.push(
@@ -447,7 +528,13 @@ async function inspectDer(bytes: Uint8Array, password: string | null, now: Date)
       ),
     );
   if (!pfx.mac)
-    findings.push(warn('no-mac', 'The PFX has no integrity check (MAC), so damage or tampering cannot be detected; some importers refuse such files.', 'Export the PFX again with a MAC (OpenSSL: drop -nomac).'));
+    findings.push(
+      warn(
+        'no-mac',
+        'The PFX has no integrity check (MAC), so damage or tampering cannot be detected; some importers refuse such files.',
+        'Export the PFX again with a MAC (OpenSSL: drop -nomac).',
+      ),
+    );
   const algs = pfxInfo.encryption.map((e) => e.algorithm);
   if (algs.some((a) => a.startsWith('PBES2') && a.includes('AES')))
     findings.push(
@@ -459,7 +546,11 @@ async function inspectDer(bytes: Uint8Array, password: string | null, now: Date)
     );
   if (algs.some((a) => /40Bit|RC4|DES-CBC$/.test(a)))
     findings.push(
-      info('legacy-pfx-encryption', `Parts of the PFX use weak legacy encryption (${[...new Set(algs.filter((a) => /40Bit|RC4|DES-CBC$/.test(a)))].join(', ')}); the file is readable everywhere but its protection rests on the password's secrecy and the file's.`, 'Keep the file private; delete it once it is in Key Vault.'),
+      info(
+        'legacy-pfx-encryption',
+        `Parts of the PFX use weak legacy encryption (${[...new Set(algs.filter((a) => /40Bit|RC4|DES-CBC$/.test(a)))].join(', ')}); the file is readable everywhere but its protection rests on the password's secrecy and the file's.`,
+        'Keep the file private; delete it once it is in Key Vault.',
+      ),
     );
   const unprotected = !pfx.mac && pfxInfo.encryption.length === 0;
   if (unprotected) pfxInfo.passwordless = true;
@@ -475,9 +566,18 @@ async function inspectDer(bytes: Uint8Array, password: string | null, now: Date)
         'Import it into Key Vault and delete the file; leave the password field empty when importing (Azure PowerShell may fail on password-less files: use the portal or az CLI).',
       ),
     );
-  const other = bags.filter((b) => b.type === 'crl' || b.type === 'secret' || b.type === 'other' || (b.type === 'cert' && b.certType !== 'x509'));
+  const other = bags.filter(
+    (b) =>
+      b.type === 'crl' || b.type === 'secret' || b.type === 'other' || (b.type === 'cert' && b.certType !== 'x509'),
+  );
   if (other.length)
-    findings.push(info('extra-bags', `The PFX holds ${other.length} item(s) other than X.509 certificates and keys (CRLs, secrets or other data); they are ignored.`, 'None needed.'));
+    findings.push(
+      info(
+        'extra-bags',
+        `The PFX holds ${other.length} item(s) other than X.509 certificates and keys (CRLs, secrets or other data); they are ignored.`,
+        'None needed.',
+      ),
+    );
 
   const certs: ParsedCert[] = [];
   const certLocalIds = new Map<ParsedCert, string | null>();
@@ -493,7 +593,14 @@ async function inspectDer(bytes: Uint8Array, password: string | null, now: Date)
       badCerts++;
     }
   }
-  if (badCerts) findings.push(err('corrupt', `${badCerts} certificate(s) in the PFX could not be read.`, 'Export the PFX again from the original source.'));
+  if (badCerts)
+    findings.push(
+      err(
+        'corrupt',
+        `${badCerts} certificate(s) in the PFX could not be read.`,
+        'Export the PFX again from the original source.',
+      ),
+    );
   const incomplete = unsupported !== null || corruptDetail !== null || st === 'unsupported' || excessive > 0;
   const result = await assembleChecked(certs, keys, findings, now, certLocalIds, { pem: false, incomplete });
   result.pfx = pfxInfo;
@@ -526,11 +633,26 @@ function classifyNonPfx(bytes: Uint8Array, e: unknown, now: Date): InspectResult
   }
   if (e instanceof DerError && e.kind === 'truncated' && looksLikePfxStart(bytes))
     return emptyResult(
-      [err('corrupt', `The file is truncated: it ends before the PFX data does (${bytes.length} bytes present).`, 'Copy or download the file again (use binary mode for FTP; do not open and save it in a text editor).')],
+      [
+        err(
+          'corrupt',
+          `The file is truncated: it ends before the PFX data does (${bytes.length} bytes present).`,
+          'Copy or download the file again (use binary mode for FTP; do not open and save it in a text editor).',
+        ),
+      ],
       'pkcs12',
     );
   if (looksLikePfxStart(bytes))
-    return emptyResult([err('corrupt', `The PFX structure is damaged (${e instanceof Error ? e.message : 'unreadable'}).`, 'Export the PFX again from the original source.')], 'pkcs12');
+    return emptyResult(
+      [
+        err(
+          'corrupt',
+          `The PFX structure is damaged (${e instanceof Error ? e.message : 'unreadable'}).`,
+          'Export the PFX again from the original source.',
+        ),
+      ],
+      'pkcs12',
+    );
   const what = describeDer(bytes);
   return emptyResult(
     [
@@ -553,12 +675,20 @@ function describeDer(bytes: Uint8Array): string | null {
     const first = n.children[0];
     if (first && first.tag === T.OID && first.cls === 0) {
       const o = oidOf(first);
-      if (o === '1.2.840.113549.1.7.2') return 'a PKCS#7 certificate bundle (.p7b/.p7c: certificates only, no private key)';
+      if (o === '1.2.840.113549.1.7.2')
+        return 'a PKCS#7 certificate bundle (.p7b/.p7c: certificates only, no private key)';
     }
     const second = n.children[1];
-    if (first && second && first.tag === T.INTEGER && second.tag === T.SEQUENCE && n.children[2]?.tag === T.OCTET_STRING)
+    if (
+      first &&
+      second &&
+      first.tag === T.INTEGER &&
+      second.tag === T.SEQUENCE &&
+      n.children[2]?.tag === T.OCTET_STRING
+    )
       return 'a private key alone (PKCS#8 DER, no certificate)';
-    if (first && second && first.tag === T.SEQUENCE && second.tag === T.OCTET_STRING) return 'an encrypted private key alone (PKCS#8 DER, no certificate)';
+    if (first && second && first.tag === T.SEQUENCE && second.tag === T.OCTET_STRING)
+      return 'an encrypted private key alone (PKCS#8 DER, no certificate)';
   } catch {
     return null;
   }
@@ -601,7 +731,7 @@ async function assembleChecked(
         warn(
           'chain-signature-invalid',
           `The certificate ${describe(iss.info)} has the issuer name of ${describe(sub.info)} but did not sign it (a different key, e.g. an intermediate from another generation).`,
-          'Replace the chain certificate with the issuer that signed this certificate (download it from your CA: the leaf\'s Authority Information Access URL names it).',
+          "Replace the chain certificate with the issuer that signed this certificate (download it from your CA: the leaf's Authority Information Access URL names it).",
         ),
       );
   });
@@ -631,10 +761,11 @@ function assemble(
   const pairs: Array<{ key: KeyEntry; cert: ParsedCert | null; matches: boolean }> = [];
   for (const k of keys) {
     const fp = k.parsed.key?.fingerprint;
-    const byId = k.localKeyId && localIds ? certs.find((c) => localIds.get(c) === k.localKeyId) ?? null : null;
-    const byKey = fp ? certs.find((c) => c.key.fingerprint === fp) ?? null : null;
+    const byId = k.localKeyId && localIds ? (certs.find((c) => localIds.get(c) === k.localKeyId) ?? null) : null;
+    const byKey = fp ? (certs.find((c) => c.key.fingerprint === fp) ?? null) : null;
     if (byKey) pairs.push({ key: k, cert: byKey, matches: true });
-    else if (!fp && (byId || certs.length === 1)) pairs.push({ key: k, cert: byId ?? certs[0]!, matches: true }); // public part unknown: trust the pairing
+    else if (!fp && (byId || certs.length === 1))
+      pairs.push({ key: k, cert: byId ?? certs[0]!, matches: true }); // public part unknown: trust the pairing
     else pairs.push({ key: k, cert: byId, matches: false });
   }
   const good = pairs.find((p) => p.matches) ?? pairs[0] ?? null;
@@ -650,14 +781,28 @@ function assemble(
   if (!mode.incomplete && (!mode.pem || keys.length || certs.length)) {
     if (!keys.length && certs.length && !mode.pem)
       findings.push(
-        err('no-private-key', 'The PFX contains certificate(s) but no private key. Key Vault needs the private key.', 'Export the PFX again with its private key: Windows certlm.msc → Export → "Yes, export the private key"; OpenSSL: `openssl pkcs12 -export -in cert.pem -inkey key.pem -out cert.pfx`.'),
+        err(
+          'no-private-key',
+          'The PFX contains certificate(s) but no private key. Key Vault needs the private key.',
+          'Export the PFX again with its private key: Windows certlm.msc → Export → "Yes, export the private key"; OpenSSL: `openssl pkcs12 -export -in cert.pem -inkey key.pem -out cert.pfx`.',
+        ),
       );
     if (!certs.length && (keys.length || !mode.pem))
-      findings.push(err('no-certificate', 'The file contains no certificate.', 'Export the PFX again including the certificate (and its chain).'));
+      findings.push(
+        err(
+          'no-certificate',
+          'The file contains no certificate.',
+          'Export the PFX again including the certificate (and its chain).',
+        ),
+      );
   }
   if (keys.length > 1)
     findings.push(
-      err('multiple-private-keys', `The PFX contains ${keys.length} private keys; Key Vault needs exactly one certificate with its key.`, 'Export a PFX that holds only the one certificate you need, its key and its chain.'),
+      err(
+        'multiple-private-keys',
+        `The PFX contains ${keys.length} private keys; Key Vault needs exactly one certificate with its key.`,
+        'Export a PFX that holds only the one certificate you need, its key and its chain.',
+      ),
     );
   if (primaryKey && certs.length && !matches) {
     findings.push(
@@ -679,7 +824,9 @@ function assemble(
     for (;;) {
       if (equalBytes(cur.subjectRaw, cur.issuerRaw)) break;
       const c = cur;
-      const issuer = certs.find((x) => !used.has(x) && equalBytes(x.subjectRaw, c.issuerRaw) && (!c.aki || !x.ski || c.aki === x.ski));
+      const issuer = certs.find(
+        (x) => !used.has(x) && equalBytes(x.subjectRaw, c.issuerRaw) && (!c.aki || !x.ski || c.aki === x.ski),
+      );
       if (!issuer) break;
       links.push([c, issuer]);
       chain.push(issuer);
@@ -688,7 +835,13 @@ function assemble(
     }
     const last = chain[chain.length - 1] ?? leaf;
     if (chain.length && !equalBytes(last.subjectRaw, last.issuerRaw))
-      findings.push(info('chain-incomplete', `The chain in the file stops at ${describe(last.info)}, which is not a root; Windows completes it from its own store if it can.`, 'Usually fine; include the intermediate certificates if clients report an incomplete chain.'));
+      findings.push(
+        info(
+          'chain-incomplete',
+          `The chain in the file stops at ${describe(last.info)}, which is not a root; Windows completes it from its own store if it can.`,
+          'Usually fine; include the intermediate certificates if clients report an incomplete chain.',
+        ),
+      );
     const rest = certs.filter((x) => !used.has(x));
     const unrelatedLeaves = rest.filter((x) => !x.info.isCA && !isIssuerOfAnother(x));
     if (unrelatedLeaves.length)
@@ -701,14 +854,30 @@ function assemble(
       );
     const strays = rest.filter((x) => !unrelatedLeaves.includes(x));
     if (strays.length)
-      findings.push(warn('unrelated-certificate', `${strays.length} CA certificate(s) in the file are not part of the leaf's chain: ${strays.map((x) => describe(x.info)).join('; ')}.`, 'Harmless for Key Vault; remove them to keep the deployment tidy.'));
+      findings.push(
+        warn(
+          'unrelated-certificate',
+          `${strays.length} CA certificate(s) in the file are not part of the leaf's chain: ${strays.map((x) => describe(x.info)).join('; ')}.`,
+          'Harmless for Key Vault; remove them to keep the deployment tidy.',
+        ),
+      );
     chain.push(...rest);
     if (!mode.pem && certs[0] !== leaf && localIds)
-      findings.push(info('leaf-not-first', 'The certificate that belongs to the key is not the first in the file; it was found by its key.', 'None needed: Key Vault reorders the chain on import.'));
+      findings.push(
+        info(
+          'leaf-not-first',
+          'The certificate that belongs to the key is not the first in the file; it was found by its key.',
+          'None needed: Key Vault reorders the chain on import.',
+        ),
+      );
   } else {
     if (endEntities.length > 1)
       findings.push(
-        err('multiple-leaf-certificates', `The file holds ${endEntities.length} unrelated end-entity certificates (${endEntities.map((x) => describe(x.info)).join('; ')}).`, 'Export a PFX with only one certificate, its key and its chain.'),
+        err(
+          'multiple-leaf-certificates',
+          `The file holds ${endEntities.length} unrelated end-entity certificates (${endEntities.map((x) => describe(x.info)).join('; ')}).`,
+          'Export a PFX with only one certificate, its key and its chain.',
+        ),
       );
     chain.push(...certs);
   }
@@ -720,22 +889,41 @@ function assemble(
     const ki = primaryKey.parsed.key?.info;
     if (!ki && keyTypeOf(primaryKey.parsed.algorithmOid) !== 'other') {
       // RSA/EC key whose public part could not be derived: nothing more to check.
-    } else if (!ki || ki.type === 'other' || (ki.type === 'EC' && !['P-256', 'P-384', 'P-521', 'P-256K'].includes(ki.curve ?? '')))
+    } else if (
+      !ki ||
+      ki.type === 'other' ||
+      (ki.type === 'EC' && !['P-256', 'P-384', 'P-521', 'P-256K'].includes(ki.curve ?? ''))
+    )
       findings.push(
-        err('unsupported-key-type', `The private key is ${ki?.type === 'EC' ? `an EC key on curve ${ki.curve ?? 'unknown'}` : `of type ${KEY_ALG_NAMES[primaryKey.parsed.algorithmOid] ?? primaryKey.parsed.algorithmOid}`}; Key Vault accepts RSA keys and EC keys on P-256, P-384, P-521 and P-256K.`, 'Create a new certificate with an RSA (2048 bits or more) or EC P-256/P-384 key.'),
+        err(
+          'unsupported-key-type',
+          `The private key is ${ki?.type === 'EC' ? `an EC key on curve ${ki.curve ?? 'unknown'}` : `of type ${KEY_ALG_NAMES[primaryKey.parsed.algorithmOid] ?? primaryKey.parsed.algorithmOid}`}; Key Vault accepts RSA keys and EC keys on P-256, P-384, P-521 and P-256K.`,
+          'Create a new certificate with an RSA (2048 bits or more) or EC P-256/P-384 key.',
+        ),
       );
     else if (ki.type === 'RSA' && ki.bits !== undefined && ki.bits < 2048 && !(leaf && leaf.key.info.type === 'RSA'))
-      findings.push(warn('weak-rsa-key', `The RSA key has ${ki.bits} bits; Key Vault and browsers expect at least 2048.`, 'Create a new certificate with a 2048-bit or larger key.'));
+      findings.push(
+        warn(
+          'weak-rsa-key',
+          `The RSA key has ${ki.bits} bits; Key Vault and browsers expect at least 2048.`,
+          'Create a new certificate with a 2048-bit or larger key.',
+        ),
+      );
   }
   const out: InspectResult = {
     importable: false,
     leaf: leaf ? leaf.info : null,
     chain: chain.map((c) => c.info),
-    key: keyInfo ? { ...keyInfo, matchesLeaf: matches } : primaryKey ? { type: keyTypeOf(primaryKey.parsed.algorithmOid), matchesLeaf: matches } : null,
+    key: keyInfo
+      ? { ...keyInfo, matchesLeaf: matches }
+      : primaryKey
+        ? { type: keyTypeOf(primaryKey.parsed.algorithmOid), matchesLeaf: matches }
+        : null,
     pfx: null,
     findings: [],
   };
-  if (leaf && primaryKey?.friendlyName && !leaf.info.friendlyName) out.leaf = { ...leaf.info, friendlyName: primaryKey.friendlyName };
+  if (leaf && primaryKey?.friendlyName && !leaf.info.friendlyName)
+    out.leaf = { ...leaf.info, friendlyName: primaryKey.friendlyName };
   out.findings = sortFindings(findings);
   out.importable = !out.findings.some((f) => f.severity === 'error');
   return out;
@@ -754,49 +942,126 @@ function checkLeaf(leaf: ParsedCert, findings: Finding[], now: Date): void {
   const t = now.getTime();
   if (t > leaf.notAfter.getTime())
     findings.push(
-      err('expired', `The certificate ${describe(c)} expired on ${c.notAfter}. Key Vault refuses expired certificates.`, 'Renew the certificate with your CA (or create a new one) and export a new PFX.'),
+      err(
+        'expired',
+        `The certificate ${describe(c)} expired on ${c.notAfter}. Key Vault refuses expired certificates.`,
+        'Renew the certificate with your CA (or create a new one) and export a new PFX.',
+      ),
     );
   else if (t < leaf.notBefore.getTime())
-    findings.push(warn('not-yet-valid', `The certificate ${describe(c)} is not valid until ${c.notBefore}.`, 'Check the clock of the machine that issued it; clients reject it until then.'));
+    findings.push(
+      warn(
+        'not-yet-valid',
+        `The certificate ${describe(c)} is not valid until ${c.notBefore}.`,
+        'Check the clock of the machine that issued it; clients reject it until then.',
+      ),
+    );
   else if (leaf.notAfter.getTime() - t < SOON_DAYS * DAY) {
     const days = Math.max(0, Math.floor((leaf.notAfter.getTime() - t) / DAY));
-    findings.push(warn('expires-soon', `The certificate ${describe(c)} expires in ${days} day${days === 1 ? '' : 's'} (${c.notAfter}).`, 'Renew it now and plan the rotation: deploy the new thumbprint before the old certificate expires.'));
+    findings.push(
+      warn(
+        'expires-soon',
+        `The certificate ${describe(c)} expires in ${days} day${days === 1 ? '' : 's'} (${c.notAfter}).`,
+        'Renew it now and plan the rotation: deploy the new thumbprint before the old certificate expires.',
+      ),
+    );
   }
   if (c.publicKey.type === 'RSA' && c.publicKey.bits !== undefined && c.publicKey.bits < 2048)
-    findings.push(warn('weak-rsa-key', `The certificate's RSA key has ${c.publicKey.bits} bits; browsers and Key Vault policies expect at least 2048.`, 'Create a new certificate with a 2048-bit or larger key.'));
+    findings.push(
+      warn(
+        'weak-rsa-key',
+        `The certificate's RSA key has ${c.publicKey.bits} bits; browsers and Key Vault policies expect at least 2048.`,
+        'Create a new certificate with a 2048-bit or larger key.',
+      ),
+    );
   checkSignature(leaf, findings);
   const eku = c.extendedKeyUsage;
   if (leaf.hasEku && !eku.includes('serverAuth') && !eku.includes('anyExtendedKeyUsage'))
     findings.push(
-      warn('missing-server-auth-eku', `The certificate's extended key usage (${eku.join(', ') || 'empty'}) does not include serverAuth (1.3.6.1.5.5.7.3.1), so browsers refuse it for HTTPS.`, 'Fine for non-TLS uses (e.g. encryption or client authentication); for an HTTPS endpoint request a certificate with the "Server Authentication" EKU.'),
+      warn(
+        'missing-server-auth-eku',
+        `The certificate's extended key usage (${eku.join(', ') || 'empty'}) does not include serverAuth (1.3.6.1.5.5.7.3.1), so browsers refuse it for HTTPS.`,
+        'Fine for non-TLS uses (e.g. encryption or client authentication); for an HTTPS endpoint request a certificate with the "Server Authentication" EKU.',
+      ),
     );
   if (c.keyUsage.length) {
-    const okTls = c.publicKey.type === 'RSA' ? c.keyUsage.includes('digitalSignature') || c.keyUsage.includes('keyEncipherment') : c.keyUsage.includes('digitalSignature') || c.keyUsage.includes('keyAgreement');
+    const okTls =
+      c.publicKey.type === 'RSA'
+        ? c.keyUsage.includes('digitalSignature') || c.keyUsage.includes('keyEncipherment')
+        : c.keyUsage.includes('digitalSignature') || c.keyUsage.includes('keyAgreement');
     if (!okTls)
-      findings.push(warn('key-usage-not-tls', `The certificate's key usage (${c.keyUsage.join(', ')}) allows neither digitalSignature nor keyEncipherment; TLS clients will reject it.`, 'For an HTTPS endpoint request a certificate with digitalSignature (and keyEncipherment for RSA).'));
+      findings.push(
+        warn(
+          'key-usage-not-tls',
+          `The certificate's key usage (${c.keyUsage.join(', ')}) allows neither digitalSignature nor keyEncipherment; TLS clients will reject it.`,
+          'For an HTTPS endpoint request a certificate with digitalSignature (and keyEncipherment for RSA).',
+        ),
+      );
   }
   if (c.isCA)
-    findings.push(warn('leaf-is-ca', `The certificate ${describe(c)} is a CA certificate (basicConstraints CA:TRUE), not a server certificate.`, 'Check that you exported the right certificate; use the end-entity (server) certificate.'));
+    findings.push(
+      warn(
+        'leaf-is-ca',
+        `The certificate ${describe(c)} is a CA certificate (basicConstraints CA:TRUE), not a server certificate.`,
+        'Check that you exported the right certificate; use the end-entity (server) certificate.',
+      ),
+    );
   if (c.selfSigned)
-    findings.push(info('self-signed', 'The certificate is self-signed: fine for internal use (RDP, encryption, tests); browsers will not trust it for a public HTTPS endpoint.', 'For a public endpoint use a certificate from a public CA.'));
+    findings.push(
+      info(
+        'self-signed',
+        'The certificate is self-signed: fine for internal use (RDP, encryption, tests); browsers will not trust it for a public HTTPS endpoint.',
+        'For a public endpoint use a certificate from a public CA.',
+      ),
+    );
   if (!c.sans.dns.length && !c.sans.ip.length && !c.sans.email.length && !c.sans.uri.length)
-    findings.push(info('no-subject-alt-name', 'The certificate has no Subject Alternative Name; browsers ignore the CN and will refuse it for HTTPS.', 'For an HTTPS endpoint request a certificate with the host names as DNS SANs.'));
+    findings.push(
+      info(
+        'no-subject-alt-name',
+        'The certificate has no Subject Alternative Name; browsers ignore the CN and will refuse it for HTTPS.',
+        'For an HTTPS endpoint request a certificate with the host names as DNS SANs.',
+      ),
+    );
   if (c.subject.length > KEY_VAULT_MAX_CHARS)
-    findings.push(err('subject-too-long', `The certificate subject has ${c.subject.length} characters; Key Vault accepts at most ${KEY_VAULT_MAX_CHARS}.`, 'Request a certificate with a shorter subject.'));
+    findings.push(
+      err(
+        'subject-too-long',
+        `The certificate subject has ${c.subject.length} characters; Key Vault accepts at most ${KEY_VAULT_MAX_CHARS}.`,
+        'Request a certificate with a shorter subject.',
+      ),
+    );
 }
 
 function checkSignature(c: ParsedCert, findings: Finding[]): void {
   if (c.info.selfSigned && c.info.isCA) return; // a root's self-signature is not checked by clients
   const alg = c.info.signatureAlgorithm.toLowerCase();
   if (alg.includes('sha1'))
-    findings.push(warn('sha1-signature', `The certificate ${describe(c.info)} is signed with SHA-1 (${c.info.signatureAlgorithm}); browsers and current Windows reject SHA-1 TLS certificates.`, 'Reissue the certificate with a SHA-256 signature.'));
+    findings.push(
+      warn(
+        'sha1-signature',
+        `The certificate ${describe(c.info)} is signed with SHA-1 (${c.info.signatureAlgorithm}); browsers and current Windows reject SHA-1 TLS certificates.`,
+        'Reissue the certificate with a SHA-256 signature.',
+      ),
+    );
   else if (alg.includes('md5') || alg.includes('md2'))
-    findings.push(warn('weak-signature-algorithm', `The certificate ${describe(c.info)} is signed with ${c.info.signatureAlgorithm}, which is broken.`, 'Reissue the certificate with a SHA-256 signature.'));
+    findings.push(
+      warn(
+        'weak-signature-algorithm',
+        `The certificate ${describe(c.info)} is signed with ${c.info.signatureAlgorithm}, which is broken.`,
+        'Reissue the certificate with a SHA-256 signature.',
+      ),
+    );
 }
 
 function checkChainCert(c: ParsedCert, findings: Finding[], now: Date): void {
   if (now.getTime() > c.notAfter.getTime())
-    findings.push(warn('chain-certificate-expired', `The chain certificate ${describe(c.info)} expired on ${c.info.notAfter}.`, 'Replace it with the current intermediate from your CA (clients may fail to build the chain).'));
+    findings.push(
+      warn(
+        'chain-certificate-expired',
+        `The chain certificate ${describe(c.info)} expired on ${c.info.notAfter}.`,
+        'Replace it with the current intermediate from your CA (clients may fail to build the chain).',
+      ),
+    );
   if (!c.info.selfSigned) checkSignature(c, findings);
 }
 

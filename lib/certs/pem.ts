@@ -57,7 +57,13 @@ export function readPem(text: string): PemBlock[] {
 }
 
 export const CERT_LABELS = new Set(['CERTIFICATE', 'X509 CERTIFICATE', 'TRUSTED CERTIFICATE']);
-export const KEY_LABELS = new Set(['PRIVATE KEY', 'RSA PRIVATE KEY', 'EC PRIVATE KEY', 'ENCRYPTED PRIVATE KEY', 'DSA PRIVATE KEY']);
+export const KEY_LABELS = new Set([
+  'PRIVATE KEY',
+  'RSA PRIVATE KEY',
+  'EC PRIVATE KEY',
+  'ENCRYPTED PRIVATE KEY',
+  'DSA PRIVATE KEY',
+]);
 
 /** Convert an unencrypted private key PEM block to PKCS#8 DER. Throws for encrypted or unknown keys. */
 export function toPkcs8(block: PemBlock): Uint8Array {
@@ -69,7 +75,8 @@ export function toPkcs8(block: PemBlock): Uint8Array {
   if (block.label === 'EC PRIVATE KEY') {
     const ec = parse(block.der);
     let curve: Uint8Array | null = null;
-    for (const c of ec.children) if (c.cls === 2 && c.tag === 0 && c.children[0] && is(c.children[0], T.OID)) curve = raw(c.children[0]);
+    for (const c of ec.children)
+      if (c.cls === 2 && c.tag === 0 && c.children[0] && is(c.children[0], T.OID)) curve = raw(c.children[0]);
     if (!curve) throw new DerError('EC private key without named curve', 'malformed');
     return seq(encInt(0), seq(encOid(OID.ecPublicKey), curve), octets(block.der));
   }

@@ -46,7 +46,11 @@ const PRFS: Record<string, HashName> = {
   '1.2.840.113549.2.10': 'sha384',
   '1.2.840.113549.2.11': 'sha512',
 };
-const PRF_OTHER: Record<string, string> = { '1.2.840.113549.2.8': 'SHA224', '1.2.840.113549.2.12': 'SHA512-224', '1.2.840.113549.2.13': 'SHA512-256' };
+const PRF_OTHER: Record<string, string> = {
+  '1.2.840.113549.2.8': 'SHA224',
+  '1.2.840.113549.2.12': 'SHA512-224',
+  '1.2.840.113549.2.13': 'SHA512-256',
+};
 
 const PBES2_CIPHERS: Record<string, { cipher: CipherName; keyLen: number; name: string }> = {
   '2.16.840.1.101.3.4.1.2': { cipher: 'aes-128-cbc', keyLen: 16, name: 'AES-128-CBC' },
@@ -68,12 +72,21 @@ const PBES2_CIPHER_OTHER: Record<string, string> = {
   '1.2.156.10197.1.104.2': 'SM4-CBC',
 };
 
-const PKCS12_PBE: Record<string, { name: string; cipher: CipherName; keyLen: number; ivLen: number; rc2Bits?: number }> = {
+const PKCS12_PBE: Record<
+  string,
+  { name: string; cipher: CipherName; keyLen: number; ivLen: number; rc2Bits?: number }
+> = {
   '1.2.840.113549.1.12.1.1': { name: 'pbeWithSHAAnd128BitRC4', cipher: 'rc4', keyLen: 16, ivLen: 0 },
   '1.2.840.113549.1.12.1.2': { name: 'pbeWithSHAAnd40BitRC4', cipher: 'rc4', keyLen: 5, ivLen: 0 },
   '1.2.840.113549.1.12.1.3': { name: 'pbeWithSHAAnd3-KeyTripleDES-CBC', cipher: 'des-ede3-cbc', keyLen: 24, ivLen: 8 },
   '1.2.840.113549.1.12.1.4': { name: 'pbeWithSHAAnd2-KeyTripleDES-CBC', cipher: 'des-ede3-cbc', keyLen: 16, ivLen: 8 },
-  '1.2.840.113549.1.12.1.5': { name: 'pbeWithSHAAnd128BitRC2-CBC', cipher: 'rc2-cbc', keyLen: 16, ivLen: 8, rc2Bits: 128 },
+  '1.2.840.113549.1.12.1.5': {
+    name: 'pbeWithSHAAnd128BitRC2-CBC',
+    cipher: 'rc2-cbc',
+    keyLen: 16,
+    ivLen: 8,
+    rc2Bits: 128,
+  },
   '1.2.840.113549.1.12.1.6': { name: 'pbeWithSHAAnd40BitRC2-CBC', cipher: 'rc2-cbc', keyLen: 5, ivLen: 8, rc2Bits: 40 },
 };
 const PBES1_OTHER: Record<string, string> = {
@@ -86,8 +99,26 @@ const PBES1_OTHER: Record<string, string> = {
 
 /** An encryption algorithm as found in the file. `supported:false` carries a readable name for the finding. */
 export type EncAlg =
-  | { kind: 'pkcs12'; name: string; cipher: CipherName; keyLen: number; ivLen: number; rc2Bits: number; salt: Uint8Array; iterations: number }
-  | { kind: 'pbes2'; name: string; prf: HashName; salt: Uint8Array; iterations: number; keyLen: number; cipher: CipherName; iv: Uint8Array }
+  | {
+      kind: 'pkcs12';
+      name: string;
+      cipher: CipherName;
+      keyLen: number;
+      ivLen: number;
+      rc2Bits: number;
+      salt: Uint8Array;
+      iterations: number;
+    }
+  | {
+      kind: 'pbes2';
+      name: string;
+      prf: HashName;
+      salt: Uint8Array;
+      iterations: number;
+      keyLen: number;
+      cipher: CipherName;
+      iv: Uint8Array;
+    }
   | { kind: 'unsupported'; name: string; iterations: number | null };
 
 export class UnsupportedError extends Error {
@@ -105,7 +136,16 @@ export function parseEncAlg(alg: Node): EncAlg {
     const p = expect(params, T.SEQUENCE, 'PBE parameters');
     const salt = content(expect(p.children[0], T.OCTET_STRING, 'salt'));
     const iterations = p.children[1] ? int(p.children[1]) : 1;
-    return { kind: 'pkcs12', name: p12.name, cipher: p12.cipher, keyLen: p12.keyLen, ivLen: p12.ivLen, rc2Bits: p12.rc2Bits ?? 0, salt, iterations };
+    return {
+      kind: 'pkcs12',
+      name: p12.name,
+      cipher: p12.cipher,
+      keyLen: p12.keyLen,
+      ivLen: p12.ivLen,
+      rc2Bits: p12.rc2Bits ?? 0,
+      salt,
+      iterations,
+    };
   }
   if (o === OIDS.pbes2) {
     const p = expect(params, T.SEQUENCE, 'PBES2 parameters');
@@ -116,7 +156,11 @@ export function parseEncAlg(alg: Node): EncAlg {
     const c = PBES2_CIPHERS[schemeOid];
     if (kdfOid !== OIDS.pbkdf2) {
       const kdfName = kdfOid === '1.3.6.1.4.1.11591.4.11' ? 'scrypt' : kdfOid;
-      return { kind: 'unsupported', name: `PBES2/${kdfName}/${c?.name ?? PBES2_CIPHER_OTHER[schemeOid] ?? schemeOid}`, iterations: null };
+      return {
+        kind: 'unsupported',
+        name: `PBES2/${kdfName}/${c?.name ?? PBES2_CIPHER_OTHER[schemeOid] ?? schemeOid}`,
+        iterations: null,
+      };
     }
     const kp = expect(kdf.children[1], T.SEQUENCE, 'PBKDF2 parameters');
     const saltNode = child(kp, 0, 'salt');
@@ -134,7 +178,11 @@ export function parseEncAlg(alg: Node): EncAlg {
           prf = h;
           prfName = h.toUpperCase().replace('SHA', 'SHA');
         } else {
-          return { kind: 'unsupported', name: `PBES2/PBKDF2-HMAC-${PRF_OTHER[po] ?? po}/${c?.name ?? PBES2_CIPHER_OTHER[schemeOid] ?? schemeOid}`, iterations };
+          return {
+            kind: 'unsupported',
+            name: `PBES2/PBKDF2-HMAC-${PRF_OTHER[po] ?? po}/${c?.name ?? PBES2_CIPHER_OTHER[schemeOid] ?? schemeOid}`,
+            iterations,
+          };
         }
       }
     }
@@ -142,7 +190,16 @@ export function parseEncAlg(alg: Node): EncAlg {
     if (!c || !is(saltNode, T.OCTET_STRING)) return { kind: 'unsupported', name, iterations };
     const ivNode = scheme.children[1];
     if (!ivNode || !is(ivNode, T.OCTET_STRING)) return { kind: 'unsupported', name, iterations };
-    return { kind: 'pbes2', name, prf, salt: content(saltNode), iterations, keyLen: keyLen ?? c.keyLen, cipher: c.cipher, iv: content(ivNode) };
+    return {
+      kind: 'pbes2',
+      name,
+      prf,
+      salt: content(saltNode),
+      iterations,
+      keyLen: keyLen ?? c.keyLen,
+      cipher: c.cipher,
+      iv: content(ivNode),
+    };
   }
   return { kind: 'unsupported', name: PBES1_OTHER[o] ?? o, iterations: null };
 }
@@ -167,7 +224,8 @@ export function passwordForms(password: string | null): PasswordForm[] {
     return password === null ? [none, empty] : [empty, none];
   }
   const forms: PasswordForm[] = [{ bmp: bmpPassword(password), utf8, passwordless: false, legacy: false }];
-  if (/[^\x00-\x7f]/.test(password)) forms.push({ bmp: legacyBmpPassword(password), utf8, passwordless: false, legacy: true });
+  if (/[^\x00-\x7f]/.test(password))
+    forms.push({ bmp: legacyBmpPassword(password), utf8, passwordless: false, legacy: true });
   return forms;
 }
 
@@ -177,7 +235,9 @@ export async function decryptWith(alg: EncAlg, data: Uint8Array, pw: PasswordFor
   if (alg.kind === 'pkcs12') {
     const [key, iv] = await Promise.all([
       pkcs12Kdf('sha1', pw.bmp, alg.salt, 1, alg.iterations, alg.keyLen),
-      alg.ivLen ? pkcs12Kdf('sha1', pw.bmp, alg.salt, 2, alg.iterations, alg.ivLen) : Promise.resolve(new Uint8Array(0)),
+      alg.ivLen
+        ? pkcs12Kdf('sha1', pw.bmp, alg.salt, 2, alg.iterations, alg.ivLen)
+        : Promise.resolve(new Uint8Array(0)),
     ]);
     let k = key;
     if (alg.keyLen === 16 && alg.cipher === 'des-ede3-cbc') {
@@ -227,7 +287,9 @@ export function parsePfx(bytes: Uint8Array): PfxStructure {
   const ci = expect(pfx.children[1], T.SEQUENCE, 'authSafe');
   const ciType = oid(child(ci, 0, 'contentType'));
   if (ciType === OIDS.signedData)
-    throw new UnsupportedError('PKCS#12 in public-key integrity mode (signedData); only password integrity is supported');
+    throw new UnsupportedError(
+      'PKCS#12 in public-key integrity mode (signedData); only password integrity is supported',
+    );
   if (ciType !== OIDS.data) throw new DerError('authSafe is not a data content', 'malformed');
   const wrapped = child(ci, 1, 'authSafe content');
   if (wrapped.cls !== 2 || wrapped.tag !== 0) throw new DerError('authSafe content is not [0]', 'malformed');
@@ -244,7 +306,10 @@ export function parsePfx(bytes: Uint8Array): PfxStructure {
     const iterations = macData.children[2] ? int(macData.children[2]) : 1;
     const hash = DIGESTS[algOid] ?? null;
     const name = hash ?? DIGEST_OTHER[algOid] ?? algOid;
-    mac = algOid === OIDS.pbmac1 ? parsePbmac1(alg, digestBytes, salt, iterations) : { hash, name, digest: digestBytes, salt, iterations };
+    mac =
+      algOid === OIDS.pbmac1
+        ? parsePbmac1(alg, digestBytes, salt, iterations)
+        : { hash, name, digest: digestBytes, salt, iterations };
   }
   const as = parse(authSafe);
   expect(as, T.SEQUENCE, 'AuthenticatedSafe');
@@ -272,7 +337,13 @@ const HMACS: Record<string, HashName> = { ...PRFS };
 
 /** RFC 9579 PBMAC1 parameters: { keyDerivationFunc (PBKDF2), messageAuthScheme (HMAC) }. */
 function parsePbmac1(alg: Node, digestBytes: Uint8Array, salt: Uint8Array, iterations: number): MacInfo {
-  const unsupported = (what: string): MacInfo => ({ hash: null, name: `PBMAC1/${what}`, digest: digestBytes, salt, iterations });
+  const unsupported = (what: string): MacInfo => ({
+    hash: null,
+    name: `PBMAC1/${what}`,
+    digest: digestBytes,
+    salt,
+    iterations,
+  });
   const p = alg.children[1];
   if (!p || !is(p, T.SEQUENCE)) return unsupported('no parameters');
   const kdf = expect(p.children[0], T.SEQUENCE, 'PBMAC1 keyDerivationFunc');
@@ -359,13 +430,23 @@ export function parseSafeContents(bytes: Uint8Array, out: Bag[] = [], depth = 0)
         break;
       case OIDS.shroudedKeyBag: {
         const alg = parseEncAlg(expect(value.children[0], T.SEQUENCE, 'encryptionAlgorithm'));
-        out.push({ ...base, type: 'shroudedKey', bytes: content(expect(value.children[1], T.OCTET_STRING, 'encryptedData')), alg });
+        out.push({
+          ...base,
+          type: 'shroudedKey',
+          bytes: content(expect(value.children[1], T.OCTET_STRING, 'encryptedData')),
+          alg,
+        });
         break;
       }
       case OIDS.certBag: {
         const certId = oid(child(value, 0, 'certId'));
         const cv = child(child(value, 1, 'certValue'), 0, 'certValue');
-        out.push({ ...base, type: 'cert', bytes: content(cv), certType: certId === OIDS.x509Certificate ? 'x509' : certId });
+        out.push({
+          ...base,
+          type: 'cert',
+          bytes: content(cv),
+          certType: certId === OIDS.x509Certificate ? 'x509' : certId,
+        });
         break;
       }
       case OIDS.crlBag:

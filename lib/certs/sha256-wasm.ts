@@ -58,9 +58,17 @@ const op = {
 // locals: 0 = n (param), 1..8 = a..h, 9 = p, 10 = t1, 11 = t2, 12 = x
 const [N, A, B, C, D, E, F, G, H, P, T1, T2, X] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12] as const;
 const rot3 = (v: number, r1: number, r2: number, r3: number, lastShift = false) => [
-  ...op.get(v), ...op.const(r1), ...op.rotr,
-  ...op.get(v), ...op.const(r2), ...op.rotr, ...op.xor,
-  ...op.get(v), ...op.const(r3), ...(lastShift ? op.shrU : op.rotr), ...op.xor,
+  ...op.get(v),
+  ...op.const(r1),
+  ...op.rotr,
+  ...op.get(v),
+  ...op.const(r2),
+  ...op.rotr,
+  ...op.xor,
+  ...op.get(v),
+  ...op.const(r3),
+  ...(lastShift ? op.shrU : op.rotr),
+  ...op.xor,
 ];
 
 function body(): number[] {
@@ -74,9 +82,38 @@ function body(): number[] {
   // expansion: p = 512 .. 700 step 4 ; W[i] @ p+64
   emit(op.const(512), op.set(P), op.loop);
   emit(op.get(P));
-  emit(op.get(P), op.load(56), op.tee(X), op.const(17), op.rotr, op.get(X), op.const(19), op.rotr, op.xor, op.get(X), op.const(10), op.shrU, op.xor);
+  emit(
+    op.get(P),
+    op.load(56),
+    op.tee(X),
+    op.const(17),
+    op.rotr,
+    op.get(X),
+    op.const(19),
+    op.rotr,
+    op.xor,
+    op.get(X),
+    op.const(10),
+    op.shrU,
+    op.xor,
+  );
   emit(op.get(P), op.load(36), op.add);
-  emit(op.get(P), op.load(4), op.tee(X), op.const(7), op.rotr, op.get(X), op.const(18), op.rotr, op.xor, op.get(X), op.const(3), op.shrU, op.xor, op.add);
+  emit(
+    op.get(P),
+    op.load(4),
+    op.tee(X),
+    op.const(7),
+    op.rotr,
+    op.get(X),
+    op.const(18),
+    op.rotr,
+    op.xor,
+    op.get(X),
+    op.const(3),
+    op.shrU,
+    op.xor,
+    op.add,
+  );
   emit(op.get(P), op.load(0), op.add, op.store(64));
   emit(op.get(P), op.const(4), op.add, op.tee(P), op.const(704), op.ltU, op.brIf(0), op.end);
   // a..h = IV
@@ -92,7 +129,9 @@ function body(): number[] {
   emit(op.get(C), op.set(D), op.get(B), op.set(C), op.get(A), op.set(B), op.get(T1), op.get(T2), op.add, op.set(A));
   emit(op.get(P), op.const(4), op.add, op.tee(P), op.const(256), op.ltU, op.brIf(0), op.end);
   // H = IV + a..h
-  [A, B, C, D, E, F, G, H].forEach((v, j) => emit(op.const(0), op.const(0), op.load(768 + 4 * j), op.get(v), op.add, op.store(4 * j)));
+  [A, B, C, D, E, F, G, H].forEach((v, j) =>
+    emit(op.const(0), op.const(0), op.load(768 + 4 * j), op.get(v), op.add, op.store(4 * j)),
+  );
   // n -= 1 ; continue
   emit(op.get(N), op.const(1), op.sub, op.set(N), [0x0c, 0] /* br 0 (loop) */, op.end, op.end, op.end);
   void X;
@@ -104,11 +143,24 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
   const locals = vec([[...uleb(12), 0x7f]]);
   const code = [...locals, ...fn];
   const bytes = [
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
     ...section(1, vec([[0x60, ...vec([[0x7f]]), ...vec([])]])),
     ...section(3, vec([[0]])),
     ...section(5, vec([[0x00, 1]])),
-    ...section(7, vec([[...name('iter'), 0x00, 0], [...name('mem'), 0x02, 0]])),
+    ...section(
+      7,
+      vec([
+        [...name('iter'), 0x00, 0],
+        [...name('mem'), 0x02, 0],
+      ]),
+    ),
     ...section(10, vec([[...uleb(code.length), ...code]])),
   ];
   const out = new Uint8Array(new ArrayBuffer(bytes.length));

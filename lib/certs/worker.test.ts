@@ -4,7 +4,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const DIR = join(__dirname, '__vectors__');
-const expected = JSON.parse(readFileSync(join(DIR, 'expected.json'), 'utf8')) as { vectors: Array<{ file: string; thumbprint: string | null; password: string | null }> };
+const expected = JSON.parse(readFileSync(join(DIR, 'expected.json'), 'utf8')) as {
+  vectors: Array<{ file: string; thumbprint: string | null; password: string | null }>;
+};
 
 describe('worker.ts', () => {
   afterEach(() => {

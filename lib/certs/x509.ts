@@ -136,7 +136,10 @@ export function formatName(name: Node): string {
     for (const atv of rdn.children) {
       const t = oid(child(atv, 0, 'attribute type'));
       const v = child(atv, 1, 'attribute value');
-      const val = v.cls === 0 && !v.constructed && v.tag !== T.OCTET_STRING && v.tag !== T.BIT_STRING ? str(v) : '#' + hex(raw(v));
+      const val =
+        v.cls === 0 && !v.constructed && v.tag !== T.OCTET_STRING && v.tag !== T.BIT_STRING
+          ? str(v)
+          : '#' + hex(raw(v));
       parts.push(`${DN_NAMES[t] ?? 'OID.' + t}=${v.cls === 0 ? escapeDnValue(val) : val}`);
     }
     rdns.push(parts.join(' + '));
@@ -146,7 +149,8 @@ export function formatName(name: Node): string {
 
 export function commonName(name: Node): string | null {
   for (const rdn of name.children)
-    for (const atv of rdn.children) if (oid(child(atv, 0, 'attribute type')) === '2.5.4.3') return str(child(atv, 1, 'CN'));
+    for (const atv of rdn.children)
+      if (oid(child(atv, 0, 'attribute type')) === '2.5.4.3') return str(child(atv, 1, 'CN'));
   return null;
 }
 
@@ -290,7 +294,17 @@ export function parseCertificate(der: Uint8Array, friendlyName?: string): Parsed
   if (friendlyName !== undefined) info.friendlyName = friendlyName;
   const sigParamsNode = sigAlg.children[1];
   return {
-    info, der, subjectRaw, issuerRaw, key, ski, aki, hasEku, notBefore, notAfter, sigAlgOid,
+    info,
+    der,
+    subjectRaw,
+    issuerRaw,
+    key,
+    ski,
+    aki,
+    hasEku,
+    notBefore,
+    notAfter,
+    sigAlgOid,
     tbsRaw: raw(tbs),
     signature: content(cert.children[2]!).subarray(1),
     spkiRaw: raw(spki),
@@ -327,7 +341,11 @@ export async function parsePrivateKey(pkcs8: Uint8Array): Promise<ParsedKey> {
     const rsa = parse(keyOctets);
     const n = uintBytes(child(rsa, 1, 'modulus'));
     const e = uintBytes(child(rsa, 2, 'publicExponent'));
-    return { key: { info: { type: 'RSA', bits: bitLength(n) }, fingerprint: hex(n) + ':' + hex(e) }, algorithmOid: algOid, pkcs8 };
+    return {
+      key: { info: { type: 'RSA', bits: bitLength(n) }, fingerprint: hex(n) + ':' + hex(e) },
+      algorithmOid: algOid,
+      pkcs8,
+    };
   }
   if (algOid === OID.ecPublicKey) {
     const ec = parse(keyOctets);
@@ -350,7 +368,13 @@ export async function parsePrivateKey(pkcs8: Uint8Array): Promise<ParsedKey> {
   }
   if (algOid === OID.ed25519) {
     // RFC 8410 keys may carry the public key in [1]; otherwise ask WebCrypto (Node, recent browsers).
-    for (const c of pki.children) if (c.cls === 2 && c.tag === 1) return { key: { info: { type: 'other' }, fingerprint: hex(content(c).subarray(1)) }, algorithmOid: algOid, pkcs8 };
+    for (const c of pki.children)
+      if (c.cls === 2 && c.tag === 1)
+        return {
+          key: { info: { type: 'other' }, fingerprint: hex(content(c).subarray(1)) },
+          algorithmOid: algOid,
+          pkcs8,
+        };
     const pub = await edPublicFromWebCrypto(pkcs8);
     return { key: pub ? { info: { type: 'other' }, fingerprint: pub } : null, algorithmOid: algOid, pkcs8 };
   }
@@ -416,12 +440,15 @@ export async function verifySignedBy(subject: ParsedCert, issuer: ParsedCert): P
   try {
     if (how.kind === 'rsa') {
       if (issuer.key.info.type !== 'RSA') return false;
-      const k = await s.importKey('spki', copy(issuer.spkiRaw), { name: 'RSASSA-PKCS1-v1_5', hash: how.hash }, false, ['verify']);
+      const k = await s.importKey('spki', copy(issuer.spkiRaw), { name: 'RSASSA-PKCS1-v1_5', hash: how.hash }, false, [
+        'verify',
+      ]);
       return await s.verify('RSASSA-PKCS1-v1_5', k, copy(subject.signature), copy(subject.tbsRaw));
     }
     if (how.kind === 'ecdsa') {
       const curve = issuer.key.info.curve;
-      if (issuer.key.info.type !== 'EC' || !curve || !['P-256', 'P-384', 'P-521'].includes(curve)) return issuer.key.info.type === 'EC' ? null : false;
+      if (issuer.key.info.type !== 'EC' || !curve || !['P-256', 'P-384', 'P-521'].includes(curve))
+        return issuer.key.info.type === 'EC' ? null : false;
       const size = curve === 'P-521' ? 66 : curve === 'P-384' ? 48 : 32;
       const sig = parse(subject.signature);
       const rawSig = new Uint8Array(size * 2);
@@ -430,7 +457,9 @@ export async function verifySignedBy(subject: ParsedCert, issuer: ParsedCert): P
         if (v.length > size) return false;
         rawSig.set(v, size * (i + 1) - v.length);
       }
-      const k = await s.importKey('spki', copy(issuer.spkiRaw), { name: 'ECDSA', namedCurve: curve }, false, ['verify']);
+      const k = await s.importKey('spki', copy(issuer.spkiRaw), { name: 'ECDSA', namedCurve: curve }, false, [
+        'verify',
+      ]);
       return await s.verify({ name: 'ECDSA', hash: how.hash }, k, rawSig, copy(subject.tbsRaw));
     }
     const k = await s.importKey('spki', copy(issuer.spkiRaw), { name: 'Ed25519' }, false, ['verify']);

@@ -82,7 +82,10 @@ function checkOne(entry: CertificateEntry, vault: VaultCertificate[]): Certifica
   const raw = entry.thumbprint ?? null;
   const normalized = normalizeThumbprint(raw ?? '');
   const problems: CheckProblem[] = [];
-  const normVault = vault.map((v) => ({ v, t: thumbprintToHex(v.thumbprint) ?? normalizeThumbprint(v.thumbprint).value }));
+  const normVault = vault.map((v) => ({
+    v,
+    t: thumbprintToHex(v.thumbprint) ?? normalizeThumbprint(v.thumbprint).value,
+  }));
   const matches = normalized.valid ? normVault.filter((x) => x.t === normalized.value).map((x) => x.v) : [];
   // Prefer the latest enabled version, then any latest, then any enabled.
   const rank = (v: VaultCertificate) => (v.isLatest ? 2 : 0) + (v.enabled ? 1 : 0);
@@ -196,9 +199,13 @@ export function checkCscfgThumbprints(cscfgText: string, vaultCertificates: Vaul
   const all = info.roles.flatMap((r) => r.certificates);
   const isRdp = (c: CertificateEntry) => c.name.toLowerCase() === REMOTE_ACCESS_CERTIFICATE.toLowerCase();
   const certificates = all.filter((c) => !isRdp(c)).map((c) => checkOne(c, vaultCertificates));
-  const skipped = all
-    .filter(isRdp)
-    .map((c) => ({ role: c.role, name: c.name, reason: 'remote-access-certificate' as const, line: c.line, column: c.column }));
+  const skipped = all.filter(isRdp).map((c) => ({
+    role: c.role,
+    name: c.name,
+    reason: 'remote-access-certificate' as const,
+    line: c.line,
+    column: c.column,
+  }));
   const counts: Record<CertificateCheckStatus, number> = {
     found: 0,
     'found-in-another-version': 0,
@@ -238,7 +245,12 @@ export interface ServiceIssue {
 export interface ConsistencyResult {
   ok: boolean;
   issues: ServiceIssue[];
-  roles: Array<{ role: string; inCscfg: boolean; inCsdef: boolean; certificates: Array<{ name: string; inCscfg: boolean; inCsdef: boolean }> }>;
+  roles: Array<{
+    role: string;
+    inCscfg: boolean;
+    inCsdef: boolean;
+    certificates: Array<{ name: string; inCscfg: boolean; inCsdef: boolean }>;
+  }>;
 }
 
 function dupes(names: string[]): string[] {
@@ -302,7 +314,8 @@ export function checkServiceConsistency(cscfgText: string, csdefText: string): C
         severity: 'error',
         code: 'role-missing-in-csdef',
         message: `Role "${name}" is in the .cscfg but not in the .csdef.`,
-        action: 'Remove the role from the .cscfg or add it to the .csdef (and rebuild the package); role names must match exactly.',
+        action:
+          'Remove the role from the .cscfg or add it to the .csdef (and rebuild the package); role names must match exactly.',
         role: name,
         file: 'cscfg',
         line: c.line,
@@ -466,7 +479,6 @@ export function checkServiceFiles(input: ServiceCheckInput): ServiceCheckResult 
     ...findCsesLeftovers(input.cscfg),
     ...(input.csdef !== undefined ? findCsesLeftovers(input.csdef) : []),
   ];
-  const ok =
-    (thumbprints?.ok ?? true) && (consistency?.ok ?? true) && !leftovers.some((l) => l.severity === 'error');
+  const ok = (thumbprints?.ok ?? true) && (consistency?.ok ?? true) && !leftovers.some((l) => l.severity === 'error');
   return { ok, thumbprints, consistency, leftovers };
 }

@@ -30,11 +30,20 @@ function err(fn: () => unknown): ServiceConfigError {
 }
 
 const cscfg = (roles: string, nl = '\n') =>
-  [`<?xml version="1.0" encoding="utf-8"?>`, `<ServiceConfiguration serviceName="svc" xmlns="${NS}">`, roles, `</ServiceConfiguration>`].join(nl);
+  [
+    `<?xml version="1.0" encoding="utf-8"?>`,
+    `<ServiceConfiguration serviceName="svc" xmlns="${NS}">`,
+    roles,
+    `</ServiceConfiguration>`,
+  ].join(nl);
 
 describe('parse errors', () => {
   it('reports bad XML with line and column, never a raw exception', () => {
-    const e = err(() => readServiceFile('\uFEFF<?xml version="1.0"?>\r\n<ServiceConfiguration>\r\n  <Role name="a">\r\n</ServiceConfiguration>'));
+    const e = err(() =>
+      readServiceFile(
+        '\uFEFF<?xml version="1.0"?>\r\n<ServiceConfiguration>\r\n  <Role name="a">\r\n</ServiceConfiguration>',
+      ),
+    );
     expect(e.code).toBe('xml-parse-error');
     // xmldom locates the mismatch at the unclosed <Role> (line 3) or the end tag (line 4).
     expect([3, 4]).toContain(e.line);
@@ -49,7 +58,9 @@ describe('parse errors', () => {
     expect(amp).toMatchObject({ code: 'xml-parse-error', line: 2, column: 5 });
     expect(err(() => parseXml('<a b="x & y"/>')).column).toBe(9);
     expect(err(() => parseXml('<a b="&nbsp;"/>')).code).toBe('xml-parse-error');
-    expect(parseXml('<a b="&amp;&#38;&#x26;\'">&lt;&gt;<!-- & --><![CDATA[ & ]]><?p & ?></a>').root.getAttribute('b')).toBe("&&&'");
+    expect(
+      parseXml('<a b="&amp;&#38;&#x26;\'">&lt;&gt;<!-- & --><![CDATA[ & ]]><?p & ?></a>').root.getAttribute('b'),
+    ).toBe("&&&'");
     expect(err(() => parseXml('<a/><b/>')).code).toBe('xml-parse-error');
   });
 
@@ -64,9 +75,10 @@ describe('parse errors', () => {
     expect(err(() => setCscfgCertificate(csdef, { role: 'W', name: 'c', thumbprint: T })).code).toBe(
       'not-service-configuration',
     );
-    expect(err(() => setCsdefCertificate(cscfg('<Role name="W"><Instances count="1"/></Role>'), { role: 'W', name: 'c' })).code).toBe(
-      'not-service-definition',
-    );
+    expect(
+      err(() => setCsdefCertificate(cscfg('<Role name="W"><Instances count="1"/></Role>'), { role: 'W', name: 'c' }))
+        .code,
+    ).toBe('not-service-definition');
   });
 });
 
@@ -102,7 +114,9 @@ describe('patching edge cases', () => {
   });
 
   it('<Certificates> holding only a comment keeps the comment', () => {
-    const text = cscfg(`  <Role name="A">\n    <Instances count="1" />\n    <Certificates>\n      <!-- add here -->\n    </Certificates>\n  </Role>`);
+    const text = cscfg(
+      `  <Role name="A">\n    <Instances count="1" />\n    <Certificates>\n      <!-- add here -->\n    </Certificates>\n  </Role>`,
+    );
     const res = setCscfgCertificate(text, { role: 'A', name: 'c', thumbprint: T });
     expect(res.text).toContain(`      <!-- add here -->\n      <Certificate name="c" thumbprint="${T}"`);
   });
@@ -141,7 +155,9 @@ describe('patching edge cases', () => {
   it('keeps a namespace prefix on created elements', () => {
     const text = `<sc:ServiceConfiguration xmlns:sc="${NS}">\n  <sc:Role name="A">\n    <sc:Instances count="1" />\n  </sc:Role>\n</sc:ServiceConfiguration>`;
     const out = setCscfgCertificate(text, { role: 'A', name: 'c', thumbprint: T }).text;
-    expect(out).toContain(`<sc:Certificates>\n      <sc:Certificate name="c" thumbprint="${T}" thumbprintAlgorithm="sha1" />\n    </sc:Certificates>`);
+    expect(out).toContain(
+      `<sc:Certificates>\n      <sc:Certificate name="c" thumbprint="${T}" thumbprintAlgorithm="sha1" />\n    </sc:Certificates>`,
+    );
     const doc = parseXml(out).doc;
     expect(doc.getElementsByTagNameNS(NS, 'Certificate')).toHaveLength(1);
   });
@@ -169,7 +185,9 @@ describe('patching edge cases', () => {
     );
     const res = setCscfgCertificate(text, { role: 'A', name: 'c', thumbprint: T });
     expect(res.action).toBe('replaced');
-    expect(res.text).toContain(`<Certificate thumbprint='${T}'   name='c' sourceLocation="x" thumbprintAlgorithm="sha1" />`);
+    expect(res.text).toContain(
+      `<Certificate thumbprint='${T}'   name='c' sourceLocation="x" thumbprintAlgorithm="sha1" />`,
+    );
     const NSD2 = NSD;
     const def = `<ServiceDefinition name="s" xmlns="${NSD2}">\n  <WebRole name="W">\n    <Certificates>\n      <Certificate name="c" storeLocation="LocalMachine" storeName="My" permissionLevel="elevated" />\n    </Certificates>\n  </WebRole>\n</ServiceDefinition>`;
     const d = setCsdefCertificate(def, { role: 'W', name: 'c', storeName: 'Root' });
@@ -197,7 +215,9 @@ describe('patching edge cases', () => {
 
   it('validates inputs before touching the file', () => {
     const text = cscfg('  <Role name="A"/>');
-    expect(err(() => setCscfgCertificate(text, { role: 'A', name: 'c', thumbprint: 'xyz' })).code).toBe('invalid-thumbprint');
+    expect(err(() => setCscfgCertificate(text, { role: 'A', name: 'c', thumbprint: 'xyz' })).code).toBe(
+      'invalid-thumbprint',
+    );
     expect(err(() => setCscfgCertificate(text, { role: '', name: 'c', thumbprint: T })).code).toBe('invalid-role-name');
     expect(err(() => setCscfgCertificate(text, { role: 'A', name: ' c', thumbprint: T })).code).toBe(
       'invalid-certificate-name',
@@ -206,7 +226,12 @@ describe('patching edge cases', () => {
 
   it('csdef WebRole with no children at all', () => {
     const text = `<ServiceDefinition name="s" xmlns="${NSD}">\n  <WebRole name="W" vmsize="Small" />\n</ServiceDefinition>`;
-    const res = setCsdefCertificate(text, { role: 'W', name: 'c', storeLocation: 'CurrentUser', permissionLevel: 'elevated' });
+    const res = setCsdefCertificate(text, {
+      role: 'W',
+      name: 'c',
+      storeLocation: 'CurrentUser',
+      permissionLevel: 'elevated',
+    });
     expect(res.text).toBe(
       `<ServiceDefinition name="s" xmlns="${NSD}">\n  <WebRole name="W" vmsize="Small">\n    <Certificates>\n      <Certificate name="c" storeLocation="CurrentUser" storeName="My" permissionLevel="elevated" />\n    </Certificates>\n  </WebRole>\n</ServiceDefinition>`,
     );
@@ -217,12 +242,21 @@ describe('checkCscfgThumbprints', () => {
   const vault: VaultCertificate[] = [
     { name: 'ssl', version: 'v2', thumbprint: T, enabled: true, isLatest: true },
     { name: 'ssl', version: 'v1', thumbprint: T2.toLowerCase(), enabled: true, isLatest: false },
-    { name: 'old', version: 'v9', thumbprint: 'FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF', enabled: false, isLatest: true },
+    {
+      name: 'old',
+      version: 'v9',
+      thumbprint: 'FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF',
+      enabled: false,
+      isLatest: true,
+    },
   ];
   const certs = (list: Array<[string, string | null]>) =>
     cscfg(
       `  <Role name="A">\n    <Instances count="1" />\n    <Certificates>\n${list
-        .map(([n, t]) => `      <Certificate name="${n}"${t === null ? '' : ` thumbprint="${t}"`} thumbprintAlgorithm="sha1" />`)
+        .map(
+          ([n, t]) =>
+            `      <Certificate name="${n}"${t === null ? '' : ` thumbprint="${t}"`} thumbprintAlgorithm="sha1" />`,
+        )
         .join('\n')}\n    </Certificates>\n  </Role>`,
     );
 
@@ -278,7 +312,13 @@ describe('checkCscfgThumbprints', () => {
   });
 
   it('with plain expected thumbprints, messages talk about expected thumbprints, not vault certificates', () => {
-    const r = checkCscfgThumbprints(certs([['ok', T], ['typo', T.slice(0, 39) + '0']]), vaultCertificatesFromThumbprints([T]));
+    const r = checkCscfgThumbprints(
+      certs([
+        ['ok', T],
+        ['typo', T.slice(0, 39) + '0'],
+      ]),
+      vaultCertificatesFromThumbprints([T]),
+    );
     expect(r.certificates[0]?.message).toContain('is one of the expected thumbprints');
     expect(r.certificates[1]?.message).toContain('is not one of the expected thumbprints');
     expect(r.certificates[1]?.message).toContain(`Closest expected thumbprint: ${T}`);
@@ -288,13 +328,20 @@ describe('checkCscfgThumbprints', () => {
     const x5t = Buffer.from(T, 'hex').toString('base64url');
     expect(thumbprintToHex(x5t)).toBe(T);
     expect(thumbprintToHex('not a thumbprint')).toBeNull();
-    const r = checkCscfgThumbprints(certs([['ok', T]]), [{ name: 'c', version: 'v', thumbprint: x5t, enabled: true, isLatest: true }]);
+    const r = checkCscfgThumbprints(certs([['ok', T]]), [
+      { name: 'c', version: 'v', thumbprint: x5t, enabled: true, isLatest: true },
+    ]);
     expect(r.ok).toBe(true);
   });
 
   it('checkServiceFiles runs what the inputs allow', () => {
     const text = certs([['ok', T]]);
-    expect(checkServiceFiles({ cscfg: text })).toMatchObject({ ok: true, thumbprints: null, consistency: null, leftovers: [] });
+    expect(checkServiceFiles({ cscfg: text })).toMatchObject({
+      ok: true,
+      thumbprints: null,
+      consistency: null,
+      leftovers: [],
+    });
     expect(checkServiceFiles({ cscfg: text, vaultCertificates: [] }).ok).toBe(false);
     const csdef = `<ServiceDefinition name="svc" xmlns="${NSD}"><WebRole name="A"><Certificates><Certificate name="ok" storeLocation="LocalMachine" storeName="My"/></Certificates></WebRole></ServiceDefinition>`;
     const all = checkServiceFiles({ cscfg: text, csdef, vaultCertificates: vault });
@@ -303,7 +350,10 @@ describe('checkCscfgThumbprints', () => {
   });
 
   it('vaultCertificatesFromThumbprints', () => {
-    const r = checkCscfgThumbprints(certs([['ok', T]]), vaultCertificatesFromThumbprints(['3b:fc:4e:04:c0:34:e2:1b:85:2a:8d:18:b4:ff:47:95:53:38:fe:e9']));
+    const r = checkCscfgThumbprints(
+      certs([['ok', T]]),
+      vaultCertificatesFromThumbprints(['3b:fc:4e:04:c0:34:e2:1b:85:2a:8d:18:b4:ff:47:95:53:38:fe:e9']),
+    );
     expect(r.ok).toBe(true);
   });
 });

@@ -92,7 +92,9 @@ describe('csdefCertificateElement', () => {
   });
 
   it('rejects invalid store location/name/permission level', () => {
-    expect(codeOf(() => csdefCertificateElement({ name: 'c', storeLocation: 'Machine' }))).toBe('invalid-store-location');
+    expect(codeOf(() => csdefCertificateElement({ name: 'c', storeLocation: 'Machine' }))).toBe(
+      'invalid-store-location',
+    );
     expect(codeOf(() => csdefCertificateElement({ name: 'c', storeName: 'a<b' }))).toBe('invalid-store-name');
     expect(codeOf(() => csdefCertificateElement({ name: 'c', storeName: '' }))).toBe('invalid-store-name');
     expect(codeOf(() => csdefCertificateElement({ name: 'c', permissionLevel: 'admin' }))).toBe(

@@ -22,7 +22,11 @@ const files = readdirSync(DIR).filter((f) => f.endsWith('.cscfg') || f.endsWith(
 const pairs = [
   { name: 'cqrs-journey', cscfg: 'cqrs-journey.cscfg', csdef: 'cqrs-journey.csdef' },
   { name: 'cses-multirole-rdp', cscfg: 'cses-multirole-rdp.cscfg', csdef: 'cses-multirole-rdp.csdef' },
-  { name: 'cses-singlerole-certificate', cscfg: 'cses-singlerole-certificate.cscfg', csdef: 'cses-singlerole-certificate.csdef' },
+  {
+    name: 'cses-singlerole-certificate',
+    cscfg: 'cses-singlerole-certificate.cscfg',
+    csdef: 'cses-singlerole-certificate.csdef',
+  },
   { name: 'nugetgallery', cscfg: 'nugetgallery.base.cscfg', csdef: 'nugetgallery.csdef' },
 ];
 
@@ -35,11 +39,7 @@ function delta(before: string, after: string): { prefix: number; removed: string
   let p = 0;
   while (p < before.length && p < after.length && before[p] === after[p]) p++;
   let s = 0;
-  while (
-    s < before.length - p &&
-    s < after.length - p &&
-    before[before.length - 1 - s] === after[after.length - 1 - s]
-  )
+  while (s < before.length - p && s < after.length - p && before[before.length - 1 - s] === after[after.length - 1 - s])
     s++;
   return { prefix: p, removed: before.slice(p, before.length - s), inserted: after.slice(p, after.length - s) };
 }
@@ -157,7 +157,11 @@ describe('real-world pairs', () => {
     expect(T2).toContain(d.inserted);
     expect(readServiceFile(res.text).roles[0]?.certificates[0]?.thumbprint).toBe(T2);
     // Same thumbprint: unchanged, identical text.
-    const same = setCscfgCertificate(text, { role: 'WebRole1', name: 'cert', thumbprint: '3b fc 4e 04 c0 34 e2 1b 85 2a 8d 18 b4 ff 47 95 53 38 fe e9' });
+    const same = setCscfgCertificate(text, {
+      role: 'WebRole1',
+      name: 'cert',
+      thumbprint: '3b fc 4e 04 c0 34 e2 1b 85 2a 8d 18 b4 ff 47 95 53 38 fe e9',
+    });
     expect(same.action).toBe('unchanged');
     expect(same.text).toBe(text);
   });
@@ -173,7 +177,11 @@ describe('real-world pairs', () => {
   });
 
   it('inserts <Certificates> after <ConfigurationSettings> (cqrs) and after <Instances> (multirole)', () => {
-    const cqrs = setCscfgCertificate(read('cqrs-journey.cscfg'), { role: 'Conference.Web.Admin', name: 'c', thumbprint: T });
+    const cqrs = setCscfgCertificate(read('cqrs-journey.cscfg'), {
+      role: 'Conference.Web.Admin',
+      name: 'c',
+      thumbprint: T,
+    });
     expect(cqrs.createdCertificatesElement).toBe(true);
     expect(cqrs.text).toContain(
       '    </ConfigurationSettings>\r\n    <Certificates>\r\n      <Certificate name="c" thumbprint="' +
@@ -223,7 +231,13 @@ describe('real-world pairs', () => {
     const r = checkCscfgThumbprints(read('nugetgallery.base.cscfg'), []);
     expect(r.certificates.map((c) => `${c.name}:${c.status}`)).toEqual(['sslcertificate:malformed']);
     expect(r.skipped).toEqual([
-      { role: 'Website', name: 'Microsoft.WindowsAzure.Plugins.RemoteAccess.PasswordEncryption', reason: 'remote-access-certificate', line: 56, column: 7 },
+      {
+        role: 'Website',
+        name: 'Microsoft.WindowsAzure.Plugins.RemoteAccess.PasswordEncryption',
+        reason: 'remote-access-certificate',
+        line: 56,
+        column: 7,
+      },
     ]);
   });
 

@@ -29,7 +29,11 @@ function build(r: () => number, kind: 'cscfg' | 'csdef'): { text: string; roles:
   const lines: string[] = [];
   if (r() < 0.7) lines.push('<?xml version="1.0" encoding="utf-8"?>');
   if (r() < 0.4) lines.push('<!-- generated', '  by a tool -->');
-  lines.push(kind === 'cscfg' ? `<ServiceConfiguration serviceName="s" xmlns="${NS}">` : `<ServiceDefinition name="s" xmlns="${NSD}">`);
+  lines.push(
+    kind === 'cscfg'
+      ? `<ServiceConfiguration serviceName="s" xmlns="${NS}">`
+      : `<ServiceDefinition name="s" xmlns="${NSD}">`,
+  );
   const roles: string[] = [];
   const nRoles = 1 + Math.floor(r() * 3);
   for (let i = 0; i < nRoles; i++) {
@@ -45,7 +49,9 @@ function build(r: () => number, kind: 'cscfg' | 'csdef'): { text: string; roles:
     lines.push(`${unit}<${tag} name="${attr}"${kind === 'csdef' ? ' vmsize="Small"' : ''}>`);
     const children: string[][] = [];
     const child = (n: string, body: string[] | null) =>
-      body === null ? [`${unit}${unit}<${n} />`] : [`${unit}${unit}<${n}>`, ...body.map((b) => unit + unit + unit + b), `${unit}${unit}</${n}>`];
+      body === null
+        ? [`${unit}${unit}<${n} />`]
+        : [`${unit}${unit}<${n}>`, ...body.map((b) => unit + unit + unit + b), `${unit}${unit}</${n}>`];
     const pool: string[][] =
       kind === 'cscfg'
         ? [
@@ -117,12 +123,16 @@ describe('generated layouts', () => {
               : setCsdefCertificate(text, { role, name: 'new', storeName: 'Root' });
           const info = readServiceFile(res.text, kind);
           const roleInfo = info.roles.find((x) => x.name === role);
-          expect(roleInfo?.certificates.filter((c) => c.name === 'new'), `${n} ${role}\n${text}`).toHaveLength(1);
+          expect(
+            roleInfo?.certificates.filter((c) => c.name === 'new'),
+            `${n} ${role}\n${text}`,
+          ).toHaveLength(1);
           expect(res.text.startsWith('\uFEFF')).toBe(text.startsWith('\uFEFF'));
           const { removed, added } = lineDiff(text.split(nl), res.text.split(nl));
           const ctx = `${n} ${role}\n${JSON.stringify(text)}\n${JSON.stringify(res.text)}`;
           // Only an empty <Certificates /> or a self-closing role line may be rewritten; nothing else is removed.
-          for (const l of removed) expect(l, ctx).toMatch(/^\s*(<Certificates \/>|<(Role|WebRole|WorkerRole) name=.* \/>)$/);
+          for (const l of removed)
+            expect(l, ctx).toMatch(/^\s*(<Certificates \/>|<(Role|WebRole|WorkerRole) name=.* \/>)$/);
           expect(removed.length, ctx).toBeLessThanOrEqual(1);
           // Added lines are certificate markup (or the re-opened self-closing role).
           for (const l of added) {

@@ -62,7 +62,15 @@ export interface CsdefPatchInput extends CsdefCertificateInput {
 }
 
 const CSCFG_ANCHORS = ['ConfigurationSettings', 'Instances'];
-const CSDEF_ANCHORS = ['ConfigurationSettings', 'Endpoints', 'Imports', 'Sites', 'LocalResources', 'Startup', 'Runtime'];
+const CSDEF_ANCHORS = [
+  'ConfigurationSettings',
+  'Endpoints',
+  'Imports',
+  'Sites',
+  'LocalResources',
+  'Startup',
+  'Runtime',
+];
 
 function findRole(src: XmlSource, kind: ServiceFileKind, role: string): Element {
   const roles = roleElements(src, kind);
@@ -115,14 +123,19 @@ function sameAttributes(el: Element, expected: Record<string, string>): boolean 
 /** Edits that give `el` the expected attribute values in place: changed values are rewritten inside their quotes,
  * missing attributes are appended after the last one; attribute order, quoting, spacing and any other attributes
  * (e.g. a permissionLevel that was not asked to change) stay as they are. */
-function attributeEdits(src: XmlSource, el: Element, expected: Record<string, string>): Array<{ start: number; end: number; text: string }> {
+function attributeEdits(
+  src: XmlSource,
+  el: Element,
+  expected: Record<string, string>,
+): Array<{ start: number; end: number; text: string }> {
   const spans = attributeSpans(src, el);
   const edits: Array<{ start: number; end: number; text: string }> = [];
   let appended = '';
   for (const [k, v] of Object.entries(expected)) {
     const span = spans.find((a) => a.name === k);
     if (span) {
-      if (el.getAttribute(k) !== v) edits.push({ start: span.valueStart, end: span.valueEnd, text: escapeXmlAttribute(v) });
+      if (el.getAttribute(k) !== v)
+        edits.push({ start: span.valueStart, end: span.valueEnd, text: escapeXmlAttribute(v) });
     } else {
       appended += ` ${k}="${escapeXmlAttribute(v)}"`;
     }
@@ -239,7 +252,11 @@ function planUpsert(
     const cpx = cp ? `${cp}:` : '';
     if (tag.selfClosing || onlyWhitespace(src, tag.end, innerEnd)) {
       const text = `<${cpx}Certificates>${nl}${certsIndent}${step}${withPrefix(elementXml, cp)}${nl}${certsIndent}</${cpx}Certificates>`;
-      return { edits: [{ start: startOffset(src, certs), end: endOffset(src, certs), text }], action: 'added', created: false };
+      return {
+        edits: [{ start: startOffset(src, certs), end: endOffset(src, certs), text }],
+        action: 'added',
+        created: false,
+      };
     }
     // Comments inside: keep them, add after the last one.
     const anchor = lastNonBlank(lastChild);
@@ -282,7 +299,9 @@ function planUpsert(
     let cut = tag.end - 2;
     while (cut > 0 && /[ \t\r\n]/.test(src.body[cut - 1] as string)) cut--;
     return {
-      edits: [{ start: cut, end: tag.end, text: `>${nl}${indent}${block(indent)}${nl}${roleIndent}</${role.nodeName}>` }],
+      edits: [
+        { start: cut, end: tag.end, text: `>${nl}${indent}${block(indent)}${nl}${roleIndent}</${role.nodeName}>` },
+      ],
       action: 'added',
       created: true,
     };
@@ -306,8 +325,7 @@ function verify(kind: ServiceFileKind, text: string, role: string, name: string,
   const r = info.roles.find((x) => x.name === role);
   const c = r?.certificates.filter((x) => x.name === name) ?? [];
   const ok =
-    c.length === 1 &&
-    Object.entries(attrs).every(([k, v]) => (c[0] as unknown as Record<string, unknown>)[k] === v);
+    c.length === 1 && Object.entries(attrs).every(([k, v]) => (c[0] as unknown as Record<string, unknown>)[k] === v);
   if (!ok) {
     throw new ServiceConfigError(
       'unsupported-layout',
@@ -345,7 +363,14 @@ export function setCsdefCertificate(text: string, input: CsdefPatchInput): Patch
     const check: Record<string, string> = { storeLocation: c.storeLocation, storeName: c.storeName };
     verify(kind, out, roleName, c.name, check);
   }
-  return { text: out, action: plan.action, kind, role: roleName, name: c.name, createdCertificatesElement: plan.created };
+  return {
+    text: out,
+    action: plan.action,
+    kind,
+    role: roleName,
+    name: c.name,
+    createdCertificatesElement: plan.created,
+  };
 }
 
 export interface ServiceCertificateInput {

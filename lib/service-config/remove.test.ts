@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { findCsesLeftovers, readServiceFile, removeCertificate, removeCsesLeftovers, checkServiceConsistency, setCsdefCertificate } from './index';
+import {
+  findCsesLeftovers,
+  readServiceFile,
+  removeCertificate,
+  removeCsesLeftovers,
+  checkServiceConsistency,
+  setCsdefCertificate,
+} from './index';
 
 const DIR = process.env.REAL_WORLD_FIXTURES ?? '/work/shared/fixtures/real-world';
 const read = (f: string) => readFileSync(join(DIR, f), 'utf8');
@@ -37,7 +44,10 @@ describe('removeCsesLeftovers', () => {
   it('nugetgallery .csdef: removes the two imports', () => {
     const text = read('nugetgallery.csdef');
     const res = removeCsesLeftovers(text);
-    expect(removedLines(text, res.text)).toEqual(['      <Import moduleName="RemoteAccess" />', '      <Import moduleName="RemoteForwarder" />']);
+    expect(removedLines(text, res.text)).toEqual([
+      '      <Import moduleName="RemoteAccess" />',
+      '      <Import moduleName="RemoteForwarder" />',
+    ]);
     expect(readServiceFile(res.text).roles[0]?.imports.map((i) => i.moduleName)).toEqual(['Diagnostics']);
   });
 
@@ -53,7 +63,10 @@ describe('removeCsesLeftovers', () => {
 
   it('together with a .csdef fix, the nuget pair becomes consistent and CSES-clean', () => {
     const cfg = removeCsesLeftovers(read('nugetgallery.base.cscfg')).text;
-    const def = setCsdefCertificate(removeCsesLeftovers(read('nugetgallery.csdef')).text, { role: 'Website', name: 'sslcertificate' }).text;
+    const def = setCsdefCertificate(removeCsesLeftovers(read('nugetgallery.csdef')).text, {
+      role: 'Website',
+      name: 'sslcertificate',
+    }).text;
     expect(checkServiceConsistency(cfg, def).issues).toEqual([]);
     expect([...findCsesLeftovers(cfg), ...findCsesLeftovers(def)]).toEqual([]);
   });

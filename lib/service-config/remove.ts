@@ -114,7 +114,9 @@ export function removeCertificate(text: string, role: string, name: string): Rem
     );
   }
   const targets = roles.flatMap((r) =>
-    childElements(r, 'Certificates').flatMap((cs) => childElements(cs, 'Certificate').filter((c) => c.getAttribute('name') === name)),
+    childElements(r, 'Certificates').flatMap((cs) =>
+      childElements(cs, 'Certificate').filter((c) => c.getAttribute('name') === name),
+    ),
   );
   if (targets.length === 0) return { text, removed: [], kind };
   const out = applyEdits(src, removalEdits(src, targets, ['Certificates']));

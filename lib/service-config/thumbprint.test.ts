@@ -16,7 +16,12 @@ describe('normalizeThumbprint', () => {
     expect(n.value).toBe(T);
     expect(n.valid).toBe(true);
     expect(n.changedCase).toBe(true);
-    expect(n.removed[0]).toMatchObject({ index: 0, codePoint: 'U+200E', name: 'left-to-right mark', kind: 'invisible' });
+    expect(n.removed[0]).toMatchObject({
+      index: 0,
+      codePoint: 'U+200E',
+      name: 'left-to-right mark',
+      kind: 'invisible',
+    });
     expect(n.removed.filter((r) => r.kind === 'whitespace')).toHaveLength(19);
   });
 

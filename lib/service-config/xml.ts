@@ -96,7 +96,8 @@ export function parseXml(text: string): XmlSource {
     const line = err?.line ?? (locator?.lineNumber ? locator.lineNumber : undefined);
     const column = err?.column ?? (locator?.columnNumber ? locator.columnNumber : undefined);
     const where = line !== undefined ? ` at line ${line}${column !== undefined ? `, column ${column}` : ''}` : '';
-    const message = body.trim() === '' ? 'The file is empty.' : `The file is not well-formed XML${where}: ${cleanMessage(raw)}.`;
+    const message =
+      body.trim() === '' ? 'The file is empty.' : `The file is not well-formed XML${where}: ${cleanMessage(raw)}.`;
     throw new ServiceConfigError('xml-parse-error', message, PARSE_ACTION, {
       ...(line !== undefined ? { line } : {}),
       ...(column !== undefined ? { column } : {}),
@@ -106,7 +107,15 @@ export function parseXml(text: string): XmlSource {
   if (!root) {
     throw new ServiceConfigError('xml-parse-error', 'The file has no root element.', PARSE_ACTION);
   }
-  const src: XmlSource = { text, bom, body, newline: detectNewline(body), doc, root, lineStarts: computeLineStarts(body) };
+  const src: XmlSource = {
+    text,
+    bom,
+    body,
+    newline: detectNewline(body),
+    doc,
+    root,
+    lineStarts: computeLineStarts(body),
+  };
   checkAmpersands(src, root);
   return src;
 }

@@ -142,7 +142,9 @@ export function parseVaultId(input: unknown): ParsedVaultId {
   if (!RESOURCE_GROUP.test(resourceGroup) || resourceGroup.endsWith('.'))
     return fail(`resource group name "${resourceGroup}" is not valid.`);
   if (!isVaultName(vaultName))
-    return fail(`vault name "${vaultName}" is not valid (3-24 letters, digits and single hyphens, starting with a letter).`);
+    return fail(
+      `vault name "${vaultName}" is not valid (3-24 letters, digits and single hyphens, starting with a letter).`,
+    );
   return { id, subscriptionId, resourceGroup, vaultName };
 }
 
@@ -188,7 +190,8 @@ export function parseCertificateUrl(input: unknown): ParsedCertificateUrl {
   if (kind !== 'secrets') return fail('the path must be /secrets/{name}/{version}.');
   const secretName = segments[2] ?? '';
   const version = segments[3] ?? '';
-  if (!SECRET_NAME.test(secretName)) return fail(`"${secretName}" is not a valid certificate name (letters, digits, "-").`);
+  if (!SECRET_NAME.test(secretName))
+    return fail(`"${secretName}" is not a valid certificate name (letters, digits, "-").`);
   if (segments.length === 3 || (segments.length === 4 && version === '')) {
     throw new SnippetError(
       'certificate-url-unversioned',

@@ -165,12 +165,12 @@ function renderAz(m: ResolvedSnippetModel): string {
     `az keyvault certificate show --subscription ${shellQuote(v.subscriptionId)} --vault-name ${shellQuote(m.certificate.vaultName)} --name ${shellQuote(m.certificate.secretName)} --version ${shellQuote(m.certificate.version)} --query x509ThumbprintHex --output tsv`,
     '',
     '# 3. osProfile.secrets as a deployment parameter: matches the "secrets" array parameter of the Visual Studio',
-    '#    generated cloud service template (properties.osProfile.secrets = parameters(\'secrets\')).',
+    "#    generated cloud service template (properties.osProfile.secrets = parameters('secrets')).",
     "#    (`az cloud-service create --secrets` is not used: it splits its value on ':' and so breaks https:// URLs.)",
     "cat > cses-secrets.parameters.json <<'JSON'",
     JSON.stringify(parameters, null, 2),
     'JSON',
-    '# The cloud service\'s resource group (same subscription and region as the vault); defaults to the vault\'s.',
+    "# The cloud service's resource group (same subscription and region as the vault); defaults to the vault's.",
     'resource_group="${CLOUD_SERVICE_RESOURCE_GROUP:-}"',
     `if [ -z "$resource_group" ]; then resource_group=${shellQuote(v.resourceGroup)}; fi`,
     `az deployment group create --subscription ${shellQuote(v.subscriptionId)} --resource-group "$resource_group" \\`,
@@ -207,7 +207,7 @@ function requireThumbprint(m: ResolvedSnippetModel): string {
   if (!m.thumbprint) {
     throw new SnippetError(
       'thumbprint-required',
-      'The .cscfg snippet needs the certificate\'s SHA-1 thumbprint.',
+      "The .cscfg snippet needs the certificate's SHA-1 thumbprint.",
       'Give the thumbprint (40 hex characters) of exactly this certificate version.',
     );
   }
@@ -220,9 +220,8 @@ function renderCscfg(m: ResolvedSnippetModel): string {
     [`${indent}<Certificates>`, `${indent}  ${element}`, `${indent}</Certificates>`].join('\n');
   if (m.roleNames.length === 0) return block('') + '\n';
   return (
-    m.roleNames
-      .map((r) => [`<Role name="${escapeXmlAttribute(r)}">`, block('  '), '</Role>'].join('\n'))
-      .join('\n') + '\n'
+    m.roleNames.map((r) => [`<Role name="${escapeXmlAttribute(r)}">`, block('  '), '</Role>'].join('\n')).join('\n') +
+    '\n'
   );
 }
 
@@ -271,7 +270,10 @@ export function renderSnippet(kind: SnippetKind, model: SnippetModel): string {
 /** Every snippet that can be rendered for the model; kinds that fail carry their error instead. */
 export function renderAllSnippets(
   model: SnippetModel,
-): Record<SnippetKind, { ok: true; text: string } | { ok: false; error: { code: string; message: string; action: string } }> {
+): Record<
+  SnippetKind,
+  { ok: true; text: string } | { ok: false; error: { code: string; message: string; action: string } }
+> {
   const out = {} as Record<
     SnippetKind,
     { ok: true; text: string } | { ok: false; error: { code: string; message: string; action: string } }

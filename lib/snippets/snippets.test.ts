@@ -205,7 +205,10 @@ describe('model validation', () => {
       `/subscriptions/${SUB}/resourceGroups/rg./providers/Microsoft.KeyVault/vaults/kv1`,
       `/subscriptions/${SUB}/resourceGroups/r g/providers/Microsoft.KeyVault/vaults/kv1`,
     ]) {
-      expect(codeOf(() => parseVaultId(bad)), bad).toBe('invalid-vault-id');
+      expect(
+        codeOf(() => parseVaultId(bad)),
+        bad,
+      ).toBe('invalid-vault-id');
     }
   });
 
@@ -253,14 +256,20 @@ describe('model validation', () => {
       `https://kv1.vault.azure.net/secrets/c\u200E/${VERSION}`,
       'not a url',
     ]) {
-      expect(codeOf(() => parseCertificateUrl(bad)), bad).toBe('invalid-certificate-url');
+      expect(
+        codeOf(() => parseCertificateUrl(bad)),
+        bad,
+      ).toBe('invalid-certificate-url');
     }
   });
 
   it('requires the url and the vault id to name the same vault', () => {
     expect(
       codeOf(() =>
-        renderSnippet('arm', { vaultId: VAULT_ID, certificateUrl: `https://other-kv.vault.azure.net/secrets/c/${VERSION}` }),
+        renderSnippet('arm', {
+          vaultId: VAULT_ID,
+          certificateUrl: `https://other-kv.vault.azure.net/secrets/c/${VERSION}`,
+        }),
       ),
     ).toBe('vault-mismatch');
   });
@@ -296,10 +305,15 @@ describe('vmss', () => {
     const parsed = JSON.parse(renderSnippet('vmss', { ...MODEL, storeName: 'TrustedPeople' }));
     expect(parsed.type).toBe('Microsoft.Compute/virtualMachineScaleSets');
     expect(parsed.properties.virtualMachineProfile.osProfile.secrets).toEqual([
-      { sourceVault: { id: VAULT_ID }, vaultCertificates: [{ certificateUrl: URL, certificateStore: 'TrustedPeople' }] },
+      {
+        sourceVault: { id: VAULT_ID },
+        vaultCertificates: [{ certificateUrl: URL, certificateStore: 'TrustedPeople' }],
+      },
     ]);
-    expect(JSON.parse(renderSnippet('vmss', MODEL)).properties.virtualMachineProfile.osProfile.secrets[0]
-      .vaultCertificates[0].certificateStore).toBe('My');
+    expect(
+      JSON.parse(renderSnippet('vmss', MODEL)).properties.virtualMachineProfile.osProfile.secrets[0]
+        .vaultCertificates[0].certificateStore,
+    ).toBe('My');
   });
 
   it('refuses CurrentUser', () => {
@@ -341,16 +355,46 @@ describe('az', () => {
         .filter((l) => l.length > 0)
         .map((l) => l.split('\0').filter((x) => x.length > 0));
       expect(calls[0]).toEqual([
-        'keyvault', 'update', '--subscription', SUB, '--resource-group', 'rg-cses-prod', '--name', 'kv-contoso-prod',
-        '--enabled-for-deployment', 'true',
+        'keyvault',
+        'update',
+        '--subscription',
+        SUB,
+        '--resource-group',
+        'rg-cses-prod',
+        '--name',
+        'kv-contoso-prod',
+        '--enabled-for-deployment',
+        'true',
       ]);
       expect(calls[1]).toEqual([
-        'keyvault', 'certificate', 'show', '--subscription', SUB, '--vault-name', 'kv-contoso-prod', '--name',
-        'ssl-cert', '--version', VERSION, '--query', 'x509ThumbprintHex', '--output', 'tsv',
+        'keyvault',
+        'certificate',
+        'show',
+        '--subscription',
+        SUB,
+        '--vault-name',
+        'kv-contoso-prod',
+        '--name',
+        'ssl-cert',
+        '--version',
+        VERSION,
+        '--query',
+        'x509ThumbprintHex',
+        '--output',
+        'tsv',
       ]);
       expect(calls[2]).toEqual([
-        'deployment', 'group', 'create', '--subscription', SUB, '--resource-group', 'rg-cses-prod',
-        '--template-file', 'azuredeploy.json', '--parameters', '@cses-secrets.parameters.json',
+        'deployment',
+        'group',
+        'create',
+        '--subscription',
+        SUB,
+        '--resource-group',
+        'rg-cses-prod',
+        '--template-file',
+        'azuredeploy.json',
+        '--parameters',
+        '@cses-secrets.parameters.json',
       ]);
       const params = JSON.parse(readFileSync(join(dir, 'cses-secrets.parameters.json'), 'utf8'));
       expect(params.parameters.secrets.value).toEqual([
@@ -378,7 +422,11 @@ describe('az', () => {
       expect(calls()[0]).toContain('rg(prod).x_1');
       expect(calls()[2]?.[6]).toBe('rg(prod).x_1');
       rmSync(join(dir, 'calls'));
-      execFileSync('bash', ['--norc', '--noprofile', '-c', harness("export CLOUD_SERVICE_RESOURCE_GROUP='rg-apps'")], BASH_OPTS);
+      execFileSync(
+        'bash',
+        ['--norc', '--noprofile', '-c', harness("export CLOUD_SERVICE_RESOURCE_GROUP='rg-apps'")],
+        BASH_OPTS,
+      );
       expect(calls()[2]?.[6]).toBe('rg-apps');
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -387,7 +435,11 @@ describe('az', () => {
 
   it('shellQuote survives quotes and metacharacters', () => {
     const nasty = `it's $(rm -rf /) "x" \`y\` \\ ;|&`;
-    const out = execFileSync('bash', ['--norc', '--noprofile', '-c', `printf '%s' ${shellQuote(nasty)}`], BASH_OPTS).toString();
+    const out = execFileSync(
+      'bash',
+      ['--norc', '--noprofile', '-c', `printf '%s' ${shellQuote(nasty)}`],
+      BASH_OPTS,
+    ).toString();
     expect(out).toBe(nasty);
   });
 });
@@ -433,7 +485,9 @@ describe('cscfg and csdef', () => {
   });
 
   it('cscfg needs a thumbprint', () => {
-    expect(codeOf(() => renderSnippet('cscfg', { vaultId: VAULT_ID, certificateUrl: URL }))).toBe('thumbprint-required');
+    expect(codeOf(() => renderSnippet('cscfg', { vaultId: VAULT_ID, certificateUrl: URL }))).toBe(
+      'thumbprint-required',
+    );
     expect(codeOf(() => renderSnippet('cscfg', { ...MODEL, thumbprint: 'abc' }))).toBe('invalid-thumbprint');
   });
 

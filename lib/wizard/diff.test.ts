@@ -11,7 +11,9 @@ describe('line diff', () => {
     expect(lines.filter((l) => l.kind === 'removed')).toEqual([]);
     const hunks = diffHunks(lines, 1);
     expect(hunks.map((l) => l?.text ?? '…')).toEqual(['c', 'X', 'd']);
-    expect(diffHunks(diffLines('1\n2\n3\n4\n5\n6\n7\n8', '1\nA\n2\n3\n4\n5\n6\nB\n7\n8'), 1).map((l) => l?.text ?? '…')).toEqual(['1', 'A', '2', '…', '6', 'B', '7']);
+    expect(
+      diffHunks(diffLines('1\n2\n3\n4\n5\n6\n7\n8', '1\nA\n2\n3\n4\n5\n6\nB\n7\n8'), 1).map((l) => l?.text ?? '…'),
+    ).toEqual(['1', 'A', '2', '…', '6', 'B', '7']);
   });
 
   it('shows a replaced line as removed + added and handles CRLF', () => {
@@ -19,12 +21,22 @@ describe('line diff', () => {
     expect(lines).toHaveLength(4);
     expect(lines[0]).toMatchObject({ kind: 'same', oldLine: 1, newLine: 1 });
     expect(lines[3]).toMatchObject({ kind: 'same', text: '</a>', oldLine: 3, newLine: 3 });
-    expect(lines.filter((l) => l.kind !== 'same').map((l) => l.text).sort()).toEqual(['  <b x="1"/>', '  <b x="2"/>']);
+    expect(
+      lines
+        .filter((l) => l.kind !== 'same')
+        .map((l) => l.text)
+        .sort(),
+    ).toEqual(['  <b x="1"/>', '  <b x="2"/>']);
   });
 });
 
 describe('access advice', () => {
-  const v = { id: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv', name: 'kv', resourceGroup: 'rg', rbac: false };
+  const v = {
+    id: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv',
+    name: 'kv',
+    resourceGroup: 'rg',
+    rbac: false,
+  };
   it('asks for a role for the deployment flag, with commands an admin can run', () => {
     const a = deploymentFlagAdvice(v, 'rita@contoso');
     expect(a.grant.ask).toContain('Key Vault Contributor');
@@ -32,7 +44,9 @@ describe('access advice', () => {
     expect(a.enable.powershell).toContain('-EnabledForDeployment');
   });
   it('asks for access-policy permissions on an access-policy vault and a role on an RBAC vault', () => {
-    expect(certificateRightsAdvice(v, 'u').az).toContain('az keyvault set-policy --name kv --upn u --certificate-permissions get list import');
+    expect(certificateRightsAdvice(v, 'u').az).toContain(
+      'az keyvault set-policy --name kv --upn u --certificate-permissions get list import',
+    );
     expect(certificateRightsAdvice({ ...v, rbac: true }, 'u').ask).toContain('Key Vault Certificates Officer');
   });
 });

@@ -1,5 +1,10 @@
 /** A line diff (longest common subsequence) for showing what patching changed in a .cscfg/.csdef. */
-export type DiffLine = { kind: 'same' | 'added' | 'removed'; text: string; oldLine: number | null; newLine: number | null };
+export type DiffLine = {
+  kind: 'same' | 'added' | 'removed';
+  text: string;
+  oldLine: number | null;
+  newLine: number | null;
+};
 
 export function diffLines(before: string, after: string): DiffLine[] {
   const a = before.split(/\r\n|\n|\r/);
@@ -36,7 +41,8 @@ export function diffLines(before: string, after: string): DiffLine[] {
 export function diffHunks(lines: DiffLine[], context = 2): Array<DiffLine | null> {
   const keep = new Array<boolean>(lines.length).fill(false);
   lines.forEach((l, k) => {
-    if (l.kind !== 'same') for (let d = -context; d <= context; d++) if (k + d >= 0 && k + d < lines.length) keep[k + d] = true;
+    if (l.kind !== 'same')
+      for (let d = -context; d <= context; d++) if (k + d >= 0 && k + d < lines.length) keep[k + d] = true;
   });
   const out: Array<DiffLine | null> = [];
   lines.forEach((l, k) => {

@@ -51,30 +51,73 @@ describe('preflight for CSES', () => {
   });
 
   it('fails another subscription or region and a disabled deployment flag, each with a fix', () => {
-    const checks = preflightChecks({ ...vault, enabledForDeployment: false }, cert, { subscriptionId: 's2', location: 'eastus' }, now);
+    const checks = preflightChecks(
+      { ...vault, enabledForDeployment: false },
+      cert,
+      { subscriptionId: 's2', location: 'eastus' },
+      now,
+    );
     expect(byId(checks)).toMatchObject({ subscription: 'fail', region: 'fail', 'deployment-flag': 'fail' });
     for (const c of checks.filter((x) => x.status !== 'pass')) expect(c.fix).not.toBe('');
     expect(checks.find((c) => c.id === 'deployment-flag')?.fixStep).toBe('access');
   });
 
   it('grades validity: expired red, under 30 days amber', () => {
-    expect(byId(preflightChecks(vault, { ...cert, expiresOn: '2026-11-01T00:00:00Z' }, { subscriptionId: 's1', location: 'westeurope' }, now)).validity).toBe('fail');
-    expect(byId(preflightChecks(vault, { ...cert, expiresOn: '2026-12-10T00:00:00Z' }, { subscriptionId: 's1', location: 'westeurope' }, now)).validity).toBe('warn');
+    expect(
+      byId(
+        preflightChecks(
+          vault,
+          { ...cert, expiresOn: '2026-11-01T00:00:00Z' },
+          { subscriptionId: 's1', location: 'westeurope' },
+          now,
+        ),
+      ).validity,
+    ).toBe('fail');
+    expect(
+      byId(
+        preflightChecks(
+          vault,
+          { ...cert, expiresOn: '2026-12-10T00:00:00Z' },
+          { subscriptionId: 's1', location: 'westeurope' },
+          now,
+        ),
+      ).validity,
+    ).toBe('warn');
   });
 
   it('flags weak keys, SHA-1 signatures, PEM content and non-exportable keys', () => {
     const checks = preflightChecks(
       vault,
-      { ...cert, keySize: 1024, signatureAlgorithm: 'sha1WithRSAEncryption', contentType: 'application/x-pem-file', exportable: false },
+      {
+        ...cert,
+        keySize: 1024,
+        signatureAlgorithm: 'sha1WithRSAEncryption',
+        contentType: 'application/x-pem-file',
+        exportable: false,
+      },
       { subscriptionId: 's1', location: 'westeurope' },
       now,
     );
-    expect(byId(checks)).toMatchObject({ 'key-size': 'fail', signature: 'fail', 'content-type': 'fail', exportable: 'fail' });
+    expect(byId(checks)).toMatchObject({
+      'key-size': 'fail',
+      signature: 'fail',
+      'content-type': 'fail',
+      exportable: 'fail',
+    });
     expect(preflightVerdict(checks)).toBe('fail');
   });
 
   it('treats EC keys as amber', () => {
-    expect(byId(preflightChecks(vault, { ...cert, keyType: 'EC', keySize: 256, curve: 'P-256', signatureAlgorithm: 'ecdsa-with-SHA256' }, { subscriptionId: 's1', location: 'westeurope' }, now))).toMatchObject({
+    expect(
+      byId(
+        preflightChecks(
+          vault,
+          { ...cert, keyType: 'EC', keySize: 256, curve: 'P-256', signatureAlgorithm: 'ecdsa-with-SHA256' },
+          { subscriptionId: 's1', location: 'westeurope' },
+          now,
+        ),
+      ),
+    ).toMatchObject({
       'key-size': 'warn',
       signature: 'pass',
     });

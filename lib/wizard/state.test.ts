@@ -5,7 +5,11 @@ import { WIZARD_STEPS, nextStep, previousStep, stepPath } from './steps';
 describe('wizard state in the URL', () => {
   it('round-trips vault and certificate', () => {
     const state = {
-      vault: { subscriptionId: '0b1f6471-1bf0-4dda-aec3-111122223333', resourceGroup: 'rg-cses-prod', vaultName: 'kv-contoso-prod' },
+      vault: {
+        subscriptionId: '0b1f6471-1bf0-4dda-aec3-111122223333',
+        resourceGroup: 'rg-cses-prod',
+        vaultName: 'kv-contoso-prod',
+      },
       certificate: { name: 'web-ssl', version: '0123456789abcdef0123456789abcdef' },
     };
     expect(stateFromSearch(new URLSearchParams(stateToSearch(state)))).toEqual(state);
@@ -31,7 +35,10 @@ describe('wizard state in the URL', () => {
   });
 
   it('never carries anything but names and ids', () => {
-    const q = stateToSearch({ vault: { subscriptionId: 's', resourceGroup: 'r', vaultName: 'v' }, certificate: { name: 'c', version: 'v1' } });
+    const q = stateToSearch({
+      vault: { subscriptionId: 's', resourceGroup: 'r', vaultName: 'v' },
+      certificate: { name: 'c', version: 'v1' },
+    });
     expect(q).not.toMatch(/password|pfx|file/i);
   });
 });

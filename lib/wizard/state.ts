@@ -65,9 +65,14 @@ export function stateFromSearch(search: URLSearchParams): WizardState {
   const service: WizardService | undefined =
     roles !== null || cname || store
       ? {
-          roles: (roles ?? '').split(',').map((r) => r.trim()).filter(Boolean),
+          roles: (roles ?? '')
+            .split(',')
+            .map((r) => r.trim())
+            .filter(Boolean),
           ...(cname ? { name: cname } : {}),
-          ...(store && store.includes('/') ? { storeLocation: store.split('/')[0]!, storeName: store.split('/').slice(1).join('/') } : {}),
+          ...(store && store.includes('/')
+            ? { storeLocation: store.split('/')[0]!, storeName: store.split('/').slice(1).join('/') }
+            : {}),
         }
       : undefined;
   return {
@@ -96,7 +101,8 @@ export function stateToSearch(state: WizardState): string {
   if (state.service) {
     q.set(KEYS.roles, state.service.roles.join(','));
     if (state.service.name) q.set(KEYS.serviceName, state.service.name);
-    if (state.service.storeLocation && state.service.storeName) q.set(KEYS.store, `${state.service.storeLocation}/${state.service.storeName}`);
+    if (state.service.storeLocation && state.service.storeName)
+      q.set(KEYS.store, `${state.service.storeLocation}/${state.service.storeName}`);
   }
   const s = q.toString();
   return s ? `?${s}` : '';

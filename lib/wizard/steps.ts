@@ -6,8 +6,18 @@ export const WIZARD_STEPS = [
   { id: 'vault', label: 'Vault', title: 'Choose a key vault', needs: [] },
   { id: 'access', label: 'Access configuration', title: 'Access configuration', needs: ['vault'] },
   { id: 'certificate', label: 'Certificate', title: 'Certificate', needs: ['vault'] },
-  { id: 'preflight', label: 'Preflight for CSES', title: 'Preflight for Cloud Services (extended support)', needs: ['vault', 'certificate'] },
-  { id: 'service-configuration', label: 'Service configuration', title: 'Service configuration', needs: ['vault', 'certificate'] },
+  {
+    id: 'preflight',
+    label: 'Preflight for CSES',
+    title: 'Preflight for Cloud Services (extended support)',
+    needs: ['vault', 'certificate'],
+  },
+  {
+    id: 'service-configuration',
+    label: 'Service configuration',
+    title: 'Service configuration',
+    needs: ['vault', 'certificate'],
+  },
   { id: 'secret-identifier', label: 'Secret identifier', title: 'Secret identifier', needs: ['vault', 'certificate'] },
   { id: 'versions', label: 'Versions and rotation', title: 'Versions and rotation', needs: ['vault', 'certificate'] },
 ] as const;

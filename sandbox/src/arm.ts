@@ -18,20 +18,84 @@ export interface ArmCaller {
   upn: string;
 }
 
-const SUBSCRIPTION_API_VERSIONS = ['2016-06-01', '2019-06-01', '2019-11-01', '2020-01-01', '2021-01-01', '2022-01-01', '2022-09-01', '2022-12-01'];
-const RESOURCE_API_VERSIONS = ['2019-10-01', '2020-06-01', '2021-04-01', '2022-09-01', '2023-07-01', '2024-03-01', '2024-07-01', '2024-11-01', '2025-01-01', '2025-03-01', '2025-04-01'];
-export const KEYVAULT_API_VERSIONS = [
-  '2015-06-01', '2016-10-01', '2018-02-14', '2018-02-14-preview', '2019-09-01', '2020-04-01-preview', '2021-04-01-preview',
-  '2021-06-01-preview', '2021-10-01', '2021-11-01-preview', '2022-02-01-preview', '2022-07-01', '2022-11-01', '2023-02-01',
-  '2023-07-01', '2023-08-01-PREVIEW', '2024-04-01-preview', '2024-11-01', '2024-12-01-preview', '2025-05-01', '2026-02-01',
+const SUBSCRIPTION_API_VERSIONS = [
+  '2016-06-01',
+  '2019-06-01',
+  '2019-11-01',
+  '2020-01-01',
+  '2021-01-01',
+  '2022-01-01',
+  '2022-09-01',
+  '2022-12-01',
 ];
-const AUTHORIZATION_API_VERSIONS = ['2015-07-01', '2018-01-01-preview', '2018-09-01-preview', '2020-04-01-preview', '2020-10-01-preview', '2022-04-01', '2022-05-01-preview'];
+const RESOURCE_API_VERSIONS = [
+  '2019-10-01',
+  '2020-06-01',
+  '2021-04-01',
+  '2022-09-01',
+  '2023-07-01',
+  '2024-03-01',
+  '2024-07-01',
+  '2024-11-01',
+  '2025-01-01',
+  '2025-03-01',
+  '2025-04-01',
+];
+export const KEYVAULT_API_VERSIONS = [
+  '2015-06-01',
+  '2016-10-01',
+  '2018-02-14',
+  '2018-02-14-preview',
+  '2019-09-01',
+  '2020-04-01-preview',
+  '2021-04-01-preview',
+  '2021-06-01-preview',
+  '2021-10-01',
+  '2021-11-01-preview',
+  '2022-02-01-preview',
+  '2022-07-01',
+  '2022-11-01',
+  '2023-02-01',
+  '2023-07-01',
+  '2023-08-01-PREVIEW',
+  '2024-04-01-preview',
+  '2024-11-01',
+  '2024-12-01-preview',
+  '2025-05-01',
+  '2026-02-01',
+];
+const AUTHORIZATION_API_VERSIONS = [
+  '2015-07-01',
+  '2018-01-01-preview',
+  '2018-09-01-preview',
+  '2020-04-01-preview',
+  '2020-10-01-preview',
+  '2022-04-01',
+  '2022-05-01-preview',
+];
 const VAULT_NAME_RE = /^(?=.{3,24}$)[a-zA-Z](?:[a-zA-Z0-9]|-(?!-))*[a-zA-Z0-9]$/;
 const VAULT_NAME_MESSAGE = (name: string) =>
   `The vault name '${name}' is invalid. A vault's name must be between 3-24 alphanumeric characters. The name must begin with a letter, end with a letter or digit, and not contain consecutive hyphens. Follow this link for more information: https://go.microsoft.com/fwlink/?linkid=2147742`;
-const LOCATIONS = ['westeurope', 'northeurope', 'eastus', 'eastus2', 'westus', 'westus2', 'uksouth', 'centralus', 'swedencentral'];
+const LOCATIONS = [
+  'westeurope',
+  'northeurope',
+  'eastus',
+  'eastus2',
+  'westus',
+  'westus2',
+  'uksouth',
+  'centralus',
+  'swedencentral',
+];
 
-const BOOL_PROPS = ['enabledForDeployment', 'enabledForDiskEncryption', 'enabledForTemplateDeployment', 'enableSoftDelete', 'enableRbacAuthorization', 'enablePurgeProtection'] as const;
+const BOOL_PROPS = [
+  'enabledForDeployment',
+  'enabledForDiskEncryption',
+  'enabledForTemplateDeployment',
+  'enableSoftDelete',
+  'enableRbacAuthorization',
+  'enablePurgeProtection',
+] as const;
 
 function armError(status: number, code: string, message: string, headers: Record<string, string> = {}): HttpError {
   return azError(status, code, message, undefined, headers);
@@ -51,30 +115,68 @@ export class Arm {
     });
     if (!h) {
       ctx.req.resume();
-      throw armError(401, 'AuthenticationFailed', "Authentication failed. The 'Authorization' header is missing.", wwwAuth("The authentication failed because of missing 'Authorization' header."));
+      throw armError(
+        401,
+        'AuthenticationFailed',
+        "Authentication failed. The 'Authorization' header is missing.",
+        wwwAuth("The authentication failed because of missing 'Authorization' header."),
+      );
     }
     const token = bearerToken(h);
     if (!token) {
       ctx.req.resume();
-      throw armError(401, 'AuthenticationFailed', "Authentication failed. The 'Authorization' header is provided in an invalid format.", wwwAuth("The 'Authorization' header is provided in an invalid format."));
+      throw armError(
+        401,
+        'AuthenticationFailed',
+        "Authentication failed. The 'Authorization' header is provided in an invalid format.",
+        wwwAuth("The 'Authorization' header is provided in an invalid format."),
+      );
     }
     try {
-      const { payload } = await this.d.tokens.verify(token, [ARM_AUDIENCE, `${ARM_AUDIENCE}/`, 'https://management.core.windows.net', 'https://management.core.windows.net/']);
-      return { oid: String(payload.oid ?? ''), upn: String(payload.upn ?? payload.preferred_username ?? payload.oid ?? '') };
+      const { payload } = await this.d.tokens.verify(token, [
+        ARM_AUDIENCE,
+        `${ARM_AUDIENCE}/`,
+        'https://management.core.windows.net',
+        'https://management.core.windows.net/',
+      ]);
+      return {
+        oid: String(payload.oid ?? ''),
+        upn: String(payload.upn ?? payload.preferred_username ?? payload.oid ?? ''),
+      };
     } catch (e) {
       if (!(e instanceof TokenError)) throw e;
       ctx.req.resume();
       const p = e.problem;
       if (p.kind === 'expired') {
-        throw armError(401, 'ExpiredAuthenticationToken', `The access token expiry UTC time '${new Date(p.exp * 1000).toUTCString()}' is earlier than current UTC time '${new Date().toUTCString()}'.`, wwwAuth('The access token has expired.'));
+        throw armError(
+          401,
+          'ExpiredAuthenticationToken',
+          `The access token expiry UTC time '${new Date(p.exp * 1000).toUTCString()}' is earlier than current UTC time '${new Date().toUTCString()}'.`,
+          wwwAuth('The access token has expired.'),
+        );
       }
       if (p.kind === 'audience') {
-        throw armError(401, 'InvalidAuthenticationTokenAudience', `The access token has been obtained for wrong audience or resource '${p.found}'. It should exactly match with one of the allowed audiences 'https://management.core.windows.net/','https://management.core.windows.net','https://management.azure.com/','https://management.azure.com'.`, wwwAuth('The access token has an invalid audience.'));
+        throw armError(
+          401,
+          'InvalidAuthenticationTokenAudience',
+          `The access token has been obtained for wrong audience or resource '${p.found}'. It should exactly match with one of the allowed audiences 'https://management.core.windows.net/','https://management.core.windows.net','https://management.azure.com/','https://management.azure.com'.`,
+          wwwAuth('The access token has an invalid audience.'),
+        );
       }
       if (p.kind === 'issuer') {
-        throw armError(401, 'InvalidAuthenticationTokenTenant', `The access token is from the wrong issuer '${p.found}'. It must match the tenant 'https://sts.windows.net/${TENANT_ID}/' associated with this subscription. Please use the authority (URL) 'https://login.windows.net/${TENANT_ID}' to get the token.`, wwwAuth('The access token is from the wrong issuer.'));
+        throw armError(
+          401,
+          'InvalidAuthenticationTokenTenant',
+          `The access token is from the wrong issuer '${p.found}'. It must match the tenant 'https://sts.windows.net/${TENANT_ID}/' associated with this subscription. Please use the authority (URL) 'https://login.windows.net/${TENANT_ID}' to get the token.`,
+          wwwAuth('The access token is from the wrong issuer.'),
+        );
       }
-      throw armError(401, 'InvalidAuthenticationToken', 'The access token is invalid.', wwwAuth('The access token is invalid.'));
+      throw armError(
+        401,
+        'InvalidAuthenticationToken',
+        'The access token is invalid.',
+        wwwAuth('The access token is invalid.'),
+      );
     }
   }
 
@@ -93,11 +195,19 @@ export class Arm {
   private checkApiVersion(ctx: Ctx, supported: string[], typeName: string, namespace: string): void {
     const v = ctx.query.get('api-version');
     if (!v) {
-      throw armError(400, 'MissingApiVersionParameter', 'The api-version query parameter (?api-version=) is required for all requests.');
+      throw armError(
+        400,
+        'MissingApiVersionParameter',
+        'The api-version query parameter (?api-version=) is required for all requests.',
+      );
     }
     if (!supported.some((s) => s.toLowerCase() === v.toLowerCase())) {
       if (namespace === 'Microsoft.Resources') {
-        throw armError(400, 'InvalidApiVersionParameter', `The api-version '${v}' is invalid. The supported versions are '${supported.slice().reverse().join(',')}'.`);
+        throw armError(
+          400,
+          'InvalidApiVersionParameter',
+          `The api-version '${v}' is invalid. The supported versions are '${supported.slice().reverse().join(',')}'.`,
+        );
       }
       throw armError(
         400,
@@ -150,7 +260,10 @@ export class Arm {
   private visibleSubscriptions(caller: ArmCaller) {
     return this.state.subscriptions.filter((s) =>
       this.state.roleAssignments.some(
-        (a) => a.principalId === caller.oid && (a.scope.toLowerCase() === `/subscriptions/${s.subscriptionId}` || a.scope.toLowerCase().startsWith(`/subscriptions/${s.subscriptionId}/`)),
+        (a) =>
+          a.principalId === caller.oid &&
+          (a.scope.toLowerCase() === `/subscriptions/${s.subscriptionId}` ||
+            a.scope.toLowerCase().startsWith(`/subscriptions/${s.subscriptionId}/`)),
       ),
     );
   }
@@ -159,7 +272,12 @@ export class Arm {
    * The subscription, or ARM's answer when it does not exist (404) or the caller has no role anywhere in it (403 for
    * the operation's own action and scope, which is what ARM reports).
    */
-  private subscriptionOr404(caller: ArmCaller, subId: string, action = 'Microsoft.Resources/subscriptions/read', scope = `/subscriptions/${subId}`) {
+  private subscriptionOr404(
+    caller: ArmCaller,
+    subId: string,
+    action = 'Microsoft.Resources/subscriptions/read',
+    scope = `/subscriptions/${subId}`,
+  ) {
     const sub = this.state.subscriptions.find((s) => s.subscriptionId.toLowerCase() === subId.toLowerCase());
     if (!sub) throw armError(404, 'SubscriptionNotFound', `The subscription '${subId}' could not be found.`);
     if (!this.visibleSubscriptions(caller).includes(sub)) throw this.authorizationFailed(caller, action, scope);
@@ -168,12 +286,17 @@ export class Arm {
 
   private findVault(subId: string, rg: string, name: string): Vault | undefined {
     return this.state.vaults.find(
-      (v) => v.subscriptionId.toLowerCase() === subId.toLowerCase() && v.resourceGroup.toLowerCase() === rg.toLowerCase() && v.name.toLowerCase() === name.toLowerCase(),
+      (v) =>
+        v.subscriptionId.toLowerCase() === subId.toLowerCase() &&
+        v.resourceGroup.toLowerCase() === rg.toLowerCase() &&
+        v.name.toLowerCase() === name.toLowerCase(),
     );
   }
 
   private rgOr404(subId: string, rg: string) {
-    const g = this.state.resourceGroups.find((r) => r.subscriptionId.toLowerCase() === subId.toLowerCase() && r.name.toLowerCase() === rg.toLowerCase());
+    const g = this.state.resourceGroups.find(
+      (r) => r.subscriptionId.toLowerCase() === subId.toLowerCase() && r.name.toLowerCase() === rg.toLowerCase(),
+    );
     if (!g) throw armError(404, 'ResourceGroupNotFound', `Resource group '${rg}' could not be found.`);
     return g;
   }
@@ -199,7 +322,10 @@ export class Arm {
     const p = ctx.pathname;
     if (!/^\/subscriptions(\/|$)/i.test(p) && !/^\/providers\//i.test(p)) return false;
     const caller = await this.authenticate(ctx);
-    const segs = p.split('/').slice(1).map((s) => decodeURIComponent(s));
+    const segs = p
+      .split('/')
+      .slice(1)
+      .map((s) => decodeURIComponent(s));
     const m = ctx.method;
     const lower = segs.map((s) => s.toLowerCase());
 
@@ -207,7 +333,10 @@ export class Arm {
     if (segs.length === 1 && m === 'GET') {
       this.checkApiVersion(ctx, SUBSCRIPTION_API_VERSIONS, 'subscriptions', 'Microsoft.Resources');
       const subs = this.visibleSubscriptions(caller).map((s) => this.subscriptionJson(s));
-      sendJson(ctx, 200, { ...this.page(ctx, subs, '/subscriptions', ctx.query.get('api-version')!), count: { type: 'Total', value: subs.length } });
+      sendJson(ctx, 200, {
+        ...this.page(ctx, subs, '/subscriptions', ctx.query.get('api-version')!),
+        count: { type: 'Total', value: subs.length },
+      });
       return true;
     }
     const subId = segs[1] ?? '';
@@ -219,7 +348,13 @@ export class Arm {
       return true;
     }
     // /subscriptions/{sub}/providers/Microsoft.KeyVault/vaults
-    if (segs.length === 5 && lower[2] === 'providers' && lower[3] === 'microsoft.keyvault' && lower[4] === 'vaults' && m === 'GET') {
+    if (
+      segs.length === 5 &&
+      lower[2] === 'providers' &&
+      lower[3] === 'microsoft.keyvault' &&
+      lower[4] === 'vaults' &&
+      m === 'GET'
+    ) {
       this.checkApiVersion(ctx, KEYVAULT_API_VERSIONS, 'vaults', 'Microsoft.KeyVault');
       const sub = this.subscriptionOr404(caller, subId, 'Microsoft.KeyVault/vaults/read');
       const scope = `/subscriptions/${sub.subscriptionId}`;
@@ -229,7 +364,16 @@ export class Arm {
       if (vaults.length === 0 && !hasAction(this.state, caller.oid, scope, 'Microsoft.KeyVault/vaults/read')) {
         throw this.authorizationFailed(caller, 'Microsoft.KeyVault/vaults/read', scope);
       }
-      sendJson(ctx, 200, this.page(ctx, vaults.map((v) => this.vaultJson(v)), p, ctx.query.get('api-version')!));
+      sendJson(
+        ctx,
+        200,
+        this.page(
+          ctx,
+          vaults.map((v) => this.vaultJson(v)),
+          p,
+          ctx.query.get('api-version')!,
+        ),
+      );
       return true;
     }
     // Microsoft.Authorization at any scope: .../providers/Microsoft.Authorization/{roleAssignments|roleDefinitions/{id}|permissions}
@@ -246,38 +390,76 @@ export class Arm {
       const sub = this.subscriptionOr404(caller, subId, 'Microsoft.Resources/subscriptions/resources/read');
       const filter = ctx.query.get('$filter') ?? '';
       const fm = /resourceType eq '([^']+)'/i.exec(filter);
-      if (filter && (!fm || fm[1]!.toLowerCase() !== 'microsoft.keyvault/vaults')) throw notImplemented(m, `${p}?$filter=${filter}`);
+      if (filter && (!fm || fm[1]!.toLowerCase() !== 'microsoft.keyvault/vaults'))
+        throw notImplemented(m, `${p}?$filter=${filter}`);
       const items = this.state.vaults
-        .filter((v) => v.subscriptionId === sub.subscriptionId && hasAction(this.state, caller.oid, vaultId(v), 'Microsoft.KeyVault/vaults/read'))
-        .map((v) => ({ id: vaultId(v), name: v.name, type: 'Microsoft.KeyVault/vaults', location: v.location, tags: v.tags }));
+        .filter(
+          (v) =>
+            v.subscriptionId === sub.subscriptionId &&
+            hasAction(this.state, caller.oid, vaultId(v), 'Microsoft.KeyVault/vaults/read'),
+        )
+        .map((v) => ({
+          id: vaultId(v),
+          name: v.name,
+          type: 'Microsoft.KeyVault/vaults',
+          location: v.location,
+          tags: v.tags,
+        }));
       sendJson(ctx, 200, this.page(ctx, items, p, ctx.query.get('api-version')!));
       return true;
     }
     // POST /subscriptions/{sub}/providers/Microsoft.KeyVault/checkNameAvailability
-    if (segs.length === 5 && lower[2] === 'providers' && lower[3] === 'microsoft.keyvault' && lower[4] === 'checknameavailability' && m === 'POST') {
+    if (
+      segs.length === 5 &&
+      lower[2] === 'providers' &&
+      lower[3] === 'microsoft.keyvault' &&
+      lower[4] === 'checknameavailability' &&
+      m === 'POST'
+    ) {
       this.checkApiVersion(ctx, KEYVAULT_API_VERSIONS, 'checkNameAvailability', 'Microsoft.KeyVault');
       this.subscriptionOr404(caller, subId, 'Microsoft.KeyVault/checkNameAvailability/read');
       const body = await this.jsonBody(ctx);
-      if (body.type !== 'Microsoft.KeyVault/vaults') throw armError(400, 'InvalidRequestContent', "The parameter 'type' must be 'Microsoft.KeyVault/vaults'.");
+      if (body.type !== 'Microsoft.KeyVault/vaults')
+        throw armError(400, 'InvalidRequestContent', "The parameter 'type' must be 'Microsoft.KeyVault/vaults'.");
       const name = String(body.name ?? '');
       if (!VAULT_NAME_RE.test(name)) {
         sendJson(ctx, 200, { nameAvailable: false, reason: 'AccountNameInvalid', message: VAULT_NAME_MESSAGE(name) });
-      } else if (this.state.vaults.some((v) => v.name.toLowerCase() === name.toLowerCase()) || (this.state.deletedVaults ?? []).some((d) => d.vault.name.toLowerCase() === name.toLowerCase())) {
-        sendJson(ctx, 200, { nameAvailable: false, reason: 'AlreadyExists', message: `The vault name '${name}' is already in use. Vault names are globally unique so it is possible that the name is already taken. If you are sure that the vault name was not taken then it is possible that a vault with the same name was recently deleted but not purged after being placed in a recoverable state. If the vault is in a recoverable state then the vault will need to be purged before reusing the name. For more information on soft delete and purging a vault follow this link https://go.microsoft.com/fwlink/?linkid=2147740.` });
+      } else if (
+        this.state.vaults.some((v) => v.name.toLowerCase() === name.toLowerCase()) ||
+        (this.state.deletedVaults ?? []).some((d) => d.vault.name.toLowerCase() === name.toLowerCase())
+      ) {
+        sendJson(ctx, 200, {
+          nameAvailable: false,
+          reason: 'AlreadyExists',
+          message: `The vault name '${name}' is already in use. Vault names are globally unique so it is possible that the name is already taken. If you are sure that the vault name was not taken then it is possible that a vault with the same name was recently deleted but not purged after being placed in a recoverable state. If the vault is in a recoverable state then the vault will need to be purged before reusing the name. For more information on soft delete and purging a vault follow this link https://go.microsoft.com/fwlink/?linkid=2147740.`,
+        });
       } else {
         sendJson(ctx, 200, { nameAvailable: true });
       }
       return true;
     }
     // soft-deleted vaults: list, get, purge
-    if (lower[2] === 'providers' && lower[3] === 'microsoft.keyvault' && (lower[4] === 'deletedvaults' || lower[4] === 'locations')) {
+    if (
+      lower[2] === 'providers' &&
+      lower[3] === 'microsoft.keyvault' &&
+      (lower[4] === 'deletedvaults' || lower[4] === 'locations')
+    ) {
       this.checkApiVersion(ctx, KEYVAULT_API_VERSIONS, 'deletedVaults', 'Microsoft.KeyVault');
       const sub = this.subscriptionOr404(caller, subId, 'Microsoft.KeyVault/deletedVaults/read');
       const subScope = `/subscriptions/${sub.subscriptionId}`;
       const deleted = (this.state.deletedVaults ?? []).filter((d) => d.vault.subscriptionId === sub.subscriptionId);
       if (segs.length === 5 && lower[4] === 'deletedvaults' && m === 'GET') {
         this.require(caller, 'Microsoft.KeyVault/deletedVaults/read', subScope);
-        sendJson(ctx, 200, this.page(ctx, deleted.map((d) => this.deletedVaultJson(d)), p, ctx.query.get('api-version')!));
+        sendJson(
+          ctx,
+          200,
+          this.page(
+            ctx,
+            deleted.map((d) => this.deletedVaultJson(d)),
+            p,
+            ctx.query.get('api-version')!,
+          ),
+        );
         return true;
       }
       if ((segs.length === 8 || segs.length === 9) && lower[4] === 'locations' && lower[6] === 'deletedvaults') {
@@ -285,15 +467,29 @@ export class Arm {
         const d = deleted.find((x) => x.vault.location === loc && x.vault.name.toLowerCase() === lower[7]);
         if (segs.length === 8 && m === 'GET') {
           this.require(caller, 'Microsoft.KeyVault/deletedVaults/read', subScope);
-          if (!d) throw armError(404, 'ResourceNotFound', `The Resource 'Microsoft.KeyVault/deletedVaults/${segs[7]}' under location '${loc}' was not found.`);
+          if (!d)
+            throw armError(
+              404,
+              'ResourceNotFound',
+              `The Resource 'Microsoft.KeyVault/deletedVaults/${segs[7]}' under location '${loc}' was not found.`,
+            );
           sendJson(ctx, 200, this.deletedVaultJson(d));
           return true;
         }
         if (segs.length === 9 && lower[8] === 'purge' && m === 'POST') {
           this.require(caller, 'Microsoft.KeyVault/locations/deletedVaults/purge/action', subScope);
-          if (!d) throw armError(404, 'ResourceNotFound', `The Resource 'Microsoft.KeyVault/deletedVaults/${segs[7]}' under location '${loc}' was not found.`);
+          if (!d)
+            throw armError(
+              404,
+              'ResourceNotFound',
+              `The Resource 'Microsoft.KeyVault/deletedVaults/${segs[7]}' under location '${loc}' was not found.`,
+            );
           if (d.vault.properties.enablePurgeProtection) {
-            throw armError(400, 'BadRequest', `Vault '${d.vault.name}' has purge protection enabled and cannot be purged before its scheduled purge date (${d.scheduledPurgeDate}).`);
+            throw armError(
+              400,
+              'BadRequest',
+              `Vault '${d.vault.name}' has purge protection enabled and cannot be purged before its scheduled purge date (${d.scheduledPurgeDate}).`,
+            );
           }
           this.state.deletedVaults = (this.state.deletedVaults ?? []).filter((x) => x !== d);
           delete this.state.certificates[d.vault.name.toLowerCase()];
@@ -306,17 +502,44 @@ export class Arm {
     // resource groups
     if (lower[2] === 'resourcegroups' && (segs.length === 3 || segs.length === 4)) {
       this.checkApiVersion(ctx, RESOURCE_API_VERSIONS, 'resourceGroups', 'Microsoft.Resources');
-      const rgAction = segs.length === 4 && m === 'PUT' ? 'Microsoft.Resources/subscriptions/resourceGroups/write' : 'Microsoft.Resources/subscriptions/resourceGroups/read';
-      const sub = this.subscriptionOr404(caller, subId, rgAction, segs.length === 4 ? `/subscriptions/${subId}/resourceGroups/${segs[3]}` : `/subscriptions/${subId}`);
+      const rgAction =
+        segs.length === 4 && m === 'PUT'
+          ? 'Microsoft.Resources/subscriptions/resourceGroups/write'
+          : 'Microsoft.Resources/subscriptions/resourceGroups/read';
+      const sub = this.subscriptionOr404(
+        caller,
+        subId,
+        rgAction,
+        segs.length === 4 ? `/subscriptions/${subId}/resourceGroups/${segs[3]}` : `/subscriptions/${subId}`,
+      );
       const subScope = `/subscriptions/${sub.subscriptionId}`;
       if (segs.length === 3 && m === 'GET') {
         const groups = this.state.resourceGroups
           .filter((g) => g.subscriptionId === sub.subscriptionId)
-          .filter((g) => hasAction(this.state, caller.oid, `${subScope}/resourceGroups/${g.name}`, 'Microsoft.Resources/subscriptions/resourceGroups/read'));
-        if (groups.length === 0 && !hasAction(this.state, caller.oid, subScope, 'Microsoft.Resources/subscriptions/resourceGroups/read')) {
+          .filter((g) =>
+            hasAction(
+              this.state,
+              caller.oid,
+              `${subScope}/resourceGroups/${g.name}`,
+              'Microsoft.Resources/subscriptions/resourceGroups/read',
+            ),
+          );
+        if (
+          groups.length === 0 &&
+          !hasAction(this.state, caller.oid, subScope, 'Microsoft.Resources/subscriptions/resourceGroups/read')
+        ) {
           throw this.authorizationFailed(caller, 'Microsoft.Resources/subscriptions/resourceGroups/read', subScope);
         }
-        sendJson(ctx, 200, this.page(ctx, groups.map((g) => this.rgJson(g)), p, ctx.query.get('api-version')!));
+        sendJson(
+          ctx,
+          200,
+          this.page(
+            ctx,
+            groups.map((g) => this.rgJson(g)),
+            p,
+            ctx.query.get('api-version')!,
+          ),
+        );
         return true;
       }
       if (segs.length === 4) {
@@ -332,20 +555,42 @@ export class Arm {
         if (m === 'PUT') {
           this.require(caller, 'Microsoft.Resources/subscriptions/resourceGroups/write', scope);
           if (!/^[-\w._()]{1,90}$/.test(rgName) || rgName.endsWith('.')) {
-            throw armError(400, 'InvalidResourceGroup', `The provided resource group name '${rgName}' has these invalid characters: '${rgName.replace(/[-\w._()]/g, '')}'. The name can only be a letter, digit, '-', '.', '(', ')' or '_'.`);
+            throw armError(
+              400,
+              'InvalidResourceGroup',
+              `The provided resource group name '${rgName}' has these invalid characters: '${rgName.replace(/[-\w._()]/g, '')}'. The name can only be a letter, digit, '-', '.', '(', ')' or '_'.`,
+            );
           }
           const body = await this.jsonBody(ctx);
           const location = typeof body.location === 'string' ? body.location.toLowerCase().replace(/\s+/g, '') : '';
-          if (!location) throw armError(400, 'LocationRequired', 'The location property is required for this definition.');
-          if (!LOCATIONS.includes(location)) throw armError(400, 'LocationNotAvailableForResourceGroup', `The provided location '${body.location}' is not available for resource group. List of available regions is '${LOCATIONS.join(',')}'.`);
-          const existing = this.state.resourceGroups.find((g) => g.subscriptionId === sub.subscriptionId && g.name.toLowerCase() === rgName.toLowerCase());
+          if (!location)
+            throw armError(400, 'LocationRequired', 'The location property is required for this definition.');
+          if (!LOCATIONS.includes(location))
+            throw armError(
+              400,
+              'LocationNotAvailableForResourceGroup',
+              `The provided location '${body.location}' is not available for resource group. List of available regions is '${LOCATIONS.join(',')}'.`,
+            );
+          const existing = this.state.resourceGroups.find(
+            (g) => g.subscriptionId === sub.subscriptionId && g.name.toLowerCase() === rgName.toLowerCase(),
+          );
           if (existing) {
-            if (existing.location !== location) throw armError(409, 'InvalidResourceGroupLocation', `Invalid resource group location '${location}'. The Resource group already exists in location '${existing.location}'.`);
+            if (existing.location !== location)
+              throw armError(
+                409,
+                'InvalidResourceGroupLocation',
+                `Invalid resource group location '${location}'. The Resource group already exists in location '${existing.location}'.`,
+              );
             if (body.tags && typeof body.tags === 'object') existing.tags = body.tags as Record<string, string>;
             this.d.store.save();
             sendJson(ctx, 200, this.rgJson(existing));
           } else {
-            const g = { subscriptionId: sub.subscriptionId, name: rgName, location, tags: (body.tags as Record<string, string>) ?? {} };
+            const g = {
+              subscriptionId: sub.subscriptionId,
+              name: rgName,
+              location,
+              tags: (body.tags as Record<string, string>) ?? {},
+            };
             this.state.resourceGroups.push(g);
             this.d.store.save();
             sendJson(ctx, 201, this.rgJson(g));
@@ -355,26 +600,66 @@ export class Arm {
       }
     }
     // /subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.KeyVault/vaults
-    if (segs.length === 7 && lower[2] === 'resourcegroups' && lower[4] === 'providers' && lower[5] === 'microsoft.keyvault' && lower[6] === 'vaults' && m === 'GET') {
+    if (
+      segs.length === 7 &&
+      lower[2] === 'resourcegroups' &&
+      lower[4] === 'providers' &&
+      lower[5] === 'microsoft.keyvault' &&
+      lower[6] === 'vaults' &&
+      m === 'GET'
+    ) {
       this.checkApiVersion(ctx, KEYVAULT_API_VERSIONS, 'vaults', 'Microsoft.KeyVault');
-      const sub = this.subscriptionOr404(caller, subId, 'Microsoft.KeyVault/vaults/read', `/subscriptions/${subId}/resourceGroups/${segs[3]}`);
+      const sub = this.subscriptionOr404(
+        caller,
+        subId,
+        'Microsoft.KeyVault/vaults/read',
+        `/subscriptions/${subId}/resourceGroups/${segs[3]}`,
+      );
       const rg = this.rgOr404(sub.subscriptionId, segs[3]!);
       const scope = `/subscriptions/${sub.subscriptionId}/resourceGroups/${rg.name}`;
       const vaults = this.state.vaults
-        .filter((v) => v.subscriptionId === sub.subscriptionId && v.resourceGroup.toLowerCase() === rg.name.toLowerCase())
+        .filter(
+          (v) => v.subscriptionId === sub.subscriptionId && v.resourceGroup.toLowerCase() === rg.name.toLowerCase(),
+        )
         .filter((v) => hasAction(this.state, caller.oid, vaultId(v), 'Microsoft.KeyVault/vaults/read'));
       if (vaults.length === 0 && !hasAction(this.state, caller.oid, scope, 'Microsoft.KeyVault/vaults/read')) {
         throw this.authorizationFailed(caller, 'Microsoft.KeyVault/vaults/read', scope);
       }
-      sendJson(ctx, 200, this.page(ctx, vaults.map((v) => this.vaultJson(v)), p, ctx.query.get('api-version')!));
+      sendJson(
+        ctx,
+        200,
+        this.page(
+          ctx,
+          vaults.map((v) => this.vaultJson(v)),
+          p,
+          ctx.query.get('api-version')!,
+        ),
+      );
       return true;
     }
     // /subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.KeyVault/vaults/{name}[/accessPolicies/{kind}]
-    if ((segs.length === 8 || segs.length === 10) && lower[2] === 'resourcegroups' && lower[4] === 'providers' && lower[5] === 'microsoft.keyvault' && lower[6] === 'vaults') {
+    if (
+      (segs.length === 8 || segs.length === 10) &&
+      lower[2] === 'resourcegroups' &&
+      lower[4] === 'providers' &&
+      lower[5] === 'microsoft.keyvault' &&
+      lower[6] === 'vaults'
+    ) {
       this.checkApiVersion(ctx, KEYVAULT_API_VERSIONS, 'vaults', 'Microsoft.KeyVault');
       const vaultAction =
-        segs.length === 10 ? 'Microsoft.KeyVault/vaults/accessPolicies/write' : m === 'GET' ? 'Microsoft.KeyVault/vaults/read' : m === 'DELETE' ? 'Microsoft.KeyVault/vaults/delete' : 'Microsoft.KeyVault/vaults/write';
-      const sub = this.subscriptionOr404(caller, subId, vaultAction, `/subscriptions/${subId}/resourceGroups/${segs[3]}/providers/Microsoft.KeyVault/vaults/${segs[7]}`);
+        segs.length === 10
+          ? 'Microsoft.KeyVault/vaults/accessPolicies/write'
+          : m === 'GET'
+            ? 'Microsoft.KeyVault/vaults/read'
+            : m === 'DELETE'
+              ? 'Microsoft.KeyVault/vaults/delete'
+              : 'Microsoft.KeyVault/vaults/write';
+      const sub = this.subscriptionOr404(
+        caller,
+        subId,
+        vaultAction,
+        `/subscriptions/${subId}/resourceGroups/${segs[3]}/providers/Microsoft.KeyVault/vaults/${segs[7]}`,
+      );
       const rg = segs[3]!;
       const name = segs[7]!;
       const scope = `/subscriptions/${sub.subscriptionId}/resourceGroups/${rg}/providers/Microsoft.KeyVault/vaults/${name}`;
@@ -382,7 +667,11 @@ export class Arm {
         if (lower[8] !== 'accesspolicies' || m !== 'PUT') throw notImplemented(m, p);
         const kind = lower[9]!;
         if (kind !== 'add' && kind !== 'replace' && kind !== 'remove') {
-          throw armError(400, 'InvalidRequestParameter', `The value '${segs[9]}' is not valid for operationKind. Valid values are 'add', 'replace', 'remove'.`);
+          throw armError(
+            400,
+            'InvalidRequestParameter',
+            `The value '${segs[9]}' is not valid for operationKind. Valid values are 'add', 'replace', 'remove'.`,
+          );
         }
         this.require(caller, 'Microsoft.KeyVault/vaults/accessPolicies/write', scope);
         this.rgOr404(sub.subscriptionId, rg);
@@ -390,7 +679,12 @@ export class Arm {
         if (!v) throw this.vaultNotFound(rg, name);
         const body = await this.jsonBody(ctx);
         const entries = ((body.properties ?? {}) as Record<string, unknown>).accessPolicies;
-        if (!Array.isArray(entries)) throw armError(400, 'InvalidRequestContent', "The request content was invalid and could not be deserialized: 'properties.accessPolicies' is required.");
+        if (!Array.isArray(entries))
+          throw armError(
+            400,
+            'InvalidRequestContent',
+            "The request content was invalid and could not be deserialized: 'properties.accessPolicies' is required.",
+          );
         this.updateAccessPolicies(v, kind, entries as AccessPolicy[]);
         v.lastModifiedAt = new Date().toISOString();
         v.lastModifiedBy = caller.upn;
@@ -443,7 +737,9 @@ export class Arm {
         (this.state.deletedVaults ??= []).push({
           vault: v,
           deletionDate: now.toISOString(),
-          scheduledPurgeDate: new Date(now.getTime() + (v.properties.softDeleteRetentionInDays ?? 90) * 86400e3).toISOString(),
+          scheduledPurgeDate: new Date(
+            now.getTime() + (v.properties.softDeleteRetentionInDays ?? 90) * 86400e3,
+          ).toISOString(),
         });
         this.d.store.save();
         this.d.onVaultsChanged?.();
@@ -454,7 +750,11 @@ export class Arm {
     throw notImplemented(m, p);
   }
 
-  private deletedVaultJson(d: { vault: Vault; deletionDate: string; scheduledPurgeDate: string }): Record<string, unknown> {
+  private deletedVaultJson(d: {
+    vault: Vault;
+    deletionDate: string;
+    scheduledPurgeDate: string;
+  }): Record<string, unknown> {
     return {
       id: `/subscriptions/${d.vault.subscriptionId}/providers/Microsoft.KeyVault/locations/${d.vault.location}/deletedVaults/${d.vault.name}`,
       name: d.vault.name,
@@ -470,7 +770,12 @@ export class Arm {
     };
   }
 
-  private rgJson(g: { subscriptionId: string; name: string; location: string; tags: Record<string, string> }): Record<string, unknown> {
+  private rgJson(g: {
+    subscriptionId: string;
+    name: string;
+    location: string;
+    tags: Record<string, string>;
+  }): Record<string, unknown> {
     return {
       id: `/subscriptions/${g.subscriptionId}/resourceGroups/${g.name}`,
       name: g.name,
@@ -484,50 +789,92 @@ export class Arm {
   private updateAccessPolicies(v: Vault, kind: string, entries: AccessPolicy[]): void {
     if (v.properties.enableRbacAuthorization) {
       // UNVERIFIED exact text; Microsoft documents that access-policy updates fail on RBAC vaults.
-      throw armError(400, 'BadRequest', `Access policies cannot be updated on vault '${v.name}' because it uses the Azure role-based access control permission model (enableRbacAuthorization is true). Assign Key Vault RBAC roles instead.`);
+      throw armError(
+        400,
+        'BadRequest',
+        `Access policies cannot be updated on vault '${v.name}' because it uses the Azure role-based access control permission model (enableRbacAuthorization is true). Assign Key Vault RBAC roles instead.`,
+      );
     }
     const kinds = ['keys', 'secrets', 'certificates', 'storage'] as const;
     for (const e of entries) {
-      if (!e || typeof e.objectId !== 'string' || typeof e.tenantId !== 'string' || !e.permissions || typeof e.permissions !== 'object') {
+      if (
+        !e ||
+        typeof e.objectId !== 'string' ||
+        typeof e.tenantId !== 'string' ||
+        !e.permissions ||
+        typeof e.permissions !== 'object'
+      ) {
         throw armError(400, 'BadRequest', 'An access policy entry requires tenantId, objectId and permissions.');
       }
-      const same = (a: AccessPolicy) => a.objectId === e.objectId && a.tenantId === e.tenantId && (a.applicationId ?? null) === (e.applicationId ?? null);
+      const same = (a: AccessPolicy) =>
+        a.objectId === e.objectId &&
+        a.tenantId === e.tenantId &&
+        (a.applicationId ?? null) === (e.applicationId ?? null);
       const cur = v.properties.accessPolicies.find(same);
       if (kind === 'add') {
         if (!cur) v.properties.accessPolicies.push({ ...e, permissions: { ...e.permissions } });
-        else for (const k of kinds) {
-          const add = e.permissions[k];
-          if (add) cur.permissions[k] = Array.from(new Set([...(cur.permissions[k] ?? []), ...add.map((x) => x.toLowerCase())]));
-        }
+        else
+          for (const k of kinds) {
+            const add = e.permissions[k];
+            if (add)
+              cur.permissions[k] = Array.from(
+                new Set([...(cur.permissions[k] ?? []), ...add.map((x) => x.toLowerCase())]),
+              );
+          }
       } else if (kind === 'replace') {
         if (!cur) v.properties.accessPolicies.push({ ...e, permissions: { ...e.permissions } });
         else cur.permissions = { ...e.permissions };
       } else if (cur) {
         for (const k of kinds) {
           const rm = (e.permissions[k] ?? []).map((x) => x.toLowerCase());
-          if (rm.length && cur.permissions[k]) cur.permissions[k] = cur.permissions[k]!.filter((x) => !rm.includes(x.toLowerCase()) && !rm.includes('all'));
+          if (rm.length && cur.permissions[k])
+            cur.permissions[k] = cur.permissions[k]!.filter(
+              (x) => !rm.includes(x.toLowerCase()) && !rm.includes('all'),
+            );
         }
-        if (kinds.every((k) => !cur.permissions[k]?.length)) v.properties.accessPolicies = v.properties.accessPolicies.filter((a) => a !== cur);
+        if (kinds.every((k) => !cur.permissions[k]?.length))
+          v.properties.accessPolicies = v.properties.accessPolicies.filter((a) => a !== cur);
       }
     }
   }
 
-  private async putVault(ctx: Ctx, caller: ArmCaller, subscriptionId: string, rg: string, name: string, body: Record<string, unknown>): Promise<boolean> {
+  private async putVault(
+    ctx: Ctx,
+    caller: ArmCaller,
+    subscriptionId: string,
+    rg: string,
+    name: string,
+    body: Record<string, unknown>,
+  ): Promise<boolean> {
     if (!VAULT_NAME_RE.test(name)) throw armError(400, 'VaultNameNotValid', VAULT_NAME_MESSAGE(name));
     const existing = this.findVault(subscriptionId, rg, name);
     const taken = this.state.vaults.find((v) => v.name.toLowerCase() === name.toLowerCase() && v !== existing);
     if (taken) {
-      throw armError(409, 'VaultAlreadyExists', `The vault name '${name}' is already in use. Vault names are globally unique so it is possible that the name is already taken. If you are sure that the vault name was not taken then it is possible that a vault with the same name was recently deleted but not purged after being placed in a recoverable state. If the vault is in a recoverable state then the vault will need to be purged before reusing the name. For more information on soft delete and purging a vault follow this link https://go.microsoft.com/fwlink/?linkid=2147740.`);
+      throw armError(
+        409,
+        'VaultAlreadyExists',
+        `The vault name '${name}' is already in use. Vault names are globally unique so it is possible that the name is already taken. If you are sure that the vault name was not taken then it is possible that a vault with the same name was recently deleted but not purged after being placed in a recoverable state. If the vault is in a recoverable state then the vault will need to be purged before reusing the name. For more information on soft delete and purging a vault follow this link https://go.microsoft.com/fwlink/?linkid=2147740.`,
+      );
     }
     const props0 = (body.properties ?? {}) as Record<string, unknown>;
-    const deletedIdx = (this.state.deletedVaults ?? []).findIndex((d) => d.vault.name.toLowerCase() === name.toLowerCase());
+    const deletedIdx = (this.state.deletedVaults ?? []).findIndex(
+      (d) => d.vault.name.toLowerCase() === name.toLowerCase(),
+    );
     if (!existing && deletedIdx >= 0) {
       const d = this.state.deletedVaults![deletedIdx]!;
       if (props0.createMode !== 'recover') {
-        throw armError(409, 'ConflictError', `A vault with the same name already exists in deleted state. You need to either recover or purge existing key vault. Follow this link https://go.microsoft.com/fwlink/?linkid=2149745 for more information on soft delete.`);
+        throw armError(
+          409,
+          'ConflictError',
+          `A vault with the same name already exists in deleted state. You need to either recover or purge existing key vault. Follow this link https://go.microsoft.com/fwlink/?linkid=2149745 for more information on soft delete.`,
+        );
       }
       if (d.vault.subscriptionId !== subscriptionId || d.vault.resourceGroup.toLowerCase() !== rg.toLowerCase()) {
-        throw armError(400, 'BadRequest', `The deleted vault '${name}' belongs to ${vaultId(d.vault)}; recover it in its original resource group.`);
+        throw armError(
+          400,
+          'BadRequest',
+          `The deleted vault '${name}' belongs to ${vaultId(d.vault)}; recover it in its original resource group.`,
+        );
       }
       this.state.deletedVaults!.splice(deletedIdx, 1);
       d.vault.lastModifiedAt = new Date().toISOString();
@@ -543,16 +890,37 @@ export class Arm {
     }
     const location = typeof body.location === 'string' ? body.location.toLowerCase().replace(/\s+/g, '') : '';
     if (!location) throw armError(400, 'LocationRequired', 'The location property is required for this definition.');
-    if (!LOCATIONS.includes(location)) throw armError(400, 'LocationNotAvailableForResourceType', `The provided location '${body.location}' is not available for resource type 'Microsoft.KeyVault/vaults'. List of available regions for the resource type is '${LOCATIONS.join(',')}'.`);
+    if (!LOCATIONS.includes(location))
+      throw armError(
+        400,
+        'LocationNotAvailableForResourceType',
+        `The provided location '${body.location}' is not available for resource type 'Microsoft.KeyVault/vaults'. List of available regions for the resource type is '${LOCATIONS.join(',')}'.`,
+      );
     const props = (body.properties ?? {}) as Record<string, unknown>;
-    if (typeof props !== 'object' || props === null) throw armError(400, 'InvalidRequestContent', "The request content was invalid and could not be deserialized: 'properties' is required.");
-    if (typeof props.tenantId !== 'string') throw armError(400, 'BadRequest', "The parameter 'properties.tenantId' is required.");
+    if (typeof props !== 'object' || props === null)
+      throw armError(
+        400,
+        'InvalidRequestContent',
+        "The request content was invalid and could not be deserialized: 'properties' is required.",
+      );
+    if (typeof props.tenantId !== 'string')
+      throw armError(400, 'BadRequest', "The parameter 'properties.tenantId' is required.");
     const sku = props.sku as { family?: string; name?: string } | undefined;
-    if (!sku || typeof sku !== 'object' || (sku.name !== 'standard' && sku.name !== 'premium')) throw armError(400, 'BadRequest', "The parameter 'properties.sku' is required and 'sku.name' must be 'standard' or 'premium'.");
+    if (!sku || typeof sku !== 'object' || (sku.name !== 'standard' && sku.name !== 'premium'))
+      throw armError(
+        400,
+        'BadRequest',
+        "The parameter 'properties.sku' is required and 'sku.name' must be 'standard' or 'premium'.",
+      );
     const apiVersion = ctx.query.get('api-version')!;
     const now = new Date().toISOString();
     if (existing) {
-      if (existing.location !== location) throw armError(400, 'LocationCannotBeChanged', `The location of vault '${name}' cannot be changed from '${existing.location}' to '${location}'.`);
+      if (existing.location !== location)
+        throw armError(
+          400,
+          'LocationCannotBeChanged',
+          `The location of vault '${name}' cannot be changed from '${existing.location}' to '${location}'.`,
+        );
       this.applyPatch(caller, existing, { tags: body.tags, properties: props });
       existing.lastModifiedAt = now;
       existing.lastModifiedBy = caller.upn;
@@ -587,8 +955,18 @@ export class Arm {
       lastModifiedBy: caller.upn,
     };
     const { enableSoftDelete, enablePurgeProtection, ...rest } = props;
-    if (enableSoftDelete === false) throw armError(400, 'BadRequest', 'The property "enableSoftDelete" cannot be set to false. Soft delete is enabled for all new vaults.');
-    this.applyPatch(caller, v, { properties: { ...rest, ...(enablePurgeProtection === true ? { enablePurgeProtection } : {}) } }, true);
+    if (enableSoftDelete === false)
+      throw armError(
+        400,
+        'BadRequest',
+        'The property "enableSoftDelete" cannot be set to false. Soft delete is enabled for all new vaults.',
+      );
+    this.applyPatch(
+      caller,
+      v,
+      { properties: { ...rest, ...(enablePurgeProtection === true ? { enablePurgeProtection } : {}) } },
+      true,
+    );
     this.state.vaults.push(v);
     this.d.store.save();
     this.d.onVaultsChanged?.();
@@ -598,7 +976,8 @@ export class Arm {
 
   private authorizationRoute(ctx: Ctx, caller: ArmCaller, scope: string, lowerRest: string[], rest: string[]): boolean {
     const state = this.state;
-    const covers = (outer: string, inner: string) => inner.toLowerCase() === outer.toLowerCase() || inner.toLowerCase().startsWith(`${outer.toLowerCase()}/`);
+    const covers = (outer: string, inner: string) =>
+      inner.toLowerCase() === outer.toLowerCase() || inner.toLowerCase().startsWith(`${outer.toLowerCase()}/`);
     this.require(caller, 'Microsoft.Authorization/roleAssignments/read', scope);
     const subId = scope.split('/')[2]!;
     const defId = (id: string) => `/subscriptions/${subId}/providers/Microsoft.Authorization/roleDefinitions/${id}`;
@@ -640,7 +1019,9 @@ export class Arm {
             type: 'BuiltInRole',
             description: d.name,
             assignableScopes: ['/'],
-            permissions: [{ actions: d.actions, notActions: d.notActions, dataActions: d.dataActions, notDataActions: [] }],
+            permissions: [
+              { actions: d.actions, notActions: d.notActions, dataActions: d.dataActions, notDataActions: [] },
+            ],
           },
           id: defId(id),
           type: 'Microsoft.Authorization/roleDefinitions',
@@ -648,7 +1029,12 @@ export class Arm {
         };
       };
       if (rest.length === 2) {
-        if (!ROLE_DEFINITIONS[rest[1]!]) throw armError(404, 'RoleDefinitionDoesNotExist', 'The specified role definition with ID \'' + rest[1] + '\' does not exist.');
+        if (!ROLE_DEFINITIONS[rest[1]!])
+          throw armError(
+            404,
+            'RoleDefinitionDoesNotExist',
+            "The specified role definition with ID '" + rest[1] + "' does not exist.",
+          );
         sendJson(ctx, 200, toJson(rest[1]!));
         return true;
       }
@@ -669,7 +1055,11 @@ export class Arm {
   }
 
   private vaultNotFound(rg: string, name: string): HttpError {
-    return armError(404, 'ResourceNotFound', `The Resource 'Microsoft.KeyVault/vaults/${name}' under resource group '${rg}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`);
+    return armError(
+      404,
+      'ResourceNotFound',
+      `The Resource 'Microsoft.KeyVault/vaults/${name}' under resource group '${rg}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
+    );
   }
 
   private async jsonBody(ctx: Ctx): Promise<Record<string, unknown>> {
@@ -677,11 +1067,24 @@ export class Arm {
     try {
       parsed = parseJsonBody(await readBody(ctx.req));
     } catch (e) {
-      throw armError(400, 'InvalidRequestContent', `The request content was invalid and could not be deserialized: '${(e as Error).message}'.`);
+      throw armError(
+        400,
+        'InvalidRequestContent',
+        `The request content was invalid and could not be deserialized: '${(e as Error).message}'.`,
+      );
     }
-    if (parsed === undefined) throw armError(400, 'InvalidRequestContent', 'The request content was invalid and could not be deserialized: the body is empty.');
+    if (parsed === undefined)
+      throw armError(
+        400,
+        'InvalidRequestContent',
+        'The request content was invalid and could not be deserialized: the body is empty.',
+      );
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      throw armError(400, 'InvalidRequestContent', 'The request content was invalid and could not be deserialized: expected a JSON object.');
+      throw armError(
+        400,
+        'InvalidRequestContent',
+        'The request content was invalid and could not be deserialized: expected a JSON object.',
+      );
     }
     return parsed as Record<string, unknown>;
   }
@@ -689,26 +1092,52 @@ export class Arm {
   /** PATCH merge semantics (keyvault-wire.md §8.4). */
   applyPatch(caller: ArmCaller, v: Vault, body: Record<string, unknown>, creating = false): void {
     if (body.tags !== undefined) {
-      if (typeof body.tags !== 'object' || body.tags === null) throw armError(400, 'InvalidRequestContent', "The request content was invalid and could not be deserialized: 'tags' must be an object.");
+      if (typeof body.tags !== 'object' || body.tags === null)
+        throw armError(
+          400,
+          'InvalidRequestContent',
+          "The request content was invalid and could not be deserialized: 'tags' must be an object.",
+        );
       v.tags = body.tags as Record<string, string>;
     }
     const props = body.properties as Record<string, unknown> | undefined;
     if (props === undefined || props === null) return;
-    if (typeof props !== 'object') throw armError(400, 'InvalidRequestContent', "The request content was invalid and could not be deserialized: 'properties' must be an object.");
+    if (typeof props !== 'object')
+      throw armError(
+        400,
+        'InvalidRequestContent',
+        "The request content was invalid and could not be deserialized: 'properties' must be an object.",
+      );
     const target = v.properties as VaultProperties;
     for (const k of BOOL_PROPS) {
       if (props[k] === undefined || props[k] === null) continue;
       if (typeof props[k] !== 'boolean') {
-        throw armError(400, 'InvalidRequestContent', `The request content was invalid and could not be deserialized: Error converting value "${String(props[k])}" to type 'System.Boolean'. Path 'properties.${k}'.`);
+        throw armError(
+          400,
+          'InvalidRequestContent',
+          `The request content was invalid and could not be deserialized: Error converting value "${String(props[k])}" to type 'System.Boolean'. Path 'properties.${k}'.`,
+        );
       }
     }
     if (props.enableSoftDelete === false && target.enableSoftDelete) {
-      throw armError(400, 'BadRequest', 'The property "enableSoftDelete" cannot be set to false. Enabling the \'soft delete\' functionality is an irreversible action.');
+      throw armError(
+        400,
+        'BadRequest',
+        'The property "enableSoftDelete" cannot be set to false. Enabling the \'soft delete\' functionality is an irreversible action.',
+      );
     }
     if (props.enablePurgeProtection === false && target.enablePurgeProtection) {
-      throw armError(400, 'BadRequest', 'The property "enablePurgeProtection" cannot be set to false. Enabling the purge protection for a vault is an irreversible action.');
+      throw armError(
+        400,
+        'BadRequest',
+        'The property "enablePurgeProtection" cannot be set to false. Enabling the purge protection for a vault is an irreversible action.',
+      );
     }
-    if (!creating && typeof props.enableRbacAuthorization === 'boolean' && props.enableRbacAuthorization !== target.enableRbacAuthorization) {
+    if (
+      !creating &&
+      typeof props.enableRbacAuthorization === 'boolean' &&
+      props.enableRbacAuthorization !== target.enableRbacAuthorization
+    ) {
       // Switching the permission model needs roleAssignments/write (Owner / User Access Administrator).
       this.require(caller, 'Microsoft.Authorization/roleAssignments/write', vaultId(v));
     }
@@ -718,17 +1147,26 @@ export class Arm {
     if (props.softDeleteRetentionInDays !== undefined) {
       const n = props.softDeleteRetentionInDays;
       if (typeof n !== 'number' || !Number.isInteger(n) || n < 7 || n > 90) {
-        throw armError(400, 'BadRequest', 'The property "softDeleteRetentionInDays" must be an integer between 7 and 90.');
+        throw armError(
+          400,
+          'BadRequest',
+          'The property "softDeleteRetentionInDays" must be an integer between 7 and 90.',
+        );
       }
       target.softDeleteRetentionInDays = n;
     }
     if (props.sku !== undefined) target.sku = props.sku as VaultProperties['sku'];
     if (props.accessPolicies !== undefined) {
-      if (!Array.isArray(props.accessPolicies)) throw armError(400, 'InvalidRequestContent', "'properties.accessPolicies' must be an array.");
-      target.accessPolicies = (props.accessPolicies as VaultProperties['accessPolicies']).map((a) => ({ ...a, permissions: a.permissions ?? {} }));
+      if (!Array.isArray(props.accessPolicies))
+        throw armError(400, 'InvalidRequestContent', "'properties.accessPolicies' must be an array.");
+      target.accessPolicies = (props.accessPolicies as VaultProperties['accessPolicies']).map((a) => ({
+        ...a,
+        permissions: a.permissions ?? {},
+      }));
     }
     if (props.networkAcls !== undefined) target.networkAcls = props.networkAcls;
-    if (props.publicNetworkAccess !== undefined) target.publicNetworkAccess = props.publicNetworkAccess as VaultProperties['publicNetworkAccess'];
+    if (props.publicNetworkAccess !== undefined)
+      target.publicNetworkAccess = props.publicNetworkAccess as VaultProperties['publicNetworkAccess'];
     if (typeof props.tenantId === 'string') target.tenantId = props.tenantId;
   }
 }

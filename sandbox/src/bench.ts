@@ -33,7 +33,11 @@ export interface BenchResult {
   p99Ms: number;
 }
 
-function call(agent: Agent, url: string, init: { method?: string; headers?: Record<string, string>; body?: string }): Promise<{ status: number; text: string }> {
+function call(
+  agent: Agent,
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string },
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method: init.method ?? 'GET', headers: init.headers, agent }, (res) => {
       const chunks: Buffer[] = [];
@@ -46,7 +50,9 @@ function call(agent: Agent, url: string, init: { method?: string; headers?: Reco
   });
 }
 
-export async function benchGetCertificate(opts: { durationMs?: number; concurrency?: number } = {}): Promise<BenchResult> {
+export async function benchGetCertificate(
+  opts: { durationMs?: number; concurrency?: number } = {},
+): Promise<BenchResult> {
   const durationMs = opts.durationMs ?? 5000;
   const concurrency = opts.concurrency ?? 16;
   const tmp = mkdtempSync(join(tmpdir(), 'sbx-bench-'));
@@ -57,20 +63,59 @@ export async function benchGetCertificate(opts: { durationMs?: number; concurren
     ca: readFileSync(sb.endpoints.caFile),
     lookup: ((host: string, o: LookupOptions, cb: (...a: unknown[]) => void) =>
       host === 'localhost' || host.endsWith('.localhost')
-        ? o.all ? cb(null, [{ address: '127.0.0.1', family: 4 }]) : cb(null, '127.0.0.1', 4)
+        ? o.all
+          ? cb(null, [{ address: '127.0.0.1', family: 4 }])
+          : cb(null, '127.0.0.1', 4)
         : dnsLookup(host, o, cb as never)) as never,
   });
   try {
     const e = sb.endpoints;
-    const form = (f: Record<string, string>) => ({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(f).toString() });
-    const user = JSON.parse((await call(agent, `${e.identity.authority}/oauth2/v2.0/token`, form({ grant_type: 'password', client_id: e.identity.publicClientId, username: 'admin@contoso.sandbox', password: PERSONA_PASSWORD, scope: e.app.apiScope }))).text).access_token as string;
-    const kvToken = JSON.parse((await call(agent, `${e.identity.authority}/oauth2/v2.0/token`, form({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', requested_token_use: 'on_behalf_of', client_id: e.app.clientId, client_secret: e.app.clientSecret, assertion: user, scope: 'https://vault.azure.net/.default' }))).text).access_token as string;
+    const form = (f: Record<string, string>) => ({
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(f).toString(),
+    });
+    const user = JSON.parse(
+      (
+        await call(
+          agent,
+          `${e.identity.authority}/oauth2/v2.0/token`,
+          form({
+            grant_type: 'password',
+            client_id: e.identity.publicClientId,
+            username: 'admin@contoso.sandbox',
+            password: PERSONA_PASSWORD,
+            scope: e.app.apiScope,
+          }),
+        )
+      ).text,
+    ).access_token as string;
+    const kvToken = JSON.parse(
+      (
+        await call(
+          agent,
+          `${e.identity.authority}/oauth2/v2.0/token`,
+          form({
+            grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+            requested_token_use: 'on_behalf_of',
+            client_id: e.app.clientId,
+            client_secret: e.app.clientSecret,
+            assertion: user,
+            scope: 'https://vault.azure.net/.default',
+          }),
+        )
+      ).text,
+    ).access_token as string;
     const origin = `https://kv-contoso-prod.vault.localhost:${sb.port}`;
     const key = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
     const der = selfSignedCertificate(key, { subject: 'CN=bench.contoso.sandbox', validityMonths: 12 });
     const pfx = buildPasswordlessPkcs12(key.export({ type: 'pkcs8', format: 'der' }), [der]);
     const auth = { authorization: `Bearer ${kvToken}`, 'content-type': 'application/json' };
-    const imp = await call(agent, `${origin}/certificates/bench/import?api-version=2025-07-01`, { method: 'POST', headers: auth, body: JSON.stringify({ value: pfx.toString('base64') }) });
+    const imp = await call(agent, `${origin}/certificates/bench/import?api-version=2025-07-01`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ value: pfx.toString('base64') }),
+    });
     if (imp.status !== 200) throw new Error(`import failed: ${imp.status} ${imp.text}`);
     const url = `${origin}/certificates/bench/?api-version=2025-07-01`;
     const latencies: number[] = [];
@@ -82,7 +127,10 @@ export async function benchGetCertificate(opts: { durationMs?: number; concurren
       Array.from({ length: concurrency }, async () => {
         while (Date.now() < end) {
           const s = performance.now();
-          const r = await call(agent, url, { headers: auth }).catch((e: NodeJS.ErrnoException) => ({ status: 0, text: String(e.code ?? e.message) }));
+          const r = await call(agent, url, { headers: auth }).catch((e: NodeJS.ErrnoException) => ({
+            status: 0,
+            text: String(e.code ?? e.message),
+          }));
           latencies.push(performance.now() - s);
           if (r.status !== 200) {
             errors++;
@@ -93,7 +141,9 @@ export async function benchGetCertificate(opts: { durationMs?: number; concurren
     );
     const elapsed = Date.now() - t0;
     latencies.sort((a, b) => a - b);
-    const pct = (p: number) => Math.round((latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0) * 100) / 100;
+    const pct = (p: number) =>
+      Math.round((latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0) * 100) /
+      100;
     return {
       op: 'get-certificate',
       durationMs: elapsed,

@@ -69,7 +69,8 @@ export class Faults {
 
   private normalise(r: FaultRule): FaultRule {
     if (r.path !== undefined) new RegExp(r.path); // validate
-    if (r.status !== undefined && (!Number.isInteger(r.status) || r.status < 100 || r.status > 599)) throw new Error('status must be an HTTP status code');
+    if (r.status !== undefined && (!Number.isInteger(r.status) || r.status < 100 || r.status > 599))
+      throw new Error('status must be an HTTP status code');
     return { ...r, id: r.id ?? `f${++this.seq}`, hits: r.hits ?? 0 };
   }
 
@@ -137,11 +138,32 @@ export function faultBody(area: string, status: number): unknown {
     };
   }
   if (area === 'arm') {
-    if (status === 429) return { error: { code: 'TooManyRequests', message: 'The request is being throttled as the limit has been reached for operation type - Read_ObservationWindow_00:05:00. For more information, see - https://aka.ms/srpthrottlinglimits' } };
-    if (status === 503) return { error: { code: 'ServiceUnavailable', message: 'The server is currently unable to handle the request. Please retry later.' } };
+    if (status === 429)
+      return {
+        error: {
+          code: 'TooManyRequests',
+          message:
+            'The request is being throttled as the limit has been reached for operation type - Read_ObservationWindow_00:05:00. For more information, see - https://aka.ms/srpthrottlinglimits',
+        },
+      };
+    if (status === 503)
+      return {
+        error: {
+          code: 'ServiceUnavailable',
+          message: 'The server is currently unable to handle the request. Please retry later.',
+        },
+      };
     return { error: { code: 'InjectedFault', message: `Fault injected by the sandbox (HTTP ${status}).` } };
   }
-  if (status === 429) return { error: { code: 'Throttled', message: 'Request was not processed because too many requests were received. Reason: VaultRequestTypeLimitReached' } };
-  if (status === 503) return { error: { code: 'ServiceUnavailable', message: 'The service is temporarily unavailable. Please retry.' } };
+  if (status === 429)
+    return {
+      error: {
+        code: 'Throttled',
+        message:
+          'Request was not processed because too many requests were received. Reason: VaultRequestTypeLimitReached',
+      },
+    };
+  if (status === 503)
+    return { error: { code: 'ServiceUnavailable', message: 'The service is temporarily unavailable. Please retry.' } };
   return { error: { code: 'InjectedFault', message: `Fault injected by the sandbox (HTTP ${status}).` } };
 }

@@ -32,12 +32,7 @@ export async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-export function sendJson(
-  ctx: Ctx,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
+export function sendJson(ctx: Ctx, status: number, body: unknown, headers: Record<string, string> = {}): void {
   if (ctx.res.headersSent) return;
   const text = body === undefined ? '' : JSON.stringify(body);
   ctx.res.writeHead(status, {
@@ -56,7 +51,13 @@ export function sendEmpty(ctx: Ctx, status: number, headers: Record<string, stri
   ctx.res.end();
 }
 
-export function sendText(ctx: Ctx, status: number, contentType: string, text: string, headers: Record<string, string> = {}): void {
+export function sendText(
+  ctx: Ctx,
+  status: number,
+  contentType: string,
+  text: string,
+  headers: Record<string, string> = {},
+): void {
   if (ctx.res.headersSent) return;
   ctx.res.writeHead(status, {
     'content-type': contentType,
@@ -79,7 +80,13 @@ export class HttpError extends Error {
 }
 
 /** Key Vault / ARM style error `{ error: { code, message, innererror? } }`. */
-export function azError(status: number, code: string, message: string, inner?: string, headers: Record<string, string> = {}): HttpError {
+export function azError(
+  status: number,
+  code: string,
+  message: string,
+  inner?: string,
+  headers: Record<string, string> = {},
+): HttpError {
   const error: Record<string, unknown> = { code, message };
   if (inner) error.innererror = { code: inner };
   return new HttpError(status, { error }, headers);
@@ -97,7 +104,8 @@ export function makeCtx(req: IncomingMessage, res: ServerResponse, port: number)
   const hostHeader = (req.headers.host ?? `localhost:${port}`).toLowerCase();
   // Azure echoes the caller's request id; ARM also reports a correlation id.
   const clientRequestId = req.headers['x-ms-client-request-id'];
-  if (typeof clientRequestId === 'string' && /^[\w.-]{1,64}$/.test(clientRequestId)) res.setHeader('x-ms-client-request-id', clientRequestId);
+  if (typeof clientRequestId === 'string' && /^[\w.-]{1,64}$/.test(clientRequestId))
+    res.setHeader('x-ms-client-request-id', clientRequestId);
   const url = new URL(req.url ?? '/', `https://${hostHeader}`);
   return {
     req,

@@ -51,7 +51,10 @@ export function aadError(
 ): HttpError {
   const traceId = randomUUID();
   const correlationId = randomUUID();
-  const ts = new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+  const ts = new Date()
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, 'Z');
   return new HttpError(status, {
     error,
     error_description: `AADSTS${code}: ${text} Trace ID: ${traceId} Correlation ID: ${correlationId} Timestamp: ${ts}`,
@@ -73,7 +76,9 @@ function esc(s: string): string {
 function isLoopbackRedirect(uri: string): boolean {
   try {
     const u = new URL(uri);
-    return (u.protocol === 'http:' || u.protocol === 'https:') && ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname);
+    return (
+      (u.protocol === 'http:' || u.protocol === 'https:') && ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname)
+    );
   } catch {
     return false;
   }
@@ -103,7 +108,10 @@ interface Resource {
 /** Maps requested scopes to one resource; Entra allows only one resource per token request. */
 function resolveResource(scopeParam: string): Resource | { error: HttpError } {
   const requested = scopeParam.split(/\s+/).filter((s) => s && !OIDC_SCOPES.has(s.toLowerCase()));
-  if (requested.length === 0) return { error: aadError(400, 'invalid_scope', 70011, 'The provided value for the input parameter \'scope\' is not valid.') };
+  if (requested.length === 0)
+    return {
+      error: aadError(400, 'invalid_scope', 70011, "The provided value for the input parameter 'scope' is not valid."),
+    };
   const parsed = requested.map((s) => {
     const i = s.lastIndexOf('/');
     return i < 0 ? { res: s, perm: '' } : { res: s.slice(0, i), perm: s.slice(i + 1) };
@@ -112,7 +120,12 @@ function resolveResource(scopeParam: string): Resource | { error: HttpError } {
   const norm = (r: string) => r.replace(/\/+$/, '').toLowerCase();
   if (parsed.some((p) => norm(p.res) !== norm(first.res))) {
     return {
-      error: aadError(400, 'invalid_request', 28000, `Provided value for the input parameter scope is not valid because it contains more than one resource. Scope ${requested.join(' ')} is not valid.`),
+      error: aadError(
+        400,
+        'invalid_request',
+        28000,
+        `Provided value for the input parameter scope is not valid because it contains more than one resource. Scope ${requested.join(' ')} is not valid.`,
+      ),
     };
   }
   const r = norm(first.res);
@@ -122,14 +135,26 @@ function resolveResource(scopeParam: string): Resource | { error: HttpError } {
   else if (r === 'https://vault.azure.net') audience = VAULT_AUDIENCE;
   if (!audience) {
     return {
-      error: aadError(400, 'invalid_resource', 500011, `The resource principal named ${first.res} was not found in the tenant named ${TENANT_NAME}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`),
+      error: aadError(
+        400,
+        'invalid_resource',
+        500011,
+        `The resource principal named ${first.res} was not found in the tenant named ${TENANT_NAME}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`,
+      ),
     };
   }
   const perms = parsed.map((p) => p.perm).filter((p) => p && p !== '.default');
   const scopes = perms.length > 0 ? perms : ['user_impersonation'];
   if (audience === APP_CLIENT_ID && scopes.some((s) => s !== 'user_impersonation')) {
     const bad = scopes.find((s) => s !== 'user_impersonation');
-    return { error: aadError(400, 'invalid_scope', 65005, `The application '${APP_CLIENT_ID}' asked for scope '${bad}' that doesn't exist on the resource '${APP_CLIENT_ID}'. Contact the app vendor.`) };
+    return {
+      error: aadError(
+        400,
+        'invalid_scope',
+        65005,
+        `The application '${APP_CLIENT_ID}' asked for scope '${bad}' that doesn't exist on the resource '${APP_CLIENT_ID}'. Contact the app vendor.`,
+      ),
+    };
   }
   return { audience, prefix: first.res, scopes };
 }
@@ -176,7 +201,27 @@ export class Identity {
       http_logout_supported: true,
       frontchannel_logout_supported: true,
       end_session_endpoint: `${base}/oauth2/v2.0/logout`,
-      claims_supported: ['sub', 'iss', 'cloud_instance_name', 'cloud_instance_host_name', 'cloud_graph_host_name', 'msgraph_host', 'aud', 'exp', 'iat', 'auth_time', 'acr', 'nonce', 'preferred_username', 'name', 'tid', 'ver', 'at_hash', 'c_hash', 'email'],
+      claims_supported: [
+        'sub',
+        'iss',
+        'cloud_instance_name',
+        'cloud_instance_host_name',
+        'cloud_graph_host_name',
+        'msgraph_host',
+        'aud',
+        'exp',
+        'iat',
+        'auth_time',
+        'acr',
+        'nonce',
+        'preferred_username',
+        'name',
+        'tid',
+        'ver',
+        'at_hash',
+        'c_hash',
+        'email',
+      ],
       kerberos_endpoint: `${base}/kerberos`,
       tenant_region_scope: 'EU',
       cloud_instance_name: 'sandbox.localhost',
@@ -189,11 +234,18 @@ export class Identity {
   /** Handles localhost routes under the identity paths. Returns false when the path is not an identity path. */
   async handle(ctx: Ctx): Promise<boolean> {
     const p = ctx.pathname;
-    if (!/^\/(common|organizations|consumers|[^/]+)\/(v2\.0|discovery|oauth2)\//.test(p) && !p.startsWith('/common/discovery/')) return false;
+    if (
+      !/^\/(common|organizations|consumers|[^/]+)\/(v2\.0|discovery|oauth2)\//.test(p) &&
+      !p.startsWith('/common/discovery/')
+    )
+      return false;
     // Browsers (msal-browser) call discovery and the token endpoint cross-origin.
     ctx.res.setHeader('access-control-allow-origin', (ctx.req.headers.origin as string | undefined) ?? '*');
     ctx.res.setHeader('access-control-allow-methods', 'GET, POST, OPTIONS');
-    ctx.res.setHeader('access-control-allow-headers', (ctx.req.headers['access-control-request-headers'] as string | undefined) ?? 'content-type');
+    ctx.res.setHeader(
+      'access-control-allow-headers',
+      (ctx.req.headers['access-control-request-headers'] as string | undefined) ?? 'content-type',
+    );
     ctx.res.setHeader('access-control-expose-headers', 'x-ms-request-id');
     ctx.res.setHeader('vary', 'Origin');
     if (ctx.method === 'OPTIONS') {
@@ -210,13 +262,21 @@ export class Identity {
       });
       return true;
     }
-    const m = /^\/([^/]+)\/(v2\.0\/\.well-known\/openid-configuration|discovery\/v2\.0\/keys|oauth2\/v2\.0\/token|oauth2\/v2\.0\/authorize|oauth2\/v2\.0\/logout)$/.exec(p);
+    const m =
+      /^\/([^/]+)\/(v2\.0\/\.well-known\/openid-configuration|discovery\/v2\.0\/keys|oauth2\/v2\.0\/token|oauth2\/v2\.0\/authorize|oauth2\/v2\.0\/logout)$/.exec(
+        p,
+      );
     if (!m) return false;
     const tenantSeg = decodeURIComponent(m[1]!);
     const what = m[2]!;
     const t = tenantSeg.toLowerCase();
     if (t !== TENANT_ID && t !== 'organizations' && t !== 'common' && t !== 'contoso.sandbox') {
-      throw aadError(400, 'invalid_tenant', 90002, `Tenant '${tenantSeg}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`);
+      throw aadError(
+        400,
+        'invalid_tenant',
+        90002,
+        `Tenant '${tenantSeg}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`,
+      );
     }
     if (what.endsWith('openid-configuration') && ctx.method === 'GET') {
       sendJson(ctx, 200, this.openidConfiguration(tenantSeg));
@@ -227,7 +287,13 @@ export class Identity {
       return true;
     }
     if (what === 'oauth2/v2.0/token') {
-      if (ctx.method !== 'POST') throw aadError(405, 'invalid_request', 900561, 'The endpoint only accepts POST requests. Received a GET request.');
+      if (ctx.method !== 'POST')
+        throw aadError(
+          405,
+          'invalid_request',
+          900561,
+          'The endpoint only accepts POST requests. Received a GET request.',
+        );
       await this.token(ctx);
       return true;
     }
@@ -241,7 +307,12 @@ export class Identity {
         ctx.res.writeHead(302, { location: target, 'content-length': '0' });
         ctx.res.end();
       } else {
-        sendText(ctx, 200, 'text/html; charset=utf-8', page('Signed out', '<p>You have signed out of the sandbox identity provider.</p>'));
+        sendText(
+          ctx,
+          200,
+          'text/html; charset=utf-8',
+          page('Signed out', '<p>You have signed out of the sandbox identity provider.</p>'),
+        );
       }
       return true;
     }
@@ -251,26 +322,56 @@ export class Identity {
   // ---- authorize (authorization code + PKCE) with a persona picker -------------------------------------
 
   private authorizeError(ctx: Ctx, status: number, code: number, text: string): boolean {
-    sendText(ctx, status, 'text/html; charset=utf-8', page('Sign-in error', `<p><strong>AADSTS${code}</strong>: ${esc(text)}</p>`));
+    sendText(
+      ctx,
+      status,
+      'text/html; charset=utf-8',
+      page('Sign-in error', `<p><strong>AADSTS${code}</strong>: ${esc(text)}</p>`),
+    );
     return true;
   }
 
-  private validateAuthorize(q: URLSearchParams): { error?: { code: number; text: string }; clientId: string; redirectUri: string } {
+  private validateAuthorize(q: URLSearchParams): {
+    error?: { code: number; text: string };
+    clientId: string;
+    redirectUri: string;
+  } {
     const clientId = q.get('client_id') ?? '';
     const redirectUri = q.get('redirect_uri') ?? '';
     if (clientId !== PUBLIC_CLIENT_ID && clientId !== APP_CLIENT_ID) {
-      return { clientId, redirectUri, error: { code: 700016, text: `Application with identifier '${clientId}' was not found in the directory '${TENANT_NAME}'.` } };
+      return {
+        clientId,
+        redirectUri,
+        error: {
+          code: 700016,
+          text: `Application with identifier '${clientId}' was not found in the directory '${TENANT_NAME}'.`,
+        },
+      };
     }
     if (!isLoopbackRedirect(redirectUri)) {
-      return { clientId, redirectUri, error: { code: 50011, text: `The redirect URI '${redirectUri}' specified in the request does not match the redirect URIs configured for the application '${clientId}'. The sandbox accepts http(s)://localhost, 127.0.0.1 and [::1] redirect URIs on any port.` } };
+      return {
+        clientId,
+        redirectUri,
+        error: {
+          code: 50011,
+          text: `The redirect URI '${redirectUri}' specified in the request does not match the redirect URIs configured for the application '${clientId}'. The sandbox accepts http(s)://localhost, 127.0.0.1 and [::1] redirect URIs on any port.`,
+        },
+      };
     }
     return { clientId, redirectUri };
   }
 
   private redirectWith(ctx: Ctx, redirectUri: string, mode: string, params: Record<string, string>): void {
     if (mode === 'form_post') {
-      const inputs = Object.entries(params).map(([k, v]) => `<input type="hidden" name="${esc(k)}" value="${esc(v)}">`).join('');
-      sendText(ctx, 200, 'text/html; charset=utf-8', `<!doctype html><html><body onload="document.forms[0].submit()"><form method="post" action="${esc(redirectUri)}">${inputs}<noscript><button>Continue</button></noscript></form></body></html>`);
+      const inputs = Object.entries(params)
+        .map(([k, v]) => `<input type="hidden" name="${esc(k)}" value="${esc(v)}">`)
+        .join('');
+      sendText(
+        ctx,
+        200,
+        'text/html; charset=utf-8',
+        `<!doctype html><html><body onload="document.forms[0].submit()"><form method="post" action="${esc(redirectUri)}">${inputs}<noscript><button>Continue</button></noscript></form></body></html>`,
+      );
       return;
     }
     const url = new URL(redirectUri);
@@ -291,12 +392,21 @@ export class Identity {
     if (v.error) return this.authorizeError(ctx, 400, v.error.code, v.error.text);
     const mode = q.get('response_mode') ?? 'query';
     if (q.get('response_type') !== 'code') {
-      this.redirectWith(ctx, v.redirectUri, mode, { error: 'unsupported_response_type', error_description: 'AADSTS700054: response_type must be \'code\' (authorization code flow with PKCE).', state: q.get('state') ?? '' });
+      this.redirectWith(ctx, v.redirectUri, mode, {
+        error: 'unsupported_response_type',
+        error_description: "AADSTS700054: response_type must be 'code' (authorization code flow with PKCE).",
+        state: q.get('state') ?? '',
+      });
       return true;
     }
     const method = q.get('code_challenge_method') ?? (q.get('code_challenge') ? 'plain' : '');
     if (method && method !== 'S256' && method !== 'plain') {
-      this.redirectWith(ctx, v.redirectUri, mode, { error: 'invalid_request', error_description: 'AADSTS501491: Invalid size of Code_Challenge parameter or unsupported code_challenge_method.', state: q.get('state') ?? '' });
+      this.redirectWith(ctx, v.redirectUri, mode, {
+        error: 'invalid_request',
+        error_description:
+          'AADSTS501491: Invalid size of Code_Challenge parameter or unsupported code_challenge_method.',
+        state: q.get('state') ?? '',
+      });
       return true;
     }
     const hint = (q.get('login_hint') ?? '').toLowerCase();
@@ -304,19 +414,31 @@ export class Identity {
     if (prompt === 'none') {
       const persona = hint ? this.findPersona(hint) : undefined;
       if (!persona) {
-        this.redirectWith(ctx, v.redirectUri, mode, { error: 'login_required', error_description: 'AADSTS50058: A silent sign-in request was sent but no user is signed in.', state: q.get('state') ?? '' });
+        this.redirectWith(ctx, v.redirectUri, mode, {
+          error: 'login_required',
+          error_description: 'AADSTS50058: A silent sign-in request was sent but no user is signed in.',
+          state: q.get('state') ?? '',
+        });
         return true;
       }
       this.issueCode(ctx, q, persona, v.redirectUri, mode);
       return true;
     }
-    const hidden = [...q.entries()].map(([k, val]) => `<input type="hidden" name="${esc(k)}" value="${esc(val)}">`).join('');
+    const hidden = [...q.entries()]
+      .map(([k, val]) => `<input type="hidden" name="${esc(k)}" value="${esc(val)}">`)
+      .join('');
     const buttons = this.d.store.state.personas
-      .map((p) => `<li><button type="submit" name="username" value="${esc(p.username)}"${p.username.toLowerCase() === hint ? ' autofocus' : ''}><strong>${esc(p.displayName)}</strong><span>${esc(p.username)}</span><small>${esc(p.description)}</small></button></li>`)
+      .map(
+        (p) =>
+          `<li><button type="submit" name="username" value="${esc(p.username)}"${p.username.toLowerCase() === hint ? ' autofocus' : ''}><strong>${esc(p.displayName)}</strong><span>${esc(p.username)}</span><small>${esc(p.description)}</small></button></li>`,
+      )
       .join('');
     const body = `<p>This is the <strong>local sandbox</strong> identity provider (tenant ${TENANT_NAME}). Choose who to sign in as — no password needed here.</p>
 <form method="post" action="${esc(`/${tenantSeg}/oauth2/v2.0/authorize`)}">${hidden}<ul class="personas">${buttons}</ul></form>`;
-    sendText(ctx, 200, 'text/html; charset=utf-8', page('Pick a sandbox persona', body), { 'cache-control': 'no-store', 'x-frame-options': 'DENY' });
+    sendText(ctx, 200, 'text/html; charset=utf-8', page('Pick a sandbox persona', body), {
+      'cache-control': 'no-store',
+      'x-frame-options': 'DENY',
+    });
     return true;
   }
 
@@ -354,31 +476,80 @@ export class Identity {
     const clientId = basic?.id ?? form.get('client_id') ?? '';
     if (clientId === APP_CLIENT_ID) await this.authenticateApp(form, basic);
     else if (clientId !== PUBLIC_CLIENT_ID) {
-      throw aadError(400, 'unauthorized_client', 700016, `Application with identifier '${clientId}' was not found in the directory '${TENANT_NAME}'.`);
+      throw aadError(
+        400,
+        'unauthorized_client',
+        700016,
+        `Application with identifier '${clientId}' was not found in the directory '${TENANT_NAME}'.`,
+      );
     }
     const codeValue = form.get('code') ?? '';
     const code = this.codes.get(codeValue);
-    if (!code) throw aadError(400, 'invalid_grant', 70008, 'The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.');
+    if (!code)
+      throw aadError(
+        400,
+        'invalid_grant',
+        70008,
+        'The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.',
+      );
     this.codes.delete(codeValue); // single use
-    if (code.expires < Date.now()) throw aadError(400, 'invalid_grant', 70008, 'The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.');
-    if (code.clientId !== clientId) throw aadError(400, 'invalid_grant', 70000, 'The provided value for the \'code\' parameter is not valid. The code was issued to a different client.');
+    if (code.expires < Date.now())
+      throw aadError(
+        400,
+        'invalid_grant',
+        70008,
+        'The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.',
+      );
+    if (code.clientId !== clientId)
+      throw aadError(
+        400,
+        'invalid_grant',
+        70000,
+        "The provided value for the 'code' parameter is not valid. The code was issued to a different client.",
+      );
     if ((form.get('redirect_uri') ?? '') !== code.redirectUri) {
-      throw aadError(400, 'invalid_grant', 500112, `The reply address '${form.get('redirect_uri') ?? ''}' does not match the reply address '${code.redirectUri}' provided when requesting Authorization code.`);
+      throw aadError(
+        400,
+        'invalid_grant',
+        500112,
+        `The reply address '${form.get('redirect_uri') ?? ''}' does not match the reply address '${code.redirectUri}' provided when requesting Authorization code.`,
+      );
     }
     const verifier = form.get('code_verifier');
     if (code.codeChallenge) {
-      const expected = code.codeChallengeMethod === 'S256' ? sha('sha256').update(verifier ?? '').digest('base64url') : verifier;
+      const expected =
+        code.codeChallengeMethod === 'S256'
+          ? sha('sha256')
+              .update(verifier ?? '')
+              .digest('base64url')
+          : verifier;
       if (!verifier || expected !== code.codeChallenge) {
-        throw aadError(400, 'invalid_grant', 501481, 'The Code_Verifier does not match the code_challenge supplied in the authorization request.');
+        throw aadError(
+          400,
+          'invalid_grant',
+          501481,
+          'The Code_Verifier does not match the code_challenge supplied in the authorization request.',
+        );
       }
     } else if (ctx.req.headers.origin && clientId === PUBLIC_CLIENT_ID) {
-      throw aadError(400, 'invalid_request', 9002325, 'Proof Key for Code Exchange is required for cross-origin authorization code redemption.');
+      throw aadError(
+        400,
+        'invalid_request',
+        9002325,
+        'Proof Key for Code Exchange is required for cross-origin authorization code redemption.',
+      );
     }
     const persona = this.personaByOid(code.oid)!;
     const scope = form.get('scope') ?? code.scope;
     const resource = resolveResource(scope);
-    const res: Resource = 'error' in resource ? { audience: GRAPH_AUDIENCE, prefix: 'https://graph.microsoft.com', scopes: ['User.Read'] } : resource;
-    await this.issueUserTokens(ctx, persona, clientId, res, { ...extrasFor(`${code.scope} ${scope}`, form), nonce: code.nonce });
+    const res: Resource =
+      'error' in resource
+        ? { audience: GRAPH_AUDIENCE, prefix: 'https://graph.microsoft.com', scopes: ['User.Read'] }
+        : resource;
+    await this.issueUserTokens(ctx, persona, clientId, res, {
+      ...extrasFor(`${code.scope} ${scope}`, form),
+      nonce: code.nonce,
+    });
   }
 
   private findPersona(username: string): Persona | undefined {
@@ -397,22 +568,42 @@ export class Identity {
     const assertionType = form.get('client_assertion_type');
     const assertion = form.get('client_assertion');
     if (clientId !== APP_CLIENT_ID) {
-      throw aadError(400, 'unauthorized_client', 700016, `Application with identifier '${clientId}' was not found in the directory '${TENANT_NAME}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`);
+      throw aadError(
+        400,
+        'unauthorized_client',
+        700016,
+        `Application with identifier '${clientId}' was not found in the directory '${TENANT_NAME}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`,
+      );
     }
     if (secret != null) {
       if (secret !== APP_CLIENT_SECRET) {
-        throw aadError(401, 'invalid_client', 7000215, `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${APP_CLIENT_ID}'.`);
+        throw aadError(
+          401,
+          'invalid_client',
+          7000215,
+          `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${APP_CLIENT_ID}'.`,
+        );
       }
       return;
     }
     if (assertionType || assertion) {
       if (assertionType !== CLIENT_ASSERTION_TYPE) {
-        throw aadError(400, 'invalid_request', 50027, `Invalid client_assertion_type '${assertionType}'. Expected '${CLIENT_ASSERTION_TYPE}'.`);
+        throw aadError(
+          400,
+          'invalid_request',
+          50027,
+          `Invalid client_assertion_type '${assertionType}'. Expected '${CLIENT_ASSERTION_TYPE}'.`,
+        );
       }
       await this.verifyClientAssertion(assertion ?? '', clientId);
       return;
     }
-    throw aadError(401, 'invalid_client', 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
+    throw aadError(
+      401,
+      'invalid_client',
+      7000218,
+      "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+    );
   }
 
   private async verifyClientAssertion(assertion: string, clientId: string): Promise<void> {
@@ -424,9 +615,20 @@ export class Identity {
       throw aadError(400, 'invalid_request', 50027, 'JWT token is invalid or malformed.');
     }
     const alg = String(header.alg ?? '');
-    if (alg !== 'RS256' && alg !== 'PS256') throw aadError(401, 'invalid_client', 5002738, `Invalid JWT token. '${alg}' is not a supported signature algorithm. Supported signing algorithms are: 'RS256, RS384, RS512, PS256'`);
+    if (alg !== 'RS256' && alg !== 'PS256')
+      throw aadError(
+        401,
+        'invalid_client',
+        5002738,
+        `Invalid JWT token. '${alg}' is not a supported signature algorithm. Supported signing algorithms are: 'RS256, RS384, RS512, PS256'`,
+      );
     if (header.x5t !== cert.x5t && header['x5t#S256'] !== cert.x5tS256) {
-      throw aadError(401, 'invalid_client', 700027, `The certificate with identifier used to sign the client assertion is not registered on application. [Reason - The key was not found., Thumbprint of key used by client: '${String(header['x5t#S256'] ?? header.x5t ?? '')}', Please visit the Azure Portal, Graph Explorer or directly use MS Graph to see configured keys for app Id '${APP_CLIENT_ID}'.`);
+      throw aadError(
+        401,
+        'invalid_client',
+        700027,
+        `The certificate with identifier used to sign the client assertion is not registered on application. [Reason - The key was not found., Thumbprint of key used by client: '${String(header['x5t#S256'] ?? header.x5t ?? '')}', Please visit the Azure Portal, Graph Explorer or directly use MS Graph to see configured keys for app Id '${APP_CLIENT_ID}'.`,
+      );
     }
     let payload: Record<string, unknown>;
     try {
@@ -437,17 +639,40 @@ export class Identity {
       throw aadError(401, 'invalid_client', 700027, 'Client assertion failed signature validation.');
     }
     const now = Math.floor(Date.now() / 1000);
-    if (typeof payload.exp !== 'number' || payload.exp + 300 < now || (typeof payload.nbf === 'number' && payload.nbf - 300 > now)) {
-      throw aadError(401, 'invalid_client', 700024, `Client assertion is not within its valid time range. Current time: ${new Date().toISOString()}, assertion valid from ${payload.nbf ? new Date(Number(payload.nbf) * 1000).toISOString() : '?'}, expiry time of assertion ${payload.exp ? new Date(Number(payload.exp) * 1000).toISOString() : '?'}.`);
+    if (
+      typeof payload.exp !== 'number' ||
+      payload.exp + 300 < now ||
+      (typeof payload.nbf === 'number' && payload.nbf - 300 > now)
+    ) {
+      throw aadError(
+        401,
+        'invalid_client',
+        700024,
+        `Client assertion is not within its valid time range. Current time: ${new Date().toISOString()}, assertion valid from ${payload.nbf ? new Date(Number(payload.nbf) * 1000).toISOString() : '?'}, expiry time of assertion ${payload.exp ? new Date(Number(payload.exp) * 1000).toISOString() : '?'}.`,
+      );
     }
     if (payload.iss !== clientId || payload.sub !== clientId) {
-      throw aadError(401, 'invalid_client', 700021, `Client assertion application identifier doesn't match 'client_id' parameter. Review the documentation at https://docs.microsoft.com/azure/active-directory/develop/active-directory-certificate-credentials .`);
+      throw aadError(
+        401,
+        'invalid_client',
+        700021,
+        `Client assertion application identifier doesn't match 'client_id' parameter. Review the documentation at https://docs.microsoft.com/azure/active-directory/develop/active-directory-certificate-credentials .`,
+      );
     }
     const host = this.d.authorityHost();
-    const okAud = [`${host}/${TENANT_ID}/oauth2/v2.0/token`, `${host}/${TENANT_ID}/v2.0`, `${host}/${TENANT_ID}/oauth2/token`];
+    const okAud = [
+      `${host}/${TENANT_ID}/oauth2/v2.0/token`,
+      `${host}/${TENANT_ID}/v2.0`,
+      `${host}/${TENANT_ID}/oauth2/token`,
+    ];
     const aud = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
     if (!aud.some((a) => okAud.includes(String(a)))) {
-      throw aadError(401, 'invalid_client', 700212, `No matching federated identity record found for presented assertion audience '${String(payload.aud)}'. Expected '${okAud[0]}'.`);
+      throw aadError(
+        401,
+        'invalid_client',
+        700212,
+        `No matching federated identity record found for presented assertion audience '${String(payload.aud)}'. Expected '${okAud[0]}'.`,
+      );
     }
   }
 
@@ -473,7 +698,12 @@ export class Identity {
       case 'client_credentials':
         return this.clientCredentialsGrant(ctx, form, basic);
       case null:
-        throw aadError(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'grant_type'.");
+        throw aadError(
+          400,
+          'invalid_request',
+          900144,
+          "The request body must contain the following parameter: 'grant_type'.",
+        );
       default:
         throw aadError(400, 'unsupported_grant_type', 70003, 'The app requested an unsupported grant type.');
     }
@@ -540,13 +770,23 @@ export class Identity {
     const clientId = basic?.id ?? form.get('client_id') ?? '';
     if (clientId === APP_CLIENT_ID) await this.authenticateApp(form, basic);
     else if (clientId !== PUBLIC_CLIENT_ID) {
-      throw aadError(400, 'unauthorized_client', 700016, `Application with identifier '${clientId}' was not found in the directory '${TENANT_NAME}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`);
+      throw aadError(
+        400,
+        'unauthorized_client',
+        700016,
+        `Application with identifier '${clientId}' was not found in the directory '${TENANT_NAME}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`,
+      );
     }
     const username = form.get('username') ?? '';
     const password = form.get('password') ?? '';
     const persona = this.findPersona(username);
     if (!persona) {
-      throw aadError(400, 'invalid_grant', 50034, `The user account ${username || '{EUII Hidden}'} does not exist in the ${TENANT_ID} directory. To sign into this application, the account must be added to the directory.`);
+      throw aadError(
+        400,
+        'invalid_grant',
+        50034,
+        `The user account ${username || '{EUII Hidden}'} does not exist in the ${TENANT_ID} directory. To sign into this application, the account must be added to the directory.`,
+      );
     }
     if (persona.password !== password) {
       throw aadError(400, 'invalid_grant', 50126, 'Error validating credentials due to invalid username or password.');
@@ -560,10 +800,21 @@ export class Identity {
   private async oboGrant(ctx: Ctx, form: URLSearchParams, basic?: { id: string; secret: string }): Promise<void> {
     await this.authenticateApp(form, basic);
     if (form.get('requested_token_use') !== 'on_behalf_of') {
-      throw aadError(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'requested_token_use'.");
+      throw aadError(
+        400,
+        'invalid_request',
+        900144,
+        "The request body must contain the following parameter: 'requested_token_use'.",
+      );
     }
     const assertion = form.get('assertion');
-    if (!assertion) throw aadError(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'assertion'.");
+    if (!assertion)
+      throw aadError(
+        400,
+        'invalid_request',
+        900144,
+        "The request body must contain the following parameter: 'assertion'.",
+      );
     let payload: Record<string, unknown>;
     try {
       payload = (await this.d.tokens.verify(assertion, [APP_CLIENT_ID, `api://${APP_CLIENT_ID}`])).payload;
@@ -572,22 +823,44 @@ export class Identity {
       const p = e.problem;
       switch (p.kind) {
         case 'expired':
-          throw aadError(400, 'invalid_grant', 500133, `Assertion is not within its valid time range. Ensure that the access token is not expired before using it for user assertion, or request a new token. Current time: ${new Date().toISOString()}, expiry time of assertion ${new Date(p.exp * 1000).toISOString()}.`, { suberror: 'token_expired' });
+          throw aadError(
+            400,
+            'invalid_grant',
+            500133,
+            `Assertion is not within its valid time range. Ensure that the access token is not expired before using it for user assertion, or request a new token. Current time: ${new Date().toISOString()}, expiry time of assertion ${new Date(p.exp * 1000).toISOString()}.`,
+            { suberror: 'token_expired' },
+          );
         case 'notYetValid':
           throw aadError(400, 'invalid_grant', 500133, 'Assertion is not within its valid time range.');
         case 'audience':
-          throw aadError(400, 'invalid_grant', 50013, `Assertion failed signature validation. [Reason - The provided signature value did not match the expected signature value., Thumbprint of key used by client: '', Found key 'Start=', End='']  Audience '${p.found}' is not this application (${APP_CLIENT_ID}).`);
+          throw aadError(
+            400,
+            'invalid_grant',
+            50013,
+            `Assertion failed signature validation. [Reason - The provided signature value did not match the expected signature value., Thumbprint of key used by client: '', Found key 'Start=', End='']  Audience '${p.found}' is not this application (${APP_CLIENT_ID}).`,
+          );
         case 'issuer':
-          throw aadError(400, 'invalid_grant', 50013, `Assertion failed signature validation. Issuer '${p.found}' is not trusted.`);
+          throw aadError(
+            400,
+            'invalid_grant',
+            50013,
+            `Assertion failed signature validation. Issuer '${p.found}' is not trusted.`,
+          );
         case 'signature':
-          throw aadError(400, 'invalid_grant', 50013, 'Assertion failed signature validation. [Reason - The key was not found.]');
+          throw aadError(
+            400,
+            'invalid_grant',
+            50013,
+            'Assertion failed signature validation. [Reason - The key was not found.]',
+          );
         default:
           throw aadError(400, 'invalid_request', 50027, 'JWT token is invalid or malformed.');
       }
     }
     const oid = String(payload.oid ?? '');
     const persona = this.personaByOid(oid);
-    if (!persona) throw aadError(400, 'invalid_grant', 50034, 'The user account {EUII Hidden} does not exist in the directory.');
+    if (!persona)
+      throw aadError(400, 'invalid_grant', 50034, 'The user account {EUII Hidden} does not exist in the directory.');
     const resource = resolveResource(form.get('scope') ?? '');
     if ('error' in resource) throw resource.error;
     await this.issueUserTokens(ctx, persona, APP_CLIENT_ID, resource, {
@@ -607,19 +880,33 @@ export class Identity {
     } catch {
       throw aadError(400, 'invalid_grant', 9002313, 'Invalid request. Request is malformed or invalid.');
     }
-    if (payload.typ !== 'sandbox-refresh-token') throw aadError(400, 'invalid_grant', 9002313, 'Invalid request. Request is malformed or invalid.');
+    if (payload.typ !== 'sandbox-refresh-token')
+      throw aadError(400, 'invalid_grant', 9002313, 'Invalid request. Request is malformed or invalid.');
     const persona = this.personaByOid(String(payload.oid ?? ''));
-    if (!persona) throw aadError(400, 'invalid_grant', 50034, 'The user account {EUII Hidden} does not exist in the directory.');
+    if (!persona)
+      throw aadError(400, 'invalid_grant', 50034, 'The user account {EUII Hidden} does not exist in the directory.');
     const resource = resolveResource(form.get('scope') ?? '');
     if ('error' in resource) throw resource.error;
-    await this.issueUserTokens(ctx, persona, clientId, resource, { ...extrasFor(form.get('scope') ?? '', form), refresh: true });
+    await this.issueUserTokens(ctx, persona, clientId, resource, {
+      ...extrasFor(form.get('scope') ?? '', form),
+      refresh: true,
+    });
   }
 
-  private async clientCredentialsGrant(ctx: Ctx, form: URLSearchParams, basic?: { id: string; secret: string }): Promise<void> {
+  private async clientCredentialsGrant(
+    ctx: Ctx,
+    form: URLSearchParams,
+    basic?: { id: string; secret: string },
+  ): Promise<void> {
     await this.authenticateApp(form, basic);
     const scope = form.get('scope') ?? '';
     if (!/\/\.default$/.test(scope.trim())) {
-      throw aadError(400, 'invalid_scope', 1002012, `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`);
+      throw aadError(
+        400,
+        'invalid_scope',
+        1002012,
+        `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
+      );
     }
     const resource = resolveResource(scope);
     if ('error' in resource) throw resource.error;

@@ -2,7 +2,15 @@ import { X509Certificate, createPrivateKey } from 'node:crypto';
 import type { Ctx } from './http.js';
 import { HttpError, azError, notImplemented, parseJsonBody, readBody, sendEmpty, sendJson } from './http.js';
 import { TENANT_ID, VAULT_AUDIENCE, VAULT_DNS_SUFFIX, newVersion, nowSeconds } from './ids.js';
-import { ParseError, buildPasswordlessPkcs12, buildPem, decodeBase64Strict, parsePem, parsePkcs12, type ParsedCertificate } from './pkcs12.js';
+import {
+  ParseError,
+  buildPasswordlessPkcs12,
+  buildPem,
+  decodeBase64Strict,
+  parsePem,
+  parsePkcs12,
+  type ParsedCertificate,
+} from './pkcs12.js';
 import { hasDataAction, hasPolicyPermission } from './rbac.js';
 import type { CertVersion, Certificate, Store, Vault, WirePolicy } from './state.js';
 import { vaultId } from './state.js';
@@ -12,7 +20,17 @@ import { SubjectError, certificationRequest, generateKey, pkcs8Der, selfSignedCe
 
 /** api-versions the certificates/secrets SDKs may send (keyvault-wire.md §1). */
 export const KV_API_VERSIONS = new Set([
-  '7.0', '7.1', '7.2', '7.3', '7.4', '7.5', '7.6-preview.1', '7.6-preview.2', '7.6', '2025-06-01', '2025-07-01',
+  '7.0',
+  '7.1',
+  '7.2',
+  '7.3',
+  '7.4',
+  '7.5',
+  '7.6-preview.1',
+  '7.6-preview.2',
+  '7.6',
+  '2025-06-01',
+  '2025-07-01',
 ]);
 const KV_LATEST = '2025-07-01';
 
@@ -87,7 +105,8 @@ const MSG = {
   pemFormat:
     'The specified PEM X.509 certificate content is in an unexpected format. Please check if certificate is in valid PEM format.',
   expired: 'X509 Certificate is already expired',
-  unsupportedKey: 'The specified X.509 certificate content is invalid. Error: One or more X.509 properties are invalid.',
+  unsupportedKey:
+    'The specified X.509 certificate content is invalid. Error: One or more X.509 properties are invalid.',
 };
 
 export class KeyVault {
@@ -120,10 +139,15 @@ export class KeyVault {
       throw badParameter('The api-version query parameter is missing.');
     }
     if (!KV_API_VERSIONS.has(apiVersion)) {
-      throw badParameter(`The specified version (${apiVersion}) is not recognized. Consider using the latest supported version (${KV_LATEST}).`);
+      throw badParameter(
+        `The specified version (${apiVersion}) is not recognized. Consider using the latest supported version (${KV_LATEST}).`,
+      );
     }
     // 4. Route
-    const segs = ctx.pathname.split('/').slice(1).map((x) => decodeURIComponent(x));
+    const segs = ctx.pathname
+      .split('/')
+      .slice(1)
+      .map((x) => decodeURIComponent(x));
     const m = ctx.method;
     const [collection, name, third] = segs;
     const n = segs.length;
@@ -153,7 +177,15 @@ export class KeyVault {
         }
       }
     }
-    if (collection === 'certificates' && n === 4 && name && NAME_RE.test(name) && third === 'pending' && segs[3] === 'merge' && m === 'POST') {
+    if (
+      collection === 'certificates' &&
+      n === 4 &&
+      name &&
+      NAME_RE.test(name) &&
+      third === 'pending' &&
+      segs[3] === 'merge' &&
+      m === 'POST'
+    ) {
       return this.mergeCertificate(ctx, vault, caller, name);
     }
     if (collection === 'deletedcertificates') {
@@ -164,9 +196,16 @@ export class KeyVault {
         if (n === 3 && third === 'recover' && m === 'POST') return this.recoverDeleted(ctx, vault, caller, name);
       }
     }
-    if (collection === 'secrets' && m === 'GET' && (n === 1 || (n === 2 && name === ''))) return this.listSecrets(ctx, vault, caller);
-    if (collection === 'secrets' && m === 'GET' && n === 3 && name && third === 'versions') return this.listSecrets(ctx, vault, caller, name);
-    if (collection === 'secrets' && name && (n === 2 || (n === 3 && (third === '' || isVersion(third)))) && m === 'GET') {
+    if (collection === 'secrets' && m === 'GET' && (n === 1 || (n === 2 && name === '')))
+      return this.listSecrets(ctx, vault, caller);
+    if (collection === 'secrets' && m === 'GET' && n === 3 && name && third === 'versions')
+      return this.listSecrets(ctx, vault, caller, name);
+    if (
+      collection === 'secrets' &&
+      name &&
+      (n === 2 || (n === 3 && (third === '' || isVersion(third)))) &&
+      m === 'GET'
+    ) {
       return this.getSecret(ctx, vault, caller, name, third || undefined);
     }
     throw notImplemented(m, ctx.pathname);
@@ -192,12 +231,24 @@ export class KeyVault {
     const challengeHeaders = { 'www-authenticate': this.challenge(), ...kvHeaders(vault) };
     if (!header) {
       ctx.req.resume();
-      throw azError(401, 'Unauthorized', 'AKV10000: Request is missing a Bearer or PoP token.', undefined, challengeHeaders);
+      throw azError(
+        401,
+        'Unauthorized',
+        'AKV10000: Request is missing a Bearer or PoP token.',
+        undefined,
+        challengeHeaders,
+      );
     }
     const token = bearerToken(header);
     if (!token) {
       ctx.req.resume();
-      throw azError(401, 'Unauthorized', 'AKV10001: Unsupported authorization scheme. Bearer or PoP expected.', undefined, challengeHeaders);
+      throw azError(
+        401,
+        'Unauthorized',
+        'AKV10001: Unsupported authorization scheme. Bearer or PoP expected.',
+        undefined,
+        challengeHeaders,
+      );
     }
     try {
       const { payload } = await this.d.tokens.verify(token, [VAULT_AUDIENCE, `${VAULT_AUDIENCE}/`]);
@@ -229,13 +280,22 @@ export class KeyVault {
   }
 
   /** Enforces the vault's permission model; throws Key Vault's exact 403 shapes. */
-  private authorize(vault: Vault, caller: Caller, kind: 'certificates' | 'secrets', perm: string, dataAction: string, objectName?: string): void {
+  private authorize(
+    vault: Vault,
+    caller: Caller,
+    kind: 'certificates' | 'secrets',
+    perm: string,
+    dataAction: string,
+    objectName?: string,
+  ): void {
     const state = this.d.store.state;
     const callerText = `appid=${caller.appid};oid=${caller.oid};iss=${caller.iss}`;
     if (vault.properties.enableRbacAuthorization) {
       if (hasDataAction(state, caller.oid, vault, dataAction)) return;
       const resource =
-        vaultId(vault).replace('/resourceGroups/', '/resourcegroups/').replace('/providers/Microsoft.KeyVault/', '/providers/microsoft.keyvault/') +
+        vaultId(vault)
+          .replace('/resourceGroups/', '/resourcegroups/')
+          .replace('/providers/Microsoft.KeyVault/', '/providers/microsoft.keyvault/') +
         (objectName ? `/${kind}/${objectName}` : '');
       throw azError(
         403,
@@ -302,7 +362,13 @@ export class KeyVault {
     return body;
   }
 
-  private defaultPolicy(parsed: ParsedCertificate, leafDer: Buffer, contentType: string, requested: Record<string, unknown> | undefined, now: number): WirePolicy {
+  private defaultPolicy(
+    parsed: ParsedCertificate,
+    leafDer: Buffer,
+    contentType: string,
+    requested: Record<string, unknown> | undefined,
+    now: number,
+  ): WirePolicy {
     const f = certFacts(leafDer);
     const req = requested ?? {};
     const x509: Record<string, unknown> = { subject: f.subject };
@@ -357,12 +423,20 @@ export class KeyVault {
     const value = body.value;
     if (typeof value !== 'string' || value.length === 0) throw badParameter('Property value is required.');
     const pwd = body.pwd;
-    if (pwd !== undefined && pwd !== null && typeof pwd !== 'string') throw badParameter('Property pwd has invalid value.');
-    if (typeof pwd === 'string' && pwd.length > 200) throw badParameter('The password char length is too long. Maximum length is 200.');
-    const policyReq = body.policy && typeof body.policy === 'object' ? (body.policy as Record<string, unknown>) : undefined;
+    if (pwd !== undefined && pwd !== null && typeof pwd !== 'string')
+      throw badParameter('Property pwd has invalid value.');
+    if (typeof pwd === 'string' && pwd.length > 200)
+      throw badParameter('The password char length is too long. Maximum length is 200.');
+    const policyReq =
+      body.policy && typeof body.policy === 'object' ? (body.policy as Record<string, unknown>) : undefined;
     const secretProps = (policyReq?.secret_props ?? {}) as Record<string, unknown>;
-    const contentType = secretProps.contentType === 'application/x-pem-file' ? 'application/x-pem-file' : 'application/x-pkcs12';
-    if (secretProps.contentType !== undefined && secretProps.contentType !== 'application/x-pem-file' && secretProps.contentType !== 'application/x-pkcs12') {
+    const contentType =
+      secretProps.contentType === 'application/x-pem-file' ? 'application/x-pem-file' : 'application/x-pkcs12';
+    if (
+      secretProps.contentType !== undefined &&
+      secretProps.contentType !== 'application/x-pem-file' &&
+      secretProps.contentType !== 'application/x-pkcs12'
+    ) {
       throw badParameter('Property policy has invalid value\r\n');
     }
     let parsed: ParsedCertificate;
@@ -427,7 +501,10 @@ export class KeyVault {
     const cert: Certificate = current ?? { name, versions: [], policy };
     if (current) {
       const prevCreated = (current.policy.attributes as Record<string, unknown> | undefined)?.created;
-      cert.policy = { ...policy, attributes: { enabled: true, created: typeof prevCreated === 'number' ? prevCreated : now, updated: now } };
+      cert.policy = {
+        ...policy,
+        attributes: { enabled: true, created: typeof prevCreated === 'number' ? prevCreated : now, updated: now },
+      };
     }
     cert.versions.push(version);
     certs[name.toLowerCase()] = cert;
@@ -439,7 +516,13 @@ export class KeyVault {
     this.authorizeCert(vault, caller, 'get', name);
     const maybePending = this.findCert(vault, name);
     const p = maybePending?.pending;
-    if (maybePending && !maybePending.deleted && p && p.status !== 'completed' && (version ? version.toLowerCase() === p.version : maybePending.versions.length === 0)) {
+    if (
+      maybePending &&
+      !maybePending.deleted &&
+      p &&
+      p.status !== 'completed' &&
+      (version ? version.toLowerCase() === p.version : maybePending.versions.length === 0)
+    ) {
       // A certificate whose first version is still being issued: Key Vault answers with the pending version
       // (disabled, no cer/x5t yet) and a `pending` link; the SDK's operation poller starts with this GET.
       const origin = this.origin(ctx);
@@ -474,7 +557,8 @@ export class KeyVault {
       throw badParameter('The request body is not valid JSON.');
     }
     if (parsed === undefined) return {};
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw badParameter('The request body must be a JSON object.');
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      throw badParameter('The request body must be a JSON object.');
     return parsed as Record<string, unknown>;
   }
 
@@ -484,7 +568,13 @@ export class KeyVault {
     return cert;
   }
 
-  private itemJson(origin: string, vault: Vault, cert: Certificate, v: CertVersion, withVersion: boolean): Record<string, unknown> {
+  private itemJson(
+    origin: string,
+    vault: Vault,
+    cert: Certificate,
+    v: CertVersion,
+    withVersion: boolean,
+  ): Record<string, unknown> {
     const item: Record<string, unknown> = {
       id: `${origin}/certificates/${cert.name}${withVersion ? `/${v.version}` : ''}`,
       x5t: v.x5t,
@@ -501,13 +591,18 @@ export class KeyVault {
     let max = 25;
     if (mr !== null) {
       const v = Number(mr);
-      if (!Number.isInteger(v) || v < 1 || v > 25) throw badParameter('invalid maxresults parameter. maxresults must be between 1 and 25.');
+      if (!Number.isInteger(v) || v < 1 || v > 25)
+        throw badParameter('invalid maxresults parameter. maxresults must be between 1 and 25.');
       max = v;
     }
     const tok = ctx.query.get('$skiptoken');
     let start = 0;
     if (tok) {
-      const decoded = Number(Buffer.from(tok, 'base64url').toString('utf8').replace(/^offset:/, ''));
+      const decoded = Number(
+        Buffer.from(tok, 'base64url')
+          .toString('utf8')
+          .replace(/^offset:/, ''),
+      );
       if (!Number.isInteger(decoded) || decoded < 0) throw badParameter('The $skiptoken parameter is invalid.');
       start = decoded;
     }
@@ -515,7 +610,8 @@ export class KeyVault {
     let nextLink: string | null = null;
     if (start + max < items.length) {
       const token = Buffer.from(`offset:${start + max}`).toString('base64url');
-      const extra = ctx.query.get('includePending') !== null ? `&includePending=${ctx.query.get('includePending')}` : '';
+      const extra =
+        ctx.query.get('includePending') !== null ? `&includePending=${ctx.query.get('includePending')}` : '';
       nextLink = `${ctx.origin}${path}?api-version=${ctx.query.get('api-version')}&$skiptoken=${token}&maxresults=${max}${extra}`;
     }
     return { value, nextLink };
@@ -531,7 +627,11 @@ export class KeyVault {
     const items = certs.map((c) => {
       const v = this.latest(c);
       if (v) return this.itemJson(origin, vault, c, v, false);
-      return { id: `${origin}/certificates/${c.name}`, attributes: { enabled: true, created: nowSeconds(), updated: nowSeconds(), ...recoveryOf(vault) }, subject: '' };
+      return {
+        id: `${origin}/certificates/${c.name}`,
+        attributes: { enabled: true, created: nowSeconds(), updated: nowSeconds(), ...recoveryOf(vault) },
+        subject: '',
+      };
     });
     sendJson(ctx, 200, this.pageOf(ctx, items, '/certificates'), kvHeaders(vault));
   }
@@ -562,9 +662,17 @@ export class KeyVault {
       if (kp.crv !== undefined && !['P-256', 'P-384', 'P-521', 'P-256K'].includes(String(kp.crv))) throw bad();
     }
     const sp = p.secret_props as Record<string, unknown> | undefined;
-    if (sp?.contentType !== undefined && !['application/x-pkcs12', 'application/x-pem-file'].includes(String(sp.contentType))) throw bad();
+    if (
+      sp?.contentType !== undefined &&
+      !['application/x-pkcs12', 'application/x-pem-file'].includes(String(sp.contentType))
+    )
+      throw bad();
     const xp = p.x509_props as Record<string, unknown> | undefined;
-    if (xp?.validity_months !== undefined && (!Number.isInteger(xp.validity_months) || Number(xp.validity_months) < 1 || Number(xp.validity_months) > 1200)) throw bad();
+    if (
+      xp?.validity_months !== undefined &&
+      (!Number.isInteger(xp.validity_months) || Number(xp.validity_months) < 1 || Number(xp.validity_months) > 1200)
+    )
+      throw bad();
     if (p.lifetime_actions !== undefined) {
       if (!Array.isArray(p.lifetime_actions)) throw bad();
       for (const la of p.lifetime_actions as Record<string, any>[]) {
@@ -579,12 +687,17 @@ export class KeyVault {
   private mergePolicy(base: WirePolicy, patch: Record<string, unknown>, now: number): WirePolicy {
     const out: WirePolicy = { ...base };
     for (const k of ['key_props', 'secret_props', 'x509_props', 'issuer'] as const) {
-      if (patch[k] && typeof patch[k] === 'object') out[k] = { ...((base[k] as object) ?? {}), ...(patch[k] as object) };
+      if (patch[k] && typeof patch[k] === 'object')
+        out[k] = { ...((base[k] as object) ?? {}), ...(patch[k] as object) };
     }
     if (Array.isArray(patch.lifetime_actions)) out.lifetime_actions = patch.lifetime_actions;
     const prev = (base.attributes ?? {}) as Record<string, unknown>;
     const pa = (patch.attributes ?? {}) as Record<string, unknown>;
-    out.attributes = { enabled: typeof pa.enabled === 'boolean' ? pa.enabled : prev.enabled ?? true, created: prev.created ?? now, updated: now };
+    out.attributes = {
+      enabled: typeof pa.enabled === 'boolean' ? pa.enabled : (prev.enabled ?? true),
+      created: prev.created ?? now,
+      updated: now,
+    };
     return out;
   }
 
@@ -599,14 +712,21 @@ export class KeyVault {
     sendJson(ctx, 200, this.policyJson(this.origin(ctx), cert), kvHeaders(vault));
   }
 
-  private async updateCertificate(ctx: Ctx, vault: Vault, caller: Caller, name: string, version?: string): Promise<void> {
+  private async updateCertificate(
+    ctx: Ctx,
+    vault: Vault,
+    caller: Caller,
+    name: string,
+    version?: string,
+  ): Promise<void> {
     this.authorizeCert(vault, caller, 'update', name);
     const cert = this.liveCert(vault, name);
     const v = version ? cert.versions.find((x) => x.version === version.toLowerCase()) : this.latest(cert);
     if (!v) throw certNotFound(name);
     const body = await this.jsonBody(ctx);
     const attrs = (body.attributes ?? {}) as Record<string, unknown>;
-    if (attrs.enabled !== undefined && typeof attrs.enabled !== 'boolean') throw badParameter('Property attributes.enabled has invalid value.');
+    if (attrs.enabled !== undefined && typeof attrs.enabled !== 'boolean')
+      throw badParameter('Property attributes.enabled has invalid value.');
     const now = nowSeconds();
     if (typeof attrs.enabled === 'boolean') v.enabled = attrs.enabled;
     if (body.tags !== undefined) {
@@ -629,7 +749,12 @@ export class KeyVault {
     const existing = this.findCert(vault, name);
     this.rejectIfDeleted(existing, name);
     if (existing?.pending?.status === 'inProgress') {
-      throw azError(409, 'Conflict', `There is a pending operation for certificate ${name}. Cancel or delete the pending operation before creating a new one.`, 'PendingOperationExists');
+      throw azError(
+        409,
+        'Conflict',
+        `There is a pending operation for certificate ${name}. Cancel or delete the pending operation before creating a new one.`,
+        'PendingOperationExists',
+      );
     }
     const body = await this.jsonBody(ctx);
     const reqPolicy = (body.policy ?? {}) as Record<string, unknown>;
@@ -651,14 +776,18 @@ export class KeyVault {
     const keyPropsOut: Record<string, unknown> = {
       exportable: kp.exportable ?? true,
       kty,
-      key_size: kp.key_size ?? (isEc ? ({ 'P-384': 384, 'P-521': 521 } as Record<string, number>)[String(kp.crv)] ?? 256 : 2048),
+      key_size:
+        kp.key_size ??
+        (isEc ? (({ 'P-384': 384, 'P-521': 521 } as Record<string, number>)[String(kp.crv)] ?? 256) : 2048),
       reuse_key: kp.reuse_key ?? false,
       ...(isEc ? { crv: kp.crv ?? 'P-256' } : {}),
     };
     const subject = String(xp.subject ?? '');
     const policy: WirePolicy = {
       key_props: keyPropsOut,
-      secret_props: { contentType: ((reqPolicy.secret_props ?? {}) as Record<string, unknown>).contentType ?? 'application/x-pkcs12' },
+      secret_props: {
+        contentType: ((reqPolicy.secret_props ?? {}) as Record<string, unknown>).contentType ?? 'application/x-pkcs12',
+      },
       x509_props: {
         subject,
         ...(hasSans ? { sans } : {}),
@@ -686,7 +815,12 @@ export class KeyVault {
     const current = this.findCert(vault, name); // again: the body was read asynchronously
     this.rejectIfDeleted(current, name);
     if (current?.pending?.status === 'inProgress') {
-      throw azError(409, 'Conflict', `There is a pending operation for certificate ${name}. Cancel or delete the pending operation before creating a new one.`, 'PendingOperationExists');
+      throw azError(
+        409,
+        'Conflict',
+        `There is a pending operation for certificate ${name}. Cancel or delete the pending operation before creating a new one.`,
+        'PendingOperationExists',
+      );
     }
     const cert: Certificate = current ?? { name, versions: [], policy };
     cert.policy = policy;
@@ -695,7 +829,10 @@ export class KeyVault {
       version: newVersion(),
       created: now,
       status: 'inProgress',
-      statusDetails: issuerName === 'Self' ? 'Pending certificate created. Certificate request is in progress. This may take some time based on the issuer provider. Please check again later.' : 'Pending certificate created. Please Perform Merge to complete the request.',
+      statusDetails:
+        issuerName === 'Self'
+          ? 'Pending certificate created. Certificate request is in progress. This may take some time based on the issuer provider. Please check again later.'
+          : 'Pending certificate created. Please Perform Merge to complete the request.',
       cancellationRequested: false,
       csr: csr.toString('base64'),
       keyPkcs8: pkcs8Der(key).toString('base64'),
@@ -754,7 +891,10 @@ export class KeyVault {
     });
     const facts = certFacts(der);
     const now = nowSeconds();
-    const contentType = ((p.policy.secret_props ?? {}) as Record<string, unknown>).contentType === 'application/x-pem-file' ? 'application/x-pem-file' : 'application/x-pkcs12';
+    const contentType =
+      ((p.policy.secret_props ?? {}) as Record<string, unknown>).contentType === 'application/x-pem-file'
+        ? 'application/x-pem-file'
+        : 'application/x-pkcs12';
     cert.versions.push({
       version: p.version ?? newVersion(),
       created: now,
@@ -820,9 +960,11 @@ export class KeyVault {
     const cert = this.pendingOr404(vault, name);
     const body = await this.jsonBody(ctx);
     const x5c = body.x5c;
-    if (!Array.isArray(x5c) || x5c.length === 0 || x5c.some((c) => typeof c !== 'string')) throw badParameter('Property x5c is required.');
+    if (!Array.isArray(x5c) || x5c.length === 0 || x5c.some((c) => typeof c !== 'string'))
+      throw badParameter('Property x5c is required.');
     const p = cert.pending!;
-    if (p.status !== 'inProgress') throw badParameter(`The pending operation of certificate ${name} is ${p.status} and cannot be merged.`);
+    if (p.status !== 'inProgress')
+      throw badParameter(`The pending operation of certificate ${name} is ${p.status} and cannot be merged.`);
     const ders = (x5c as string[]).map((c) => decodeBase64Strict(c));
     if (ders.some((d) => !d)) throw badParameter(MSG.notBase64);
     const key = createPrivateKey({ key: Buffer.from(p.keyPkcs8, 'base64'), format: 'der', type: 'pkcs8' });
@@ -831,7 +973,9 @@ export class KeyVault {
       try {
         if (leafIndex < 0 && new X509Certificate(d!).checkPrivateKey(key)) leafIndex = i;
       } catch {
-        throw badParameter('The specified X.509 certificate content is invalid. Error: One or more X.509 properties are invalid.');
+        throw badParameter(
+          'The specified X.509 certificate content is invalid. Error: One or more X.509 properties are invalid.',
+        );
       }
     });
     if (leafIndex < 0) throw badParameter("Public key from x509 certificate and key of this instance doesn't match");
@@ -840,15 +984,22 @@ export class KeyVault {
     const now = nowSeconds();
     if (facts.exp <= now) throw badParameter(MSG.expired);
     const attrs = (body.attributes ?? {}) as Record<string, unknown>;
-    const contentType = ((p.policy.secret_props ?? {}) as Record<string, unknown>).contentType === 'application/x-pem-file' ? 'application/x-pem-file' : 'application/x-pkcs12';
+    const contentType =
+      ((p.policy.secret_props ?? {}) as Record<string, unknown>).contentType === 'application/x-pem-file'
+        ? 'application/x-pem-file'
+        : 'application/x-pkcs12';
     const version: CertVersion = {
       version: p.version,
       created: now,
       updated: now,
-      enabled: typeof attrs.enabled === 'boolean' ? attrs.enabled : p.createAttributes?.enabled ?? true,
+      enabled: typeof attrs.enabled === 'boolean' ? attrs.enabled : (p.createAttributes?.enabled ?? true),
       nbf: facts.nbf,
       exp: facts.exp,
-      ...(body.tags && typeof body.tags === 'object' ? { tags: body.tags as Record<string, string> } : p.tags ? { tags: p.tags } : {}),
+      ...(body.tags && typeof body.tags === 'object'
+        ? { tags: body.tags as Record<string, string> }
+        : p.tags
+          ? { tags: p.tags }
+          : {}),
       keyPkcs8: p.keyPkcs8,
       chain: [leafDer, ...ders.filter((_, i) => i !== leafIndex).map((d) => d!)].map((d) => d.toString('base64')),
       x5t: facts.x5t,
@@ -888,7 +1039,10 @@ export class KeyVault {
       return;
     }
     const now = nowSeconds();
-    cert.deleted = { deletedDate: now, scheduledPurgeDate: now + (vault.properties.softDeleteRetentionInDays ?? 90) * 86400 };
+    cert.deleted = {
+      deletedDate: now,
+      scheduledPurgeDate: now + (vault.properties.softDeleteRetentionInDays ?? 90) * 86400,
+    };
     this.d.store.save();
     sendJson(ctx, 200, this.deletedJson(origin, vault, cert, false), kvHeaders(vault));
   }
@@ -953,9 +1107,18 @@ export class KeyVault {
     });
     const certs = Object.values(this.d.store.vaultCerts(vault.name)).filter((c) => !c.deleted && c.versions.length > 0);
     const items = name
-      ? (certs.find((c) => c.name.toLowerCase() === name.toLowerCase())?.versions ?? []).map((v) => item(this.findCert(vault, name)!, v, true))
-      : certs.sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase())).map((c) => item(c, this.latest(c)!, false));
-    sendJson(ctx, 200, this.pageOf(ctx, items, name ? `/secrets/${encodeURIComponent(name)}/versions` : '/secrets'), kvHeaders(vault));
+      ? (certs.find((c) => c.name.toLowerCase() === name.toLowerCase())?.versions ?? []).map((v) =>
+          item(this.findCert(vault, name)!, v, true),
+        )
+      : certs
+          .sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase()))
+          .map((c) => item(c, this.latest(c)!, false));
+    sendJson(
+      ctx,
+      200,
+      this.pageOf(ctx, items, name ? `/secrets/${encodeURIComponent(name)}/versions` : '/secrets'),
+      kvHeaders(vault),
+    );
   }
 
   private async getSecret(ctx: Ctx, vault: Vault, caller: Caller, name: string, version?: string): Promise<void> {
@@ -969,13 +1132,16 @@ export class KeyVault {
     if (!cert || cert.deleted) throw notFound;
     const v = version ? cert.versions.find((x) => x.version === version.toLowerCase()) : this.latest(cert);
     if (!v) throw notFound;
-    if (!v.enabled) throw azError(403, 'Forbidden', 'Operation get is not allowed on a disabled secret.', 'SecretDisabled');
+    if (!v.enabled)
+      throw azError(403, 'Forbidden', 'Operation get is not allowed on a disabled secret.', 'SecretDisabled');
     // A non-exportable key never leaves the vault: the secret then carries the certificates only (UNVERIFIED detail).
     const exportable = ((v.policy.key_props ?? {}) as Record<string, unknown>).exportable !== false;
     const key = exportable ? Buffer.from(v.keyPkcs8, 'base64') : null;
     const chain = v.chain.map((c) => Buffer.from(c, 'base64'));
     const value =
-      v.contentType === 'application/x-pem-file' ? buildPem(key, chain) : buildPasswordlessPkcs12(key, chain, 0).toString('base64');
+      v.contentType === 'application/x-pem-file'
+        ? buildPem(key, chain)
+        : buildPasswordlessPkcs12(key, chain, 0).toString('base64');
     const origin = this.origin(ctx);
     sendJson(
       ctx,

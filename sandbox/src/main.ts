@@ -45,7 +45,9 @@ function parseArgs(argv: string[]): Args {
         break;
       case '--help':
       case '-h':
-        process.stderr.write('usage: tsx sandbox/src/main.ts [--port N] [--state-dir DIR] [--seed FILE] [--reset [--serve]]\n');
+        process.stderr.write(
+          'usage: tsx sandbox/src/main.ts [--port N] [--state-dir DIR] [--seed FILE] [--reset [--serve]]\n',
+        );
         process.exit(0);
         break;
       default:

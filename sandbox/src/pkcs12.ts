@@ -17,7 +17,10 @@ export type ParseFailure =
   | 'unsupportedKey';
 
 export class ParseError extends Error {
-  constructor(readonly reason: ParseFailure, detail: string) {
+  constructor(
+    readonly reason: ParseFailure,
+    detail: string,
+  ) {
     super(detail);
   }
 }
@@ -85,7 +88,12 @@ export function parsePkcs12(bytes: Buffer, password: string | undefined): Parsed
     // password as given, then decrypt the bags with its UTF-8 form.
     if (verifyMac(asn1, password)) {
       try {
-        const withoutMac = forge.asn1.create(asn1.tagClass, asn1.type, asn1.constructed, (asn1.value as forge.asn1.Asn1[]).slice(0, 2));
+        const withoutMac = forge.asn1.create(
+          asn1.tagClass,
+          asn1.type,
+          asn1.constructed,
+          (asn1.value as forge.asn1.Asn1[]).slice(0, 2),
+        );
         p12 = forge.pkcs12.pkcs12FromAsn1(withoutMac, false, forge.util.encodeUtf8(password));
       } catch (e) {
         lastError = (e as Error).message;
@@ -141,15 +149,26 @@ function verifyMac(pfx: forge.asn1.Asn1, password: string): boolean {
     if (!authSafe || !macData) return false;
     const explicit = (authSafe.value as forge.asn1.Asn1[])[1]!;
     const octet = (explicit.value as forge.asn1.Asn1[])[0]!;
-    const data = octet.constructed ? (octet.value as forge.asn1.Asn1[]).map((p) => p.value as string).join('') : (octet.value as string);
+    const data = octet.constructed
+      ? (octet.value as forge.asn1.Asn1[]).map((p) => p.value as string).join('')
+      : (octet.value as string);
     const [mac, salt, iter] = macData.value as forge.asn1.Asn1[];
     const [digestInfoAlg, digest] = mac!.value as forge.asn1.Asn1[];
     const oid = forge.asn1.derToOid((digestInfoAlg!.value as forge.asn1.Asn1[])[0]!.value as string);
     const mdFactory = MAC_DIGESTS[oid];
     if (!mdFactory) return false;
-    const iterations = iter ? forge.util.createBuffer(iter.value as string).getInt((iter.value as string).length * 8) : 1;
+    const iterations = iter
+      ? forge.util.createBuffer(iter.value as string).getInt((iter.value as string).length * 8)
+      : 1;
     const md = mdFactory();
-    const key = forge.pkcs12.generateKey(password, forge.util.createBuffer(salt!.value as string), 3, iterations, md.digestLength, md);
+    const key = forge.pkcs12.generateKey(
+      password,
+      forge.util.createBuffer(salt!.value as string),
+      3,
+      iterations,
+      md.digestLength,
+      md,
+    );
     const hmac = forge.hmac.create();
     hmac.start(mdFactory(), key);
     hmac.update(data);
@@ -226,7 +245,9 @@ function fromDerBin(der: Buffer): forge.asn1.Asn1 {
   return asn1.fromDer(forge.util.createBuffer(toBinary(der)));
 }
 function attrs(localKeyId: string): forge.asn1.Asn1 {
-  return asn1.create(A, T.SET, true, [seq([oid(forge.pki.oids.localKeyId!), asn1.create(A, T.SET, true, [octets(localKeyId)])])]);
+  return asn1.create(A, T.SET, true, [
+    seq([oid(forge.pki.oids.localKeyId!), asn1.create(A, T.SET, true, [octets(localKeyId)])]),
+  ]);
 }
 function dataContentInfo(bags: forge.asn1.Asn1[]): forge.asn1.Asn1 {
   return seq([oid(forge.pki.oids.data!), explicit0(octets(derBin(seq(bags))))]);
@@ -243,7 +264,10 @@ export function buildPasswordlessPkcs12(keyPkcs8: Buffer | null, chain: Buffer[]
     ]),
   );
   const contents = [dataContentInfo(certBags)];
-  if (keyPkcs8) contents.push(dataContentInfo([seq([oid(forge.pki.oids.keyBag!), explicit0(fromDerBin(keyPkcs8)), attrs(localKeyId)])]));
+  if (keyPkcs8)
+    contents.push(
+      dataContentInfo([seq([oid(forge.pki.oids.keyBag!), explicit0(fromDerBin(keyPkcs8)), attrs(localKeyId)])]),
+    );
   const authSafe = seq(contents);
   const authSafeDer = derBin(authSafe);
   const salt = randomBytes(8).toString('binary');
@@ -266,6 +290,9 @@ export function buildPasswordlessPkcs12(keyPkcs8: Buffer | null, chain: Buffer[]
 /** PEM form of a managed secret: PKCS#8 key first, then the certificates, `\n` line endings. */
 export function buildPem(keyPkcs8: Buffer | null, chain: Buffer[]): string {
   const wrap = (type: string, der: Buffer) =>
-    `-----BEGIN ${type}-----\n${der.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END ${type}-----\n`;
+    `-----BEGIN ${type}-----\n${der
+      .toString('base64')
+      .replace(/(.{64})/g, '$1\n')
+      .replace(/\n$/, '')}\n-----END ${type}-----\n`;
   return (keyPkcs8 ? wrap('PRIVATE KEY', keyPkcs8) : '') + chain.map((c) => wrap('CERTIFICATE', c)).join('');
 }

@@ -1,5 +1,13 @@
 import forge from 'node-forge';
-import { X509Certificate, createHash, createPrivateKey, createPublicKey, generateKeyPair, generateKeyPairSync, randomBytes } from 'node:crypto';
+import {
+  X509Certificate,
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPair,
+  generateKeyPairSync,
+  randomBytes,
+} from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { readIfExists, writeFileAtomic } from './fsutil.js';
 import { log } from './log.js';
@@ -183,7 +191,8 @@ export function ensureSigningKey(stateDir: string): SigningKey {
 export function missingKeyCount(stateDir: string): number {
   const has = (f: string) => readIfExists(join(stateDir, f)) !== undefined;
   let n = 0;
-  if (!has('ca.pem') || !has('ca-key.pem')) n += 2; // a new CA also means a new server certificate
+  if (!has('ca.pem') || !has('ca-key.pem'))
+    n += 2; // a new CA also means a new server certificate
   else if (!has('server.pem') || !has('server-key.pem')) n += 1;
   if (!has('token-signing-key.pem')) n += 1;
   if (!has('app-credential.pem')) n += 1;

@@ -3,7 +3,10 @@ import type { State, Vault } from './state.js';
 import { vaultId } from './state.js';
 
 /** Built-in role definitions: control-plane actions and data actions (subset that matters here). */
-export const ROLE_DEFINITIONS: Record<string, { name: string; actions: string[]; notActions: string[]; dataActions: string[] }> = {
+export const ROLE_DEFINITIONS: Record<
+  string,
+  { name: string; actions: string[]; notActions: string[]; dataActions: string[] }
+> = {
   [ROLE.owner.id]: { name: ROLE.owner.name, actions: ['*'], notActions: [], dataActions: [] },
   [ROLE.contributor.id]: {
     name: ROLE.contributor.name,
@@ -18,13 +21,31 @@ export const ROLE_DEFINITIONS: Record<string, { name: string; actions: string[];
   [ROLE.reader.id]: { name: ROLE.reader.name, actions: ['*/read'], notActions: [], dataActions: [] },
   [ROLE.kvAdministrator.id]: {
     name: ROLE.kvAdministrator.name,
-    actions: ['Microsoft.Authorization/*/read', 'Microsoft.Resources/deployments/*', 'Microsoft.Resources/subscriptions/resourceGroups/read', 'Microsoft.KeyVault/checkNameAvailability/read', 'Microsoft.KeyVault/deletedVaults/read', 'Microsoft.KeyVault/locations/*/read', 'Microsoft.KeyVault/vaults/*/read', 'Microsoft.KeyVault/operations/read'],
+    actions: [
+      'Microsoft.Authorization/*/read',
+      'Microsoft.Resources/deployments/*',
+      'Microsoft.Resources/subscriptions/resourceGroups/read',
+      'Microsoft.KeyVault/checkNameAvailability/read',
+      'Microsoft.KeyVault/deletedVaults/read',
+      'Microsoft.KeyVault/locations/*/read',
+      'Microsoft.KeyVault/vaults/*/read',
+      'Microsoft.KeyVault/operations/read',
+    ],
     notActions: [],
     dataActions: ['Microsoft.KeyVault/vaults/*'],
   },
   [ROLE.kvCertificatesOfficer.id]: {
     name: ROLE.kvCertificatesOfficer.name,
-    actions: ['Microsoft.Authorization/*/read', 'Microsoft.Resources/deployments/*', 'Microsoft.Resources/subscriptions/resourceGroups/read', 'Microsoft.KeyVault/checkNameAvailability/read', 'Microsoft.KeyVault/deletedVaults/read', 'Microsoft.KeyVault/locations/*/read', 'Microsoft.KeyVault/vaults/*/read', 'Microsoft.KeyVault/operations/read'],
+    actions: [
+      'Microsoft.Authorization/*/read',
+      'Microsoft.Resources/deployments/*',
+      'Microsoft.Resources/subscriptions/resourceGroups/read',
+      'Microsoft.KeyVault/checkNameAvailability/read',
+      'Microsoft.KeyVault/deletedVaults/read',
+      'Microsoft.KeyVault/locations/*/read',
+      'Microsoft.KeyVault/vaults/*/read',
+      'Microsoft.KeyVault/operations/read',
+    ],
     notActions: [],
     dataActions: [
       'Microsoft.KeyVault/vaults/certificatecas/*',
@@ -47,30 +68,65 @@ export const ROLE_DEFINITIONS: Record<string, { name: string; actions: string[];
     name: ROLE.kvSecretsUser.name,
     actions: [],
     notActions: [],
-    dataActions: ['Microsoft.KeyVault/vaults/secrets/getSecret/action', 'Microsoft.KeyVault/vaults/secrets/readMetadata/action'],
+    dataActions: [
+      'Microsoft.KeyVault/vaults/secrets/getSecret/action',
+      'Microsoft.KeyVault/vaults/secrets/readMetadata/action',
+    ],
   },
   [ROLE.kvSecretsOfficer.id]: {
     name: ROLE.kvSecretsOfficer.name,
-    actions: ['Microsoft.Authorization/*/read', 'Microsoft.Resources/deployments/*', 'Microsoft.Resources/subscriptions/resourceGroups/read', 'Microsoft.KeyVault/vaults/*/read'],
+    actions: [
+      'Microsoft.Authorization/*/read',
+      'Microsoft.Resources/deployments/*',
+      'Microsoft.Resources/subscriptions/resourceGroups/read',
+      'Microsoft.KeyVault/vaults/*/read',
+    ],
     notActions: [],
     dataActions: ['Microsoft.KeyVault/vaults/secrets/*'],
   },
   [ROLE.kvReader.id]: {
     name: ROLE.kvReader.name,
-    actions: ['Microsoft.Authorization/*/read', 'Microsoft.Resources/deployments/*', 'Microsoft.Resources/subscriptions/resourceGroups/read', 'Microsoft.KeyVault/checkNameAvailability/read', 'Microsoft.KeyVault/deletedVaults/read', 'Microsoft.KeyVault/locations/*/read', 'Microsoft.KeyVault/vaults/*/read', 'Microsoft.KeyVault/operations/read'],
+    actions: [
+      'Microsoft.Authorization/*/read',
+      'Microsoft.Resources/deployments/*',
+      'Microsoft.Resources/subscriptions/resourceGroups/read',
+      'Microsoft.KeyVault/checkNameAvailability/read',
+      'Microsoft.KeyVault/deletedVaults/read',
+      'Microsoft.KeyVault/locations/*/read',
+      'Microsoft.KeyVault/vaults/*/read',
+      'Microsoft.KeyVault/operations/read',
+    ],
     notActions: [],
     dataActions: ['Microsoft.KeyVault/vaults/*/read', 'Microsoft.KeyVault/vaults/secrets/readMetadata/action'],
   },
   [ROLE.kvContributor.id]: {
     name: ROLE.kvContributor.name,
-    actions: ['Microsoft.Authorization/*/read', 'Microsoft.Insights/alertRules/*', 'Microsoft.Resources/deployments/*', 'Microsoft.Resources/subscriptions/operationresults/read', 'Microsoft.Resources/subscriptions/resourceGroups/read', 'Microsoft.Support/*', 'Microsoft.KeyVault/*'],
-    notActions: ['Microsoft.KeyVault/locations/deletedVaults/purge/action', 'Microsoft.KeyVault/hsmPools/*', 'Microsoft.KeyVault/managedHsms/*'],
+    actions: [
+      'Microsoft.Authorization/*/read',
+      'Microsoft.Insights/alertRules/*',
+      'Microsoft.Resources/deployments/*',
+      'Microsoft.Resources/subscriptions/operationresults/read',
+      'Microsoft.Resources/subscriptions/resourceGroups/read',
+      'Microsoft.Support/*',
+      'Microsoft.KeyVault/*',
+    ],
+    notActions: [
+      'Microsoft.KeyVault/locations/deletedVaults/purge/action',
+      'Microsoft.KeyVault/hsmPools/*',
+      'Microsoft.KeyVault/managedHsms/*',
+    ],
     dataActions: [],
   },
 };
 
 function patternMatches(pattern: string, action: string): boolean {
-  const re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\/]/g, '\\$&')).join('.*')}$`, 'i');
+  const re = new RegExp(
+    `^${pattern
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\/]/g, '\\$&'))
+      .join('.*')}$`,
+    'i',
+  );
   return re.test(action);
 }
 
@@ -102,7 +158,13 @@ export function hasDataAction(state: State, principalId: string, vault: Vault, d
 }
 
 /** Access-policy check: `kind` is certificates/secrets/keys, `perm` e.g. import. */
-export function hasPolicyPermission(vault: Vault, tenantId: string, objectId: string, kind: 'certificates' | 'secrets' | 'keys', perm: string): boolean {
+export function hasPolicyPermission(
+  vault: Vault,
+  tenantId: string,
+  objectId: string,
+  kind: 'certificates' | 'secrets' | 'keys',
+  perm: string,
+): boolean {
   return vault.properties.accessPolicies.some((p) => {
     if (p.objectId !== objectId || p.tenantId !== tenantId) return false;
     const perms = (p.permissions[kind] ?? []).map((x) => x.toLowerCase());

@@ -1,15 +1,43 @@
 import forge from 'node-forge';
-import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign as nodeSign, type KeyObject } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  randomBytes,
+  sign as nodeSign,
+  type KeyObject,
+} from 'node:crypto';
 
 /**
  * Builds keys, CSRs and self-signed certificates for "create certificate" (issuer Self), RSA or EC.
  * forge builds the ASN.1 skeleton; the SubjectPublicKeyInfo and signature come from Node's crypto so EC works too.
  */
 
-const SHORT: Record<string, string> = { CN: 'CN', O: 'O', OU: 'OU', L: 'L', ST: 'ST', S: 'ST', C: 'C', E: 'E', EMAIL: 'E', DC: 'DC', STREET: 'STREET', SERIALNUMBER: 'serialNumber' };
+const SHORT: Record<string, string> = {
+  CN: 'CN',
+  O: 'O',
+  OU: 'OU',
+  L: 'L',
+  ST: 'ST',
+  S: 'ST',
+  C: 'C',
+  E: 'E',
+  EMAIL: 'E',
+  DC: 'DC',
+  STREET: 'STREET',
+  SERIALNUMBER: 'serialNumber',
+};
 const OID_BY_SHORT: Record<string, string> = {
-  CN: '2.5.4.3', O: '2.5.4.10', OU: '2.5.4.11', L: '2.5.4.7', ST: '2.5.4.8', C: '2.5.4.6', E: '1.2.840.113549.1.9.1',
-  DC: '0.9.2342.19200300.100.1.25', STREET: '2.5.4.9', serialNumber: '2.5.4.5',
+  CN: '2.5.4.3',
+  O: '2.5.4.10',
+  OU: '2.5.4.11',
+  L: '2.5.4.7',
+  ST: '2.5.4.8',
+  C: '2.5.4.6',
+  E: '1.2.840.113549.1.9.1',
+  DC: '0.9.2342.19200300.100.1.25',
+  STREET: '2.5.4.9',
+  serialNumber: '2.5.4.5',
 };
 
 export class SubjectError extends Error {}
@@ -33,7 +61,10 @@ export function parseSubject(subject: string): { type: string; value: string }[]
     if (i <= 0) throw new SubjectError(`bad RDN '${p.trim()}'`);
     const key = SHORT[p.slice(0, i).trim().toUpperCase()];
     if (!key) throw new SubjectError(`unknown attribute '${p.slice(0, i).trim()}'`);
-    const value = p.slice(i + 1).trim().replace(/^"(.*)"$/, '$1');
+    const value = p
+      .slice(i + 1)
+      .trim()
+      .replace(/^"(.*)"$/, '$1');
     if (!value) throw new SubjectError('empty value');
     return { type: OID_BY_SHORT[key]!, value };
   });
@@ -43,7 +74,12 @@ export function parseSubject(subject: string): { type: string; value: string }[]
 
 export function generateKey(kty: string, keySize: number | undefined, crv: string | undefined): KeyObject {
   if (kty === 'EC' || kty === 'EC-HSM') {
-    const named: Record<string, string> = { 'P-256': 'prime256v1', 'P-384': 'secp384r1', 'P-521': 'secp521r1', 'P-256K': 'secp256k1' };
+    const named: Record<string, string> = {
+      'P-256': 'prime256v1',
+      'P-384': 'secp384r1',
+      'P-521': 'secp521r1',
+      'P-256K': 'secp256k1',
+    };
     const c = named[crv ?? 'P-256'];
     if (!c) throw new SubjectError(`unsupported curve ${crv}`);
     return generateKeyPairSync('ec', { namedCurve: c }).privateKey;
@@ -85,7 +121,16 @@ function nameAsn1(rdns: { type: string; value: string }[]): forge.asn1.Asn1 {
       asn1.create(U, asn1.Type.SET, true, [
         asn1.create(U, asn1.Type.SEQUENCE, true, [
           asn1.create(U, asn1.Type.OID, false, asn1.oidToDer(r.type).getBytes()),
-          asn1.create(U, r.type === '2.5.4.6' ? asn1.Type.PRINTABLESTRING : r.type === '1.2.840.113549.1.9.1' || r.type === '0.9.2342.19200300.100.1.25' ? asn1.Type.IA5STRING : asn1.Type.UTF8, false, forge.util.encodeUtf8(r.value)),
+          asn1.create(
+            U,
+            r.type === '2.5.4.6'
+              ? asn1.Type.PRINTABLESTRING
+              : r.type === '1.2.840.113549.1.9.1' || r.type === '0.9.2342.19200300.100.1.25'
+                ? asn1.Type.IA5STRING
+                : asn1.Type.UTF8,
+            false,
+            forge.util.encodeUtf8(r.value),
+          ),
         ]),
       ]),
     ),
@@ -95,7 +140,9 @@ function nameAsn1(rdns: { type: string; value: string }[]): forge.asn1.Asn1 {
 let placeholder: forge.pki.rsa.PublicKey | undefined;
 function placeholderKey(): forge.pki.rsa.PublicKey {
   if (!placeholder) {
-    const pem = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const pem = generateKeyPairSync('rsa', { modulusLength: 1024 })
+      .publicKey.export({ type: 'spki', format: 'pem' })
+      .toString();
     placeholder = forge.pki.publicKeyFromPem(pem) as forge.pki.rsa.PublicKey;
   }
   return placeholder;
@@ -168,7 +215,9 @@ export function selfSignedCertificate(key: KeyObject, spec: CertSpec): Buffer {
   si.algorithmOid = forge.pki.oids.sha256WithRSAEncryption!;
   si.parameters = {};
   // getTBSCertificate exists in node-forge but not in @types/node-forge.
-  const tbs = (forge.pki as unknown as { getTBSCertificate(c: forge.pki.Certificate): forge.asn1.Asn1 }).getTBSCertificate(cert);
+  const tbs = (
+    forge.pki as unknown as { getTBSCertificate(c: forge.pki.Certificate): forge.asn1.Asn1 }
+  ).getTBSCertificate(cert);
   const fields = tbs.value as forge.asn1.Asn1[];
   // [0] version, serial, signature, issuer, validity, subject, spki, [3] extensions
   fields[2] = algId(sa);

@@ -5,7 +5,17 @@ import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Arm } from './arm.js';
 import { writeFileAtomic } from './fsutil.js';
-import { BodyTooLarge, HttpError, MAX_BODY, azError, makeCtx, parseJsonBody, readBody, sendJson, type Ctx } from './http.js';
+import {
+  BodyTooLarge,
+  HttpError,
+  MAX_BODY,
+  azError,
+  makeCtx,
+  parseJsonBody,
+  readBody,
+  sendJson,
+  type Ctx,
+} from './http.js';
 import { Identity, aadError } from './identity.js';
 import {
   APP_CLIENT_ID,
@@ -83,8 +93,15 @@ export function buildEndpoints(port: number, caFile: string, store: Store, appCe
     },
     arm: { endpoint: host, audience: ARM_AUDIENCE },
     keyVault: { dnsSuffix: VAULT_DNS_SUFFIX, audience: VAULT_AUDIENCE },
-    subscriptions: store.state.subscriptions.map((s) => ({ subscriptionId: s.subscriptionId, displayName: s.displayName })),
-    vaults: store.state.vaults.map((v) => ({ name: v.name, id: vaultId(v), vaultUri: `https://${v.name}.${VAULT_DNS_SUFFIX}:${port}/` })),
+    subscriptions: store.state.subscriptions.map((s) => ({
+      subscriptionId: s.subscriptionId,
+      displayName: s.displayName,
+    })),
+    vaults: store.state.vaults.map((v) => ({
+      name: v.name,
+      id: vaultId(v),
+      vaultUri: `https://${v.name}.${VAULT_DNS_SUFFIX}:${port}/`,
+    })),
     personas: store.state.personas.map((p) => ({
       username: p.username,
       password: p.password,
@@ -134,7 +151,9 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
     if (logRequests) {
       // Method, host and path only: never the query (codes, hints) or bodies (passwords, PFX, tokens).
       const t0 = Date.now();
-      res.on('finish', () => log(`${ctx.method} ${ctx.hostname} ${ctx.pathname} → ${res.statusCode} ${Date.now() - t0}ms`));
+      res.on('finish', () =>
+        log(`${ctx.method} ${ctx.hostname} ${ctx.pathname} → ${res.statusCode} ${Date.now() - t0}ms`),
+      );
     }
     void handle(ctx).catch((e: unknown) => onError(ctx, e));
   };
@@ -189,7 +208,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
 
   async function handle(ctx: Ctx): Promise<void> {
     const vault = kv.vaultForHost(ctx.hostname);
-    const area = areaOf(ctx, vault === undefined ? undefined : vault?.name ?? ctx.hostname);
+    const area = areaOf(ctx, vault === undefined ? undefined : (vault?.name ?? ctx.hostname));
     if (area !== 'control') {
       const f = faults.take(area, vault?.name.toLowerCase(), ctx.method, ctx.pathname);
       const wait = f.kind === 'delay' ? f.ms : f.kind === 'none' ? 0 : f.delayMs;
@@ -224,7 +243,17 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
   function onError(ctx: Ctx, e: unknown): void {
     if (e instanceof BodyTooLarge) {
       ctx.req.resume();
-      sendJson(ctx, 413, { error: { code: 'RequestEntityTooLarge', message: `The request body is larger than the sandbox accepts (${MAX_BODY} bytes).` } }, { connection: 'close' });
+      sendJson(
+        ctx,
+        413,
+        {
+          error: {
+            code: 'RequestEntityTooLarge',
+            message: `The request body is larger than the sandbox accepts (${MAX_BODY} bytes).`,
+          },
+        },
+        { connection: 'close' },
+      );
       return;
     }
     if (e instanceof HttpError) {
@@ -232,10 +261,11 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
       return;
     }
     log('internal error on', ctx.method, ctx.pathname, (e as Error)?.stack ?? String(e));
-    sendJson(ctx, 500, { error: { code: 'InternalServerError', message: 'The sandbox hit an internal error; see its stderr.' } });
+    sendJson(ctx, 500, {
+      error: { code: 'InternalServerError', message: 'The sandbox hit an internal error; see its stderr.' },
+    });
   }
   void aadError;
-
 
   await new Promise<void>((res, rej) => {
     server.once('error', rej);

@@ -150,13 +150,45 @@ export interface DeletedVault {
 }
 
 const ALL_CERT_PERMS = [
-  'get', 'list', 'delete', 'create', 'import', 'update', 'managecontacts', 'getissuers', 'listissuers',
-  'setissuers', 'deleteissuers', 'manageissuers', 'recover', 'purge', 'backup', 'restore',
+  'get',
+  'list',
+  'delete',
+  'create',
+  'import',
+  'update',
+  'managecontacts',
+  'getissuers',
+  'listissuers',
+  'setissuers',
+  'deleteissuers',
+  'manageissuers',
+  'recover',
+  'purge',
+  'backup',
+  'restore',
 ];
 const ALL_SECRET_PERMS = ['get', 'list', 'set', 'delete', 'backup', 'restore', 'recover', 'purge'];
 const ALL_KEY_PERMS = [
-  'get', 'list', 'update', 'create', 'import', 'delete', 'recover', 'backup', 'restore', 'decrypt', 'encrypt',
-  'unwrapKey', 'wrapKey', 'verify', 'sign', 'purge', 'release', 'rotate', 'getrotationpolicy', 'setrotationpolicy',
+  'get',
+  'list',
+  'update',
+  'create',
+  'import',
+  'delete',
+  'recover',
+  'backup',
+  'restore',
+  'decrypt',
+  'encrypt',
+  'unwrapKey',
+  'wrapKey',
+  'verify',
+  'sign',
+  'purge',
+  'release',
+  'rotate',
+  'getrotationpolicy',
+  'setrotationpolicy',
 ];
 
 export function vaultId(v: { subscriptionId: string; resourceGroup: string; name: string }): string {
@@ -178,7 +210,9 @@ const SeedSchema = z.object({
     )
     .min(1),
   subscriptions: z.array(z.object({ subscriptionId: z.string().regex(GUID), displayName: z.string().min(1) })).min(1),
-  resourceGroups: z.array(z.object({ subscriptionId: z.string().regex(GUID), name: z.string().min(1), location: z.string().min(1) })),
+  resourceGroups: z.array(
+    z.object({ subscriptionId: z.string().regex(GUID), name: z.string().min(1), location: z.string().min(1) }),
+  ),
   vaults: z.array(
     z.object({
       name: z.string().regex(/^(?=.{3,24}$)[a-zA-Z](?:[a-zA-Z0-9]|-(?!-))*[a-zA-Z0-9]$/),
@@ -197,7 +231,9 @@ const SeedSchema = z.object({
         .default([]),
     }),
   ),
-  roleAssignments: z.array(z.object({ principal: z.string(), role: z.string(), scope: z.string().startsWith('/subscriptions/') })),
+  roleAssignments: z.array(
+    z.object({ principal: z.string(), role: z.string(), scope: z.string().startsWith('/subscriptions/') }),
+  ),
 });
 
 export type Seed = z.infer<typeof SeedSchema>;
@@ -205,21 +241,32 @@ export type Seed = z.infer<typeof SeedSchema>;
 export const DEFAULT_SEED_FILE = fileURLToPath(new URL('../seed.json', import.meta.url));
 
 const expand = (perms: string[] | undefined, all: string[]) =>
-  perms === undefined ? undefined : perms.some((p) => p.toLowerCase() === 'all') ? [...all] : perms.map((p) => p.toLowerCase());
+  perms === undefined
+    ? undefined
+    : perms.some((p) => p.toLowerCase() === 'all')
+      ? [...all]
+      : perms.map((p) => p.toLowerCase());
 
 /** Reads and validates a seed file and turns it into a fresh state. */
 export function seedState(file: string = process.env.SANDBOX_SEED || DEFAULT_SEED_FILE): State {
   const parsed = SeedSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
   if (!parsed.success) {
-    throw new Error(`invalid seed ${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new Error(
+      `invalid seed ${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   }
   const seed = parsed.data;
   const oidOf = (principal: string) => {
-    const p = seed.personas.find((x) => x.username.toLowerCase() === principal.toLowerCase() || x.objectId === principal);
+    const p = seed.personas.find(
+      (x) => x.username.toLowerCase() === principal.toLowerCase() || x.objectId === principal,
+    );
     if (!p) throw new Error(`invalid seed ${file}: unknown principal '${principal}'`);
     return p.objectId;
   };
-  const roleByName = Object.values(ROLE).reduce<Record<string, { id: string; name: string }>>((m, r) => ((m[r.name.toLowerCase()] = r), m), {});
+  const roleByName = Object.values(ROLE).reduce<Record<string, { id: string; name: string }>>(
+    (m, r) => ((m[r.name.toLowerCase()] = r), m),
+    {},
+  );
   const at = '2026-01-15T09:30:00.000Z';
   const creator = seed.personas[0]!.username;
   return {
@@ -264,7 +311,12 @@ export function seedState(file: string = process.env.SANDBOX_SEED || DEFAULT_SEE
     })),
     roleAssignments: seed.roleAssignments.map((a) => {
       const role = roleByName[a.role.toLowerCase()];
-      if (!role) throw new Error(`invalid seed ${file}: unknown role '${a.role}' (known: ${Object.values(ROLE).map((r) => r.name).join(', ')})`);
+      if (!role)
+        throw new Error(
+          `invalid seed ${file}: unknown role '${a.role}' (known: ${Object.values(ROLE)
+            .map((r) => r.name)
+            .join(', ')})`,
+        );
       const principalId = oidOf(a.principal);
       // Deterministic assignment ids, so docs and tests can name them.
       const h = createHash('sha256').update(`${principalId}|${role.id}|${a.scope.toLowerCase()}`).digest('hex');
@@ -333,4 +385,3 @@ export function resetState(stateDir: string, seedFile?: string): void {
   rmSync(join(stateDir, 'faults.json'), { force: true });
   new Store(stateDir, seedFile);
 }
-

@@ -1,4 +1,13 @@
-import { SignJWT, exportJWK, importPKCS8, jwtVerify, errors as joseErrors, type JWK, type JWTPayload, type KeyObject } from 'jose';
+import {
+  SignJWT,
+  exportJWK,
+  importPKCS8,
+  jwtVerify,
+  errors as joseErrors,
+  type JWK,
+  type JWTPayload,
+  type KeyObject,
+} from 'jose';
 import { createPublicKey } from 'node:crypto';
 import { newGuid } from './ids.js';
 import type { SigningKey } from './pki.js';
@@ -42,7 +51,19 @@ export class TokenService {
 
   async jwks(): Promise<{ keys: JWK[] }> {
     const jwk = await exportJWK(this.publicKey);
-    return { keys: [{ kty: jwk.kty, use: 'sig', kid: this.cfg.signingKey.kid, n: jwk.n, e: jwk.e, alg: 'RS256', issuer: this.cfg.issuer } as JWK] };
+    return {
+      keys: [
+        {
+          kty: jwk.kty,
+          use: 'sig',
+          kid: this.cfg.signingKey.kid,
+          n: jwk.n,
+          e: jwk.e,
+          alg: 'RS256',
+          issuer: this.cfg.issuer,
+        } as JWK,
+      ],
+    };
   }
 
   async sign(claims: Record<string, unknown>, lifetimeSeconds: number): Promise<string> {

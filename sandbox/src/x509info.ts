@@ -30,7 +30,9 @@ function keyUsageFromDer(der: Buffer): string[] {
   try {
     const cert = forge.asn1.fromDer(forge.util.createBuffer(der.toString('binary')));
     const tbs = (cert.value as forge.asn1.Asn1[])[0]!;
-    const extWrapper = (tbs.value as forge.asn1.Asn1[]).find((v) => v.tagClass === forge.asn1.Class.CONTEXT_SPECIFIC && v.type === 3);
+    const extWrapper = (tbs.value as forge.asn1.Asn1[]).find(
+      (v) => v.tagClass === forge.asn1.Class.CONTEXT_SPECIFIC && v.type === 3,
+    );
     if (!extWrapper) return [];
     const exts = (extWrapper.value as forge.asn1.Asn1[])[0]!.value as forge.asn1.Asn1[];
     for (const ext of exts) {
@@ -63,11 +65,7 @@ export function certFacts(der: Buffer): CertFacts {
   const c = new X509Certificate(der);
   const nbf = Math.floor(new Date(c.validFrom).getTime() / 1000);
   const exp = Math.floor(new Date(c.validTo).getTime() / 1000);
-  const subject = c.subject
-    .split('\n')
-    .filter(Boolean)
-    .reverse()
-    .join(', ');
+  const subject = c.subject.split('\n').filter(Boolean).reverse().join(', ');
   const ekus = (c.keyUsage ?? []).filter((x) => /^[0-9.]+$/.test(x));
   const sans: { dns_names?: string[]; emails?: string[]; upns?: string[] } = {};
   if (c.subjectAltName) {
@@ -93,7 +91,12 @@ export function certFacts(der: Buffer): CertFacts {
 
 export function keyProps(key: KeyObject): Record<string, unknown> {
   if (key.asymmetricKeyType === 'ec') {
-    const crvMap: Record<string, string> = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521', secp256k1: 'P-256K' };
+    const crvMap: Record<string, string> = {
+      prime256v1: 'P-256',
+      secp384r1: 'P-384',
+      secp521r1: 'P-521',
+      secp256k1: 'P-256K',
+    };
     const named = key.asymmetricKeyDetails?.namedCurve ?? 'prime256v1';
     const crv = crvMap[named] ?? named;
     const size = crv === 'P-384' ? 384 : crv === 'P-521' ? 521 : 256;

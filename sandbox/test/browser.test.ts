@@ -24,7 +24,11 @@ describe.skipIf(!existsSync(CHROMIUM))('msal-browser in Chromium against the san
     sb = await startTestSandbox();
     const e = sb.endpoints;
     const config = {
-      auth: { clientId: e.identity.publicClientId, authority: e.identity.authority, knownAuthorities: [`localhost:${sb.port}`] },
+      auth: {
+        clientId: e.identity.publicClientId,
+        authority: e.identity.authority,
+        knownAuthorities: [`localhost:${sb.port}`],
+      },
       cache: { cacheLocation: 'sessionStorage' },
     };
     const html = `<!doctype html><html><head><meta charset="utf-8"><script src="/msal.js"></script></head><body><pre id="out">starting</pre><script>
@@ -73,15 +77,23 @@ describe.skipIf(!existsSync(CHROMIUM))('msal-browser in Chromium against the san
   it('loginRedirect → persona picker → redirect back → tokens from the sandbox', async () => {
     const page = await browser.newPage();
     await page.goto(`${appOrigin}/`);
-    await page.waitForURL((u) => u.host === `localhost:${sb.port}` && u.pathname.endsWith('/oauth2/v2.0/authorize'), { timeout: 15_000 });
+    await page.waitForURL((u) => u.host === `localhost:${sb.port}` && u.pathname.endsWith('/oauth2/v2.0/authorize'), {
+      timeout: 15_000,
+    });
     await expect(page.title()).resolves.toContain('Pick a sandbox persona');
     await page.getByRole('button', { name: /Cole Certs/ }).click();
-    await page.waitForFunction(() => (window as unknown as { __result?: unknown }).__result !== undefined, undefined, { timeout: 15_000 });
+    await page.waitForFunction(() => (window as unknown as { __result?: unknown }).__result !== undefined, undefined, {
+      timeout: 15_000,
+    });
     const result = await page.evaluate(() => (window as unknown as { __result: Record<string, any> }).__result);
     expect(result.error).toBeUndefined();
     expect(result.username).toBe('certs@contoso.sandbox');
     expect(result.homeAccountId).toBe(`6a2d8b3f-1c4e-4f9b-8d71-b2e3f4a50002.${sb.endpoints.identity.tenantId}`);
-    expect(decodeJwt(result.accessToken)).toMatchObject({ aud: sb.endpoints.app.clientId, scp: 'user_impersonation', azp: sb.endpoints.identity.publicClientId });
+    expect(decodeJwt(result.accessToken)).toMatchObject({
+      aud: sb.endpoints.app.clientId,
+      scp: 'user_impersonation',
+      azp: sb.endpoints.identity.publicClientId,
+    });
     expect(result.idTokenClaims.name).toBe('Cole Certs');
     expect(result.silentFromCache).toBe(true);
   }, 45_000);

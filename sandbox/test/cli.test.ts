@@ -22,9 +22,14 @@ function stateDirWithCa(): string {
   return dir;
 }
 
-function startCli(stateDir: string): Promise<{ child: ChildProcess; endpoints: any; ms: number; stdout: () => string; stderr: () => string }> {
+function startCli(
+  stateDir: string,
+): Promise<{ child: ChildProcess; endpoints: any; ms: number; stdout: () => string; stderr: () => string }> {
   const t0 = Date.now();
-  const child = spawn(tsx, ['sandbox/src/main.ts', '--port', '0', '--state-dir', stateDir], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(tsx, ['sandbox/src/main.ts', '--port', '0', '--state-dir', stateDir], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
@@ -35,7 +40,13 @@ function startCli(stateDir: string): Promise<{ child: ChildProcess; endpoints: a
       const nl = out.indexOf('\n');
       if (nl >= 0) {
         clearTimeout(timer);
-        resolve({ child, endpoints: JSON.parse(out.slice(0, nl)), ms: Date.now() - t0, stdout: () => out, stderr: () => err });
+        resolve({
+          child,
+          endpoints: JSON.parse(out.slice(0, nl)),
+          ms: Date.now() - t0,
+          stdout: () => out,
+          stderr: () => err,
+        });
       }
     });
     child.on('exit', (code) => reject(new Error(`exited ${code}: ${err}`)));
@@ -53,7 +64,14 @@ describe('CLI, persistence, reset, crash safety', () => {
     const pfx = opensslPfx({ password: 'pw' });
     let sb = await startSandbox({ port: 0, stateDir: dir });
     let agent = sandboxAgent(sb.endpoints.caFile);
-    const client = () => apiToken({ ...sb, agent, tmp: '' } as never).then((t) => new CertificateClient(`https://kv-contoso-east.vault.localhost:${sb.port}/`, oboCredential(sb.endpoints, t), { disableChallengeResourceVerification: true, agent } as never));
+    const client = () =>
+      apiToken({ ...sb, agent, tmp: '' } as never).then(
+        (t) =>
+          new CertificateClient(`https://kv-contoso-east.vault.localhost:${sb.port}/`, oboCredential(sb.endpoints, t), {
+            disableChallengeResourceVerification: true,
+            agent,
+          } as never),
+      );
     const imported = await (await client()).importCertificate('persist-me', pfx.pfx, { password: 'pw' });
     agent.destroy();
     await sb.close();
@@ -68,7 +86,10 @@ describe('CLI, persistence, reset, crash safety', () => {
     const state = readFileSync(join(dir, 'state.json'), 'utf8');
     expect(state).not.toContain(pfx.pfx.toString('base64').slice(0, 40)); // the upload itself is never stored
     expect(state).not.toContain('"pw"');
-    const out = execFileSync(tsx, ['sandbox/src/main.ts', '--reset', '--state-dir', dir], { cwd: root, encoding: 'utf8' });
+    const out = execFileSync(tsx, ['sandbox/src/main.ts', '--reset', '--state-dir', dir], {
+      cwd: root,
+      encoding: 'utf8',
+    });
     expect(out).toBe('');
     sb = await startSandbox({ port: 0, stateDir: dir });
     agent = sandboxAgent(sb.endpoints.caFile);
@@ -87,10 +108,16 @@ describe('CLI, persistence, reset, crash safety', () => {
     const agent = sandboxAgent(e.caFile);
     const token = await apiToken({ endpoints: e, agent } as never);
     const cred = oboCredential(e, token);
-    const c = new CertificateClient(`https://kv-contoso-prod.vault.localhost:${e.port}/`, cred, { disableChallengeResourceVerification: true, agent, retryOptions: { maxRetries: 0 } } as never);
+    const c = new CertificateClient(`https://kv-contoso-prod.vault.localhost:${e.port}/`, cred, {
+      disableChallengeResourceVerification: true,
+      agent,
+      retryOptions: { maxRetries: 0 },
+    } as never);
     const pfx = opensslPfx({ password: 'pw' });
     await c.importCertificate('warm-up', pfx.pfx, { password: 'pw' });
-    const pending = Array.from({ length: 12 }, (_, i) => c.importCertificate(`burst-${i}`, pfx.pfx, { password: 'pw' }).catch(() => undefined));
+    const pending = Array.from({ length: 12 }, (_, i) =>
+      c.importCertificate(`burst-${i}`, pfx.pfx, { password: 'pw' }).catch(() => undefined),
+    );
     await new Promise((r) => setTimeout(r, 60));
     run.child.kill('SIGKILL');
     await Promise.all(pending);
@@ -116,7 +143,13 @@ describe('CLI, persistence, reset, crash safety', () => {
     const seedFile = join(dir, '..', 'seed.json');
     const seed = JSON.parse(readFileSync(join(root, 'sandbox', 'seed.json'), 'utf8'));
     seed.personas = seed.personas.slice(0, 1);
-    seed.vaults = [{ ...seed.vaults[0], name: 'kv-custom-seed', accessPolicies: [{ principal: 'admin@contoso.sandbox', certificates: ['all'] }] }];
+    seed.vaults = [
+      {
+        ...seed.vaults[0],
+        name: 'kv-custom-seed',
+        accessPolicies: [{ principal: 'admin@contoso.sandbox', certificates: ['all'] }],
+      },
+    ];
     seed.roleAssignments = seed.roleAssignments.filter((a: { principal: string }) => a.principal.startsWith('admin@'));
     writeFileSync(seedFile, JSON.stringify(seed));
     const sb = await startSandbox({ port: 0, stateDir: dir, seedFile });
@@ -124,7 +157,18 @@ describe('CLI, persistence, reset, crash safety', () => {
     expect(sb.endpoints.personas.map((p) => p.username)).toEqual(['admin@contoso.sandbox']);
     expect(sb.store.state.vaults[0]!.properties.accessPolicies[0]!.permissions.certificates).toContain('import');
     await sb.close();
-    writeFileSync(seedFile, JSON.stringify({ ...seed, roleAssignments: [{ principal: 'nobody@x', role: 'Owner', scope: '/subscriptions/x' }] }));
-    expect(() => execFileSync(tsx, ['sandbox/src/main.ts', '--reset', '--state-dir', dir, '--seed', seedFile], { cwd: root, stdio: 'pipe' })).toThrow(/unknown principal 'nobody@x'/);
+    writeFileSync(
+      seedFile,
+      JSON.stringify({
+        ...seed,
+        roleAssignments: [{ principal: 'nobody@x', role: 'Owner', scope: '/subscriptions/x' }],
+      }),
+    );
+    expect(() =>
+      execFileSync(tsx, ['sandbox/src/main.ts', '--reset', '--state-dir', dir, '--seed', seedFile], {
+        cwd: root,
+        stdio: 'pipe',
+      }),
+    ).toThrow(/unknown principal 'nobody@x'/);
   });
 });

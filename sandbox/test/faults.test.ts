@@ -23,7 +23,12 @@ describe('fault injection and strictness', () => {
       agent: sb.agent,
       retryOptions: { retryDelayInMs: 20, maxRetryDelayInMs: 50 },
     } as never);
-    kv = new KeyVaultManagementClient(cred, PROD, { endpoint: sb.endpoints.arm.endpoint, credentials: { scopes: ['https://management.azure.com/.default'] }, agent: sb.agent, retryOptions: { retryDelayInMs: 20, maxRetryDelayInMs: 50 } });
+    kv = new KeyVaultManagementClient(cred, PROD, {
+      endpoint: sb.endpoints.arm.endpoint,
+      credentials: { scopes: ['https://management.azure.com/.default'] },
+      agent: sb.agent,
+      retryOptions: { retryDelayInMs: 20, maxRetryDelayInMs: 50 },
+    });
     pfx = opensslPfx({ password: 'pw' });
     await client.importCertificate('faulty', pfx.pfx, { password: 'pw' });
     kvToken = (await cred.getToken('https://vault.azure.net/.default')).token;
@@ -33,11 +38,24 @@ describe('fault injection and strictness', () => {
   });
 
   const control = (method: string, body?: unknown, q = '') =>
-    raw(sb.agent, `${sb.endpoints.arm.endpoint}/_sandbox/faults${q}`, { method, headers: { 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
+    raw(sb.agent, `${sb.endpoints.arm.endpoint}/_sandbox/faults${q}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: body ? JSON.stringify(body) : undefined,
+    });
 
   it('429 with Retry-After is retried by the SDK; the rule counts down', async () => {
     await control('DELETE');
-    const added = (await control('POST', { area: 'vault', method: 'GET', path: '^/certificates/faulty', status: 429, retryAfter: 0, count: 2 })).json();
+    const added = (
+      await control('POST', {
+        area: 'vault',
+        method: 'GET',
+        path: '^/certificates/faulty',
+        status: 429,
+        retryAfter: 0,
+        count: 2,
+      })
+    ).json();
     expect(added.rules[0]).toMatchObject({ status: 429, count: 2 });
     const c = await client.getCertificate('faulty');
     expect(c.name).toBe('faulty');
@@ -45,21 +63,31 @@ describe('fault injection and strictness', () => {
     expect(rules[0]).toMatchObject({ count: 0, hits: 2 });
   });
 
-  it('429 without Retry-After surfaces at once as Key Vault\'s Throttled error', async () => {
+  it("429 without Retry-After surfaces at once as Key Vault's Throttled error", async () => {
     await control('DELETE');
-    await control('POST', { area: 'kv-contoso-prod', path: '^/certificates/faulty', status: 429, retryAfter: null, count: 1 });
+    await control('POST', {
+      area: 'kv-contoso-prod',
+      path: '^/certificates/faulty',
+      status: 429,
+      retryAfter: null,
+      count: 1,
+    });
     const e = (await client.getCertificate('faulty').catch((x: unknown) => x)) as RestError;
     expect([e.statusCode, e.code]).toEqual([429, 'Throttled']);
-    expect(e.message).toBe('Request was not processed because too many requests were received. Reason: VaultRequestTypeLimitReached');
+    expect(e.message).toBe(
+      'Request was not processed because too many requests were received. Reason: VaultRequestTypeLimitReached',
+    );
   });
 
   it('503 on ARM is retried; latency is added; a dropped connection is retried', async () => {
     await control('DELETE');
-    await control('POST', { rules: [
-      { area: 'arm', method: 'GET', path: '/vaults/kv-contoso-prod$', status: 503, retryAfter: 0, count: 1 },
-      { area: 'arm', method: 'GET', path: '/vaults/kv-contoso-rbac$', delayMs: 300, count: 1 },
-      { area: 'vault', method: 'GET', path: '^/certificates/faulty', drop: true, count: 1 },
-    ] });
+    await control('POST', {
+      rules: [
+        { area: 'arm', method: 'GET', path: '/vaults/kv-contoso-prod$', status: 503, retryAfter: 0, count: 1 },
+        { area: 'arm', method: 'GET', path: '/vaults/kv-contoso-rbac$', delayMs: 300, count: 1 },
+        { area: 'vault', method: 'GET', path: '^/certificates/faulty', drop: true, count: 1 },
+      ],
+    });
     expect((await kv.vaults.get('rg-cses-prod', 'kv-contoso-prod')).name).toBe('kv-contoso-prod');
     const t0 = Date.now();
     await kv.vaults.get('rg-cses-prod', 'kv-contoso-rbac');
@@ -71,8 +99,16 @@ describe('fault injection and strictness', () => {
 
   it('rules can come from faults.json in the state dir', async () => {
     await control('DELETE');
-    writeFileSync(join(sb.stateDir, 'faults.json'), JSON.stringify({ rules: [{ area: 'identity', path: 'oauth2/v2.0/token$', status: 503, retryAfter: null, count: 1 }] }));
-    const res = await raw(sb.agent, `${sb.endpoints.identity.authority}/oauth2/v2.0/token`, { method: 'POST', body: 'grant_type=password' });
+    writeFileSync(
+      join(sb.stateDir, 'faults.json'),
+      JSON.stringify({
+        rules: [{ area: 'identity', path: 'oauth2/v2.0/token$', status: 503, retryAfter: null, count: 1 }],
+      }),
+    );
+    const res = await raw(sb.agent, `${sb.endpoints.identity.authority}/oauth2/v2.0/token`, {
+      method: 'POST',
+      body: 'grant_type=password',
+    });
     expect(res.status).toBe(503);
     expect(res.json().error).toBe('temporarily_unavailable');
     await control('DELETE');
@@ -83,13 +119,19 @@ describe('fault injection and strictness', () => {
     const origin = `https://kv-contoso-prod.vault.localhost:${sb.port}`;
     const v = await raw(sb.agent, `${origin}/certificates/faulty/?api-version=2099-01-01`, { headers: h });
     expect([v.status, v.json().error.code]).toEqual([400, 'BadParameter']);
-    expect(v.json().error.message).toBe('The specified version (2099-01-01) is not recognized. Consider using the latest supported version (2025-07-01).');
+    expect(v.json().error.message).toBe(
+      'The specified version (2099-01-01) is not recognized. Consider using the latest supported version (2025-07-01).',
+    );
     const m = await raw(sb.agent, `${origin}/certificates/faulty/`, { headers: h });
     expect(m.status).toBe(400);
     const n = await raw(sb.agent, `${origin}/keys/faulty?api-version=7.5`, { headers: h });
     expect(n.status).toBe(501);
     expect(n.json().error.message).toContain('GET /keys/faulty');
-    const unknownVault = await raw(sb.agent, `https://kv-nope.vault.localhost:${sb.port}/certificates?api-version=7.5`, { headers: h });
+    const unknownVault = await raw(
+      sb.agent,
+      `https://kv-nope.vault.localhost:${sb.port}/certificates?api-version=7.5`,
+      { headers: h },
+    );
     expect(unknownVault.status).toBe(404);
   });
 

@@ -85,7 +85,11 @@ export function raw(
 }
 
 /** Password grant with the public client → token for our API (what the app receives from the browser). */
-export async function apiToken(sb: TestSandbox, username = 'admin@contoso.sandbox', password = PASSWORD): Promise<string> {
+export async function apiToken(
+  sb: TestSandbox,
+  username = 'admin@contoso.sandbox',
+  password = PASSWORD,
+): Promise<string> {
   const e = sb.endpoints;
   const res = await raw(sb.agent, `${e.identity.authority}/oauth2/v2.0/token`, {
     method: 'POST',
@@ -132,23 +136,59 @@ export interface OpensslPfx {
 }
 
 /** Makes a self-signed cert and a PKCS#12 with OpenSSL 3 defaults (PBES2/AES-256-CBC, SHA-256 MAC). */
-export function opensslPfx(opts: { cn?: string; password?: string; days?: number; extraArgs?: string[]; keyAlg?: string[] } = {}): OpensslPfx {
+export function opensslPfx(
+  opts: { cn?: string; password?: string; days?: number; extraArgs?: string[]; keyAlg?: string[] } = {},
+): OpensslPfx {
   const dir = mkdtempSync(join(tmpdir(), 'sbx-pfx-'));
   const key = join(dir, 'key.pem');
   const crt = join(dir, 'cert.pem');
   const pfx = join(dir, 'cert.pfx');
-  execFileSync('openssl', [
-    'req', '-x509', ...(opts.keyAlg ?? ['-newkey', 'rsa:2048']), '-nodes', '-keyout', key, '-out', crt,
-    '-days', String(opts.days ?? 365), '-subj', `/CN=${opts.cn ?? 'www.contoso.sandbox'}/O=Contoso`,
-    '-addext', `subjectAltName=DNS:${opts.cn ?? 'www.contoso.sandbox'}`,
-  ], { stdio: 'pipe' });
-  execFileSync('openssl', [
-    'pkcs12', '-export', '-inkey', key, '-in', crt, '-out', pfx, '-passout', `pass:${opts.password ?? 'Pfx-Passw0rd'}`,
-    ...(opts.extraArgs ?? []),
-  ], { stdio: 'pipe' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      ...(opts.keyAlg ?? ['-newkey', 'rsa:2048']),
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      crt,
+      '-days',
+      String(opts.days ?? 365),
+      '-subj',
+      `/CN=${opts.cn ?? 'www.contoso.sandbox'}/O=Contoso`,
+      '-addext',
+      `subjectAltName=DNS:${opts.cn ?? 'www.contoso.sandbox'}`,
+    ],
+    { stdio: 'pipe' },
+  );
+  execFileSync(
+    'openssl',
+    [
+      'pkcs12',
+      '-export',
+      '-inkey',
+      key,
+      '-in',
+      crt,
+      '-out',
+      pfx,
+      '-passout',
+      `pass:${opts.password ?? 'Pfx-Passw0rd'}`,
+      ...(opts.extraArgs ?? []),
+    ],
+    { stdio: 'pipe' },
+  );
   const fp = execFileSync('openssl', ['x509', '-noout', '-fingerprint', '-sha1', '-in', crt], { encoding: 'utf8' });
   const thumbprint = fp.split('=')[1]!.replace(/[:\s]/g, '').toUpperCase();
-  return { dir, pfx: readFileSync(pfx), certPem: readFileSync(crt, 'utf8'), keyPem: readFileSync(key, 'utf8'), thumbprint };
+  return {
+    dir,
+    pfx: readFileSync(pfx),
+    certPem: readFileSync(crt, 'utf8'),
+    keyPem: readFileSync(key, 'utf8'),
+    thumbprint,
+  };
 }
 
 export { writeFileSync };

@@ -27,7 +27,11 @@ describe('walking skeleton: identity + ARM + Key Vault through the real SDKs', (
     expect(e).toEqual(sb.endpoints);
     expect(e.port).toBe(sb.port);
     expect(e.identity.authority).toBe(`https://localhost:${sb.port}/8d3c5a1e-6f2b-4c9d-9e1a-5b7f0c2d4e6a`);
-    expect(e.vaults.map((v: { name: string }) => v.name)).toEqual(['kv-contoso-prod', 'kv-contoso-rbac', 'kv-contoso-east']);
+    expect(e.vaults.map((v: { name: string }) => v.name)).toEqual([
+      'kv-contoso-prod',
+      'kv-contoso-rbac',
+      'kv-contoso-east',
+    ]);
     expect(e.vaults[0].vaultUri).toBe(`https://kv-contoso-prod.vault.localhost:${sb.port}/`);
     expect(e.personas).toHaveLength(3);
   });
@@ -54,7 +58,13 @@ describe('walking skeleton: identity + ARM + Key Vault through the real SDKs', (
     const res = await raw(sb.agent, `${sb.endpoints.identity.authority}/oauth2/v2.0/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'password', client_id: sb.endpoints.identity.publicClientId, username: 'admin@contoso.sandbox', password: 'nope', scope: sb.endpoints.app.apiScope }).toString(),
+      body: new URLSearchParams({
+        grant_type: 'password',
+        client_id: sb.endpoints.identity.publicClientId,
+        username: 'admin@contoso.sandbox',
+        password: 'nope',
+        scope: sb.endpoints.app.apiScope,
+      }).toString(),
     });
     expect(res.status).toBe(400);
     const b = res.json();
@@ -70,7 +80,11 @@ describe('walking skeleton: identity + ARM + Key Vault through the real SDKs', (
     const cred = oboCredential(sb.endpoints, userToken);
     const arm = await cred.getToken('https://management.azure.com/.default');
     const kv = await cred.getToken('https://vault.azure.net/.default');
-    expect(decodeJwt(arm.token)).toMatchObject({ aud: 'https://management.azure.com', azp: sb.endpoints.app.clientId, preferred_username: 'admin@contoso.sandbox' });
+    expect(decodeJwt(arm.token)).toMatchObject({
+      aud: 'https://management.azure.com',
+      azp: sb.endpoints.app.clientId,
+      preferred_username: 'admin@contoso.sandbox',
+    });
     expect(decodeJwt(kv.token)).toMatchObject({ aud: 'https://vault.azure.net', scp: 'user_impersonation' });
     expect(arm.expiresOnTimestamp).toBeGreaterThan(Date.now());
   });
@@ -102,7 +116,9 @@ describe('walking skeleton: identity + ARM + Key Vault through the real SDKs', (
     expect(v.properties.enableRbacAuthorization).toBe(false);
     expect(v.properties.sku).toEqual({ family: 'A', name: 'standard' });
     expect(v.properties.accessPolicies?.[0]?.permissions.certificates).toContain('import');
-    const u = await client.vaults.update('rg-cses-prod', 'kv-contoso-prod', { properties: { enabledForDeployment: true } });
+    const u = await client.vaults.update('rg-cses-prod', 'kv-contoso-prod', {
+      properties: { enabledForDeployment: true },
+    });
     expect(u.properties.enabledForDeployment).toBe(true);
     expect(u.properties.enabledForTemplateDeployment).toBe(false); // merge, not replace
     expect(u.properties.accessPolicies?.length).toBe(2);
@@ -111,22 +127,32 @@ describe('walking skeleton: identity + ARM + Key Vault through the real SDKs', (
   });
 
   it('the first Key Vault request gets the exact 401 challenge', async () => {
-    const res = await raw(sb.agent, `https://kv-contoso-prod.vault.localhost:${sb.port}/certificates/x/import?api%2Dversion=2025-07-01`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'content-length': '0' },
-    });
+    const res = await raw(
+      sb.agent,
+      `https://kv-contoso-prod.vault.localhost:${sb.port}/certificates/x/import?api%2Dversion=2025-07-01`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': '0' },
+      },
+    );
     expect(res.status).toBe(401);
     expect(res.headers['www-authenticate']).toBe(
       `Bearer authorization="https://localhost:${sb.port}/8d3c5a1e-6f2b-4c9d-9e1a-5b7f0c2d4e6a", resource="https://vault.azure.net"`,
     );
-    expect(res.json()).toEqual({ error: { code: 'Unauthorized', message: 'AKV10000: Request is missing a Bearer or PoP token.' } });
+    expect(res.json()).toEqual({
+      error: { code: 'Unauthorized', message: 'AKV10000: Request is missing a Bearer or PoP token.' },
+    });
   });
 
   function certClient(vault = 'kv-contoso-prod'): CertificateClient {
-    return new CertificateClient(`https://${vault}.vault.localhost:${sb.port}/`, oboCredential(sb.endpoints, userToken), {
-      disableChallengeResourceVerification: true,
-      agent: sb.agent,
-    } as never);
+    return new CertificateClient(
+      `https://${vault}.vault.localhost:${sb.port}/`,
+      oboCredential(sb.endpoints, userToken),
+      {
+        disableChallengeResourceVerification: true,
+        agent: sb.agent,
+      } as never,
+    );
   }
 
   it('imports an OpenSSL 3 default PFX; thumbprint, ids and chain match', async () => {
@@ -154,9 +180,11 @@ describe('walking skeleton: identity + ARM + Key Vault through the real SDKs', (
     expect(byVersion.properties.x509ThumbprintString).toBe(cert.properties.x509ThumbprintString);
   });
 
-  it('rejects a wrong PFX password with Key Vault\'s 400', async () => {
+  it("rejects a wrong PFX password with Key Vault's 400", async () => {
     const p = opensslPfx({ password: 'right-one' });
-    const err = await certClient().importCertificate('bad-pwd', p.pfx, { password: 'wrong-one' }).catch((e: unknown) => e);
+    const err = await certClient()
+      .importCertificate('bad-pwd', p.pfx, { password: 'wrong-one' })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RestError);
     const re = err as RestError;
     expect(re.statusCode).toBe(400);

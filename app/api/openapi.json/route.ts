@@ -8,9 +8,15 @@ const routes = import.meta.glob<Record<string, unknown>>(['/app/api/**/route.ts'
 let document: Promise<OpenApiDocument> | undefined;
 async function load(): Promise<OpenApiDocument> {
   const modules = await Promise.all(Object.entries(routes).map(async ([file, mod]) => [file, await mod()] as const));
-  return buildOpenApi({ ...Object.fromEntries(modules), '/app/api/openapi.json/route.ts': { GET } }, { version: pkg.version });
+  return buildOpenApi(
+    { ...Object.fromEntries(modules), '/app/api/openapi.json/route.ts': { GET } },
+    { version: pkg.version },
+  );
 }
 
 // GET /api/openapi.json – the OpenAPI 3.1 document of every API route, generated from the routes' own zod schemas
-export const GET = withPublic({ summary: 'This API document (OpenAPI 3.1)', config: false }, (): Promise<OpenApiDocument> =>
-  (document ??= load().catch((error: unknown) => ((document = undefined), Promise.reject(error)))));
+export const GET = withPublic(
+  { summary: 'This API document (OpenAPI 3.1)', config: false },
+  (): Promise<OpenApiDocument> =>
+    (document ??= load().catch((error: unknown) => ((document = undefined), Promise.reject(error)))),
+);

@@ -13,7 +13,15 @@ import { RefusalAdvice } from './refusal-advice';
 const DAY = 86_400_000;
 
 /** Pick a certificate the vault already holds (its latest version). */
-export function ExistingPanel({ vault, current, onDone }: { vault: WizardVault; current: string | undefined; onDone: (c: CertificateSummary) => void }) {
+export function ExistingPanel({
+  vault,
+  current,
+  onDone,
+}: {
+  vault: WizardVault;
+  current: string | undefined;
+  onDone: (c: CertificateSummary) => void;
+}) {
   const list = useApi<{ certificates: CertificateListItem[] }>(`${vaultApiPath(vault)}/certificates`);
   const call = useApiCall();
   const [selected, setSelected] = useState<string | null>(current ?? null);
@@ -46,9 +54,15 @@ export function ExistingPanel({ vault, current, onDone }: { vault: WizardVault; 
               <th scope="col" className="py-2 pr-2">
                 <span className="sr-only">Select</span>
               </th>
-              <th scope="col" className="py-2 pr-4">Name</th>
-              <th scope="col" className="py-2 pr-4">Expires</th>
-              <th scope="col" className="py-2 pr-4">Thumbprint</th>
+              <th scope="col" className="py-2 pr-4">
+                Name
+              </th>
+              <th scope="col" className="py-2 pr-4">
+                Expires
+              </th>
+              <th scope="col" className="py-2 pr-4">
+                Thumbprint
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -72,14 +86,25 @@ export function ExistingPanel({ vault, current, onDone }: { vault: WizardVault; 
               return (
                 <tr key={c.name} className="border-b border-neutral-200 dark:border-neutral-800">
                   <td className="py-2 pr-2">
-                    <input type="radio" name="existing-certificate" id={`cert-${c.name}`} checked={selected === c.name} onChange={() => setSelected(c.name)} />
+                    <input
+                      type="radio"
+                      name="existing-certificate"
+                      id={`cert-${c.name}`}
+                      checked={selected === c.name}
+                      onChange={() => setSelected(c.name)}
+                    />
                   </td>
                   <td className="py-2 pr-4 font-semibold">
                     <label htmlFor={`cert-${c.name}`}>{c.name}</label>
                   </td>
                   <td className="py-2 pr-4">
                     {c.expiresOn ? c.expiresOn.slice(0, 10) : '—'}{' '}
-                    {days !== null && <StatusBadge status={days < 0 ? 'fail' : days < 30 ? 'warn' : 'pass'} label={days < 0 ? 'Expired' : `${days} days`} />}
+                    {days !== null && (
+                      <StatusBadge
+                        status={days < 0 ? 'fail' : days < 30 ? 'warn' : 'pass'}
+                        label={days < 0 ? 'Expired' : `${days} days`}
+                      />
+                    )}
                   </td>
                   <td className="py-2 pr-4 font-mono text-xs">{c.thumbprint}</td>
                 </tr>

@@ -15,7 +15,15 @@ import { CertificateNameField, type NameDecision } from './name-field';
 import { isCertificateRefusal, RefusalAdvice } from './refusal-advice';
 
 /** A self-signed certificate made by Key Vault (exportable key, PKCS#12), with progress while it works. */
-export function GeneratePanel({ vault, initialName, onDone }: { vault: WizardVault; initialName: string; onDone: (c: CertificateSummary) => void }) {
+export function GeneratePanel({
+  vault,
+  initialName,
+  onDone,
+}: {
+  vault: WizardVault;
+  initialName: string;
+  onDone: (c: CertificateSummary) => void;
+}) {
   const call = useApiCall();
   const [name, setName] = useState(initialName);
   const [decision, setDecision] = useState<NameDecision>({ name: initialName, usable: false, status: null });
@@ -61,8 +69,17 @@ export function GeneratePanel({ vault, initialName, onDone }: { vault: WizardVau
     setError(null);
     setOp(null);
     try {
-      const body = { subject: effectiveSubject, dnsNames, validityMonths: months, keyType, ...(keyType === 'RSA' ? { keySize } : { curve }) };
-      const first = await call<CertificateOperationSummary>(`${certificateApiPath(vault, name)}/operation`, { method: 'POST', body: JSON.stringify(body) });
+      const body = {
+        subject: effectiveSubject,
+        dnsNames,
+        validityMonths: months,
+        keyType,
+        ...(keyType === 'RSA' ? { keySize } : { curve }),
+      };
+      const first = await call<CertificateOperationSummary>(`${certificateApiPath(vault, name)}/operation`, {
+        method: 'POST',
+        body: JSON.stringify(body),
+      });
       setOp(first);
       if (first.status === 'completed' && first.certificate) {
         setBusy(false);
@@ -85,10 +102,34 @@ export function GeneratePanel({ vault, initialName, onDone }: { vault: WizardVau
     >
       <CertificateNameField vault={vault} name={name} onName={setName} onDecision={setDecision} />
       <div className="grid gap-4 sm:grid-cols-2">
-        <TextField label="DNS names" value={dns} onChange={(e) => setDns(e.target.value)} error={badDns ? `“${badDns}” is not a DNS name.` : null} help="Comma or space separated; the first one is the default subject." />
-        <TextField label="Subject" value={subject} placeholder={effectiveSubject} onChange={(e) => setSubject(e.target.value)} help={`Default: ${effectiveSubject}`} />
-        <TextField label="Validity (months)" type="number" min={1} max={120} value={months} onChange={(e) => setMonths(Number(e.target.value))} />
-        <SelectField label="Key type" value={keyType} onChange={(e) => setKeyType(e.target.value as 'RSA' | 'EC')} help="RSA is what Remote Desktop and most CSES roles expect.">
+        <TextField
+          label="DNS names"
+          value={dns}
+          onChange={(e) => setDns(e.target.value)}
+          error={badDns ? `“${badDns}” is not a DNS name.` : null}
+          help="Comma or space separated; the first one is the default subject."
+        />
+        <TextField
+          label="Subject"
+          value={subject}
+          placeholder={effectiveSubject}
+          onChange={(e) => setSubject(e.target.value)}
+          help={`Default: ${effectiveSubject}`}
+        />
+        <TextField
+          label="Validity (months)"
+          type="number"
+          min={1}
+          max={120}
+          value={months}
+          onChange={(e) => setMonths(Number(e.target.value))}
+        />
+        <SelectField
+          label="Key type"
+          value={keyType}
+          onChange={(e) => setKeyType(e.target.value as 'RSA' | 'EC')}
+          help="RSA is what Remote Desktop and most CSES roles expect."
+        >
           <option value="RSA">RSA</option>
           <option value="EC">EC (elliptic curve)</option>
         </SelectField>
@@ -106,14 +147,24 @@ export function GeneratePanel({ vault, initialName, onDone }: { vault: WizardVau
         )}
       </div>
       <Callout tone="info" title="Exportable private key · content type PKCS#12 (application/x-pkcs12)">
-        Both are what Cloud Services (extended support) needs; they are fixed here. Self-signed certificates suit test and internal endpoints, not public
-        sites.
+        Both are what Cloud Services (extended support) needs; they are fixed here. Self-signed certificates suit test
+        and internal endpoints, not public sites.
       </Callout>
       <div className="space-y-2">
         <Button type="submit" disabled={!ready}>
-          {busy ? 'Creating…' : decision.status?.status === 'exists' ? `Create a new version of ${name}` : 'Create self-signed certificate'}
+          {busy
+            ? 'Creating…'
+            : decision.status?.status === 'exists'
+              ? `Create a new version of ${name}`
+              : 'Create self-signed certificate'}
         </Button>
-        {busy && <Progress label={`Key Vault is creating the certificate… (${op?.status ?? 'starting'}${elapsed ? `, ${elapsed} s` : ''})`} value={null} testId="create-progress" />}
+        {busy && (
+          <Progress
+            label={`Key Vault is creating the certificate… (${op?.status ?? 'starting'}${elapsed ? `, ${elapsed} s` : ''})`}
+            value={null}
+            testId="create-progress"
+          />
+        )}
         {op && op.status !== 'inProgress' && op.status !== 'completed' && (
           <Callout tone="error" title={`Key Vault reports the operation as ${op.status}.`}>
             {op.error ?? op.statusDetails ?? 'Try again, or choose another name.'}

@@ -20,7 +20,17 @@ import { isCertificateRefusal, RefusalAdvice } from './refusal-advice';
 type Phase = { kind: 'idle' } | { kind: 'uploading'; fraction: number } | { kind: 'importing' };
 
 /** Drop or choose a .pfx → inspected in a Web Worker (node-forge loads only there) → imported with progress. */
-export function ImportPanel({ vault, initialName, newVersion, onDone }: { vault: WizardVault; initialName: string; newVersion: boolean; onDone: (c: CertificateSummary) => void }) {
+export function ImportPanel({
+  vault,
+  initialName,
+  newVersion,
+  onDone,
+}: {
+  vault: WizardVault;
+  initialName: string;
+  newVersion: boolean;
+  onDone: (c: CertificateSummary) => void;
+}) {
   const { getToken } = useAuth();
   const [name, setName] = useState(initialName);
   const [decision, setDecision] = useState<NameDecision>({ name: initialName, usable: false, status: null });
@@ -132,7 +142,13 @@ export function ImportPanel({ vault, initialName, newVersion, onDone }: { vault:
         void submit();
       }}
     >
-      <CertificateNameField vault={vault} name={name} onName={setName} onDecision={setDecision} preferNewVersion={newVersion} />
+      <CertificateNameField
+        vault={vault}
+        name={name}
+        onName={setName}
+        onDecision={setDecision}
+        preferNewVersion={newVersion}
+      />
       <div
         onDragOver={(e) => {
           e.preventDefault();
@@ -146,7 +162,9 @@ export function ImportPanel({ vault, initialName, newVersion, onDone }: { vault:
         <label htmlFor="pfx-file" className="font-semibold">
           PFX file
         </label>
-        <span className="text-neutral-700 dark:text-neutral-300">Drop a .pfx or .p12 file here, or choose one. It is inspected in your browser first.</span>
+        <span className="text-neutral-700 dark:text-neutral-300">
+          Drop a .pfx or .p12 file here, or choose one. It is inspected in your browser first.
+        </span>
         <input
           ref={fileInput}
           id="pfx-file"
@@ -185,10 +203,22 @@ export function ImportPanel({ vault, initialName, newVersion, onDone }: { vault:
       {inspection && <PfxInspection result={inspection} />}
       <div className="space-y-2">
         <Button type="submit" disabled={!canImport}>
-          {busy ? 'Importing…' : decision.status?.status === 'exists' ? `Import as a new version of ${name}` : 'Import into Key Vault'}
+          {busy
+            ? 'Importing…'
+            : decision.status?.status === 'exists'
+              ? `Import as a new version of ${name}`
+              : 'Import into Key Vault'}
         </Button>
-        {phase.kind === 'uploading' && <Progress label={`Uploading ${Math.round(phase.fraction * 100)}%`} value={phase.fraction * 100} testId="import-progress" />}
-        {phase.kind === 'importing' && <Progress label="Key Vault is importing the certificate…" value={null} testId="import-progress" />}
+        {phase.kind === 'uploading' && (
+          <Progress
+            label={`Uploading ${Math.round(phase.fraction * 100)}%`}
+            value={phase.fraction * 100}
+            testId="import-progress"
+          />
+        )}
+        {phase.kind === 'importing' && (
+          <Progress label="Key Vault is importing the certificate…" value={null} testId="import-progress" />
+        )}
       </div>
       <ErrorCallout error={error} onRetry={canImport && !isCertificateRefusal(error) ? submit : undefined} />
       {!isCertificateRefusal(decision.error) && <RefusalAdvice error={error} vault={vault} />}

@@ -68,7 +68,11 @@ export function CertificateNameField({
   }, [name, nameError, vault, call, nonce]);
 
   useEffect(() => {
-    const usable = Boolean(name && !nameError && (status?.status === 'available' || (status?.status === 'exists' && newVersion) || (!status && error)));
+    const usable = Boolean(
+      name &&
+      !nameError &&
+      (status?.status === 'available' || (status?.status === 'exists' && newVersion) || (!status && error)),
+    );
     onDecision({ name, usable, status, error });
   }, [name, nameError, status, newVersion, error, onDecision]);
 
@@ -94,15 +98,32 @@ export function CertificateNameField({
 
   return (
     <div className="space-y-2">
-      <TextField label="Certificate name in Key Vault" name="certificateName" value={name} onChange={(e) => onName(e.target.value)} error={nameError} help={help} autoComplete="off" maxLength={127} required />
+      <TextField
+        label="Certificate name in Key Vault"
+        name="certificateName"
+        value={name}
+        onChange={(e) => onName(e.target.value)}
+        error={nameError}
+        help={help}
+        autoComplete="off"
+        maxLength={127}
+        required
+      />
       <div aria-live="polite">
         {status?.status === 'exists' && (
           <fieldset className="rounded border border-amber-500 p-3 text-sm" data-testid="name-exists">
             <legend className="px-1 font-semibold">
-              {name} already exists{status.expiresOn ? ` (current version expires ${status.expiresOn.slice(0, 10)})` : ''}.
+              {name} already exists
+              {status.expiresOn ? ` (current version expires ${status.expiresOn.slice(0, 10)})` : ''}.
             </legend>
             <label className="mt-1 flex items-start gap-2">
-              <input type="radio" name="existing-name" checked={newVersion} onChange={() => setNewVersion(true)} className="mt-1" />
+              <input
+                type="radio"
+                name="existing-name"
+                checked={newVersion}
+                onChange={() => setNewVersion(true)}
+                className="mt-1"
+              />
               <span>Add a new version of {name} (the current version stays; deployments pin versions)</span>
             </label>
             <label className="mt-1 flex items-start gap-2">
@@ -123,8 +144,9 @@ export function CertificateNameField({
         {status?.status === 'deleted-recoverable' && (
           <div className="space-y-2 rounded border border-amber-500 p-3 text-sm" data-testid="name-deleted">
             <p className="font-semibold">
-              A deleted certificate named {name} is still held by the vault{status.scheduledPurgeDate ? ` until ${status.scheduledPurgeDate.slice(0, 10)}` : ''}, so the name
-              cannot be reused yet.
+              A deleted certificate named {name} is still held by the vault
+              {status.scheduledPurgeDate ? ` until ${status.scheduledPurgeDate.slice(0, 10)}` : ''}, so the name cannot
+              be reused yet.
             </p>
             <p>Recover it (with all its versions) and then add a new version, or choose another name.</p>
             <Button variant="secondary" onClick={recover} disabled={recovering}>

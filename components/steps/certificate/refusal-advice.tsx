@@ -12,7 +12,8 @@ export function isCertificateRefusal(error: unknown): error is ApiError {
 }
 
 function refusalModel(error: ApiError): 'policy' | 'rbac' | null {
-  if (error.body.reason === 'ForbiddenByPolicy' || error.body.message.startsWith('The access policies of')) return 'policy';
+  if (error.body.reason === 'ForbiddenByPolicy' || error.body.message.startsWith('The access policies of'))
+    return 'policy';
   if (error.body.reason === 'ForbiddenByRbac' || error.body.message.startsWith('Your Azure roles on')) return 'rbac';
   return null;
 }
@@ -28,7 +29,11 @@ export function RefusalAdvice({ error, vault }: { error: unknown; vault: WizardV
     rbac: refusalModel(error) === 'rbac',
   };
   return (
-    <section aria-label="What to ask for" className="rounded border border-amber-500 p-4" data-testid="certificate-refusal">
+    <section
+      aria-label="What to ask for"
+      className="rounded border border-amber-500 p-4"
+      data-testid="certificate-refusal"
+    >
       <CommandTabs advice={certificateRightsAdvice(v, account?.username)} testId="cert-refusal" />
     </section>
   );

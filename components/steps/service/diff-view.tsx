@@ -1,7 +1,17 @@
 import { diffHunks, diffLines } from '@/lib/wizard/diff';
 
 /** What patching changed, as a unified diff with a little context. */
-export function DiffView({ before, after, label, testId }: { before: string; after: string; label: string; testId?: string }) {
+export function DiffView({
+  before,
+  after,
+  label,
+  testId,
+}: {
+  before: string;
+  after: string;
+  label: string;
+  testId?: string;
+}) {
   const lines = diffLines(before, after);
   const hunks = diffHunks(lines, 2);
   const added = lines.filter((l) => l.kind === 'added').length;
@@ -14,7 +24,12 @@ export function DiffView({ before, after, label, testId }: { before: string; aft
       {hunks.length === 0 ? (
         <p className="text-sm">No change: the file already has this certificate.</p>
       ) : (
-        <div tabIndex={0} role="region" aria-label={`${label}: changes`} className="overflow-x-auto rounded border border-neutral-300 font-mono text-xs dark:border-neutral-700">
+        <div
+          tabIndex={0}
+          role="region"
+          aria-label={`${label}: changes`}
+          className="overflow-x-auto rounded border border-neutral-300 font-mono text-xs dark:border-neutral-700"
+        >
           <table className="w-full border-collapse">
             <caption className="sr-only">{label}: changed lines with context</caption>
             <thead className="sr-only">
@@ -36,13 +51,25 @@ export function DiffView({ before, after, label, testId }: { before: string; aft
                 ) : (
                   <tr
                     key={`${l.kind}-${l.oldLine}-${l.newLine}`}
-                    className={l.kind === 'added' ? 'bg-green-100 text-green-950 dark:bg-green-950 dark:text-green-100' : l.kind === 'removed' ? 'bg-red-100 text-red-950 dark:bg-red-950 dark:text-red-100' : ''}
+                    className={
+                      l.kind === 'added'
+                        ? 'bg-green-100 text-green-950 dark:bg-green-950 dark:text-green-100'
+                        : l.kind === 'removed'
+                          ? 'bg-red-100 text-red-950 dark:bg-red-950 dark:text-red-100'
+                          : ''
+                    }
                   >
-                    <td className="w-10 px-2 text-right text-neutral-700 select-none dark:text-neutral-300">{l.oldLine ?? ''}</td>
-                    <td className="w-10 px-2 text-right text-neutral-700 select-none dark:text-neutral-300">{l.newLine ?? ''}</td>
+                    <td className="w-10 px-2 text-right text-neutral-700 select-none dark:text-neutral-300">
+                      {l.oldLine ?? ''}
+                    </td>
+                    <td className="w-10 px-2 text-right text-neutral-700 select-none dark:text-neutral-300">
+                      {l.newLine ?? ''}
+                    </td>
                     <td className="w-6 px-1 font-bold">
                       <span aria-hidden="true">{l.kind === 'added' ? '+' : l.kind === 'removed' ? '−' : ' '}</span>
-                      <span className="sr-only">{l.kind === 'added' ? 'added' : l.kind === 'removed' ? 'removed' : 'unchanged'}</span>
+                      <span className="sr-only">
+                        {l.kind === 'added' ? 'added' : l.kind === 'removed' ? 'removed' : 'unchanged'}
+                      </span>
                     </td>
                     <td className="px-2 whitespace-pre">{l.text}</td>
                   </tr>

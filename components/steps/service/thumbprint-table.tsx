@@ -16,17 +16,29 @@ export function CharDiff({ diff }: { diff: ThumbprintDiff }) {
         op.kind === 'equal' ? (
           <span key={i}>{op.char}</span>
         ) : op.kind === 'substitute' ? (
-          <mark key={i} className="rounded-sm bg-red-200 px-px text-red-950 dark:bg-red-800 dark:text-white" title={`${op.actual} should be ${op.expected}`}>
+          <mark
+            key={i}
+            className="rounded-sm bg-red-200 px-px text-red-950 dark:bg-red-800 dark:text-white"
+            title={`${op.actual} should be ${op.expected}`}
+          >
             {op.actual}
             <span className="sr-only"> (should be {op.expected})</span>
           </mark>
         ) : op.kind === 'missing' ? (
-          <ins key={i} className="rounded-sm bg-amber-200 px-px text-amber-950 no-underline dark:bg-amber-700 dark:text-white" title={`missing ${op.expected}`}>
+          <ins
+            key={i}
+            className="rounded-sm bg-amber-200 px-px text-amber-950 no-underline dark:bg-amber-700 dark:text-white"
+            title={`missing ${op.expected}`}
+          >
             {op.expected}
             <span className="sr-only"> (missing)</span>
           </ins>
         ) : (
-          <del key={i} className="rounded-sm bg-red-200 px-px text-red-950 dark:bg-red-800 dark:text-white" title={`extra ${op.actual}`}>
+          <del
+            key={i}
+            className="rounded-sm bg-red-200 px-px text-red-950 dark:bg-red-800 dark:text-white"
+            title={`extra ${op.actual}`}
+          >
             {op.actual}
             <span className="sr-only"> (extra)</span>
           </del>
@@ -44,22 +56,41 @@ export function ThumbprintTable({ checks }: { checks: CertificateCheck[] }) {
         <caption className="sr-only">Every thumbprint in the uploaded .cscfg, checked against the vault</caption>
         <thead className="border-b border-neutral-300 dark:border-neutral-700">
           <tr>
-            <th scope="col" className="py-2 pr-4">Role</th>
-            <th scope="col" className="py-2 pr-4">Certificate</th>
-            <th scope="col" className="py-2 pr-4">Thumbprint in the file</th>
-            <th scope="col" className="py-2 pr-4">Status</th>
-            <th scope="col" className="py-2">What to do</th>
+            <th scope="col" className="py-2 pr-4">
+              Role
+            </th>
+            <th scope="col" className="py-2 pr-4">
+              Certificate
+            </th>
+            <th scope="col" className="py-2 pr-4">
+              Thumbprint in the file
+            </th>
+            <th scope="col" className="py-2 pr-4">
+              Status
+            </th>
+            <th scope="col" className="py-2">
+              What to do
+            </th>
           </tr>
         </thead>
         <tbody>
           {checks.map((c, i) => {
             const s = STATUS[c.status];
             return (
-              <tr key={`${c.role}-${c.name}-${i}`} className="border-b border-neutral-200 align-top dark:border-neutral-800" data-testid="thumbprint-row" data-status={c.status}>
+              <tr
+                key={`${c.role}-${c.name}-${i}`}
+                className="border-b border-neutral-200 align-top dark:border-neutral-800"
+                data-testid="thumbprint-row"
+                data-status={c.status}
+              >
                 <td className="py-2 pr-4">{c.role}</td>
                 <td className="py-2 pr-4 font-semibold">{c.name}</td>
                 <td className="min-w-[12rem] py-2 pr-4">
-                  {c.nearMiss ? <CharDiff diff={c.nearMiss.diff} /> : <span className="font-mono text-xs break-all">{c.normalized.value || c.thumbprint || '—'}</span>}
+                  {c.nearMiss ? (
+                    <CharDiff diff={c.nearMiss.diff} />
+                  ) : (
+                    <span className="font-mono text-xs break-all">{c.normalized.value || c.thumbprint || '—'}</span>
+                  )}
                   {c.match && (
                     <span className="block text-xs">
                       Vault: {c.match.name} / {c.match.version.slice(0, 8)}…
@@ -72,7 +103,9 @@ export function ThumbprintTable({ checks }: { checks: CertificateCheck[] }) {
                 </td>
                 <td className="py-2">
                   {c.message}
-                  {!c.ok && c.action && <span className="block text-neutral-700 dark:text-neutral-300">Fix: {c.action}</span>}
+                  {!c.ok && c.action && (
+                    <span className="block text-neutral-700 dark:text-neutral-300">Fix: {c.action}</span>
+                  )}
                 </td>
               </tr>
             );

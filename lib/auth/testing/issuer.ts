@@ -17,7 +17,10 @@ export interface TestIssuer {
   jwksUri: string;
   publicJwk: JWK;
   /** Signs a token with the published key; `header` and `claims` override the defaults, `undefined` removes a claim. */
-  mint(claims?: Record<string, unknown>, options?: { header?: Record<string, unknown>; ver?: '1.0' | '2.0'; key?: CryptoKey }): Promise<string>;
+  mint(
+    claims?: Record<string, unknown>,
+    options?: { header?: Record<string, unknown>; ver?: '1.0' | '2.0'; key?: CryptoKey },
+  ): Promise<string>;
   /** A key pair that is not in the JWKS. */
   rogueKey: CryptoKey;
   /** How many times the JWKS was fetched. */
@@ -43,17 +46,44 @@ export async function startTestIssuer(): Promise<TestIssuer> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const authorityHost = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  async function mint(claims: Record<string, unknown> = {}, options: { header?: Record<string, unknown>; ver?: '1.0' | '2.0'; key?: CryptoKey } = {}): Promise<string> {
+  async function mint(
+    claims: Record<string, unknown> = {},
+    options: { header?: Record<string, unknown>; ver?: '1.0' | '2.0'; key?: CryptoKey } = {},
+  ): Promise<string> {
     const ver = options.ver ?? '2.0';
     const now = Math.floor(Date.now() / 1000);
     const tid = typeof claims.tid === 'string' ? claims.tid : TENANT;
     const base: Record<string, unknown> =
       ver === '2.0'
-        ? { aud: CLIENT_ID, iss: `${authorityHost}/${tid}/v2.0`, azp: 'spa-client', preferred_username: 'ada@contoso.example' }
-        : { aud: `api://${CLIENT_ID}`, iss: `https://sts.windows.net/${tid}/`, appid: 'spa-client', upn: 'ada@contoso.example' };
-    const payload: Record<string, unknown> = { ...base, iat: now, nbf: now, exp: now + 3600, tid, oid: USER_OID, sub: 'sub-1', name: 'Ada Admin', scp: 'user_impersonation', ver, ...claims };
+        ? {
+            aud: CLIENT_ID,
+            iss: `${authorityHost}/${tid}/v2.0`,
+            azp: 'spa-client',
+            preferred_username: 'ada@contoso.example',
+          }
+        : {
+            aud: `api://${CLIENT_ID}`,
+            iss: `https://sts.windows.net/${tid}/`,
+            appid: 'spa-client',
+            upn: 'ada@contoso.example',
+          };
+    const payload: Record<string, unknown> = {
+      ...base,
+      iat: now,
+      nbf: now,
+      exp: now + 3600,
+      tid,
+      oid: USER_OID,
+      sub: 'sub-1',
+      name: 'Ada Admin',
+      scp: 'user_impersonation',
+      ver,
+      ...claims,
+    };
     for (const [k, v] of Object.entries(payload)) if (v === undefined) delete payload[k];
-    return new SignJWT(payload as JWTPayload).setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: 'test-key-1', ...options.header } as never).sign(options.key ?? privateKey);
+    return new SignJWT(payload as JWTPayload)
+      .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: 'test-key-1', ...options.header } as never)
+      .sign(options.key ?? privateKey);
   }
 
   return {

@@ -11,6 +11,8 @@ export const GET = withUser({ summary: 'List key vaults', params }, async ({ azu
 }));
 
 // POST /api/subscriptions/{sub}/vaults – create a vault for CSES (deployment flag on), optionally its resource group
-export const POST = withUser({ summary: 'Create a key vault', params, body: createVaultSchema }, async ({ azure, params, body, user, requestId }) =>
-  createVault(azure, params.subscriptionId, body, { user, requestId }),
+export const POST = withUser(
+  { summary: 'Create a key vault', params, body: createVaultSchema },
+  async ({ azure, params, body, user, requestId }) =>
+    createVault(azure, params.subscriptionId, body, { user, requestId }),
 );

@@ -5,7 +5,13 @@ import { listAllCertificateVersions, listCertificates } from '@/lib/azure/certif
 
 // GET …/vaults/{vault}/certificates[?include=versions] – the vault's certificates, or every version of every one
 export const GET = withUser(
-  { summary: 'List certificates (or all their versions)', params: vaultParamsSchema, query: z.object({ include: z.literal('versions').optional() }) },
+  {
+    summary: 'List certificates (or all their versions)',
+    params: vaultParamsSchema,
+    query: z.object({ include: z.literal('versions').optional() }),
+  },
   async ({ azure, params, query }) =>
-    query.include === 'versions' ? { versions: await listAllCertificateVersions(azure, params) } : { certificates: await listCertificates(azure, params) },
+    query.include === 'versions'
+      ? { versions: await listAllCertificateVersions(azure, params) }
+      : { certificates: await listCertificates(azure, params) },
 );
