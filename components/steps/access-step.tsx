@@ -1,7 +1,7 @@
 'use client';
 
 import { useState } from 'react';
-import type { VaultSummary } from '@/lib/azure/types';
+import type { VaultSummary } from '@/lib/api/types';
 import { ApiError } from '@/lib/api/client';
 import { certificateRightsAdvice, deploymentFlagAdvice } from '@/lib/wizard/access';
 import { vaultApiPath } from '@/lib/wizard/paths';

@@ -1,7 +1,7 @@
 'use client';
 
 import { useState } from 'react';
-import type { CertificateSummary } from '@/lib/azure/types';
+import type { CertificateSummary } from '@/lib/api/types';
 import { Button } from '@/components/ui/button';
 import { Callout } from '@/components/ui/callout';
 import { Tabs } from '@/components/ui/tabs';

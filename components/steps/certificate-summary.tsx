@@ -1,4 +1,4 @@
-import type { CertificateSummary } from '@/lib/azure/types';
+import type { CertificateSummary } from '@/lib/api/types';
 
 /** What Key Vault holds for the pinned version. */
 export function CertificateSummaryList({ cert }: { cert: CertificateSummary }) {

@@ -1,7 +1,7 @@
 'use client';
 
 import Link from 'next/link';
-import type { SubscriptionSummary, VaultSummary } from '@/lib/azure/types';
+import type { SubscriptionSummary, VaultSummary } from '@/lib/api/types';
 import { preflightChecks, preflightVerdict } from '@/lib/wizard/preflight';
 import { vaultApiPath } from '@/lib/wizard/paths';
 import { REGIONS, regionLabel } from '@/lib/wizard/regions';

@@ -1,7 +1,7 @@
 'use client';
 
 import { useMemo, useState } from 'react';
-import type { CertificateVersionItem } from '@/lib/azure/types';
+import type { CertificateVersionItem } from '@/lib/api/types';
 import {
   checkCscfgThumbprints,
   cscfgCertificateElement,

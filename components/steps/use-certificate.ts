@@ -1,6 +1,6 @@
 'use client';
 
-import type { CertificateSummary } from '@/lib/azure/types';
+import type { CertificateSummary } from '@/lib/api/types';
 import { wizardCertificatePath } from '@/lib/wizard/paths';
 import { useApi } from '@/components/wizard/use-api';
 import { useWizardState } from '@/components/wizard/wizard-state';

@@ -1,7 +1,7 @@
 'use client';
 
 import { useEffect, useMemo, useState } from 'react';
-import type { ResourceGroupSummary, VaultNameAvailability, VaultSummary } from '@/lib/azure/types';
+import type { ResourceGroupSummary, VaultNameAvailability, VaultSummary } from '@/lib/api/types';
 import { resourceGroupSchema, vaultNameSchema } from '@/lib/api/schemas';
 import { REGIONS } from '@/lib/wizard/regions';
 import { Button } from '@/components/ui/button';

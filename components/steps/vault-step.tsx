@@ -1,7 +1,7 @@
 'use client';
 
 import { useMemo, useState } from 'react';
-import type { SubscriptionSummary, VaultSummary } from '@/lib/azure/types';
+import type { SubscriptionSummary, VaultSummary } from '@/lib/api/types';
 import { regionLabel } from '@/lib/wizard/regions';
 import { Button } from '@/components/ui/button';
 import { Callout } from '@/components/ui/callout';

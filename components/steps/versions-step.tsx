@@ -1,6 +1,6 @@
 'use client';
 
-import type { CertificateVersionItem } from '@/lib/azure/types';
+import type { CertificateVersionItem } from '@/lib/api/types';
 import { certificateApiPath } from '@/lib/wizard/paths';
 import { Button } from '@/components/ui/button';
 import { Callout } from '@/components/ui/callout';

@@ -1,7 +1,7 @@
 'use client';
 
 import { ApiError } from '@/lib/api/client';
-import { isApiErrorBody } from '@/lib/api/errors';
+import { isApiErrorBody } from '@/lib/errors';
 
 /**
  * POSTs a form with upload progress (fetch has none). The form's bytes go only to our own API; nothing is kept.

@@ -1,4 +1,4 @@
-import { isApiErrorBody, type ApiErrorBody } from './errors';
+import { isApiErrorBody, type ApiErrorBody } from '@/lib/errors';
 
 /** Browser-side caller of our API. Every failure becomes an ApiError with the server's code, message and action. */
 export class ApiError extends Error {

@@ -7,7 +7,7 @@ const azure = vi.hoisted(() => ({
   listSubscriptions: vi.fn(async () => [{ subscriptionId: 's', displayName: 'S', state: 'Enabled' }]),
 }));
 vi.mock('@/lib/azure/credentials', () => ({ oboCredential: azure.oboCredential }));
-vi.mock('@/lib/azure/vaults', () => ({ listSubscriptions: azure.listSubscriptions }));
+vi.mock('@/lib/azure/subscriptions', () => ({ listSubscriptions: azure.listSubscriptions }));
 
 const { GET } = await import('@/app/api/subscriptions/route');
 

@@ -4,9 +4,9 @@ import { z } from 'zod';
 import { authenticate, type Principal } from '@/lib/auth/validate-token';
 import { ConfigError, getServerConfig, type ServerConfig } from '@/lib/config';
 import { oboCredential } from '@/lib/azure/credentials';
-import type { AzureContext } from '@/lib/azure/vaults';
+import type { AzureContext } from '@/lib/azure/types';
 import { log } from '@/lib/log';
-import { AppError } from './errors';
+import { AppError } from '@/lib/errors';
 import { RateLimiter } from './rate-limit';
 
 /**

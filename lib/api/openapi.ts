@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ERROR_STATUS } from './errors';
+import { ERROR_STATUS } from '@/lib/errors';
 import { routeMeta, type RouteMeta } from './handler';
 
 /**

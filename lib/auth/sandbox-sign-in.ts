@@ -1,6 +1,6 @@
 import 'server-only';
 import { request } from 'node:https';
-import { AppError } from '@/lib/api/errors';
+import { AppError } from '@/lib/errors';
 import type { ServerConfig } from '@/lib/config';
 import { httpAgent } from '@/lib/azure/transport';
 

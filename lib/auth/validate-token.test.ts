@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppError } from '@/lib/api/errors';
+import { AppError } from '@/lib/errors';
 import type { ServerConfig } from '@/lib/config';
 import { acceptedAudiences, authenticate } from './validate-token';
 import { b64url, CLIENT_ID, OTHER_TENANT, startTestIssuer, TENANT, USER_OID, type TestIssuer } from './testing/issuer';

@@ -1,6 +1,6 @@
 import 'server-only';
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
-import { AppError } from '@/lib/api/errors';
+import { AppError } from '@/lib/errors';
 import type { ServerConfig } from '@/lib/config';
 
 /** The signed-in user, as proven by a validated access token for our API. */

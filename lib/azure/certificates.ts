@@ -4,13 +4,14 @@ import type {
   KeyVaultCertificate,
   KeyVaultCertificateWithPolicy,
 } from '@azure/keyvault-certificates';
-import { AppError } from '@/lib/api/errors';
+import { AppError } from '@/lib/errors';
 import { inspectPfx } from '@/lib/certs';
 import { parseCertificate } from '@/lib/certs/x509';
 import { certificateClient } from './clients';
 import { toAppError } from './errors';
 import { audit } from '@/lib/log';
-import { vaultForDataPlane, type AuditInfo, type AzureContext } from './vaults';
+import type { AuditInfo, AzureContext } from './types';
+import { vaultForDataPlane } from './vaults';
 import type {
   CertificateListItem,
   CertificateNameStatus,
@@ -20,9 +21,7 @@ import type {
   SelfSignedRequest,
   VaultRef,
   VaultSummary,
-} from './types';
-
-export type { CertificateSummary };
+} from '@/lib/api/types';
 
 /** Facts only the certificate itself carries (Key Vault's policy may describe a different, later key). */
 function parsedFacts(cer: Uint8Array | undefined) {

@@ -1,7 +1,7 @@
 import { createHttpHeaders, createPipelineRequest, RestError } from '@azure/core-rest-pipeline';
 import { AuthenticationError, CredentialUnavailableError } from '@azure/identity';
 import { describe, expect, it } from 'vitest';
-import { AppError } from '@/lib/api/errors';
+import { AppError } from '@/lib/errors';
 import { toAppError, type ErrorContext } from './errors';
 
 /** A RestError shaped like the SDKs' (status, code, parsed body in `details`, response headers). Message = raw Azure text. */

@@ -1,4 +1,5 @@
-import { AppError } from '@/lib/api/errors';
+import 'server-only';
+import { AppError } from '@/lib/errors';
 
 /**
  * The one place where Azure failures (SDK `RestError`s, identity errors, network errors) become the app's

@@ -1,10 +1,10 @@
 import 'server-only';
-import { AppError } from '@/lib/api/errors';
+import { AppError } from '@/lib/errors';
 import { audit } from '@/lib/log';
 import { resourceManagementClient } from './clients';
 import { toAppError } from './errors';
-import type { ResourceGroupSummary } from './types';
-import type { AuditInfo, AzureContext } from './vaults';
+import type { ResourceGroupSummary } from '@/lib/api/types';
+import type { AuditInfo, AzureContext } from './types';
 
 /** The subscription's resource groups the user can see, by name. */
 export async function listResourceGroups(

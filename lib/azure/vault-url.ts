@@ -1,4 +1,5 @@
-import { AppError } from '@/lib/api/errors';
+import 'server-only';
+import { AppError } from '@/lib/errors';
 
 /**
  * A token may only leave the server for a Key Vault host under the configured DNS suffix. The vault URL comes from

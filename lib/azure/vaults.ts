@@ -1,27 +1,12 @@
 import 'server-only';
-import type { TokenCredential } from '@azure/core-auth';
 import type { Vault } from '@azure/arm-keyvault';
-import type { ServerConfig } from '@/lib/config';
-import type { Principal } from '@/lib/auth/validate-token';
-import { AppError } from '@/lib/api/errors';
+import { AppError } from '@/lib/errors';
 import { audit } from '@/lib/log';
-import { keyVaultManagementClient, subscriptionClient } from './clients';
+import { keyVaultManagementClient } from './clients';
 import { toAppError } from './errors';
 import { createResourceGroup } from './resource-groups';
-import type { CreateVaultRequest, SubscriptionSummary, VaultNameAvailability, VaultRef, VaultSummary } from './types';
-
-export type { SubscriptionSummary, VaultRef, VaultSummary };
-
-export interface AzureContext {
-  credential: TokenCredential;
-  config: ServerConfig;
-}
-
-/** Who asked, for the audit line every change writes. */
-export interface AuditInfo {
-  user: Principal;
-  requestId: string;
-}
+import type { CreateVaultRequest, VaultNameAvailability, VaultRef, VaultSummary } from '@/lib/api/types';
+import type { AuditInfo, AzureContext } from './types';
 
 const ID_PATTERN =
   /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.KeyVault\/vaults\/([^/]+)$/i;
@@ -46,23 +31,6 @@ export function toVaultSummary(vault: Vault): VaultSummary {
     publicNetworkAccess: p.publicNetworkAccess ?? 'Enabled',
     sku: p.sku?.name ?? 'standard',
   };
-}
-
-export async function listSubscriptions({ credential, config }: AzureContext): Promise<SubscriptionSummary[]> {
-  try {
-    const out: SubscriptionSummary[] = [];
-    for await (const s of subscriptionClient(credential, config).subscriptions.list()) {
-      if (s.subscriptionId)
-        out.push({
-          subscriptionId: s.subscriptionId,
-          displayName: s.displayName ?? s.subscriptionId,
-          state: s.state ?? 'Enabled',
-        });
-    }
-    return out.sort((a, b) => a.displayName.localeCompare(b.displayName));
-  } catch (error) {
-    throw toAppError(error, { operation: 'list-subscriptions' });
-  }
 }
 
 export async function listVaults(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CertificateSummary, VaultSummary } from '@/lib/azure/types';
+import type { CertificateSummary, VaultSummary } from '@/lib/api/types';
 import { preflightChecks, preflightVerdict } from './preflight';
 
 const vault: VaultSummary = {

@@ -2,7 +2,7 @@
  * Preflight for Cloud Services (extended support): everything CSES checks at deployment time, checked now.
  * Pure: the vault and certificate as the API returns them, the cloud service's subscription and region, and "now".
  */
-import type { CertificateSummary, VaultSummary } from '@/lib/azure/types';
+import type { CertificateSummary, VaultSummary } from '@/lib/api/types';
 import type { StepId } from './steps';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail';

@@ -1,7 +1,7 @@
 'use client';
 
 import { useState } from 'react';
-import type { CertificateListItem, CertificateSummary } from '@/lib/azure/types';
+import type { CertificateListItem, CertificateSummary } from '@/lib/api/types';
 import type { WizardVault } from '@/lib/wizard/state';
 import { certificateApiPath, vaultApiPath } from '@/lib/wizard/paths';
 import { Button } from '@/components/ui/button';

@@ -1,7 +1,7 @@
 'use client';
 
 import { useEffect, useRef, useState } from 'react';
-import type { CertificateOperationSummary, CertificateSummary } from '@/lib/azure/types';
+import type { CertificateOperationSummary, CertificateSummary } from '@/lib/api/types';
 import type { WizardVault } from '@/lib/wizard/state';
 import { dnsNameSchema } from '@/lib/api/schemas';
 import { certificateApiPath } from '@/lib/wizard/paths';

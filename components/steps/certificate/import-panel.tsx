@@ -1,7 +1,7 @@
 'use client';
 
 import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react';
-import type { CertificateSummary } from '@/lib/azure/types';
+import type { CertificateSummary } from '@/lib/api/types';
 import type { InspectResult } from '@/lib/certs/types';
 import type { WizardVault } from '@/lib/wizard/state';
 import { PFX_PASSWORD_MAX } from '@/lib/api/schemas';

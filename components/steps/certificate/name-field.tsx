@@ -1,7 +1,7 @@
 'use client';
 
 import { useCallback, useEffect, useState } from 'react';
-import type { CertificateNameStatus, CertificateSummary } from '@/lib/azure/types';
+import type { CertificateNameStatus, CertificateSummary } from '@/lib/api/types';
 import type { WizardVault } from '@/lib/wizard/state';
 import { certificateNameSchema } from '@/lib/api/schemas';
 import { certificateApiPath } from '@/lib/wizard/paths';
