@@ -18,6 +18,7 @@ export type ServiceConfigErrorCode =
   | 'role-not-found'
   | 'duplicate-role'
   | 'duplicate-certificate'
+  | 'certificate-not-found'
   | 'unsupported-layout';
 
 export class ServiceConfigError extends Error {

@@ -397,3 +397,59 @@ export function setServiceCertificate(input: ServiceCertificateInput): { cscfg: 
   });
   return { cscfg, csdef };
 }
+
+export interface ThumbprintEdit {
+  role: string;
+  name: string;
+  /** The new value, written as given (callers pass a validated, uppercase thumbprint — or, to undo, the old text). */
+  thumbprint: string;
+}
+
+/**
+ * Rewrite the `thumbprint` attribute of the given `<Certificate>` elements of a .cscfg, and nothing else: each value is
+ * replaced inside its own quotes, so every other byte (other roles and certificates, `thumbprintAlgorithm` or its
+ * absence, BOM, newlines, comments) stays as it was. All edits or none: every role and certificate must exist once
+ * and already carry a thumbprint attribute. The result is read back and verified.
+ */
+export function setCscfgThumbprints(text: string, edits: ThumbprintEdit[]): string {
+  if (edits.length === 0) return text;
+  const { src, kind } = parseServiceFile(text, 'cscfg');
+  const splices: Array<{ start: number; end: number; text: string }> = [];
+  for (const edit of edits) {
+    const role = findRole(src, kind, edit.role);
+    const certs = childElements(role, 'Certificates').flatMap((c) => childElements(c, 'Certificate'));
+    const hits = certs.filter((c) => c.getAttribute('name') === edit.name);
+    if (hits.length !== 1) {
+      throw new ServiceConfigError(
+        hits.length ? 'duplicate-certificate' : 'certificate-not-found',
+        hits.length
+          ? `The certificate "${edit.name}" appears ${hits.length} times in role "${edit.role}".`
+          : `Role "${edit.role}" has no certificate "${edit.name}".`,
+        'Load the live configuration again; each certificate name must appear once per role.',
+      );
+    }
+    const span = attributeSpans(src, hits[0] as Element).find((a) => a.name === 'thumbprint');
+    if (!span) {
+      throw new ServiceConfigError(
+        'certificate-not-found',
+        `Certificate "${edit.name}" in role "${edit.role}" has no thumbprint attribute.`,
+        'Add the thumbprint attribute to that <Certificate> first.',
+      );
+    }
+    if (hits[0]!.getAttribute('thumbprint') !== edit.thumbprint)
+      splices.push({ start: span.valueStart, end: span.valueEnd, text: escapeXmlAttribute(edit.thumbprint) });
+  }
+  const out = splices.length ? applyEdits(src, splices) : text;
+  const info = readServiceFile(out, 'cscfg');
+  for (const edit of edits) {
+    const c = info.roles.find((r) => r.name === edit.role)?.certificates.filter((x) => x.name === edit.name) ?? [];
+    if (c.length !== 1 || c[0]!.thumbprint !== edit.thumbprint) {
+      throw new ServiceConfigError(
+        'unsupported-layout',
+        'The patched file did not read back as expected; nothing was changed.',
+        'Report this file to the maintainers; edit the thumbprint by hand meanwhile.',
+      );
+    }
+  }
+  return out;
+}
