@@ -1,4 +1,5 @@
 /** Shapes the API returns; shared with the browser (types only, no server code). */
+import type { RollbackRecord, RotationPlan, ServiceHealth, ServiceReport, ServiceRights } from '@/lib/cloud-services';
 
 export interface SubscriptionSummary {
   subscriptionId: string;
@@ -123,4 +124,78 @@ export interface CreateVaultRequest {
   rbac: boolean;
   /** Create the resource group first (in `location`). */
   createResourceGroup: boolean;
+}
+
+// ------------------------------------------------------------------------------------------ cloud services
+
+/** One row of the "Cloud services" list. */
+export interface CloudServiceListItem {
+  id: string;
+  name: string;
+  subscriptionId: string;
+  resourceGroup: string;
+  location: string;
+  provisioningState: string | null;
+  health: ServiceHealth;
+  /** Role × certificate rows of its .cscfg. */
+  certificates: number;
+}
+
+export interface CloudServiceList {
+  services: CloudServiceListItem[];
+  /** The expiry window the health used, in days. */
+  windowDays: number;
+}
+
+/** The service page: health, role × certificate table, vault gate, leftovers, and what the user may do. */
+export interface CloudServiceDetail {
+  report: ServiceReport;
+  rights: ServiceRights;
+  /** True: Apply is offered; false: Export only; null: not known until Azure answers. */
+  canWrite: boolean | null;
+}
+
+/** The version a rotation goes to: already in a vault (imported from a renewed PFX, generated, or picked). */
+export interface RotationTarget {
+  vault: VaultRef;
+  certificateName: string;
+  version: string;
+}
+
+export interface RotationPlanRequest {
+  /** The thumbprint the .cscfg carries today for the certificate to rotate. */
+  from: string;
+  to: RotationTarget;
+}
+
+export interface ServiceExportFile {
+  kind: 'update-template' | 'update-parameters' | 'update-powershell' | 'update-az-rest';
+  fileName: string;
+  text: string;
+}
+
+export interface RotationPlanResponse {
+  plan: RotationPlan;
+  /** The same change as files for someone with write rights (ARM template + parameters, PowerShell, az rest). */
+  exports: ServiceExportFile[];
+}
+
+export type ApplyRequest =
+  | { kind: 'rotate'; request: RotationPlanRequest; expect: string }
+  | { kind: 'rollback'; record: RollbackRecord; expect: string };
+
+export interface ApplyResponse {
+  /** Opaque: poll it at …/operations/{operation}. */
+  operation: string;
+  /** Keep it: Roll back sends it back (decision 033). Holds no secret. */
+  rollback: RollbackRecord;
+  startedAt: string;
+}
+
+export interface CloudServiceOperation {
+  status: 'InProgress' | 'Succeeded' | 'Failed' | 'Canceled';
+  /** The RP's refusal, in its words, with the fix. */
+  error: { code: string; message: string; action: string; reason?: string } | null;
+  /** The service read again once the operation is over. */
+  detail?: CloudServiceDetail;
 }

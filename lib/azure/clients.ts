@@ -3,7 +3,9 @@ import type { TokenCredential } from '@azure/core-auth';
 import { KeyVaultManagementClient } from '@azure/arm-keyvault';
 import { ResourceManagementClient } from '@azure/arm-resources';
 import { SubscriptionClient } from '@azure/arm-resources-subscriptions';
+import { ServiceClient } from '@azure/core-client';
 import { CertificateClient } from '@azure/keyvault-certificates';
+import { SecretClient } from '@azure/keyvault-secrets';
 import type { ServerConfig } from '@/lib/config';
 import { httpAgent } from './transport';
 import { checkVaultUrl } from './vault-url';
@@ -73,6 +75,23 @@ export function resourceManagementClient(
   });
 }
 
+/**
+ * A plain ARM client on Azure's core pipeline (bearer token from the user's credential, the default retry, redirect
+ * and logging policies, the sandbox agent) for the resource types no maintained SDK covers: cloud services and the
+ * permissions API (decision 032). Requests are built by the caller (`createPipelineRequest`).
+ */
+export function armClient(credential: TokenCredential, config: ServerConfig): ServiceClient {
+  return reuse(credential, `arm ${config.armEndpoint}`, () => {
+    const agent = httpAgent(config);
+    return new ServiceClient({
+      endpoint: config.armEndpoint,
+      credential,
+      credentialScopes: [`${config.armAudience}/.default`],
+      ...(agent && { agent }),
+    });
+  });
+}
+
 function suffixUnderResource(config: ServerConfig): boolean {
   try {
     const resourceHost = new URL(config.keyVaultAudience).hostname.toLowerCase();
@@ -96,6 +115,18 @@ export function certificateClient(
       // The sandbox answers challenges with resource=https://vault.azure.net (as Azure does) while its hosts are
       // *.vault.localhost, so the SDK's host-vs-resource check is replaced by checkVaultUrl above (decision 003). In
       // Azure's clouds the vault suffix lies under the resource's host and the SDK checks it as well.
+      disableChallengeResourceVerification: config.mode === 'sandbox' || !suffixUnderResource(config),
+      ...(agent && { agent }),
+    });
+  });
+}
+
+/** The vault's secrets (metadata of plain PKCS#12 secrets left by the classic migration; see cloud-services.ts). */
+export function secretClient(credential: TokenCredential, config: ServerConfig, vaultUri: string): SecretClient {
+  const url = checkVaultUrl(vaultUri, config.keyVaultDnsSuffix, config.sandbox?.port ?? config.keyVaultPort);
+  return reuse(credential, `keyvault-secrets ${url.href}`, () => {
+    const agent = httpAgent(config);
+    return new SecretClient(url.href, credential, {
       disableChallengeResourceVerification: config.mode === 'sandbox' || !suffixUnderResource(config),
       ...(agent && { agent }),
     });

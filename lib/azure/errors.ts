@@ -22,7 +22,14 @@ export type Operation =
   | 'create-vault'
   | 'check-vault-name'
   | 'list-resource-groups'
-  | 'create-resource-group';
+  | 'create-resource-group'
+  | 'list-cloud-services'
+  | 'get-cloud-service'
+  | 'update-cloud-service'
+  | 'get-cloud-service-operation'
+  | 'read-permissions'
+  | 'list-secret-versions'
+  | 'get-secret';
 
 export interface ErrorContext {
   operation: Operation;
@@ -58,7 +65,47 @@ const DATA_ACTIONS: Partial<Record<Operation, { permission: string; role: string
   'get-certificate-operation': { permission: 'get', role: 'Key Vault Certificates Officer' },
   'get-deleted-certificate': { permission: 'list', role: 'Key Vault Certificates Officer' },
   'recover-certificate': { permission: 'recover', role: 'Key Vault Certificates Officer' },
+  'list-secret-versions': { permission: 'list', role: 'Key Vault Reader' },
+  'get-secret': { permission: 'get', role: 'Key Vault Secrets User' },
 };
+
+/**
+ * What to do about each refusal of the Cloud Services RP (and ARM in front of it). These refusals are shown with the
+ * RP's own message: it names the role, thumbprint or URL at fault, and it is the text people search for.
+ */
+const RP_FIXES: Record<string, string> = {
+  InvalidParameter:
+    'Fix what the message names (a .cscfg thumbprint without its certificate in osProfile.secrets, a URL without a version, a vault listed twice), then plan again. Your choices are kept.',
+  KeyVaultAccessForbidden:
+    "Turn on 'Azure Virtual Machines for deployment' (enabledForDeployment) on the vault and use the vault's own Resource ID as sourceVault.id, then apply again.",
+  CertificateImproperlyFormatted:
+    'Import the PFX as a Key Vault certificate (content type application/x-pkcs12) and rotate to that version.',
+  AuthorizationFailed:
+    'Export the change for someone with the Contributor role on the cloud service, or ask for that role (Microsoft.Compute/cloudServices/write).',
+  LinkedAuthorizationFailed:
+    'Ask for Microsoft.KeyVault/vaults/deploy/action on the vault (Key Vault Contributor, Contributor or Owner), or export the change for someone who has it.',
+  BadRequest: 'Read the message: the RP explains what it refused. Nothing was changed.',
+  Conflict: 'Another operation is running on this cloud service. Wait until it finishes, refresh, and plan again.',
+  OperationNotAllowed:
+    'The cloud service is not in a state that allows updates (for example, another update runs). Wait, refresh and retry.',
+};
+
+/** An RP refusal (synchronous 4xx or a failed operation), shown with the RP's exact message and the fix for its code. */
+export function cloudServiceRefusal(code: string | undefined, message: string, status?: number): AppError {
+  const reason = safeCode(code) ?? 'BadRequest';
+  const known = RP_FIXES[reason];
+  return new AppError({
+    code:
+      status === 403 || reason === 'AuthorizationFailed' || reason === 'LinkedAuthorizationFailed'
+        ? 'forbidden'
+        : status === 409
+          ? 'conflict'
+          : 'bad_request',
+    reason,
+    message: `Azure refused the update: ${message.slice(0, 2000)}`,
+    action: `${known ?? 'Nothing was changed. Fix what the message names and apply again.'} Your plan and choices are kept.`,
+  });
+}
 
 /** The most specific Azure code: the innermost `innererror.code` (wire) / `innerError.code` (SDK model), else `error.code`. */
 function innerCode(details: unknown): string | undefined {
@@ -247,6 +294,21 @@ export function toAppError(error: unknown, ctx: ErrorContext): AppError {
   const status = typeof e.statusCode === 'number' ? e.statusCode : undefined;
   const azureCode = innerCode(e.details) ?? (typeof e.code === 'string' ? e.code : undefined);
   const reason = safeCode(azureCode);
+  if (
+    ctx.operation === 'update-cloud-service' &&
+    status !== undefined &&
+    status >= 400 &&
+    status < 500 &&
+    status !== 401 &&
+    status !== 429
+  ) {
+    const top = (e.details as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+    return cloudServiceRefusal(
+      typeof top?.code === 'string' ? top.code : azureCode,
+      typeof top?.message === 'string' ? top.message : 'no reason given.',
+      status,
+    );
+  }
   if (status === undefined) {
     const code = typeof e.code === 'string' ? e.code : '';
     if (TLS_CODES.test(code)) {

@@ -220,13 +220,15 @@ export function preflight(
       'Every secret is a certificate-backed PKCS#12',
       versions
         .filter(
-          ({ f }) => f?.version && (!f.version.certificateBacked || f.version.contentType !== 'application/x-pkcs12'),
+          ({ f }) =>
+            f?.version &&
+            (!f.version.certificateBacked ||
+              (f.version.contentType !== null && f.version.contentType !== 'application/x-pkcs12')),
         )
         .map(({ e, f }) => ({
-          message:
-            f!.version!.contentType === 'application/x-pkcs12'
-              ? `The data retrieved from ${e.certificateUrl} is not deserializable into JSON. (It is a plain secret, not a Key Vault certificate.)`
-              : `The secret's JSON representation retrieved from ${e.certificateUrl} has a data field which is not a properly formatted PFX file, or the password provided does not decode the PFX file correctly. (Its content type is ${f!.version!.contentType ?? 'not set'}.)`,
+          message: !f!.version!.certificateBacked
+            ? `The data retrieved from ${e.certificateUrl} is not deserializable into JSON. (It is a plain secret, not a Key Vault certificate.)`
+            : `The secret's JSON representation retrieved from ${e.certificateUrl} has a data field which is not a properly formatted PFX file, or the password provided does not decode the PFX file correctly. (Its content type is ${f!.version!.contentType ?? 'not set'}.)`,
           fix: 'Import the PFX as a Key Vault certificate with content type application/x-pkcs12 and use that version.',
         })),
       'Every version is a Key Vault certificate with content type application/x-pkcs12.',

@@ -4,3 +4,4 @@
  */
 export * from './model';
 export * from './render';
+export * from './service-update';

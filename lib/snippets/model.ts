@@ -21,6 +21,7 @@ export type SnippetErrorCode =
   | 'vault-mismatch'
   | 'thumbprint-required'
   | 'vmss-store-location-unsupported'
+  | 'service-update-required'
   // validation codes shared with lib/service-config:
   | 'invalid-certificate-name'
   | 'invalid-role-name'
@@ -56,6 +57,17 @@ export interface SnippetModel {
   storeLocation?: string;
   storeName?: string;
   permissionLevel?: string;
+  /**
+   * A running cloud service's change (rotation, repair, roll back): its id and the PUT body this app would send
+   * (configuration and osProfile.secrets changed, every other property as ARM returned it). Needed by the
+   * `update-*` outputs (service-update.ts).
+   */
+  serviceUpdate?: {
+    serviceId: string;
+    body: Record<string, unknown>;
+    armEndpoint?: string;
+    description?: string;
+  };
 }
 
 export interface ParsedVaultId {
