@@ -10,6 +10,8 @@ function fail(message) {
 }
 
 try {
+  const { register: registerHooks } = await import('node:module');
+  registerHooks(new URL('../cli/server-only-hook.mjs', import.meta.url));
   const { register } = await import('tsx/esm/api');
   register({ tsconfig: fileURLToPath(new URL('../tsconfig.json', import.meta.url)) });
   const { run } = await import('../cli/main.ts');

@@ -21,6 +21,7 @@ import {
   removeLeftoversCommand,
   REMOVE_LEFTOVERS_USAGE,
 } from './service-config';
+import { SERVICES_CHECK_USAGE, SERVICES_HELP, servicesCheckCommand } from './services';
 import { SNIPPET_HELP, SNIPPET_USAGE, snippetCommand } from './snippet';
 
 export const VERSION = '0.1.0';
@@ -35,9 +36,10 @@ Usage:
   ${LIST_USAGE}
   ${REMOVE_LEFTOVERS_USAGE}
   ${SNIPPET_USAGE}
+  ${SERVICES_CHECK_USAGE}
 
 Run "cses-cert COMMAND --help" for details. Errors are one line on stderr: "cses-cert: error [code]: what. What to do."
-Exit status: 0 success, 1 usage or input error, 2 check failed (PFX not importable, thumbprint missing, …).
+Exit status: 0 success, 1 usage or input error, 2 check failed (PFX not importable, thumbprint missing, a service certificate expiring, …).
 Error codes: docs/error-codes.md.
 `;
 
@@ -91,6 +93,7 @@ const COMMANDS: Record<string, Command> = {
     'remove-leftovers': removeLeftoversCommand('csdef'),
   }),
   snippet: snippetCommand,
+  services: sub('services', SERVICES_HELP, { check: servicesCheckCommand }),
 };
 
 /** Run the CLI; returns the exit code. Never throws: every failure becomes one line on stderr. */

@@ -9,6 +9,14 @@ export function PortalHeader({ mode, showAccount = true }: { mode: 'sandbox' | '
         </svg>
         CSES Certificate Wizard
       </a>
+      <nav aria-label="Main" className="flex items-center gap-1 text-sm">
+        <a href="/wizard/vault" className="rounded px-2 py-1 hover:bg-white/10">
+          Certificate wizard
+        </a>
+        <a href="/cloud-services" className="rounded px-2 py-1 hover:bg-white/10">
+          Cloud services
+        </a>
+      </nav>
       {mode === 'sandbox' && (
         <span
           className="rounded-sm bg-amber-400 px-2 py-0.5 text-xs font-bold uppercase tracking-wide text-black"

@@ -9,3 +9,4 @@ export * from './health';
 export * from './preflight';
 export * from './rotation';
 export * from './permissions';
+export * from './paths';
