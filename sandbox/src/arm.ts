@@ -1,5 +1,6 @@
 import type { Ctx } from './http.js';
-import { HttpError, azError, notImplemented, parseJsonBody, readBody, sendEmpty, sendJson } from './http.js';
+import { parseJsonBody, readBody, sendEmpty, sendJson } from './http.js';
+import { armError, authorizationFailed, notImplemented, vaultNotFound } from './errors.js';
 import { ARM_AUDIENCE, TENANT_ID } from './ids.js';
 import { ROLE_DEFINITIONS, hasAction } from './rbac.js';
 import type { AccessPolicy, Store, Vault, VaultProperties } from './state.js';
@@ -97,10 +98,6 @@ const BOOL_PROPS = [
   'enablePurgeProtection',
 ] as const;
 
-function armError(status: number, code: string, message: string, headers: Record<string, string> = {}): HttpError {
-  return azError(status, code, message, undefined, headers);
-}
-
 export class Arm {
   constructor(private readonly d: ArmDeps) {}
 
@@ -180,16 +177,8 @@ export class Arm {
     }
   }
 
-  private authorizationFailed(caller: ArmCaller, action: string, scope: string): HttpError {
-    return armError(
-      403,
-      'AuthorizationFailed',
-      `The client '${caller.upn}' with object id '${caller.oid}' does not have authorization to perform action '${action}' over scope '${scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
-    );
-  }
-
   private require(caller: ArmCaller, action: string, scope: string): void {
-    if (!hasAction(this.state, caller.oid, scope, action)) throw this.authorizationFailed(caller, action, scope);
+    if (!hasAction(this.state, caller.oid, scope, action)) throw authorizationFailed(caller, action, scope);
   }
 
   private checkApiVersion(ctx: Ctx, supported: string[], typeName: string, namespace: string): void {
@@ -280,7 +269,7 @@ export class Arm {
   ) {
     const sub = this.state.subscriptions.find((s) => s.subscriptionId.toLowerCase() === subId.toLowerCase());
     if (!sub) throw armError(404, 'SubscriptionNotFound', `The subscription '${subId}' could not be found.`);
-    if (!this.visibleSubscriptions(caller).includes(sub)) throw this.authorizationFailed(caller, action, scope);
+    if (!this.visibleSubscriptions(caller).includes(sub)) throw authorizationFailed(caller, action, scope);
     return sub;
   }
 
@@ -362,7 +351,7 @@ export class Arm {
         .filter((v) => v.subscriptionId === sub.subscriptionId)
         .filter((v) => hasAction(this.state, caller.oid, vaultId(v), 'Microsoft.KeyVault/vaults/read'));
       if (vaults.length === 0 && !hasAction(this.state, caller.oid, scope, 'Microsoft.KeyVault/vaults/read')) {
-        throw this.authorizationFailed(caller, 'Microsoft.KeyVault/vaults/read', scope);
+        throw authorizationFailed(caller, 'Microsoft.KeyVault/vaults/read', scope);
       }
       sendJson(
         ctx,
@@ -528,7 +517,7 @@ export class Arm {
           groups.length === 0 &&
           !hasAction(this.state, caller.oid, subScope, 'Microsoft.Resources/subscriptions/resourceGroups/read')
         ) {
-          throw this.authorizationFailed(caller, 'Microsoft.Resources/subscriptions/resourceGroups/read', subScope);
+          throw authorizationFailed(caller, 'Microsoft.Resources/subscriptions/resourceGroups/read', subScope);
         }
         sendJson(
           ctx,
@@ -623,7 +612,7 @@ export class Arm {
         )
         .filter((v) => hasAction(this.state, caller.oid, vaultId(v), 'Microsoft.KeyVault/vaults/read'));
       if (vaults.length === 0 && !hasAction(this.state, caller.oid, scope, 'Microsoft.KeyVault/vaults/read')) {
-        throw this.authorizationFailed(caller, 'Microsoft.KeyVault/vaults/read', scope);
+        throw authorizationFailed(caller, 'Microsoft.KeyVault/vaults/read', scope);
       }
       sendJson(
         ctx,
@@ -676,7 +665,7 @@ export class Arm {
         this.require(caller, 'Microsoft.KeyVault/vaults/accessPolicies/write', scope);
         this.rgOr404(sub.subscriptionId, rg);
         const v = this.findVault(sub.subscriptionId, rg, name);
-        if (!v) throw this.vaultNotFound(rg, name);
+        if (!v) throw vaultNotFound(rg, name);
         const body = await this.jsonBody(ctx);
         const entries = ((body.properties ?? {}) as Record<string, unknown>).accessPolicies;
         if (!Array.isArray(entries))
@@ -700,7 +689,7 @@ export class Arm {
         this.require(caller, 'Microsoft.KeyVault/vaults/read', scope);
         this.rgOr404(sub.subscriptionId, rg);
         const v = this.findVault(sub.subscriptionId, rg, name);
-        if (!v) throw this.vaultNotFound(rg, name);
+        if (!v) throw vaultNotFound(rg, name);
         sendJson(ctx, 200, this.vaultJson(v));
         return true;
       }
@@ -708,7 +697,7 @@ export class Arm {
         this.require(caller, 'Microsoft.KeyVault/vaults/write', scope);
         this.rgOr404(sub.subscriptionId, rg);
         const v = this.findVault(sub.subscriptionId, rg, name);
-        if (!v) throw this.vaultNotFound(rg, name);
+        if (!v) throw vaultNotFound(rg, name);
         const body = await this.jsonBody(ctx);
         this.applyPatch(caller, v, body);
         v.lastModifiedAt = new Date().toISOString();
@@ -1052,14 +1041,6 @@ export class Arm {
       return true;
     }
     throw notImplemented(ctx.method, ctx.pathname);
-  }
-
-  private vaultNotFound(rg: string, name: string): HttpError {
-    return armError(
-      404,
-      'ResourceNotFound',
-      `The Resource 'Microsoft.KeyVault/vaults/${name}' under resource group '${rg}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
-    );
   }
 
   private async jsonBody(ctx: Ctx): Promise<Record<string, unknown>> {

@@ -68,38 +68,6 @@ export function sendText(
   ctx.res.end(text);
 }
 
-/** Thrown by handlers; turned into the JSON error envelope of the area that threw it. */
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: unknown,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(typeof body === 'object' && body && 'error' in body ? JSON.stringify(body) : String(status));
-  }
-}
-
-/** Key Vault / ARM style error `{ error: { code, message, innererror? } }`. */
-export function azError(
-  status: number,
-  code: string,
-  message: string,
-  inner?: string,
-  headers: Record<string, string> = {},
-): HttpError {
-  const error: Record<string, unknown> = { code, message };
-  if (inner) error.innererror = { code: inner };
-  return new HttpError(status, { error }, headers);
-}
-
-export function notImplemented(method: string, path: string): HttpError {
-  return azError(
-    501,
-    'NotImplemented',
-    `The sandbox does not emulate ${method} ${path}. See sandbox/README.md for the emulated operations.`,
-  );
-}
-
 export function makeCtx(req: IncomingMessage, res: ServerResponse, port: number): Ctx {
   const hostHeader = (req.headers.host ?? `localhost:${port}`).toLowerCase();
   // Azure echoes the caller's request id; ARM also reports a correlation id.

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Ctx } from './http.js';
-import { HttpError, parseForm, readBody, sendJson, notImplemented } from './http.js';
+import { parseForm, readBody, sendJson } from './http.js';
+import { HttpError, aadError, notImplemented } from './errors.js';
 import {
   APP_CLIENT_ID,
   APP_CLIENT_SECRET,
@@ -40,32 +41,6 @@ interface AuthCode {
 }
 
 const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
-
-/** Entra ID's token-endpoint error shape. */
-export function aadError(
-  status: number,
-  error: string,
-  code: number,
-  text: string,
-  extra: Record<string, unknown> = {},
-): HttpError {
-  const traceId = randomUUID();
-  const correlationId = randomUUID();
-  const ts = new Date()
-    .toISOString()
-    .replace('T', ' ')
-    .replace(/\.\d+Z$/, 'Z');
-  return new HttpError(status, {
-    error,
-    error_description: `AADSTS${code}: ${text} Trace ID: ${traceId} Correlation ID: ${correlationId} Timestamp: ${ts}`,
-    error_codes: [code],
-    timestamp: ts,
-    trace_id: traceId,
-    correlation_id: correlationId,
-    error_uri: `https://login.microsoftonline.com/error?code=${code}`,
-    ...extra,
-  });
-}
 
 const GRAPH_AUDIENCE = '00000003-0000-0000-c000-000000000000';
 

@@ -1,6 +1,7 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import type { Ctx } from './http.js';
-import { HttpError, azError, notImplemented, parseJsonBody, readBody, sendEmpty, sendJson } from './http.js';
+import { parseJsonBody, readBody, sendEmpty, sendJson } from './http.js';
+import { MSG, azError, badParameter, certNotFound, notImplemented } from './errors.js';
 import { TENANT_ID, VAULT_AUDIENCE, VAULT_DNS_SUFFIX, newVersion, nowSeconds } from './ids.js';
 import {
   ParseError,
@@ -80,34 +81,6 @@ export function recoveryOf(vault: Vault): { recoveryLevel: string; recoverableDa
   const custom = days < 90 ? 'CustomizedRecoverable' : 'Recoverable';
   return { recoveryLevel: p.enablePurgeProtection ? custom : `${custom}+Purgeable`, recoverableDays: days };
 }
-
-function certNotFound(name: string): HttpError {
-  return azError(
-    404,
-    'CertificateNotFound',
-    `A certificate with (name/id) ${name} was not found in this key vault. If you recently deleted this certificate you may be able to recover it using the correct recovery command. For help resolving this issue, please see https://go.microsoft.com/fwlink/?linkid=2125182`,
-  );
-}
-
-function badParameter(message: string): HttpError {
-  return azError(400, 'BadParameter', message);
-}
-
-const MSG = {
-  notBase64:
-    'The specified Base64-encoded PKCS#12 X.509 certificate content can not be read. Please check if certificate is valid, and is correctly Base64 encoded.',
-  notPkcs12:
-    'The specified PKCS#12 X.509 certificate content can not be read. Please check if certificate is in valid PKCS#12 format.',
-  noKey:
-    'No certificate with private key found in the specified X.509 certificate content. Please specify X.509 certificate content with only one certificate containing private key.',
-  pemNoKey:
-    'Private key is not specified in the specified X.509 PEM certificate content. Please specify private key in the X.509 PEM certificate content.',
-  pemFormat:
-    'The specified PEM X.509 certificate content is in an unexpected format. Please check if certificate is in valid PEM format.',
-  expired: 'X509 Certificate is already expired',
-  unsupportedKey:
-    'The specified X.509 certificate content is invalid. Error: One or more X.509 properties are invalid.',
-};
 
 export class KeyVault {
   constructor(private readonly d: KeyVaultDeps) {}

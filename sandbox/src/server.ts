@@ -5,18 +5,9 @@ import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Arm } from './arm.js';
 import { writeFileAtomic } from './fsutil.js';
-import {
-  BodyTooLarge,
-  HttpError,
-  MAX_BODY,
-  azError,
-  makeCtx,
-  parseJsonBody,
-  readBody,
-  sendJson,
-  type Ctx,
-} from './http.js';
-import { Identity, aadError } from './identity.js';
+import { BodyTooLarge, MAX_BODY, makeCtx, parseJsonBody, readBody, sendJson, type Ctx } from './http.js';
+import { HttpError, aadError, azError } from './errors.js';
+import { Identity } from './identity.js';
 import {
   APP_CLIENT_ID,
   APP_CLIENT_SECRET,
