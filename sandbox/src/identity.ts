@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { Ctx } from './http.js';
 import { parseForm, readBody, sendJson } from './http.js';
 import { HttpError, aadError, notImplemented } from './errors.js';

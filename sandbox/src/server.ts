@@ -17,7 +17,7 @@ import {
   VAULT_AUDIENCE,
   VAULT_DNS_SUFFIX,
 } from './ids.js';
-import { KeyVault } from './keyvault.js';
+import { KeyVault } from './keyvault/index.js';
 import { Faults, faultBody, type FaultRule } from './faults.js';
 import { log } from './log.js';
 import { ensureSigningKey, ensureTls, missingKeyCount, prefillRsaPool } from './pki.js';
