@@ -7,7 +7,7 @@ import { Arm } from './arm.js';
 import { writeFileAtomic } from './fsutil.js';
 import { BodyTooLarge, MAX_BODY, makeCtx, parseJsonBody, readBody, sendJson, type Ctx } from './http.js';
 import { HttpError, aadError, azError } from './errors.js';
-import { Identity } from './identity.js';
+import { Identity } from './identity/index.js';
 import {
   APP_CLIENT_ID,
   APP_CLIENT_SECRET,
