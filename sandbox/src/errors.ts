@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ArmCaller } from './arm.js';
+import type { ArmCaller } from './arm/index.js';
 
 // Azure's error shapes, in one place: the envelope every area uses, and the named errors of each area.
 
@@ -61,6 +61,9 @@ export function vaultNotFound(rg: string, name: string): HttpError {
     `The Resource 'Microsoft.KeyVault/vaults/${name}' under resource group '${rg}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
   );
 }
+
+export const VAULT_NAME_IN_USE = (name: string) =>
+  `The vault name '${name}' is already in use. Vault names are globally unique so it is possible that the name is already taken. If you are sure that the vault name was not taken then it is possible that a vault with the same name was recently deleted but not purged after being placed in a recoverable state. If the vault is in a recoverable state then the vault will need to be purged before reusing the name. For more information on soft delete and purging a vault follow this link https://go.microsoft.com/fwlink/?linkid=2147740.`;
 
 // ---- Key Vault ------------------------------------------------------------------------------------------
 

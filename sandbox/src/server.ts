@@ -3,10 +3,12 @@ import type { Socket } from 'node:net';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Arm } from './arm.js';
+import { Arm } from './arm/index.js';
 import { writeFileAtomic } from './fsutil.js';
-import { BodyTooLarge, MAX_BODY, makeCtx, parseJsonBody, readBody, sendJson, type Ctx } from './http.js';
-import { HttpError, aadError, azError } from './errors.js';
+import { BodyTooLarge, MAX_BODY, makeCtx, sendJson, type Ctx } from './http.js';
+import { HttpError, azError, notImplemented } from './errors.js';
+import { handleControl, type ControlDeps } from './control.js';
+import { wellEncoded } from './router.js';
 import { Identity } from './identity/index.js';
 import {
   APP_CLIENT_ID,
@@ -18,7 +20,7 @@ import {
   VAULT_DNS_SUFFIX,
 } from './ids.js';
 import { KeyVault } from './keyvault/index.js';
-import { Faults, faultBody, type FaultRule } from './faults.js';
+import { Faults, faultBody } from './faults.js';
 import { log } from './log.js';
 import { ensureSigningKey, ensureTls, missingKeyCount, prefillRsaPool } from './pki.js';
 import { ensureAppCertificate } from './appcert.js';
@@ -161,40 +163,20 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
   };
   const server = makeServer();
   const faults = new Faults(stateDir);
+  const controlDeps: ControlDeps = {
+    store,
+    faults,
+    resetEndpoints: () => {
+      writeEndpoints();
+      return endpoints;
+    },
+  };
 
   function areaOf(ctx: Ctx, vaultName: string | undefined): string {
     if (vaultName !== undefined) return 'vault';
     if (/^\/(subscriptions|providers)(\/|$)/i.test(ctx.pathname)) return 'arm';
     if (ctx.pathname.startsWith('/_sandbox/')) return 'control';
     return 'identity';
-  }
-
-  async function control(ctx: Ctx): Promise<boolean> {
-    if (!ctx.pathname.startsWith('/_sandbox/')) return false;
-    if (ctx.pathname === '/_sandbox/faults') {
-      if (ctx.method === 'GET') sendJson(ctx, 200, { rules: faults.list() });
-      else if (ctx.method === 'POST') {
-        try {
-          const body = parseJsonBody(await readBody(ctx.req)) as FaultRule | { rules: FaultRule[] };
-          sendJson(ctx, 201, { rules: faults.add(body) });
-        } catch (e) {
-          throw azError(400, 'BadRequest', `Invalid fault rule: ${(e as Error).message}`);
-        }
-      } else if (ctx.method === 'DELETE') {
-        faults.clear(ctx.query.get('id') ?? undefined);
-        sendJson(ctx, 200, { rules: faults.list() });
-      } else throw azError(405, 'MethodNotAllowed', `HTTP ${ctx.method} not allowed`);
-      return true;
-    }
-    if (ctx.pathname === '/_sandbox/reset' && ctx.method === 'POST') {
-      store.reset();
-      faults.clear();
-      writeEndpoints();
-      log('state reset to the seed via /_sandbox/reset');
-      sendJson(ctx, 200, endpoints);
-      return true;
-    }
-    throw azError(404, 'NotFound', `Unknown control endpoint ${ctx.method} ${ctx.pathname}`);
   }
 
   async function handle(ctx: Ctx): Promise<void> {
@@ -215,20 +197,26 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
       }
     }
     if (vault !== undefined) {
+      if (!wellEncoded(ctx.pathname)) {
+        throw azError(400, 'BadParameter', `The request URI '${ctx.pathname}' contains an invalid percent-encoding.`);
+      }
       await kv.handle(ctx, vault);
       return;
     }
     if (!isLocalHost(ctx.hostname)) {
       throw azError(421, 'MisdirectedRequest', `The sandbox does not serve host '${ctx.hostname}'.`);
     }
-    if (await control(ctx)) return;
-    if (await identity.handle(ctx)) return;
-    if (await arm.handle(ctx)) return;
+    if (!wellEncoded(ctx.pathname)) {
+      throw azError(400, 'InvalidUri', `The request URI '${ctx.pathname}' contains an invalid percent-encoding.`);
+    }
+    if (area === 'control') return handleControl(controlDeps, ctx);
+    if (Arm.owns(ctx.pathname)) return arm.handle(ctx);
+    if (Identity.owns(ctx.pathname)) return identity.handle(ctx);
     if (ctx.method === 'GET' && (ctx.pathname === '/' || ctx.pathname === '/endpoints.json')) {
       sendJson(ctx, 200, endpoints);
       return;
     }
-    throw azError(501, 'NotImplemented', `The sandbox does not emulate ${ctx.method} ${ctx.pathname}.`);
+    throw notImplemented(ctx.method, ctx.pathname);
   }
 
   function onError(ctx: Ctx, e: unknown): void {
@@ -256,7 +244,6 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
       error: { code: 'InternalServerError', message: 'The sandbox hit an internal error; see its stderr.' },
     });
   }
-  void aadError;
 
   await new Promise<void>((res, rej) => {
     server.once('error', rej);

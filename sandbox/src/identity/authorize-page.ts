@@ -186,3 +186,19 @@ export function issueCode(
   if (state) params.state = state;
   redirectWith(ctx, redirectUri, mode, params);
 }
+
+/** GET /{tenant}/oauth2/v2.0/logout: back to a loopback `post_logout_redirect_uri`, or a signed-out page. */
+export function logout(ctx: Ctx): void {
+  const target = ctx.query.get('post_logout_redirect_uri');
+  if (target && isLoopbackRedirect(target)) {
+    ctx.res.writeHead(302, { location: target, 'content-length': '0' });
+    ctx.res.end();
+    return;
+  }
+  sendText(
+    ctx,
+    200,
+    'text/html; charset=utf-8',
+    page('Signed out', '<p>You have signed out of the sandbox identity provider.</p>'),
+  );
+}

@@ -1,3 +1,4 @@
+import { type Ctx, sendJson } from '../http.js';
 import { TENANT_ID } from '../ids.js';
 import { type IdentityEnv } from './env.js';
 
@@ -49,4 +50,19 @@ export function openidConfiguration(d: IdentityEnv, tenantSegment: string): Reco
     msgraph_host: 'graph.microsoft.com',
     rbac_url: 'https://pas.windows.net',
   };
+}
+
+/** GET /common/discovery/instance (MSAL's instance discovery; the sandbox is its own known authority). */
+export function instanceDiscovery(d: IdentityEnv, ctx: Ctx): void {
+  const hostPort = new URL(d.authorityHost()).host;
+  sendJson(ctx, 200, {
+    tenant_discovery_endpoint: `${d.authorityHost()}/${TENANT_ID}/v2.0/.well-known/openid-configuration`,
+    'api-version': '1.1',
+    metadata: [{ preferred_network: hostPort, preferred_cache: hostPort, aliases: [hostPort] }],
+  });
+}
+
+/** GET /{tenant}/discovery/v2.0/keys */
+export async function jwks(d: IdentityEnv, ctx: Ctx): Promise<void> {
+  sendJson(ctx, 200, await d.tokens.jwks());
 }
