@@ -1,8 +1,8 @@
 import { armError } from '../errors.js';
 import { sendJson } from '../http.js';
-import { ROLE_DEFINITIONS } from '../rbac.js';
+import { ROLE_DEFINITIONS, assignmentsFor } from '../rbac.js';
 import { route, type Params, type Route } from '../router.js';
-import { API, checkApiVersion, requireAction, subscriptionOr404, type ArmRequest } from './request.js';
+import { API, checkApiVersion, requireAction, rgOr404, subscriptionOr404, type ArmRequest } from './request.js';
 
 // Microsoft.Authorization at a subscription, resource group or resource scope: role assignments, role definitions
 // and the caller's permissions — enough to explain a caller's rights.
@@ -99,16 +99,28 @@ export function getRoleDefinition(r: ArmRequest, p: Params): void {
   sendJson(r.ctx, 200, roleDefinitionJson(p.subscriptionId!, id));
 }
 
-/** GET {scope}/providers/Microsoft.Authorization/permissions */
-export function listPermissions(r: ArmRequest, p: Params): void {
-  const scope = authorizationScope(r, p);
-  const list = r.d.store.state.roleAssignments.filter((a) => a.principalId === r.caller.oid && covers(a.scope, scope));
-  sendJson(r.ctx, 200, {
-    value: list.map((a) => {
-      const d = ROLE_DEFINITIONS[a.roleDefinitionId]!;
-      return { actions: d.actions, notActions: d.notActions, dataActions: d.dataActions, notDataActions: [] };
-    }),
-  });
+/**
+ * GET {scope}/providers/Microsoft.Authorization/permissions (api-version 2015-07-01 … 2022-04-01): what the caller
+ * may do at `scope`, one entry per role assignment at or above it, each with its role definition's actions and data
+ * actions. Every caller may ask about itself, so no `roleAssignments/read` is needed (a caller with no assignment gets
+ * an empty list); the subscription and resource group must exist. UNVERIFIED: whether ARM also checks that the
+ * resource itself exists (the sandbox does not).
+ */
+export function listPermissions({ d, ctx, caller }: ArmRequest, p: Params): void {
+  checkApiVersion(ctx, API.authorization);
+  const state = d.store.state;
+  const sub = state.subscriptions.find((s) => s.subscriptionId.toLowerCase() === p.subscriptionId!.toLowerCase());
+  if (!sub) throw armError(404, 'SubscriptionNotFound', `The subscription '${p.subscriptionId}' could not be found.`);
+  if (p.resourceGroupName !== undefined) rgOr404(d, sub.subscriptionId, p.resourceGroupName);
+  const value = assignmentsFor(state, caller.oid, scopeOf({ ...p, subscriptionId: sub.subscriptionId })).flatMap(
+    (a) => {
+      const def = ROLE_DEFINITIONS[a.roleDefinitionId];
+      return def
+        ? [{ actions: def.actions, notActions: def.notActions, dataActions: def.dataActions, notDataActions: [] }]
+        : [];
+    },
+  );
+  sendJson(ctx, 200, { value });
 }
 
 /** The scopes Microsoft.Authorization answers at: subscription, resource group, resource, child resource. */
