@@ -429,6 +429,20 @@ export async function recoverCertificate(
   const vault = await vaultForDataPlane(ctx, ref);
   try {
     const client = certificateClient(ctx.credential, ctx.config, vault.vaultUri);
+    // The SDK's recover poller GETs the certificate first and, if it exists, reports success without asking Key
+    // Vault. Ask for the deleted certificate first, so a certificate that is not deleted gets Key Vault's 404.
+    try {
+      await client.getDeletedCertificate(name);
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 404)
+        throw new AppError({
+          code: 'not_found',
+          reason: 'CertificateNotFound',
+          message: `The certificate '${name}' is not deleted, so there is nothing to recover.`,
+          action: 'Use the certificate as it is, or pick the deleted certificate you meant.',
+        });
+      throw error;
+    }
     const poller = await client.beginRecoverDeletedCertificate(name, { intervalInMs: 500 });
     await poller.pollUntilDone();
     const summary = summarize(await client.getCertificate(name), vault);
@@ -441,6 +455,7 @@ export async function recoverCertificate(
     });
     return summary;
   } catch (error) {
+    if (error instanceof AppError) throw error;
     throw toAppError(error, errorContext(vault, 'recover-certificate', name));
   }
 }
