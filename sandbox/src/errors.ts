@@ -95,6 +95,14 @@ export const MSG = {
     'The specified X.509 certificate content is invalid. Error: One or more X.509 properties are invalid.',
 };
 
+export function secretNotFound(name: string): HttpError {
+  return azError(
+    404,
+    'SecretNotFound',
+    `A secret with (name/id) ${name} was not found in this key vault. If you recently deleted this secret you may be able to recover it using the correct recovery command. For help resolving this issue, please see https://go.microsoft.com/fwlink/?linkid=2125182`,
+  );
+}
+
 // ---- Entra ID -------------------------------------------------------------------------------------------
 
 /** Entra ID's token-endpoint error shape. */

@@ -129,6 +129,25 @@ export interface Certificate {
   deleted?: { deletedDate: number; scheduledPurgeDate: number };
 }
 
+/** One version of a plain secret (set through the secrets API, not backed by a certificate). */
+export interface SecretVersion {
+  version: string;
+  value: string;
+  contentType?: string;
+  enabled: boolean;
+  nbf?: number;
+  exp?: number;
+  created: number;
+  updated: number;
+  tags?: Record<string, string>;
+}
+
+export interface Secret {
+  name: string;
+  versions: SecretVersion[];
+  deleted?: { deletedDate: number; scheduledPurgeDate: number };
+}
+
 export interface State {
   schema: 1;
   tenantId: string;
@@ -139,6 +158,8 @@ export interface State {
   roleAssignments: RoleAssignment[];
   /** vault name (lower case) → certificate name (lower case) → certificate */
   certificates: Record<string, Record<string, Certificate>>;
+  /** vault name (lower case) → secret name (lower case) → plain secret; certificate-backed secrets live in `certificates` */
+  secrets?: Record<string, Record<string, Secret>>;
   /** soft-deleted vaults (their certificates stay under `certificates` until purged) */
   deletedVaults?: DeletedVault[];
 }
@@ -365,6 +386,12 @@ export class Store {
   reset(): void {
     this.state = seedState(this.seedFile);
     this.save();
+  }
+
+  vaultSecrets(vaultName: string): Record<string, Secret> {
+    const key = vaultName.toLowerCase();
+    const all = (this.state.secrets ??= {});
+    return (all[key] ??= {});
   }
 
   vaultCerts(vaultName: string): Record<string, Certificate> {

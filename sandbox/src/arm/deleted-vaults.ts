@@ -89,6 +89,7 @@ export function purgeDeletedVault(r: ArmRequest, subscriptionId: string, locatio
   const state = r.d.store.state;
   state.deletedVaults = (state.deletedVaults ?? []).filter((x) => x !== found);
   delete state.certificates[found.vault.name.toLowerCase()];
+  delete state.secrets?.[found.vault.name.toLowerCase()];
   r.d.store.save();
   sendJson(r.ctx, 200, undefined);
 }

@@ -11,7 +11,19 @@ import { deleteCertificate, getDeleted, listDeleted, purgeDeleted, recoverDelete
 import { cancelPending, createCertificate, deletePending, getPending, mergeCertificate } from './pending.js';
 import { getPolicy, updatePolicy } from './policy.js';
 import { NAME_RE, type KvRequest } from './request.js';
-import { getSecret, listSecrets } from './secrets.js';
+import { backupCertificate, backupSecret, restoreCertificate, restoreSecret } from './backup.js';
+import {
+  deleteSecret,
+  getDeletedSecret,
+  getSecret,
+  listDeletedSecrets,
+  listSecretVersions,
+  listSecrets,
+  purgeDeletedSecret,
+  recoverDeletedSecret,
+  setSecret,
+  updateSecret,
+} from './secrets.js';
 
 /** Object versions are 32 hex characters; anything else in that position is not a version. */
 const VERSION = ':version(^[0-9a-fA-F]{32}$)';
@@ -29,12 +41,23 @@ function named(handle: (r: KvRequest, name: string, p: Params) => Promise<void>)
   };
 }
 
+const notEmulated = (r: KvRequest) => {
+  throw notImplemented(r.ctx.method, r.ctx.pathname);
+};
+
 const certificates: Route<KvRequest>[] = [
   route('GET', '/certificates', (r) => listCertificates(r)),
   route('GET', '/certificates/', (r) => listCertificates(r)),
-  route('POST', '/certificates/restore', (r) => {
-    throw notImplemented(r.ctx.method, r.ctx.pathname);
-  }),
+  route('POST', '/certificates/restore', (r) => restoreCertificate(r)),
+  route(
+    'POST',
+    '/certificates/:name/backup',
+    named((r, n) => backupCertificate(r, n)),
+  ),
+  // Contacts and issuers are not emulated: answered 501 here, never taken for certificates named so.
+  ...['contacts', 'issuers', 'issuers/:issuer'].flatMap((p) =>
+    (['GET', 'PUT', 'PATCH', 'DELETE'] as const).map((m) => route<KvRequest>(m, `/certificates/${p}`, notEmulated)),
+  ),
   // Latest version: the SDKs send a trailing slash (an empty version).
   route(
     'GET',
@@ -147,10 +170,74 @@ const deleted: Route<KvRequest>[] = [
 const secrets: Route<KvRequest>[] = [
   route('GET', '/secrets', (r) => listSecrets(r)),
   route('GET', '/secrets/', (r) => listSecrets(r)),
-  route('GET', '/secrets/:name/versions', (r, p) => listSecrets(r, p.name)),
-  route('GET', '/secrets/:name', (r, p) => getSecret(r, p.name!)),
-  route('GET', '/secrets/:name/', (r, p) => getSecret(r, p.name!)),
-  route('GET', `/secrets/:name/${VERSION}`, (r, p) => getSecret(r, p.name!, p.version)),
+  route('POST', '/secrets/restore', (r) => restoreSecret(r)),
+  route(
+    'PUT',
+    '/secrets/:name',
+    named((r, n) => setSecret(r, n)),
+  ),
+  route(
+    'GET',
+    '/secrets/:name',
+    named((r, n) => getSecret(r, n)),
+  ),
+  route(
+    'GET',
+    '/secrets/:name/',
+    named((r, n) => getSecret(r, n)),
+  ),
+  route(
+    'GET',
+    `/secrets/:name/${VERSION}`,
+    named((r, n, p) => getSecret(r, n, p.version)),
+  ),
+  route(
+    'PATCH',
+    '/secrets/:name',
+    named((r, n) => updateSecret(r, n)),
+  ),
+  route(
+    'PATCH',
+    '/secrets/:name/',
+    named((r, n) => updateSecret(r, n)),
+  ),
+  route(
+    'PATCH',
+    `/secrets/:name/${VERSION}`,
+    named((r, n, p) => updateSecret(r, n, p.version)),
+  ),
+  route(
+    'DELETE',
+    '/secrets/:name',
+    named((r, n) => deleteSecret(r, n)),
+  ),
+  route(
+    'GET',
+    '/secrets/:name/versions',
+    named((r, n) => listSecretVersions(r, n)),
+  ),
+  route(
+    'POST',
+    '/secrets/:name/backup',
+    named((r, n) => backupSecret(r, n)),
+  ),
+  route('GET', '/deletedsecrets', (r) => listDeletedSecrets(r)),
+  route('GET', '/deletedsecrets/', (r) => listDeletedSecrets(r)),
+  route(
+    'GET',
+    '/deletedsecrets/:name',
+    named((r, n) => getDeletedSecret(r, n)),
+  ),
+  route(
+    'DELETE',
+    '/deletedsecrets/:name',
+    named((r, n) => purgeDeletedSecret(r, n)),
+  ),
+  route(
+    'POST',
+    '/deletedsecrets/:name/recover',
+    named((r, n) => recoverDeletedSecret(r, n)),
+  ),
 ];
 
 /** Every Key Vault data-plane operation the sandbox answers; anything else is a 501. */
