@@ -202,6 +202,27 @@ export async function deletePending(r: KvRequest, name: string): Promise<void> {
   sendJson(ctx, 200, body, kvHeaders(vault));
 }
 
+/**
+ * One `x5c` entry of a merge as DER. On the wire each entry is base64 of bytes; the SDKs put the certificate's base64
+ * text in those bytes (their samples pass `Buffer.from(base64Crt)`), which is what Key Vault accepts; DER and PEM
+ * bytes are accepted too.
+ */
+function x5cEntryDer(entry: string): Buffer {
+  const invalid = () =>
+    badParameter(
+      'The specified X.509 certificate content is invalid. Error: One or more X.509 properties are invalid.',
+    );
+  const bytes = decodeBase64Strict(entry);
+  if (!bytes) throw badParameter(MSG.notBase64);
+  const text = bytes.toString('latin1').trim();
+  const inner = /^[A-Za-z0-9+/=\r\n]+$/.test(text) ? decodeBase64Strict(text.replace(/[\r\n]/g, '')) : undefined;
+  try {
+    return Buffer.from(new X509Certificate(inner ?? bytes).raw);
+  } catch {
+    throw invalid();
+  }
+}
+
 /** Completes an `Unknown`-issuer request with the certificate(s) a CA signed for its CSR. */
 export async function mergeCertificate(r: KvRequest, name: string): Promise<void> {
   const { d, ctx, vault, caller } = r;
@@ -214,19 +235,9 @@ export async function mergeCertificate(r: KvRequest, name: string): Promise<void
   const p = cert.pending!;
   if (p.status !== 'inProgress')
     throw badParameter(`The pending operation of certificate ${name} is ${p.status} and cannot be merged.`);
-  const ders = (x5c as string[]).map((c) => decodeBase64Strict(c));
-  if (ders.some((d) => !d)) throw badParameter(MSG.notBase64);
+  const ders = (x5c as string[]).map((c) => x5cEntryDer(c));
   const key = createPrivateKey({ key: Buffer.from(p.keyPkcs8, 'base64'), format: 'der', type: 'pkcs8' });
-  let leafIndex = -1;
-  ders.forEach((d, i) => {
-    try {
-      if (leafIndex < 0 && new X509Certificate(d!).checkPrivateKey(key)) leafIndex = i;
-    } catch {
-      throw badParameter(
-        'The specified X.509 certificate content is invalid. Error: One or more X.509 properties are invalid.',
-      );
-    }
-  });
+  const leafIndex = ders.findIndex((der) => new X509Certificate(der).checkPrivateKey(key));
   if (leafIndex < 0) throw badParameter("Public key from x509 certificate and key of this instance doesn't match");
   const leafDer = ders[leafIndex]!;
   const facts = certFacts(leafDer);
@@ -250,7 +261,7 @@ export async function mergeCertificate(r: KvRequest, name: string): Promise<void
         ? { tags: p.tags }
         : {}),
     keyPkcs8: p.keyPkcs8,
-    chain: [leafDer, ...ders.filter((_, i) => i !== leafIndex).map((d) => d!)].map((d) => d.toString('base64')),
+    chain: [leafDer, ...ders.filter((_, i) => i !== leafIndex)].map((d) => d.toString('base64')),
     x5t: facts.x5t,
     contentType,
     policy: p.policy,
