@@ -128,6 +128,17 @@ export function createDelayMs(): number {
 }
 
 /** Completes a self-signed operation whose time has come: real key, real certificate, new version. */
+/**
+ * Key Vault issues a self-signed certificate in the background: every operation whose time has come
+ * (`SANDBOX_CREATE_DELAY_MS` after the create) is completed before any request to its vault is answered, whether
+ * or not anyone polls `/pending`.
+ */
+export function completeDueOperations(r: Pick<KvRequest, 'd' | 'vault'>): void {
+  let changed = false;
+  for (const cert of Object.values(r.d.store.vaultCerts(r.vault.name))) if (advance(cert)) changed = true;
+  if (changed) r.d.store.save();
+}
+
 export function advance(cert: Certificate): boolean {
   const p = cert.pending;
   if (!p || p.status !== 'inProgress' || p.issuerName !== 'Self' || Date.now() < p.readyAt) return false;
@@ -182,12 +193,12 @@ export async function cancelPending(r: KvRequest, name: string): Promise<void> {
   const body = await jsonBody(ctx);
   if (body.cancellation_requested !== true) throw badParameter('Property cancellation_requested has invalid value.');
   const p = cert.pending!;
-  if (p.status === 'inProgress') {
-    p.cancellationRequested = true;
-    p.status = 'cancelled';
-    p.statusDetails = 'Operation cancelled by the user.';
-    d.store.save();
-  }
+  // Key Vault refuses to cancel what is no longer in progress (seen against Azure in azure-sdk-for-js#25758).
+  if (p.status !== 'inProgress') throw azError(403, 'Forbidden', 'Pending status must be in progress to allow update.');
+  p.cancellationRequested = true;
+  p.status = 'cancelled';
+  p.statusDetails = 'Operation cancelled by the user.';
+  d.store.save();
   sendJson(ctx, 200, operationJson(ctx.origin, cert), kvHeaders(vault));
 }
 
