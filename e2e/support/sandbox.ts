@@ -24,7 +24,7 @@ export function endpoints(): Endpoints {
   return JSON.parse(readFileSync(path.resolve(E2E_STATE_DIR, 'endpoints.json'), 'utf8')) as Endpoints;
 }
 
-function agentFor(e: Endpoints): Agent {
+export function agentFor(e: Endpoints): Agent {
   return new Agent({
     ca: readFileSync(e.caFile),
     lookup: ((_host: string, options: { all?: boolean }, cb: (...a: unknown[]) => void) =>
@@ -53,7 +53,7 @@ function token(e: Endpoints, form: Record<string, string>): Promise<{ access_tok
   });
 }
 
-class PersonaVaultCredential implements TokenCredential {
+export class PersonaVaultCredential implements TokenCredential {
   constructor(
     private readonly e: Endpoints,
     private readonly username: string,

@@ -85,6 +85,11 @@ const RP_FIXES: Record<string, string> = {
   LinkedAuthorizationFailed:
     'Ask for Microsoft.KeyVault/vaults/deploy/action on the vault (Key Vault Contributor, Contributor or Owner), or export the change for someone who has it.',
   BadRequest: 'Read the message: the RP explains what it refused. Nothing was changed.',
+  KeyVaultAndVMInDifferentRegions:
+    "Use a vault in the cloud service's region (import the certificate there) and point osProfile.secrets at it.",
+  KeyVaultSecretDoesNotExist: 'Enable that version in Key Vault, or rotate the entry to a version that exists.',
+  AllocationFailed:
+    'Nothing was changed: Azure had no capacity for the role size in this region at that moment. Retry later, or ask Azure support.',
   Conflict: 'Another operation is running on this cloud service. Wait until it finishes, refresh, and plan again.',
   OperationNotAllowed:
     'The cloud service is not in a state that allows updates (for example, another update runs). Wait, refresh and retry.',

@@ -189,13 +189,23 @@ export function preflight(
       { rpCode: 'KeyVaultAccessForbidden' },
     ),
   );
+  const vaultOf = (id: string) => facts.vaults.find((v) => sameId(v.id, id));
   checks.push(
     check(
       'subscription-region',
       "Vaults are in the service's subscription and region",
-      [...gateFailures('subscription'), ...gateFailures('region')].map(({ c }) => ({ message: c.message, fix: c.fix })),
+      [
+        ...gateFailures('subscription').map(({ g, c }) => ({
+          message: `The SubscriptionId:"${service.subscriptionId}" of the request must match the SubscriptionId "${parseVaultId(g.vaultId)?.subscriptionId ?? '?'}" contained in the Key Vault Id`,
+          fix: c.fix,
+        })),
+        ...gateFailures('region').map(({ g, c }) => ({
+          message: `The Key Vault ${g.vaultId} is located in location ${vaultOf(g.vaultId)?.location ?? '?'}, which is different from the location of the VM, ${service.location}.`,
+          fix: c.fix,
+        })),
+      ],
       `Every vault is in subscription ${service.subscriptionId} and region ${service.location}.`,
-      { rpCode: 'InvalidParameter' },
+      { rpCode: gateFailures('subscription').length ? 'InvalidParameter' : 'KeyVaultAndVMInDifferentRegions' },
     ),
   );
 
@@ -206,7 +216,7 @@ export function preflight(
       'readable',
       'Every secret version could be verified',
       versions
-        .filter(({ f }) => !f || (f.read !== 'ok' && f.read !== 'invalid-url'))
+        .filter(({ f }) => !f || (f.read !== 'ok' && f.read !== 'invalid-url' && f.read !== 'not-found'))
         .map(({ e, f }) => ({
           message: `${e.certificateUrl} could not be read${f?.error ? `: ${f.error.message}` : ''}, so this app cannot tell whether the RP would accept it.`,
           fix: f?.error?.action ?? 'Ask for read access to the certificates of that vault, then plan again.',
@@ -238,14 +248,18 @@ export function preflight(
   checks.push(
     check(
       'version-enabled',
-      'Every version is enabled',
+      'Every version exists and is enabled',
       versions
-        .filter(({ f }) => f?.version && !f.version.enabled)
-        .map(({ e }) => ({
-          message: `${e.certificateUrl} is disabled: the platform cannot read it.`,
-          fix: 'Enable that version in Key Vault, or use an enabled one.',
+        .filter(({ f }) => f?.read === 'not-found' || (f?.version && !f.version.enabled))
+        .map(({ e, f }) => ({
+          message: `The secret ${e.certificateUrl} was not found in Key Vault ${e.vaultId}, or it is disabled.`,
+          fix:
+            f?.read === 'not-found'
+              ? 'Rotate this entry to a version that exists.'
+              : 'Enable that version in Key Vault, or use an enabled one.',
         })),
-      'Every referenced version is enabled.',
+      'Every referenced version exists and is enabled.',
+      { rpCode: 'KeyVaultSecretDoesNotExist' },
     ),
   );
 
