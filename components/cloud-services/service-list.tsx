@@ -142,7 +142,7 @@ export function ServiceList() {
                       data-service={s.name}
                       data-health={s.health.status}
                     >
-                      <td className="py-2 pr-4 font-semibold">
+                      <td className="py-2 pr-4 font-semibold whitespace-nowrap">
                         <Link
                           className="text-azure-700 hover:underline dark:text-azure-100"
                           href={servicePage({
@@ -154,7 +154,7 @@ export function ServiceList() {
                           {s.name}
                         </Link>
                       </td>
-                      <td className="py-2 pr-4">{s.resourceGroup}</td>
+                      <td className="py-2 pr-4 whitespace-nowrap">{s.resourceGroup}</td>
                       <td className="py-2 pr-4">{s.location}</td>
                       <td className="py-2 pr-4">
                         <HealthBadge status={s.health.status} label={s.health.label} testId="health-label" />

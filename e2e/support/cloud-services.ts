@@ -12,7 +12,9 @@ export interface RawService {
   properties: {
     configuration: string;
     provisioningState: string;
-    osProfile: { secrets: Array<{ sourceVault: { id: string }; vaultCertificates: Array<{ certificateUrl: string }> }> };
+    osProfile: {
+      secrets: Array<{ sourceVault: { id: string }; vaultCertificates: Array<{ certificateUrl: string }> }>;
+    };
   };
 }
 
@@ -25,7 +27,9 @@ export async function readService(name: string, username = 'admin@contoso.sandbo
       let text = '';
       res.on('data', (c) => (text += c));
       res.on('end', () =>
-        res.statusCode === 200 ? resolve(JSON.parse(text)) : reject(new Error(`GET ${name}: ${res.statusCode} ${text}`)),
+        res.statusCode === 200
+          ? resolve(JSON.parse(text))
+          : reject(new Error(`GET ${name}: ${res.statusCode} ${text}`)),
       );
     });
     req.on('error', reject);

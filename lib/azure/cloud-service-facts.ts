@@ -302,17 +302,27 @@ export async function collectFacts(
   return { vaults, secrets };
 }
 
-/** The user's rights for a change: cloudServices/write on the service, vaults/deploy/action on each vault. */
+/**
+ * The user's rights for a change: cloudServices/write on the service, vaults/deploy/action on each vault. When the
+ * permissions at a resource cannot be read, those at its resource group stand in (they miss only assignments made
+ * on the resource itself); when neither can be read, the right is unknown (null) and Azure decides on Apply.
+ */
 export async function readRights(ctx: AzureContext, service: LiveService, vaultIds: string[]): Promise<ServiceRights> {
   const ids = [...new Map(vaultIds.map((v) => [v.toLowerCase(), v])).values()];
-  const [write, ...deploy] = await mapLimit([service.id, ...ids], PARALLEL, async (scope) => {
-    try {
-      const entries = await permissionsAt(ctx, scope);
-      return isActionAllowed(entries, scope === service.id ? CLOUD_SERVICE_WRITE : VAULT_DEPLOY);
-    } catch {
-      return null;
+  const group = (scope: string) => scope.split('/providers/')[0]!;
+  const allowed = async (scope: string, action: string): Promise<boolean | null> => {
+    for (const s of [scope, group(scope)]) {
+      try {
+        return isActionAllowed(await permissionsAt(ctx, s), action);
+      } catch {
+        // try the resource group
+      }
     }
-  });
+    return null;
+  };
+  const [write, ...deploy] = await mapLimit([service.id, ...ids], PARALLEL, (scope) =>
+    allowed(scope, scope === service.id ? CLOUD_SERVICE_WRITE : VAULT_DEPLOY),
+  );
   return {
     write: write ?? null,
     deploy: Object.fromEntries(ids.map((id, i) => [id.toLowerCase(), deploy[i] ?? null])),

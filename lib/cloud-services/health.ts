@@ -331,6 +331,29 @@ function rowFor(
   return { row, matched };
 }
 
+/** One short clause per status, for the list's summary column. */
+export function shortReason(r: CertificateRow): string {
+  const what = `${r.name} (${r.role})`;
+  switch (r.status) {
+    case 'ok':
+      return `${what} is valid until ${day(r.expiresOn)}.`;
+    case 'expiring':
+      return `${what} expires on ${day(r.expiresOn)}.`;
+    case 'expired':
+      return `${what} expired on ${day(r.expiresOn)}.`;
+    case 'missing':
+      return `${what} has no matching osProfile entry.`;
+    case 'disabled':
+      return `${what} pins a disabled version.`;
+    case 'not-certificate':
+      return `${what} is a plain secret, not a Key Vault certificate.`;
+    case 'unverified':
+      return `${what} could not be verified: its vault or version could not be read.`;
+    case 'vault-blocked':
+      return `${what}: its vault fails the gate.`;
+  }
+}
+
 function healthOf(rows: CertificateRow[], configurationError: Problem | null, gates: VaultGate[]): ServiceHealth {
   const counts = { ok: 0, warning: 0, error: 0 };
   for (const r of rows) counts[r.severity]++;
@@ -353,7 +376,7 @@ function healthOf(rows: CertificateRow[], configurationError: Problem | null, ga
     return {
       status: 'expiring',
       label: `Expires in ${expiring.daysLeft} days`,
-      summary: `${expiring.name} (${expiring.role}) expires on ${day(expiring.expiresOn)}.`,
+      summary: shortReason(expiring),
       ...common,
     };
   const warning = rows.find((r) => r.severity === 'warning');
@@ -362,7 +385,9 @@ function healthOf(rows: CertificateRow[], configurationError: Problem | null, ga
     return {
       status: 'attention',
       label: 'Needs attention',
-      summary: warning?.message ?? gate!.checks.find((c) => c.ok !== true)!.message,
+      summary: warning
+        ? shortReason(warning)
+        : `Vault ${gate!.vaultName}: ${gate!.checks.find((c) => c.ok !== true)!.label.toLowerCase()} fails.`,
       ...common,
     };
   return {

@@ -285,3 +285,21 @@ describe('planRollback', () => {
     ).toThrow(/another cloud service/);
   });
 });
+
+describe('serviceFingerprint', () => {
+  it('is always 16 lowercase hex characters, and changes with any byte of either part', () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 300; i++) {
+      const f = serviceFingerprint(`cscfg ${i} ${'x'.repeat(i)}`, []);
+      expect(f).toMatch(/^[0-9a-f]{16}$/);
+      seen.add(f);
+    }
+    expect(seen.size).toBe(300);
+    const s = service();
+    expect(serviceFingerprint(s.configuration!, s.secrets)).not.toBe(
+      serviceFingerprint(s.configuration!, [
+        { ...s.secrets[0]!, vaultCertificates: s.secrets[0]!.vaultCertificates.slice(1) },
+      ]),
+    );
+  });
+});
