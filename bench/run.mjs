@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run bench`: every speed and size target, measured on this machine in one run, written to bench/results.md.
-//   node bench/run.mjs [--quick] [--only inspect,sandbox,routes,load,weight,lighthouse]
+//   node bench/run.mjs [--quick] [--only inspect,sandbox,routes,load,weight,lighthouse,cloud-services]
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -8,6 +8,7 @@ import { benchBrowser, benchInspect } from '../scripts/bench-inspect.mjs';
 import { WIZARD_STEP_IDS } from './steps.mjs';
 import { benchLighthouse } from './lighthouse.mjs';
 import { benchAppInspection } from './app-inspection.mjs';
+import { benchCloudServices } from './cloud-services.mjs';
 import { benchPageWeight } from './page-weight.mjs';
 import { benchLoad, benchRoutes } from './routes.mjs';
 import { benchSandbox } from './sandbox.mjs';
@@ -46,7 +47,7 @@ if (want('inspect')) {
 }
 if (want('sandbox')) await attempt('Sandbox', async () => (await benchSandbox({ seconds: quick ? 3 : 10 })).markdown);
 
-const needsApp = ['routes', 'load', 'weight', 'lighthouse', 'app-inspect'].some(want);
+const needsApp = ['routes', 'load', 'weight', 'lighthouse', 'app-inspect', 'cloud-services'].some(want);
 if (needsApp) {
   console.log('[bench] building the app…');
   if (
@@ -106,6 +107,11 @@ if (needsApp) {
         }
       });
     }
+    if (want('cloud-services'))
+      await attempt(
+        'Cloud services: 50 services × 4 certificates, +40 ms per Azure request',
+        async () => (await benchCloudServices({ runs: quick ? 5 : 10, rotations: quick ? 3 : 5 })).markdown,
+      );
     if (want('lighthouse'))
       await attempt(
         'Lighthouse',

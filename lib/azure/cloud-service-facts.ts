@@ -27,7 +27,7 @@ import type { AzureContext } from './types';
  * version list per certificate (it carries every version's thumbprint, dates and state, so the pinned version and any
  * newer one come from the same read), with bounded parallelism. Requests are shared across the services of one call.
  */
-const PARALLEL = 12;
+const PARALLEL = 16;
 
 export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const out = new Array<R>(items.length);
@@ -250,8 +250,9 @@ export async function collectFacts(
     byCertificate.set(key, hit);
   }
   const certs = [...byCertificate.values()];
+  const vaultsRead = mapLimit(vaultIds, PARALLEL, (id) => readVault(ctx, id));
   const [vaults, versionLists, contentTypes] = await Promise.all([
-    mapLimit(vaultIds, PARALLEL, (id) => readVault(ctx, id)),
+    vaultsRead,
     mapLimit(certs, PARALLEL, async (c) => {
       try {
         return await readVersions(ctx, c.origin, c.vaultName, c.name, [...c.pinned]);

@@ -426,7 +426,9 @@ export function serviceReport(service: LiveService, facts: ServiceFacts, options
   } else {
     try {
       roles = readServiceFile(service.configuration, 'cscfg').roles;
-      remoteAccess = findCsesLeftovers(service.configuration).map((i) => ({
+      remoteAccess = (
+        /Remote(Access|Forwarder)/i.test(service.configuration) ? findCsesLeftovers(service.configuration) : []
+      ).map((i) => ({
         code: i.code,
         message: i.message,
         action: i.action,
