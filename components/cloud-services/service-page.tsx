@@ -61,6 +61,7 @@ export function ServicePage({ locator }: { locator: ServiceLocator }) {
   const [error, setError] = useState<unknown>(null);
   const [record, setRecord] = useState<RollbackRecord | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const pendingRecord = useRef<RollbackRecord | null>(null);
   const serviceId = detail.data?.report.service.id;
 
   useEffect(() => {
@@ -69,34 +70,45 @@ export function ServicePage({ locator }: { locator: ServiceLocator }) {
   useEffect(() => () => void (timer.current && clearTimeout(timer.current)), []);
 
   const poll = useCallback(
-    (operation: string, started: number, what: 'rotate' | 'repair' | 'rollback') => {
-      timer.current = setTimeout(async () => {
-        try {
-          const op = await call<CloudServiceOperation>(`${api}/operations/${operation}`);
-          if (op.status === 'InProgress') {
-            setPhase({ kind: 'running', operation, started, seconds: Math.round((Date.now() - started) / 1000) });
-            poll(operation, started, what);
-            return;
-          }
-          if (op.detail) detail.setData(op.detail);
-          setPhase({ kind: 'done', status: op.status, what });
-          if (op.status === 'Succeeded') {
-            setPlan(null);
-            setRotating(null);
-            if (what === 'rollback' && serviceId) {
-              saveRecord(serviceId, null);
-              setRecord(null);
+    (operation: string, started: number, what: 'rotate' | 'repair' | 'rollback', first = false) => {
+      timer.current = setTimeout(
+        async () => {
+          try {
+            const op = await call<CloudServiceOperation>(`${api}/operations/${operation}`);
+            if (op.status === 'InProgress') {
+              setPhase({ kind: 'running', operation, started, seconds: Math.round((Date.now() - started) / 1000) });
+              poll(operation, started, what);
+              return;
             }
-          } else if (op.error) {
-            setError(new ApiError(400, { ...op.error, code: op.error.code as never }));
+            if (op.detail) detail.setData(op.detail);
+            setPhase({ kind: 'done', status: op.status, what });
+            if (op.status !== 'Succeeded' && pendingRecord.current) {
+              if (serviceId) saveRecord(serviceId, record);
+              pendingRecord.current = null;
+            }
+            if (op.status === 'Succeeded') {
+              setPlan(null);
+              setRotating(null);
+              if (pendingRecord.current && serviceId) {
+                saveRecord(serviceId, pendingRecord.current);
+                setRecord(pendingRecord.current);
+              }
+              if (what === 'rollback' && serviceId) {
+                saveRecord(serviceId, null);
+                setRecord(null);
+              }
+            } else if (op.error) {
+              setError(new ApiError(400, { ...op.error, code: op.error.code as never }));
+            }
+          } catch (e) {
+            setError(e);
+            setPhase({ kind: 'idle' });
           }
-        } catch (e) {
-          setError(e);
-          setPhase({ kind: 'idle' });
-        }
-      }, 1000);
+        },
+        first ? 500 : 1000,
+      );
     },
-    [api, call, detail, serviceId],
+    [api, call, detail, serviceId, record],
   );
 
   const apply = async () => {
@@ -109,13 +121,13 @@ export function ServicePage({ locator }: { locator: ServiceLocator }) {
         : { kind: 'rollback', record: plan.pending.record, expect: plan.response.plan.fingerprint.before };
     try {
       const r = await call<ApplyResponse>(`${api}/apply`, { method: 'POST', body: JSON.stringify(body) });
-      if (plan.pending.kind === 'rotate') {
-        saveRecord(serviceId, r.rollback);
-        setRecord(r.rollback);
-      }
+      // The record is kept once the change is in place (a failed operation leaves the service as it was).
+      pendingRecord.current = plan.pending.kind === 'rotate' ? r.rollback : null;
+      // Stored at once, so a tab closed mid-operation still has it; put back if the operation fails.
+      if (pendingRecord.current) saveRecord(serviceId, pendingRecord.current);
       const started = Date.now();
       setPhase({ kind: 'running', operation: r.operation, started, seconds: 0 });
-      poll(r.operation, started, plan.response.plan.kind);
+      poll(r.operation, started, plan.response.plan.kind, true);
     } catch (e) {
       setError(e);
       setPhase({ kind: 'idle' });
