@@ -74,6 +74,11 @@ export const applyRequestSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('rollback'), record: rollbackRecordSchema, expect: fingerprint }).strict(),
 ]);
 
+export const exportRequestSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('rotate'), request: rotationPlanRequestSchema }).strict(),
+  z.object({ kind: z.literal('rollback'), record: rollbackRecordSchema }).strict(),
+]);
+
 // ----------------------------------------------------------------------------------------------- responses
 
 const nullableString = z.string().nullable();
@@ -232,6 +237,18 @@ export const rotationPlanResponse = z.object({
       text: z.string(),
     }),
   ),
+});
+
+const exportFile = z.object({
+  kind: z.enum(['update-template', 'update-parameters', 'update-powershell', 'update-az-rest']),
+  fileName: z.string(),
+  text: z.string(),
+});
+
+export const exportResponse = z.object({
+  exports: z.array(exportFile),
+  /** The state the exported change was made for (it applies only while the service still has it). */
+  fingerprint: z.string(),
 });
 
 export const applyResponse = z.object({ operation: z.string(), rollback: rollbackRecordSchema, startedAt: z.string() });

@@ -27,7 +27,7 @@ import type { AzureContext } from './types';
  * version list per certificate (it carries every version's thumbprint, dates and state, so the pinned version and any
  * newer one come from the same read), with bounded parallelism. Requests are shared across the services of one call.
  */
-const PARALLEL = 16;
+const PARALLEL = 32;
 
 export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const out = new Array<R>(items.length);
@@ -311,15 +311,12 @@ export async function collectFacts(
 export async function readRights(ctx: AzureContext, service: LiveService, vaultIds: string[]): Promise<ServiceRights> {
   const ids = [...new Map(vaultIds.map((v) => [v.toLowerCase(), v])).values()];
   const group = (scope: string) => scope.split('/providers/')[0]!;
+  const read = (s: string) => permissionsAt(ctx, s).catch(() => null);
+  // Both scopes at once: the group's answer is there without a second round trip when the resource's is not.
   const allowed = async (scope: string, action: string): Promise<boolean | null> => {
-    for (const s of [scope, group(scope)]) {
-      try {
-        return isActionAllowed(await permissionsAt(ctx, s), action);
-      } catch {
-        // try the resource group
-      }
-    }
-    return null;
+    const [own, parent] = await Promise.all([read(scope), read(group(scope))]);
+    const entries = own ?? parent;
+    return entries ? isActionAllowed(entries, action) : null;
   };
   const [write, ...deploy] = await mapLimit([service.id, ...ids], PARALLEL, (scope) =>
     allowed(scope, scope === service.id ? CLOUD_SERVICE_WRITE : VAULT_DEPLOY),

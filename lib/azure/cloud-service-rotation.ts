@@ -129,9 +129,8 @@ async function factsAndRights(
 }
 
 async function planRotate(ctx: AzureContext, ref: CloudServiceRef, req: RotationPlanRequest): Promise<Planned> {
-  const raw = await getCloudService(ctx, ref);
+  const [raw, { vault, url }] = await Promise.all([getCloudService(ctx, ref), target(ctx, req.to)]);
   const service = toLiveService(raw);
-  const { vault, url } = await target(ctx, req.to);
   const { facts, rights } = await factsAndRights(ctx, service, [{ url, vaultId: vault.id }]);
   const to = facts.secrets.find((s) => s.url === url);
   if (!to?.version) {
@@ -201,6 +200,26 @@ export async function planServiceRollback(
   record: RollbackRecord,
 ): Promise<RotationPlanResponse> {
   return withExports(ctx, await planBack(ctx, ref, record));
+}
+
+/** The change as files for someone who may apply it (refused, like Apply, when the RP would refuse it). */
+export async function exportServiceChange(
+  ctx: AzureContext,
+  ref: CloudServiceRef,
+  req: { kind: 'rotate'; request: RotationPlanRequest } | { kind: 'rollback'; record: RollbackRecord },
+): Promise<{ exports: RotationPlanResponse['exports']; fingerprint: string }> {
+  const p = req.kind === 'rotate' ? await planRotate(ctx, ref, req.request) : await planBack(ctx, ref, req.record);
+  const r = withExports(ctx, p);
+  if (!p.plan.preflight.canExport) {
+    const failing = p.plan.preflight.checks.find((c) => !c.ok && c.severity === 'error' && c.kind !== 'rights')!;
+    throw new AppError({
+      code: 'validation_failed',
+      reason: failing.rpCode ?? failing.id,
+      message: `Not exported: ${failing.message}`,
+      action: failing.fix,
+    });
+  }
+  return { exports: r.exports, fingerprint: p.plan.fingerprint.before };
 }
 
 /** Re-plans from the live service, refuses anything the preflight refuses, then sends the PUT on behalf of the user. */
