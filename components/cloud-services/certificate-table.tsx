@@ -96,7 +96,7 @@ export function CertificateTable({
                 {r.daysLeft !== null && <span className="block text-xs">{r.daysLeft} days</span>}
               </td>
               <td className="py-2 pr-3">{r.enabled === null ? '—' : r.enabled ? 'Yes' : 'No'}</td>
-              <td className="max-w-md py-2 pr-3">
+              <td className="max-w-md py-2 pr-3 [overflow-wrap:anywhere]">
                 <RowBadge status={r.status} />
                 <p className="mt-1" data-testid="row-message">
                   {r.message}

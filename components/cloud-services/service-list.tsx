@@ -165,7 +165,9 @@ export function ServiceList() {
                           : '—'}
                       </td>
                       <td className="py-2 pr-4">{s.certificates}</td>
-                      <td className="py-2 pr-4 text-neutral-700 dark:text-neutral-300">{s.health.summary}</td>
+                      <td className="py-2 pr-4 text-neutral-700 [overflow-wrap:anywhere] dark:text-neutral-300">
+                        {s.health.summary}
+                      </td>
                     </tr>
                   ))}
                 </tbody>

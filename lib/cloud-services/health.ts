@@ -221,6 +221,9 @@ function rowFor(
     if (unreadable.length && !repair) {
       const first = unreadable[0]!;
       const err: Problem | undefined = first.facts?.error;
+      const p = parseSecretUrl(first.certificateUrl);
+      const where = isParsed(p) ? `${p.name} in ${p.vaultName}` : first.certificateUrl;
+      const n = unreadable.length;
       return {
         matched,
         row: {
@@ -233,7 +236,7 @@ function rowFor(
           repair: null,
           status: 'unverified',
           severity: 'warning',
-          message: `Cannot tell which osProfile entry holds this certificate: ${first.certificateUrl} could not be read${err ? ` (${err.message})` : ''}.`,
+          message: `Not known which osProfile entry holds this certificate: ${n === 1 ? 'one entry' : `${n} entries`} could not be read (${where}${err ? `: ${err.message}` : ''}).`,
           fix: err?.action ?? 'Ask for read access to that vault’s certificates, then refresh.',
         },
       };
@@ -449,7 +452,7 @@ export function serviceReport(service: LiveService, facts: ServiceFacts, options
     }
   }
   const unused: UnusedEntry[] = entries
-    .filter((e) => !used.has(e))
+    .filter((e) => !used.has(e) && e.facts?.version?.thumbprint)
     .map((e) => ({
       certificateUrl: e.certificateUrl,
       vaultId: e.vaultId,
