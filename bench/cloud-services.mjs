@@ -2,11 +2,12 @@
 // every ARM and Key Vault request (the sandbox's fault switch). Measures the list and one service page (the API
 // routes each page waits for), and a rotation's wall time (plan → apply → operation followed → service read again)
 // minus the sandbox's own operation delay.
-import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { makeBenchPfx } from './pfx.mjs';
-import { median, ms, percentile, ROOT, sandboxFaults, startApp } from './support.mjs';
+import { bin, median, ms, percentile, ROOT, sandboxFaults, startApp } from './support.mjs';
 
 const SUB = '0b1f6471-1bf0-4dda-aec3-111122223333';
 const RG = 'rg-cses-prod';
@@ -15,37 +16,22 @@ const CERTS = 4;
 /** The sandbox's operation delay during the bench (subtracted from the rotation's wall time). */
 const OPERATION_DELAY_MS = 1000;
 
-/** The repository's seed plus 50 services, each with 4 certificates of its own in kv-contoso-rbac (2 roles). */
+/** The sandbox's bench seed (sandbox/src/compute/bench-seed.ts): 50 services × 4 certificates over 10 vaults. */
 export function benchSeed() {
-  const seed = JSON.parse(readFileSync(path.join(ROOT, 'sandbox', 'seed.json'), 'utf8'));
-  seed.certificates ??= [];
-  seed.cloudServices ??= [];
-  for (let s = 0; s < SERVICES; s++) {
-    const name = `cs-bench-${String(s).padStart(2, '0')}`;
-    const certificates = [];
-    for (let c = 0; c < CERTS; c++) {
-      const id = `${name}-c${c}`;
-      seed.certificates.push({
-        id,
-        vault: 'kv-contoso-rbac',
-        name: id,
-        subject: `CN=${id}.contoso.sandbox`,
-        dnsNames: [`${id}.contoso.sandbox`],
-        versions: [{ ageDays: 30 + ((s * CERTS + c) % 300), validDays: 365 }],
-      });
-      certificates.push({ name: `Certificate${c}`, roles: [c % 2 ? 'WorkerRole1' : 'WebRole1'], ref: id });
-    }
-    seed.cloudServices.push({
-      name,
-      subscriptionId: SUB,
-      resourceGroup: RG,
-      location: 'westeurope',
-      roles: [{ name: 'WebRole1' }, { name: 'WorkerRole1' }],
-      certificates,
-    });
-  }
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'cses-bench-seed-')), 'seed.json');
-  writeFileSync(file, JSON.stringify(seed));
+  execFileSync(
+    bin('tsx'),
+    [
+      'sandbox/src/compute/bench-seed.ts',
+      '--out',
+      file,
+      '--services',
+      String(SERVICES),
+      '--certificates',
+      String(CERTS),
+    ],
+    { cwd: ROOT, stdio: 'inherit' },
+  );
   return file;
 }
 
@@ -91,7 +77,7 @@ export async function benchCloudServices({ runs = 10, rotations = 5 } = {}) {
 
     // Warm: token exchanges, Key Vault challenges, connections (a user's first request pays them once).
     const first = await get(`${api}/cloud-services`, 'list');
-    if (first.services.length < SERVICES) throw new Error(`the seed has ${first.services.length} services`);
+    if (first.services.length !== SERVICES) throw new Error(`the seed has ${first.services.length} services`);
     await get(service, 'service page');
 
     // A renewed certificate for the rotation, imported once (not part of the rotation's time).
@@ -101,7 +87,8 @@ export async function benchCloudServices({ runs = 10, rotations = 5 } = {}) {
     const form = new FormData();
     form.set('file', new Blob([readFileSync(pfx.file)]), 'renewed.pfx');
     form.set('password', pfx.password);
-    const vaultPath = `${api}/resource-groups/${RG}/vaults/kv-contoso-rbac/certificates/${row.entry.secretName}`;
+    const vaultName = row.entry.vaultName;
+    const vaultPath = `${api}/resource-groups/${RG}/vaults/${vaultName}/certificates/${row.entry.secretName}`;
     const renewed = await json(
       await fetch(vaultPath, { method: 'POST', headers: { authorization: headers.authorization }, body: form }),
       'import',
@@ -124,7 +111,7 @@ export async function benchCloudServices({ runs = 10, rotations = 5 } = {}) {
         const request = {
           from: from.thumbprint,
           to: {
-            vault: { subscriptionId: SUB, resourceGroup: RG, vaultName: 'kv-contoso-rbac' },
+            vault: { subscriptionId: SUB, resourceGroup: RG, vaultName },
             certificateName: row.entry.secretName,
             version: to.version,
           },
@@ -157,7 +144,7 @@ export async function benchCloudServices({ runs = 10, rotations = 5 } = {}) {
     }
     const net = rotation.map((t) => t - OPERATION_DELAY_MS);
     const markdown = [
-      `Seed: ${SERVICES} services × ${CERTS} certificates (each its own Key Vault certificate), +40 ms on every ARM and Key Vault request; ${runs} sequential calls per row after one warm-up, Ada signed in.`,
+      `Seed: the sandbox's bench seed, ${SERVICES} services × ${CERTS} certificates over 10 vaults (every second certificate with two versions), +40 ms on every ARM and Key Vault request; ${runs} sequential calls per row after one warm-up, Ada signed in.`,
       '',
       '| measurement | p50 | p95 | target |',
       '|---|---|---|---|',
