@@ -21,7 +21,7 @@ import {
   removeLeftoversCommand,
   REMOVE_LEFTOVERS_USAGE,
 } from './service-config';
-import { SERVICES_CHECK_USAGE, SERVICES_HELP, servicesCheckCommand } from './services';
+import { SERVICES_CHECK_USAGE, SERVICES_HELP } from './services-help';
 import { SNIPPET_HELP, SNIPPET_USAGE, snippetCommand } from './snippet';
 
 export const VERSION = '0.1.0';
@@ -93,7 +93,10 @@ const COMMANDS: Record<string, Command> = {
     'remove-leftovers': removeLeftoversCommand('csdef'),
   }),
   snippet: snippetCommand,
-  services: sub('services', SERVICES_HELP, { check: servicesCheckCommand }),
+  // The Azure SDKs load only for this command.
+  services: sub('services', SERVICES_HELP, {
+    check: async (argv, io) => (await import('./services')).servicesCheckCommand(argv, io),
+  }),
 };
 
 /** Run the CLI; returns the exit code. Never throws: every failure becomes one line on stderr. */
