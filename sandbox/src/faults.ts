@@ -28,13 +28,19 @@ export interface FaultRule {
   count?: number;
   skip?: number;
   hits?: number;
+  /** area `cloudServices` only: the error an RP failure reports (defaults in src/compute/errors.ts) */
+  code?: string;
+  message?: string;
+  /** area `cloudServices` only: accept the update, then end its operation Failed with code/message */
+  fail?: boolean;
 }
 
 export type FaultAction =
   | { kind: 'none' }
   | { kind: 'delay'; ms: number }
   | { kind: 'drop'; delayMs: number }
-  | { kind: 'status'; status: number; headers: Record<string, string>; delayMs: number };
+  | { kind: 'status'; status: number; headers: Record<string, string>; delayMs: number; rule: FaultRule }
+  | { kind: 'fail'; delayMs: number; rule: FaultRule };
 
 export class Faults {
   private rules: FaultRule[] = [];
@@ -98,10 +104,14 @@ export class Faults {
     this.persist();
   }
 
-  /** Finds the first live rule for this request and consumes one use of it. */
-  take(area: string, vaultName: string | undefined, method: string, path: string): FaultAction {
+  /**
+   * Finds the first live rule for this request and consumes one use of it. `exactArea`: only rules naming this area
+   * (the cloud services RP asks for its own `cloudServices` rules, which '*' and other areas never match).
+   */
+  take(area: string, vaultName: string | undefined, method: string, path: string, exactArea = false): FaultAction {
     this.reloadIfChanged();
     for (const r of this.rules) {
+      if (exactArea ? r.area !== area : r.area === 'cloudServices') continue;
       if (r.area && r.area !== '*' && r.area !== area && !(vaultName && r.area.toLowerCase() === vaultName)) continue;
       if (r.method && r.method.toUpperCase() !== method) continue;
       if (r.path && !new RegExp(r.path).test(path)) continue;
@@ -116,12 +126,13 @@ export class Faults {
       this.persist();
       const delayMs = r.delayMs ?? 0;
       if (r.drop) return { kind: 'drop', delayMs };
+      if (r.fail) return { kind: 'fail', delayMs, rule: r };
       if (r.status) {
         const headers: Record<string, string> = {};
         const ra = r.retryAfter === undefined && (r.status === 429 || r.status === 503) ? 1 : r.retryAfter;
         if (ra !== null && ra !== undefined) headers['retry-after'] = String(ra);
         if (r.retryAfterMs !== undefined) headers['retry-after-ms'] = String(r.retryAfterMs);
-        return { kind: 'status', status: r.status, headers, delayMs };
+        return { kind: 'status', status: r.status, headers, delayMs, rule: r };
       }
       if (delayMs > 0) return { kind: 'delay', ms: delayMs };
     }

@@ -2,7 +2,11 @@ import { ROLE } from './ids.js';
 import type { State, Vault } from './state.js';
 import { vaultId } from './state.js';
 
-/** Built-in role definitions: control-plane actions and data actions (subset that matters here). */
+/**
+ * Built-in role definitions: control-plane actions and data actions (subset that matters here). As in Azure, Owner
+ * and Contributor (`*`) include `Microsoft.Compute/cloudServices/write` and `Microsoft.KeyVault/vaults/deploy/action`,
+ * Reader (`*\/read`) only `Microsoft.Compute/cloudServices/read`; the Key Vault roles have no Compute actions.
+ */
 export const ROLE_DEFINITIONS: Record<
   string,
   { name: string; actions: string[]; notActions: string[]; dataActions: string[] }

@@ -168,6 +168,9 @@ export interface CertSpec {
   ekus?: string[];
   keyUsage?: string[];
   validityMonths: number;
+  /** explicit validity (seeded certificates that expire in N days); overrides validityMonths */
+  notBefore?: Date;
+  notAfter?: Date;
 }
 
 function extensions(spec: CertSpec): forge.pki.CertificateField[] {
@@ -205,10 +208,10 @@ export function selfSignedCertificate(key: KeyObject, spec: CertSpec): Buffer {
   serial[0] = (serial[0] ?? 0) & 0x7f || 0x11;
   cert.serialNumber = serial.toString('hex');
   const now = new Date(Math.floor(Date.now() / 1000) * 1000);
-  cert.validity.notBefore = new Date(now.getTime() - 5 * 60 * 1000);
+  cert.validity.notBefore = spec.notBefore ?? new Date(now.getTime() - 5 * 60 * 1000);
   const until = new Date(now);
   until.setUTCMonth(until.getUTCMonth() + spec.validityMonths);
-  cert.validity.notAfter = until;
+  cert.validity.notAfter = spec.notAfter ?? until;
   cert.setExtensions(extensions(spec) as never);
   const sa = sigAlg(key);
   const si = cert.siginfo as unknown as { algorithmOid: string; parameters: Record<string, unknown> };

@@ -1,9 +1,10 @@
 import { createServer, type Server } from 'node:https';
 import type { Socket } from 'node:net';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Arm } from './arm/index.js';
+import { SEED_KEYS } from './compute/seed.js';
 import { writeFileAtomic } from './fsutil.js';
 import { BodyTooLarge, MAX_BODY, makeCtx, sendJson, type Ctx } from './http.js';
 import { HttpError, azError, notImplemented } from './errors.js';
@@ -93,7 +94,7 @@ export function buildEndpoints(port: number, caFile: string, store: Store, appCe
     vaults: store.state.vaults.map((v) => ({
       name: v.name,
       id: vaultId(v),
-      vaultUri: `https://${v.name}.${VAULT_DNS_SUFFIX}:${port}/`,
+      vaultUri: `https://${v.name.toLowerCase()}.${VAULT_DNS_SUFFIX}:${port}/`,
     })),
     personas: store.state.personas.map((p) => ({
       username: p.username,
@@ -114,7 +115,9 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
   mkdirSync(stateDir, { recursive: true });
   // Leftovers of writes interrupted by a crash (the targets themselves are always whole).
   for (const f of readdirSync(stateDir)) if (/^\..*\.tmp$/.test(f)) rmSync(join(stateDir, f), { force: true });
-  const missing = missingKeyCount(stateDir);
+  // A first start also issues the seed's certificates (src/compute/seed.ts): make their keys in the same parallel batch.
+  const seedKeysKnown = existsSync(join(stateDir, 'state.json')) || existsSync(join(stateDir, 'seed-keys.pem'));
+  const missing = missingKeyCount(stateDir) + (seedKeysKnown ? 0 : SEED_KEYS);
   if (missing > 0) await prefillRsaPool(missing);
   const tls = ensureTls(stateDir);
   const signingKey = ensureSigningKey(stateDir);
@@ -129,10 +132,12 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
     endpoints = buildEndpoints(port, tls.caFile, store, appCertificate.file);
     writeFileAtomic(join(stateDir, 'endpoints.json'), `${JSON.stringify(endpoints, null, 2)}\n`, 0o644);
   };
+  const faults = new Faults(stateDir);
   const arm = new Arm({
     store,
     tokens,
-    vaultUri: (name) => `https://${name}.${VAULT_DNS_SUFFIX}:${port}/`,
+    faults,
+    vaultUri: (name) => `https://${name.toLowerCase()}.${VAULT_DNS_SUFFIX}:${port}/`,
     onVaultsChanged: () => writeEndpoints(),
   });
   const kv = new KeyVault({ store, tokens, authority: () => `${authorityHost()}/${TENANT_ID}` });
@@ -162,7 +167,6 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
     return srv;
   };
   const server = makeServer();
-  const faults = new Faults(stateDir);
   const controlDeps: ControlDeps = {
     store,
     faults,

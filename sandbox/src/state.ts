@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { ROLE, TENANT_ID } from './ids.js';
 import { log } from './log.js';
+import type { CloudServiceRecord } from './compute/model.js';
+import { CertificateSeedSchema, CloudServiceSeedSchema, applyComputeSeed } from './compute/seed.js';
 
 export interface Persona {
   username: string;
@@ -162,6 +164,8 @@ export interface State {
   secrets?: Record<string, Record<string, Secret>>;
   /** soft-deleted vaults (their certificates stay under `certificates` until purged) */
   deletedVaults?: DeletedVault[];
+  /** Microsoft.Compute/cloudServices (src/compute/) */
+  cloudServices?: CloudServiceRecord[];
 }
 
 export interface DeletedVault {
@@ -255,6 +259,8 @@ const SeedSchema = z.object({
   roleAssignments: z.array(
     z.object({ principal: z.string(), role: z.string(), scope: z.string().startsWith('/subscriptions/') }),
   ),
+  certificates: z.array(CertificateSeedSchema).default([]),
+  cloudServices: z.array(CloudServiceSeedSchema).default([]),
 });
 
 export type Seed = z.infer<typeof SeedSchema>;
@@ -268,8 +274,11 @@ const expand = (perms: string[] | undefined, all: string[]) =>
       ? [...all]
       : perms.map((p) => p.toLowerCase());
 
-/** Reads and validates a seed file and turns it into a fresh state. */
-export function seedState(file: string = process.env.SANDBOX_SEED || DEFAULT_SEED_FILE): State {
+/**
+ * Reads and validates a seed file and turns it into a fresh state. `stateDir` keeps the keys of the seeded
+ * certificates between resets (src/compute/seed.ts).
+ */
+export function seedState(file: string = process.env.SANDBOX_SEED || DEFAULT_SEED_FILE, stateDir?: string): State {
   const parsed = SeedSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
   if (!parsed.success) {
     throw new Error(
@@ -290,7 +299,7 @@ export function seedState(file: string = process.env.SANDBOX_SEED || DEFAULT_SEE
   );
   const at = '2026-01-15T09:30:00.000Z';
   const creator = seed.personas[0]!.username;
-  return {
+  const state: State = {
     schema: 1,
     tenantId: TENANT_ID,
     personas: seed.personas,
@@ -346,6 +355,15 @@ export function seedState(file: string = process.env.SANDBOX_SEED || DEFAULT_SEE
     }),
     certificates: {},
   };
+  applyComputeSeed(
+    state,
+    seed,
+    (msg) => {
+      throw new Error(`invalid seed ${file}: ${msg}`);
+    },
+    stateDir,
+  );
+  return state;
 }
 
 /** The whole sandbox state, persisted as one JSON document replaced atomically after every mutation. */
@@ -374,7 +392,7 @@ export class Store {
         log(`state.json unreadable (${(e as Error).message}); kept as ${aside}; re-seeding`);
       }
     }
-    const s = seedState(this.seedFile);
+    const s = seedState(this.seedFile, this.stateDir);
     writeFileAtomic(this.file, JSON.stringify(s));
     return s;
   }
@@ -384,7 +402,7 @@ export class Store {
   }
 
   reset(): void {
-    this.state = seedState(this.seedFile);
+    this.state = seedState(this.seedFile, this.stateDir);
     this.save();
   }
 
@@ -407,8 +425,7 @@ export class Store {
 
 /** Wipes state back to the seed (keeps the CA so clients that trust it keep working). */
 export function resetState(stateDir: string, seedFile?: string): void {
-  seedState(seedFile); // validate first: a bad seed must not wipe the current state
-  rmSync(join(stateDir, 'state.json'), { force: true });
+  const fresh = seedState(seedFile, stateDir); // built first: a bad seed must not wipe the current state
   rmSync(join(stateDir, 'faults.json'), { force: true });
-  new Store(stateDir, seedFile);
+  writeFileAtomic(join(stateDir, 'state.json'), JSON.stringify(fresh));
 }

@@ -151,6 +151,8 @@ describe('CLI, persistence, reset, crash safety', () => {
       },
     ];
     seed.roleAssignments = seed.roleAssignments.filter((a: { principal: string }) => a.principal.startsWith('admin@'));
+    seed.certificates = [];
+    seed.cloudServices = [];
     writeFileSync(seedFile, JSON.stringify(seed));
     const sb = await startSandbox({ port: 0, stateDir: dir, seedFile });
     expect(sb.endpoints.vaults.map((v) => v.name)).toEqual(['kv-custom-seed']);

@@ -4,6 +4,8 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { ComputeManagementClient } from '@azure/arm-compute';
+import { RestError } from '@azure/core-rest-pipeline';
 import { OnBehalfOfCredential } from '@azure/identity';
 import { startSandbox, type Endpoints, type RunningSandbox } from '../src/server';
 
@@ -34,7 +36,7 @@ export interface TestSandbox extends RunningSandbox {
 }
 
 /** Starts a sandbox on a random port in a fresh temp state dir that reuses the CA vitest.config.ts made. */
-export async function startTestSandbox(): Promise<TestSandbox> {
+export async function startTestSandbox(opts: { seedFile?: string } = {}): Promise<TestSandbox> {
   const caDir = process.env.SANDBOX_TEST_CA_DIR;
   if (!caDir) throw new Error('SANDBOX_TEST_CA_DIR not set: run with --config sandbox/vitest.config.ts');
   const tmp = mkdtempSync(join(tmpdir(), 'sbx-test-'));
@@ -43,7 +45,7 @@ export async function startTestSandbox(): Promise<TestSandbox> {
   mkdirSync(stateDir, { recursive: true });
   copyFileSync(join(caDir, 'ca.pem'), join(stateDir, 'ca.pem'));
   copyFileSync(join(caDir, 'ca-key.pem'), join(stateDir, 'ca-key.pem'));
-  const sb = await startSandbox({ port: 0, stateDir });
+  const sb = await startSandbox({ port: 0, stateDir, ...opts });
   const agent = sandboxAgent(sb.endpoints.caFile);
   return {
     ...sb,
@@ -120,6 +122,30 @@ export function oboCredential(e: Endpoints, userAssertionToken: string): OnBehal
     disableInstanceDiscovery: true,
   };
   return new OnBehalfOfCredential(options);
+}
+
+/** @azure/arm-compute 23.3.0 (the last with cloud services) for a persona, through OBO like the app. */
+export async function computeClient(
+  sb: TestSandbox,
+  username = 'admin@contoso.sandbox',
+  subscriptionId = '0b1f6471-1bf0-4dda-aec3-111122223333',
+): Promise<ComputeManagementClient> {
+  return new ComputeManagementClient(oboCredential(sb.endpoints, await apiToken(sb, username)), subscriptionId, {
+    endpoint: sb.endpoints.arm.endpoint,
+    credentialScopes: ['https://management.azure.com/.default'],
+    agent: sb.agent,
+  } as never);
+}
+
+/** The RestError a promise rejects with (fails the test if it resolves or throws something else). */
+export async function restError(p: Promise<unknown>): Promise<RestError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof RestError) return e;
+    throw e;
+  }
+  throw new Error('expected a RestError');
 }
 
 export function decodeJwt(token: string): Record<string, any> {

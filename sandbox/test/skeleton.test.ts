@@ -31,6 +31,7 @@ describe('walking skeleton: identity + ARM + Key Vault through the real SDKs', (
       'kv-contoso-prod',
       'kv-contoso-rbac',
       'kv-contoso-east',
+      'KV-cs-contoso-legacy',
     ]);
     expect(e.vaults[0].vaultUri).toBe(`https://kv-contoso-prod.vault.localhost:${sb.port}/`);
     expect(e.personas).toHaveLength(3);
@@ -109,7 +110,7 @@ describe('walking skeleton: identity + ARM + Key Vault through the real SDKs', (
     });
     const names = [];
     for await (const v of client.vaults.listBySubscription({ top: 1 })) names.push(v.name);
-    expect(names.sort()).toEqual(['kv-contoso-prod', 'kv-contoso-rbac']);
+    expect(names.sort()).toEqual(['KV-cs-contoso-legacy', 'kv-contoso-prod', 'kv-contoso-rbac']);
     const v = await client.vaults.get('rg-cses-prod', 'kv-contoso-prod');
     expect(v.properties.vaultUri).toBe(`https://kv-contoso-prod.vault.localhost:${sb.port}/`);
     expect(v.properties.enabledForDeployment).toBe(false);

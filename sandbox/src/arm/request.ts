@@ -5,10 +5,13 @@ import { type Vault } from '../state.js';
 import type { Ctx } from '../http.js';
 import type { Store } from '../state.js';
 import type { TokenService } from '../tokens.js';
+import type { Faults } from '../faults.js';
 
 export interface ArmDeps {
   store: Store;
   tokens: TokenService;
+  /** fault rules; the cloud services RP takes its own (`area: "cloudServices"`) from them */
+  faults?: Faults;
   vaultUri: (name: string) => string;
   onVaultsChanged?: () => void;
 }

@@ -1,3 +1,4 @@
+import { cloudServiceRoutes } from '../compute/routes.js';
 import { RouteTable } from '../router.js';
 import { accessPolicyRoutes } from './access-policies.js';
 import { authorizationRoutes } from './authorization.js';
@@ -20,4 +21,5 @@ export const armRoutes = new RouteTable<ArmRequest>({ caseSensitive: false, igno
   .add(vaultRoutes)
   .add(accessPolicyRoutes)
   .add(deletedVaultRoutes)
-  .add(authorizationRoutes);
+  .add(authorizationRoutes)
+  .add(cloudServiceRoutes);
