@@ -3,8 +3,7 @@ import { CertificateClient } from '@azure/keyvault-certificates';
 import { SecretClient } from '@azure/keyvault-secrets';
 import { KeyVaultManagementClient } from '@azure/arm-keyvault';
 import { SubscriptionClient } from '@azure/arm-resources-subscriptions';
-import { RestError } from '@azure/core-rest-pipeline';
-import { apiToken, oboCredential, opensslPfx, raw, startTestSandbox, type TestSandbox } from './helpers';
+import { apiToken, oboCredential, opensslPfx, raw, restError, startTestSandbox, type TestSandbox } from './helpers';
 
 const PROD = '0b1f6471-1bf0-4dda-aec3-111122223333';
 const STAGING = '5c2e8f90-3a7b-4d1c-b2e4-444455556666';
@@ -15,15 +14,7 @@ const OID = {
   reader: '8b3e9c40-2d5f-4a0c-9e82-c3f4a5b60003',
 };
 
-async function rejects(p: Promise<unknown>): Promise<RestError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof RestError) return e;
-    throw e;
-  }
-  throw new Error('expected a RestError');
-}
+const rejects = restError;
 
 describe('authorization by persona (RBAC vs access policies, ARM AuthorizationFailed)', () => {
   let sb: TestSandbox;
