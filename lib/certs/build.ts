@@ -22,8 +22,10 @@ import {
   hex,
   equalBytes,
 } from './der';
-import { digest, pkcs12KdfSync, bmpPassword } from './hash';
-import { encryptSync, hmacSync } from './crypto';
+import { hmac } from '@noble/hashes/hmac.js';
+import { HASHES, digest } from './hashes';
+import { pkcs12KdfSync, bmpPassword } from './pkcs12-kdf';
+import { encrypt3desSync } from './crypto';
 import { readPem, CERT_LABELS, KEY_LABELS, toPkcs8 } from './pem';
 import { parseCertificate, commonName, OID, type ParsedCert } from './x509';
 
@@ -78,7 +80,7 @@ function pbeEncrypt(pw: Uint8Array, plain: Uint8Array): { alg: Uint8Array; data:
   const iv = pkcs12KdfSync('sha1', pw, salt, 2, ITERATIONS, 8);
   return {
     alg: seq(encOid(O.pbe3des), seq(octets(salt), encInt(ITERATIONS))),
-    data: encryptSync('des-ede3-cbc', key, iv, plain),
+    data: encrypt3desSync(key, iv, plain),
   };
 }
 
@@ -146,7 +148,7 @@ export function buildPfxFromPem(
 
   const macSalt = random(8);
   const macKey = pkcs12KdfSync('sha1', pw, macSalt, 3, ITERATIONS, 20);
-  const mac = hmacSync('sha1', macKey, authSafe);
+  const mac = hmac(HASHES.sha1, macKey, authSafe);
   const macData = seq(seq(seq(encOid(O.sha1), nul()), octets(mac)), octets(macSalt), encInt(ITERATIONS));
   pkcs8.fill(0);
   return seq(encInt(3), seq(encOid(O.data), explicit(0, octets(authSafe))), macData);

@@ -1,10 +1,13 @@
 /**
  * Ciphers, HMAC and PBKDF2: WebCrypto (`globalThis.crypto.subtle`, native and off the JS thread for PBKDF2) where it
- * can, node-forge for what WebCrypto lacks (RC2, DES, 3DES, AES-192 in some browsers, or no WebCrypto at all, e.g. a
- * page served over plain http).
+ * can; @noble/hashes for HMAC and PBKDF2 where WebCrypto is missing (a page served over plain http, old engines) or
+ * refuses (MD5, empty PBKDF2 passwords in some engines); node-forge only for the ciphers WebCrypto lacks (RC2, DES,
+ * 3DES, AES-192 in some browsers).
  */
 import forge from 'node-forge';
-import { HASH_INFO, type HashName, digest, toBinary, fromBinary, forgeMd, pbkdf2Js } from './hash';
+import { hmac as nobleHmac } from '@noble/hashes/hmac.js';
+import { pbkdf2Async } from '@noble/hashes/pbkdf2.js';
+import { HASHES, type HashName, webCryptoName } from './hashes';
 
 export class DecryptError extends Error {
   constructor(message = 'decryption failed (bad padding)') {
@@ -25,9 +28,21 @@ function ab(b: Uint8Array): Uint8Array<ArrayBuffer> {
   return out;
 }
 
+/** node-forge takes and returns "binary strings" (one char per byte). */
+function toBinary(b: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < b.length; i += 8192) s += String.fromCharCode(...b.subarray(i, i + 8192));
+  return s;
+}
+function fromBinary(s: string): Uint8Array {
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i) & 0xff;
+  return out;
+}
+
 export async function hmac(hash: HashName, key: Uint8Array, data: Uint8Array): Promise<Uint8Array> {
   const s = subtle();
-  const wc = HASH_INFO[hash].webCrypto;
+  const wc = webCryptoName(hash);
   if (s && wc) {
     try {
       const k = await s.importKey('raw', ab(key), { name: 'HMAC', hash: wc }, false, ['sign']);
@@ -36,37 +51,7 @@ export async function hmac(hash: HashName, key: Uint8Array, data: Uint8Array): P
       /* fall through to JS */
     }
   }
-  return hmacSync(hash, key, data);
-}
-
-/** Plain JS HMAC over digest(). */
-export function hmacSync(hash: HashName, key: Uint8Array, data: Uint8Array): Uint8Array {
-  const { blockLen } = HASH_INFO[hash];
-  let k = key.length > blockLen ? digest(hash, key) : key;
-  const kp = new Uint8Array(blockLen);
-  kp.set(k);
-  k = kp;
-  const ipad = new Uint8Array(blockLen + data.length);
-  const opad = new Uint8Array(blockLen + HASH_INFO[hash].outLen);
-  for (let i = 0; i < blockLen; i++) {
-    ipad[i] = k[i]! ^ 0x36;
-    opad[i] = k[i]! ^ 0x5c;
-  }
-  ipad.set(data, blockLen);
-  opad.set(digest(hash, ipad), blockLen);
-  return digest(hash, opad);
-}
-
-export async function sha(hash: 'sha1' | 'sha256', data: Uint8Array): Promise<Uint8Array> {
-  const s = subtle();
-  if (s) {
-    try {
-      return new Uint8Array(await s.digest(hash === 'sha1' ? 'SHA-1' : 'SHA-256', ab(data)));
-    } catch {
-      /* fall through */
-    }
-  }
-  return digest(hash, data);
+  return nobleHmac(HASHES[hash], key, data);
 }
 
 /** PBKDF2 (RFC 8018) with a password given as bytes (OpenSSL uses the UTF-8 bytes). */
@@ -78,7 +63,7 @@ export async function pbkdf2(
   keyLen: number,
 ): Promise<Uint8Array> {
   const s = subtle();
-  const wc = HASH_INFO[hash].webCrypto;
+  const wc = webCryptoName(hash);
   if (s && wc && iterations > 0) {
     try {
       const k = await s.importKey('raw', ab(password), 'PBKDF2', false, ['deriveBits']);
@@ -88,9 +73,8 @@ export async function pbkdf2(
       /* e.g. an engine that refuses empty passwords: fall through */
     }
   }
-  if (hash === 'sha1' || hash === 'sha256') return pbkdf2Js(hash, password, salt, Math.max(1, iterations), keyLen);
-  const out = forge.pkcs5.pbkdf2(toBinary(password), toBinary(salt), Math.max(1, iterations), keyLen, forgeMd(hash));
-  return fromBinary(out);
+  // asyncTick: hand the event loop back at least every 10 ms.
+  return pbkdf2Async(HASHES[hash], password, salt, { c: Math.max(1, iterations), dkLen: keyLen, asyncTick: 10 });
 }
 
 export type CipherName = 'aes-128-cbc' | 'aes-192-cbc' | 'aes-256-cbc' | 'des-ede3-cbc' | 'des-cbc' | 'rc2-cbc' | 'rc4';
@@ -139,9 +123,8 @@ export async function decrypt(
   return fromBinary(d.output.getBytes());
 }
 
-/** Encrypt with PKCS#7 padding (used to build PFX files): legacy ciphers through node-forge. */
-export function encryptSync(cipher: 'des-ede3-cbc', key: Uint8Array, iv: Uint8Array, data: Uint8Array): Uint8Array {
-  void cipher;
+/** 3DES-CBC encryption with PKCS#7 padding (used to build legacy-compatible PFX files), through node-forge. */
+export function encrypt3desSync(key: Uint8Array, iv: Uint8Array, data: Uint8Array): Uint8Array {
   const c = forge.cipher.createCipher('3DES-CBC', toBinary(key));
   c.start({ iv: toBinary(iv) });
   c.update(forge.util.createBuffer(toBinary(data)));

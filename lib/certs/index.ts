@@ -9,4 +9,3 @@ export {
 } from './inspect';
 export { ERROR_CODES, WARNING_CODES, INFO_CODES, type CertsFindingCode } from './findings';
 export { buildPfxFromPem, BuildPfxError } from './build';
-export { setWasmEnabled } from './hash';

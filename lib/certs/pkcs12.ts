@@ -4,7 +4,8 @@
  * (as OpenSSL and .NET do); the PKCS#12 KDF from its BMPString form.
  */
 import { type Node, T, parse, content, child, oid, int, expect, is, hex, str, DerError, equalBytes } from './der';
-import { type HashName, HASH_INFO, pkcs12Kdf, bmpPassword, legacyBmpPassword } from './hash';
+import { HASHES, type HashName } from './hashes';
+import { pkcs12Kdf, bmpPassword, legacyBmpPassword } from './pkcs12-kdf';
 import { type CipherName, DecryptError, decrypt, hmac, pbkdf2 } from './crypto';
 
 const OIDS = {
@@ -386,7 +387,7 @@ export async function verifyMac(mac: MacInfo, authSafe: Uint8Array, pw: Password
     const k = await pbkdf2(mac.pbmac1.prf, pw.utf8, mac.pbmac1.salt, mac.pbmac1.iterations, mac.pbmac1.keyLen);
     return equalBytes(await hmac(mac.hash, k, authSafe), mac.digest);
   }
-  const key = await pkcs12Kdf(mac.hash, pw.bmp, mac.salt, 3, mac.iterations, HASH_INFO[mac.hash].outLen);
+  const key = await pkcs12Kdf(mac.hash, pw.bmp, mac.salt, 3, mac.iterations, HASHES[mac.hash].outputLen);
   const m = await hmac(mac.hash, key, authSafe);
   return equalBytes(m, mac.digest);
 }

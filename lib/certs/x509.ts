@@ -1,7 +1,7 @@
 /** X.509 certificate and key parsing straight from the ASN.1, for RSA, EC and anything else (reported as `other`). */
 import type { CertInfo, PublicKeyInfo } from './types';
 import { type Node, T, parse, raw, content, child, oid, str, time, hex, uintBytes, is, expect, DerError } from './der';
-import { digest } from './hash';
+import { digest } from './hashes';
 
 export const OID = {
   rsaEncryption: '1.2.840.113549.1.1.1',
