@@ -222,10 +222,6 @@ export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-export function utf8Encode(s: string): Uint8Array {
-  return new TextEncoder().encode(s);
-}
-
 export function utf8Decode(b: Uint8Array): string {
   return new TextDecoder('utf-8', { fatal: false }).decode(b);
 }

@@ -1,5 +1,5 @@
 /** Finding constructors. Every code here is documented in docs/error-codes.md (section "lib/certs"). */
-import type { Finding, Severity } from './types';
+import type { DetectedFormat, Finding, InspectResult, Severity } from './types';
 
 export const ERROR_CODES = [
   'empty-file',
@@ -75,3 +75,17 @@ export function sortFindings(f: Finding[]): Finding[] {
 export const LEGACY_REEXPORT =
   'openssl pkcs12 -in cert.pfx -nodes | openssl pkcs12 -export -legacy -out cert-legacy.pfx ' +
   '(OpenSSL 3; on OpenSSL 1.1 omit -legacy; or use -certpbe PBE-SHA1-3DES -keypbe PBE-SHA1-3DES -macalg sha1)';
+
+/** A result that holds nothing but findings (the input could not be read as far as certificates). */
+export function emptyResult(findings: Finding[], format?: DetectedFormat): InspectResult {
+  const r: InspectResult = {
+    importable: false,
+    leaf: null,
+    chain: [],
+    key: null,
+    pfx: null,
+    findings: sortFindings(findings),
+  };
+  if (format) r.detected = { format, canBuildPfx: false };
+  return r;
+}

@@ -1,5 +1,5 @@
 /** PEM reading and private-key normalisation (PKCS#1 RSA and SEC1 EC keys wrapped into PKCS#8). */
-import { T, parse, content, child, oid, is, seq, encInt, encOid, octets, nul, enc, raw, DerError } from './der';
+import { T, parse, is, seq, encInt, encOid, octets, nul, raw, DerError } from './der';
 import { OID } from './x509';
 
 export interface PemBlock {
@@ -14,12 +14,6 @@ export function base64ToBytes(s: string): Uint8Array {
   const out = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
   return out;
-}
-
-export function bytesToBase64(b: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < b.length; i += 8192) s += String.fromCharCode(...b.subarray(i, i + 8192));
-  return btoa(s);
 }
 
 /** PEM blocks in order. Linear-time (no backtracking regex), at most MAX_PEM_BLOCKS blocks. */
@@ -82,11 +76,3 @@ export function toPkcs8(block: PemBlock): Uint8Array {
   }
   throw new Error(`unsupported private key type (${block.label})`);
 }
-
-/** Algorithm OID of a PKCS#8 key. */
-export function pkcs8Algorithm(pkcs8: Uint8Array): string {
-  const p = parse(pkcs8);
-  return oid(child(child(p, 1, 'algorithm'), 0, 'algorithm'));
-}
-
-export { content, enc };
