@@ -6,13 +6,13 @@ import {
   thumbprintToHex,
   checkServiceConsistency,
   listRoles,
-  parseXml,
   readServiceFile,
   setCscfgCertificate,
   setCsdefCertificate,
   vaultCertificatesFromThumbprints,
   type VaultCertificate,
 } from './index';
+import { parseXml } from './xml';
 
 const T = '3BFC4E04C034E21B852A8D18B4FF47955338FEE9';
 const T2 = 'A1B2C3D4E5F60718293A4B5C6D7E8F9012345678';

@@ -5,7 +5,8 @@
  * A `<Certificates>` or `<Imports>` left without elements or comments is removed too.
  */
 import type { Element, Node } from '@xmldom/xmldom';
-import { findCsesLeftovers, REMOTE_ACCESS_CERTIFICATE, type ServiceIssue } from './check';
+import { findCsesLeftovers } from './leftovers';
+import { REMOTE_ACCESS_CERTIFICATE, type ServiceIssue } from './issues';
 import { validateCertificateName, validateRoleName } from './elements';
 import { ServiceConfigError } from './errors';
 import { parseServiceFile, roleElements, type ServiceFileKind } from './read';
