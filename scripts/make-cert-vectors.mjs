@@ -5,6 +5,7 @@
  * `openssl pkcs12 -info`), never from lib/certs itself.
  *
  * Usage: node scripts/make-cert-vectors.mjs            (needs the `openssl` 3.x CLI and node-forge)
+ * The PEM-source vectors (pem/) come from scripts/make-pem-vectors.mjs, run at the end (or alone).
  * Keys are random, so every run produces new files: commit the result of one run.
  */
 import { execFileSync } from 'node:child_process';
@@ -14,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import forge from 'node-forge';
+import { makePemVectors } from './make-pem-vectors.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(ROOT, 'lib/certs/__vectors__');
@@ -209,7 +211,8 @@ function copyOut(src, file) {
 }
 
 mkdirSync(OUT, { recursive: true });
-for (const f of readdirSync(OUT)) if (f !== '.gitattributes') unlinkSync(join(OUT, f));
+for (const f of readdirSync(OUT, { withFileTypes: true }))
+  if (f.isFile() && f.name !== '.gitattributes') unlinkSync(join(OUT, f.name)); // pem/ is made by make-pem-vectors.mjs
 
 const rsa = leaf('rsa2048', 'rsa2048');
 const rsaTp = thumbprint(rsa.cert);
@@ -1223,3 +1226,5 @@ writeFileSync(
 );
 rmSync(TMP, { recursive: true, force: true });
 console.log(`wrote ${vectors.length} vector expectations to ${OUT}`);
+// The PEM-source vectors (lib/certs/__vectors__/pem/); they read openssl3-default.pfx from above.
+console.log(`wrote ${makePemVectors()} PEM cases to ${join(OUT, 'pem')}`);

@@ -21,7 +21,7 @@ describe('buildPfxFromPem', () => {
     it(`builds a PFX OpenSSL opens (${file})`, async () => {
       const pem = readFileSync(join(DIR, file), 'utf8');
       const password = 'Bu1ld-pässword';
-      const pfx = buildPfxFromPem(pem, pem, password);
+      const { pfx } = await buildPfxFromPem([{ name: file, data: pem }], password);
       const tmp = mkdtempSync(join(tmpdir(), 'build-pfx-'));
       try {
         const path = join(tmp, 'out.pfx');
@@ -61,19 +61,26 @@ describe('buildPfxFromPem', () => {
     const chain = readFileSync(join(DIR, 'cert-only.pem'), 'utf8');
     const certs = chain.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----\n?/g)!;
     const reversed = [...certs].reverse().join('');
-    const pfx = buildPfxFromPem(reversed, pem, '');
+    const { pfx } = await buildPfxFromPem(
+      [
+        { name: 'chain.pem', data: reversed },
+        { name: 'key.pem', data: pem },
+      ],
+      '',
+    );
     const r = await inspectPfx(pfx, '');
     expect(r.leaf?.thumbprint).toBe(tp('cert-and-key.pem'));
     expect(r.chain).toHaveLength(2);
     expect(r.findings.filter((f) => f.severity === 'error')).toEqual([]);
   });
 
-  it('refuses a key that does not match, and input without a key', () => {
+  it('refuses a key that does not match, and input without a key', async () => {
     const ec = readFileSync(join(DIR, 'ec-cert-and-key.pem'), 'utf8');
     const rsa = readFileSync(join(DIR, 'cert-and-key.pem'), 'utf8');
     const rsaCertOnly = rsa.replace(/-----BEGIN PRIVATE KEY-----[\s\S]*$/, '');
     const ecKeyOnly = ec.replace(/^[\s\S]*?(?=-----BEGIN (EC )?PRIVATE KEY-----)/, '');
-    expect(() => buildPfxFromPem(rsaCertOnly, ecKeyOnly, 'x')).toThrow(BuildPfxError);
-    expect(() => buildPfxFromPem(rsaCertOnly, rsaCertOnly, 'x')).toThrow(/No private key/);
+    const cert = { name: 'cert.pem', data: rsaCertOnly };
+    await expect(buildPfxFromPem([cert, { name: 'key.pem', data: ecKeyOnly }], 'x')).rejects.toThrow(BuildPfxError);
+    await expect(buildPfxFromPem([cert], 'x')).rejects.toMatchObject({ code: 'no-private-key' });
   });
 });

@@ -14,6 +14,28 @@ export interface KeyEntry {
   friendlyName?: string | null;
 }
 
+/**
+ * How the input is read. `pem`: certificates and keys from PEM/DER rather than a PFX (no "no private key" wording for a
+ * PFX; a leaf alone without its issuer is reported). `incomplete`: parts could not be read, so a missing key or
+ * certificate is not reported. `files`: PEM files, whose own checks name the missing key, certificate or leaf — a
+ * lone CA certificate is then not taken as the leaf.
+ */
+export interface AssembleMode {
+  pem: boolean;
+  incomplete?: boolean;
+  files?: boolean;
+}
+
+/** What was chosen, for callers that build from it (a PFX from PEM files). */
+export interface Assembly {
+  leaf: ParsedCert | null;
+  key: KeyEntry | null;
+  /** The leaf's issuers in order, as far as the input has them. */
+  issuers: ParsedCert[];
+  /** The issuer name the chain needs next, when it stops before a root. */
+  missingIssuer: string | null;
+}
+
 /** assemble(), then check that each issuer in the chain really signed the certificate below it. */
 export async function assembleChecked(
   certs: ParsedCert[],
@@ -21,10 +43,11 @@ export async function assembleChecked(
   findings: Finding[],
   now: Date,
   localIds: Map<ParsedCert, string | null> | null,
-  mode: { pem: boolean; incomplete?: boolean },
+  mode: AssembleMode,
+  assembly?: Assembly,
 ): Promise<InspectResult> {
   const links: Array<[ParsedCert, ParsedCert]> = [];
-  const result = assemble(certs, keys, findings, now, localIds, mode, links);
+  const result = assemble(certs, keys, findings, now, localIds, mode, links, assembly);
   const checks = await Promise.all(links.map(([sub, iss]) => verifySignedBy(sub, iss)));
   const extra: Finding[] = [];
   links.forEach(([sub, iss], i) => {
@@ -50,8 +73,9 @@ export function assemble(
   findings: Finding[],
   now: Date,
   localIds: Map<ParsedCert, string | null> | null,
-  mode: { pem: boolean; incomplete?: boolean },
+  mode: AssembleMode,
   links: Array<[ParsedCert, ParsedCert]> = [],
+  assembly?: Assembly,
 ): InspectResult {
   const isIssuerOfAnother = (c: ParsedCert) =>
     certs.some((o) => o !== c && equalBytes(o.issuerRaw, c.subjectRaw) && !equalBytes(o.subjectRaw, o.issuerRaw));
@@ -77,7 +101,7 @@ export function assemble(
     matches = good.matches;
   }
   if (!leaf && endEntities.length === 1) leaf = endEntities[0]!;
-  if (!leaf && !keys.length && endEntities.length === 0 && certs.length === 1) leaf = certs[0]!;
+  if (!leaf && !keys.length && endEntities.length === 0 && certs.length === 1 && !mode.files) leaf = certs[0]!;
 
   // Errors about the key.
   if (!mode.incomplete && (!mode.pem || keys.length || certs.length)) {
@@ -136,13 +160,23 @@ export function assemble(
       cur = issuer;
     }
     const last = chain[chain.length - 1] ?? leaf;
-    if (chain.length && !equalBytes(last.subjectRaw, last.issuerRaw))
+    if (assembly) {
+      assembly.issuers = [...chain];
+      assembly.missingIssuer = equalBytes(last.subjectRaw, last.issuerRaw) ? null : last.info.issuer;
+    }
+    if (!equalBytes(last.subjectRaw, last.issuerRaw) && (chain.length || mode.pem))
       findings.push(
-        info(
-          'chain-incomplete',
-          `The chain in the file stops at ${describe(last.info)}, which is not a root; Windows completes it from its own store if it can.`,
-          'Usually fine; include the intermediate certificates if clients report an incomplete chain.',
-        ),
+        chain.length
+          ? info(
+              'chain-incomplete',
+              `The chain in the file${mode.files ? 's' : ''} stops at ${describe(last.info)}, which is not a root: its issuer "${last.info.issuer}" is not included. Windows completes it from its own store if it can.`,
+              'Usually fine (clients have the root certificates); include the intermediate certificates if clients report an incomplete chain.',
+            )
+          : info(
+              'chain-incomplete',
+              `Only the certificate ${describe(last.info)} was given, without its issuer: the intermediate "${last.info.issuer}" is missing. Windows may fetch it; many clients will not trust the certificate without it.`,
+              'Add the intermediate certificate from your CA (for Let’s Encrypt choose fullchain.pem rather than cert.pem).',
+            ),
       );
     const rest = certs.filter((x) => !used.has(x));
     const unrelatedLeaves = rest.filter((x) => !x.info.isCA && !isIssuerOfAnother(x));
@@ -188,6 +222,10 @@ export function assemble(
   for (const c of chain) checkChainCert(c, findings, now);
   const keyInfo = primaryKey?.parsed.key?.info ?? null;
   if (primaryKey) checkKey(primaryKey.parsed, leaf, findings);
+  if (assembly) {
+    assembly.leaf = leaf;
+    assembly.key = matches ? primaryKey : null;
+  }
   const out: InspectResult = {
     importable: false,
     leaf: leaf ? leaf.info : null,

@@ -18,6 +18,10 @@ export const ERROR_CODES = [
   'password-too-long',
   'subject-too-long',
   'excessive-iterations',
+  'not-pem',
+  'key-passphrase-required',
+  'wrong-key-passphrase',
+  'leaf-missing',
 ] as const;
 
 export const WARNING_CODES = [
@@ -37,6 +41,7 @@ export const WARNING_CODES = [
   'trailing-data',
   'pbmac1-mac',
   'chain-signature-invalid',
+  'der-named-pem',
 ] as const;
 
 export const INFO_CODES = [
@@ -47,6 +52,8 @@ export const INFO_CODES = [
   'no-subject-alt-name',
   'extra-bags',
   'leaf-not-first',
+  'chain-reordered',
+  'ignored-pem-blocks',
 ] as const;
 
 export type CertsErrorCode = (typeof ERROR_CODES)[number];

@@ -8,4 +8,6 @@ export {
   type InspectOptions,
 } from './inspect';
 export { ERROR_CODES, WARNING_CODES, INFO_CODES, type CertsFindingCode } from './findings';
-export { buildPfxFromPem, BuildPfxError } from './build';
+export { buildPfxFromPem, BuildPfxError, type BuildPfxOptions, type BuiltPfx } from './build';
+export { inspectPem, type PemInspectOptions, type PemInspectResult, type PemDetails } from './pem-inspect';
+export type { PemFile, KeyFormat, SourceFileInfo } from './pem-sources';

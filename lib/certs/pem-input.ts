@@ -39,10 +39,10 @@ export async function inspectPemText(text: string, now: Date): Promise<InspectRe
   let action: string;
   if (canBuildPfx)
     action =
-      'A PFX can be built from this certificate and key: use "Build PFX" in the wizard, or run `openssl pkcs12 -export -in cert.pem -inkey key.pem -out cert.pfx` (add `-legacy` for older Windows guests).';
+      'A PFX can be built from this certificate and key: `cses-cert pfx from-pem --cert cert.pem --key key.pem --out cert.pfx --password-file password.txt`, or `openssl pkcs12 -export -legacy -in cert.pem -inkey key.pem -out cert.pfx`.';
   else if (certs.length && keyEncrypted)
     action =
-      'Decrypt the key (`openssl pkey -in key.pem -out key-plain.pem`), then build the PFX with `openssl pkcs12 -export -in cert.pem -inkey key-plain.pem -out cert.pfx`.';
+      'Build the PFX with the key’s passphrase: `cses-cert pfx from-pem --cert cert.pem --key key.pem --key-passphrase-file passphrase.txt --out cert.pfx --password-file password.txt`, or `openssl pkcs12 -export -legacy -in cert.pem -inkey key.pem -out cert.pfx`.';
   else if (certs.length)
     action =
       'Add the private key: find the .key file created with the CSR and build the PFX with `openssl pkcs12 -export -in cert.pem -inkey key.pem -out cert.pfx`, or export a PFX with its private key from the Windows machine that created the request.';
