@@ -23,6 +23,7 @@ import {
 } from './service-config';
 import { SERVICES_CHECK_USAGE, SERVICES_HELP } from './services-help';
 import { SNIPPET_HELP, SNIPPET_USAGE, snippetCommand } from './snippet';
+import { PFX_FROM_PEM_USAGE, PFX_HELP, pfxFromPemCommand } from './pfx';
 
 export const VERSION = '0.1.0';
 
@@ -30,6 +31,7 @@ export const MAIN_HELP = `cses-cert ${VERSION} — Key Vault certificates for Az
 
 Usage:
   ${INSPECT_USAGE}
+  ${PFX_FROM_PEM_USAGE}
   ${CSCFG_ADD_USAGE}
   ${CSDEF_ADD_USAGE}
   ${CSCFG_CHECK_USAGE}
@@ -81,6 +83,7 @@ function sub(group: string, help: string, commands: Record<string, Command>): Co
 
 const COMMANDS: Record<string, Command> = {
   inspect: inspectCommand,
+  pfx: sub('pfx', PFX_HELP, { 'from-pem': pfxFromPemCommand }),
   cscfg: sub('cscfg', CSCFG_HELP, {
     add: cscfgAddCommand,
     check: cscfgCheckCommand,
