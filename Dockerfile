@@ -9,6 +9,8 @@ ARG NODE_VERSION=22
 FROM node:${NODE_VERSION}-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
+# The lint workspace is part of the lockfile, so npm ci needs its manifest (its tools stay in this build stage).
+COPY tools/lint/package.json ./tools/lint/
 RUN npm ci --no-audit --no-fund
 
 FROM node:${NODE_VERSION}-bookworm-slim AS build

@@ -5,7 +5,7 @@
 import { ServiceConfigError } from '../lib/service-config';
 import { SnippetError } from '../lib/snippets';
 import { CliError, EXIT_OK, EXIT_USAGE, errorLine } from './errors';
-import { INSPECT_HELP, INSPECT_USAGE, inspectCommand } from './inspect';
+import { INSPECT_USAGE, inspectCommand } from './inspect';
 import type { CliIO } from './io';
 import {
   CSCFG_ADD_USAGE,

@@ -835,7 +835,7 @@ try {
     errors: [],
     infos: ['self-signed'],
   });
-} catch (e) {
+} catch {
   console.warn('keytool not available: skipping the Java vector');
 }
 // Expired intermediate (valid leaf): a warning, not an error.

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-// Runs every test: unit (Vitest), sandbox conformance (Vitest + the real Azure SDKs), e2e (Playwright in Debian's
-// Chromium). Installs Chromium with apt when it is missing and we run as root. Ends with one line:
+// Runs every test: typecheck, lint (ESLint), format (Prettier --check), boundaries (dependency-cruiser), unit (Vitest),
+// sandbox conformance (Vitest + the real Azure SDKs), e2e (Playwright in Debian's Chromium). Installs Chromium with apt when it is missing and we run as root. Ends with one line:
 // `N passed, N failed` (also written to test-results/summary.txt).
 //
-//   node scripts/test.mjs [--only typecheck|unit|sandbox|e2e]
+//   node scripts/test.mjs [--only typecheck|lint|format|boundaries|unit|sandbox|e2e]
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -109,8 +109,33 @@ function typecheck() {
   };
 }
 
+// Lint, format and boundaries: each is one check, passed or failed (decision 023).
+function check(name, cmd, args) {
+  const status = run(cmd, args);
+  return {
+    name,
+    passed: status === 0 ? 1 : 0,
+    failed: status === 0 ? 0 : 1,
+    note: status === 0 ? '' : `exit ${status}`,
+  };
+}
+
 const suites = [
   ['typecheck', typecheck],
+  ['lint', () => check('lint', bin('eslint'), ['--max-warnings', '0', '.'])],
+  ['format', () => check('format', bin('prettier'), ['--check', '--log-level', 'warn', '.'])],
+  [
+    'boundaries',
+    () =>
+      check('boundaries', process.execPath, [
+        'tools/lint/depcruise.mjs',
+        '--config',
+        'tools/lint/dependency-cruiser.cjs',
+        '--output-type',
+        'err',
+        '.',
+      ]),
+  ],
   ['unit', () => vitest('unit', 'vitest.config.ts')],
   ['sandbox', () => vitest('sandbox', 'sandbox/vitest.config.ts')],
   ['e2e', e2e],

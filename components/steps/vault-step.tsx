@@ -27,7 +27,7 @@ export function VaultStep() {
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<string | null>(null);
 
-  const all = vaults.data?.vaults ?? [];
+  const all = useMemo(() => vaults.data?.vaults ?? [], [vaults.data]);
   const regions = useMemo(() => [...new Set(all.map((v) => v.location))].sort(), [all]);
   const shown = useMemo(() => {
     const f = filter.trim().toLowerCase();

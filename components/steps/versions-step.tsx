@@ -1,5 +1,6 @@
 'use client';
 
+import { useState } from 'react';
 import type { CertificateVersionItem } from '@/lib/api/types';
 import { certificateApiPath } from '@/lib/wizard/paths';
 import { Button } from '@/components/ui/button';
@@ -19,7 +20,7 @@ export function VersionsStep() {
   );
   const list = versions.data?.versions ?? [];
   const latest = list.find((v) => v.isLatest);
-  const now = Date.now();
+  const [now] = useState(Date.now);
 
   return (
     <div className="mt-4 space-y-4">

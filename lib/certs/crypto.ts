@@ -107,7 +107,6 @@ export async function decrypt(
       }
     }
   }
-  let d: forge.cipher.BlockCipher;
   if (cipher === 'rc2-cbc') {
     const c = forge.rc2.createDecryptionCipher(toBinary(key), rc2Bits);
     c.start(toBinary(iv));
@@ -116,7 +115,7 @@ export async function decrypt(
     return fromBinary(c.output.getBytes());
   }
   const name = cipher.startsWith('aes') ? 'AES-CBC' : cipher === 'des-cbc' ? 'DES-CBC' : '3DES-CBC';
-  d = forge.cipher.createDecipher(name, toBinary(key));
+  const d = forge.cipher.createDecipher(name, toBinary(key));
   d.start({ iv: toBinary(iv) });
   d.update(forge.util.createBuffer(toBinary(data)));
   if (!d.finish()) throw new DecryptError();

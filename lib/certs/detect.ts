@@ -22,7 +22,11 @@ export function decodeText(bytes: Uint8Array): string {
     let evenNul = 0;
     let oddNul = 0;
     const n = Math.min(bytes.length, 512);
-    for (let i = 0; i < n; i++) if (bytes[i] === 0) i % 2 ? oddNul++ : evenNul++;
+    for (let i = 0; i < n; i++) {
+      if (bytes[i] !== 0) continue;
+      if (i % 2) oddNul++;
+      else evenNul++;
+    }
     if (oddNul > n / 2 - 4 && evenNul === 0) enc = 'utf-16le';
     else if (evenNul > n / 2 - 4 && oddNul === 0) enc = 'utf-16be';
   }

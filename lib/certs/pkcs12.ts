@@ -225,7 +225,7 @@ export function passwordForms(password: string | null): PasswordForm[] {
     return password === null ? [none, empty] : [empty, none];
   }
   const forms: PasswordForm[] = [{ bmp: bmpPassword(password), utf8, passwordless: false, legacy: false }];
-  if (/[^\x00-\x7f]/.test(password))
+  if (/[^\p{ASCII}]/u.test(password))
     forms.push({ bmp: legacyBmpPassword(password), utf8, passwordless: false, legacy: true });
   return forms;
 }

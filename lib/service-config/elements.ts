@@ -60,7 +60,7 @@ export function escapeXmlAttribute(value: string): string {
 }
 
 // C0/C1 controls, Unicode format characters (invisible), non-characters and lone surrogates.
-const FORBIDDEN_IN_NAME = /[\u0000-\u001F\u007F-\u009F\p{Cf}\uFFFE\uFFFF]|\p{Cs}/u;
+const FORBIDDEN_IN_NAME = /[\p{Cc}\p{Cf}\uFFFE\uFFFF]|\p{Cs}/u;
 const MAX_NAME = 256;
 
 function checkName(kind: 'certificate' | 'role', value: unknown): string {

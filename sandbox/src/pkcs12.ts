@@ -82,7 +82,7 @@ export function parsePkcs12(bytes: Buffer, password: string | undefined): Parsed
       lastError = (e as Error).message;
     }
   }
-  if (!p12 && password && /[^\x00-\x7f]/.test(password)) {
+  if (!p12 && password && /[^\p{ASCII}]/u.test(password)) {
     // Non-ASCII password: the MAC and PKCS#12-PBE use the UTF-16BE form (forge does that), but PBES2/PBKDF2
     // (OpenSSL 3 default) uses the UTF-8 bytes, which forge does not derive itself. Verify the MAC with the
     // password as given, then decrypt the bags with its UTF-8 form.

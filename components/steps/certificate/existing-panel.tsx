@@ -41,7 +41,7 @@ export function ExistingPanel({
     }
   };
 
-  const now = Date.now();
+  const [now] = useState(Date.now);
   return (
     <div className="space-y-3">
       <ErrorCallout error={list.error} onRetry={list.reload} />

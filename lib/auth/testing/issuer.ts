@@ -67,7 +67,7 @@ export async function startTestIssuer(): Promise<TestIssuer> {
             appid: 'spa-client',
             upn: 'ada@contoso.example',
           };
-    const payload: Record<string, unknown> = {
+    const claimed: Record<string, unknown> = {
       ...base,
       iat: now,
       nbf: now,
@@ -80,7 +80,7 @@ export async function startTestIssuer(): Promise<TestIssuer> {
       ver,
       ...claims,
     };
-    for (const [k, v] of Object.entries(payload)) if (v === undefined) delete payload[k];
+    const payload = Object.fromEntries(Object.entries(claimed).filter(([, v]) => v !== undefined));
     return new SignJWT(payload as JWTPayload)
       .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: 'test-key-1', ...options.header } as never)
       .sign(options.key ?? privateKey);
