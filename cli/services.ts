@@ -5,11 +5,9 @@
  * Azure mode (`--azure`, or AZURE_CLIENT_ID / AZURE_TENANT_ID set): `DefaultAzureCredential`. Otherwise the sandbox,
  * found as the app finds it (`SANDBOX_STATE_DIR`, default `.sandbox`), signed in as a persona (`--user`, default Ada).
  */
-import type { TokenCredential } from '@azure/core-auth';
-import { DefaultAzureCredential } from '@azure/identity';
 import { collectFacts } from '@/lib/azure/cloud-service-facts';
 import { listCloudServices, toLiveService } from '@/lib/azure/cloud-services';
-import { oboCredential } from '@/lib/azure/credentials';
+import { cliCredential, oboCredential } from '@/lib/azure/credentials';
 import type { AzureContext } from '@/lib/azure/types';
 import { signInPersona } from '@/lib/auth/sandbox-sign-in';
 import { compareByExpiry, serviceReport, type CertificateRow, type ServiceReport } from '@/lib/cloud-services';
@@ -41,7 +39,7 @@ function azureContext(): AzureContext {
     keyVaultAudience: env.AZURE_KEYVAULT_AUDIENCE ?? 'https://vault.azure.net',
     keyVaultDnsSuffix: env.AZURE_KEYVAULT_DNS_SUFFIX ?? 'vault.azure.net',
   } satisfies ServerConfig;
-  const credential: TokenCredential = new DefaultAzureCredential();
+  const credential = cliCredential();
   return { credential, config };
 }
 

@@ -70,14 +70,14 @@ export function ServicePage({ locator }: { locator: ServiceLocator }) {
   useEffect(() => () => void (timer.current && clearTimeout(timer.current)), []);
 
   const poll = useCallback(
-    (operation: string, started: number, what: 'rotate' | 'repair' | 'rollback', first = false) => {
+    function follow(operation: string, started: number, what: 'rotate' | 'repair' | 'rollback', first = false) {
       timer.current = setTimeout(
         async () => {
           try {
             const op = await call<CloudServiceOperation>(`${api}/operations/${operation}`);
             if (op.status === 'InProgress') {
               setPhase({ kind: 'running', operation, started, seconds: Math.round((Date.now() - started) / 1000) });
-              poll(operation, started, what);
+              follow(operation, started, what);
               return;
             }
             if (op.detail) detail.setData(op.detail);

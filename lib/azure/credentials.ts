@@ -1,6 +1,7 @@
 import 'server-only';
 import { createHash } from 'node:crypto';
 import {
+  DefaultAzureCredential,
   ManagedIdentityCredential,
   OnBehalfOfCredential,
   type MultiTenantTokenCredentialOptions,
@@ -105,4 +106,12 @@ export function oboCredential(principal: Principal, config: ServerConfig): Token
   const credential = new OnBehalfOfCredential(options);
   credentials.set(key, { credential, expiresAt: principal.expiresAt });
   return credential;
+}
+
+/**
+ * `cses-cert services check` in Azure mode runs as whoever DefaultAzureCredential finds (environment, workload
+ * identity, managed identity, the az CLI's sign-in): there is no browser token to exchange on the command line.
+ */
+export function cliCredential(): TokenCredential {
+  return new DefaultAzureCredential();
 }

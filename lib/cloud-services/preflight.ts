@@ -52,8 +52,6 @@ export interface Proposal {
   secrets: SecretGroup[];
 }
 
-const region = (r: string | null) => (r ?? '').replace(/\s+/g, '').toLowerCase();
-
 function check(
   id: PreflightCheck['id'],
   title: string,

@@ -66,11 +66,13 @@ export default defineConfig(
   },
   {
     // Exception: these components start a debounced or asynchronous check when their input changes and clear the
-    // previous result at the start of the effect. Rewriting each as a result keyed by its input is UI work of its
+    // previous result at the start of the effect (the cloud-service page reads its roll-back record from browser
+    // storage once the service is known). Rewriting each as a result keyed by its input is UI work of its
     // own (listed as a follow-up in decision 023); new code is held to the rule.
     files: [
       'components/auth/msal-auth.tsx',
       'components/auth/sandbox-auth.tsx',
+      'components/cloud-services/service-page.tsx',
       'components/steps/certificate/import-panel.tsx',
       'components/steps/certificate/name-field.tsx',
       'components/steps/vault-create.tsx',
