@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { ArmCaller } from './arm/index.js';
 
 // Azure's error shapes, in one place: the envelope every area uses, and the named errors of each area.
 
@@ -46,7 +45,8 @@ export function armError(
   return azError(status, code, message, undefined, headers);
 }
 
-export function authorizationFailed(caller: ArmCaller, action: string, scope: string): HttpError {
+// The caller is described by its shape, not by ArmCaller: this file sits below every handler, so it imports none of them.
+export function authorizationFailed(caller: { oid: string; upn: string }, action: string, scope: string): HttpError {
   return armError(
     403,
     'AuthorizationFailed',
