@@ -22,7 +22,7 @@ import {
   REMOVE_LEFTOVERS_USAGE,
 } from './service-config';
 import { SERVICES_CHECK_USAGE, SERVICES_HELP } from './services-help';
-import { SNIPPET_HELP, SNIPPET_USAGE, snippetCommand } from './snippet';
+import { SNIPPET_USAGE, snippetCommand } from './snippet';
 import { PFX_FROM_PEM_USAGE, PFX_HELP, pfxFromPemCommand } from './pfx';
 
 export const VERSION = '0.1.0';
