@@ -1,0 +1,193 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page, type TestInfo } from '@playwright/test';
+import { certificateUrls, countPuts, readService } from './support/cloud-services';
+import { faults } from './support/faults';
+import { makePfx } from './support/pfx';
+import { SUBSCRIPTIONS } from './support/sandbox';
+
+/**
+ * The "Cloud services" blade against the sandbox's seeded running services (cs-contoso-web healthy, -shop expiring,
+ * -billing broken, -legacy migrated from classic). What changed is read back from the sandbox over ARM directly.
+ * The tests run in order on one sandbox: the rotation is rolled back before the later ones look at cs-contoso-shop.
+ */
+const SHOTS = path.resolve('test-results', 'cloud-services');
+const servicePath = (name: string) => `/cloud-services/${SUBSCRIPTIONS.production}/rg-cses-prod/${name}`;
+
+async function signIn(page: Page, url: string, persona: 'Ada' | 'Cole' | 'Rita') {
+  await page.goto(url);
+  await page.getByRole('button', { name: new RegExp(`^Sign in as ${persona}`) }).click();
+}
+
+async function check(page: Page, info: TestInfo, name: string) {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  expect(
+    results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`),
+  ).toEqual([]);
+  mkdirSync(SHOTS, { recursive: true });
+  const file = path.join(SHOTS, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  await info.attach(name, { path: file, contentType: 'image/png' });
+}
+
+const row = (page: Page, role: string, certificate: string) =>
+  page.locator(`[data-testid="certificate-row"][data-role="${role}"][data-certificate="${certificate}"]`);
+
+test('Ada sees the four seeded services with their health, soonest expiry first', async ({ page }, info) => {
+  await signIn(page, '/cloud-services', 'Ada');
+  const rows = page.getByTestId('service-row');
+  await expect(rows).toHaveCount(4);
+  await expect(rows.first()).toHaveAttribute('data-service', 'cs-contoso-shop');
+  const health = async (name: string) => page.locator(`[data-testid="service-row"][data-service="${name}"]`);
+  await expect(await health('cs-contoso-web')).toHaveAttribute('data-health', 'healthy');
+  await expect(await health('cs-contoso-shop')).toHaveAttribute('data-health', 'expiring');
+  await expect((await health('cs-contoso-shop')).getByTestId('health-label')).toHaveText(
+    /^Expires in (19|20|21) days$/,
+  );
+  await expect(await health('cs-contoso-billing')).toHaveAttribute('data-health', 'broken');
+  await expect(await health('cs-contoso-legacy')).toHaveAttribute('data-health', 'attention');
+  await expect(page.getByTestId('health-summary')).toHaveText(
+    /4 services: 1 healthy, 1 expiring within 30 days, 1 broken, 1 needing attention\./,
+  );
+  await check(page, info, 'ada-01-list');
+
+  await page.getByRole('link', { name: 'cs-contoso-legacy' }).click();
+  await expect(page.getByTestId('remote-access-leftovers')).toContainText('RemoteAccess');
+  await expect(row(page, 'WebRole1', 'Microsoft.WindowsAzure.Plugins.RemoteAccess.PasswordEncryption')).toBeVisible();
+  await check(page, info, 'ada-02-legacy');
+});
+
+test('the broken service shows the missing-thumbprint diagnosis and its repair before anything is sent', async ({
+  page,
+}, info) => {
+  const puts = await countPuts();
+  await signIn(page, servicePath('cs-contoso-billing'), 'Ada');
+  const r = row(page, 'WebRole1', 'SslCertificate');
+  await expect(r).toHaveAttribute('data-status', 'missing');
+  const thumbprint = (await r.getByTestId('row-thumbprint').innerText()).trim();
+  await expect(r.getByTestId('row-message')).toContainText(
+    `The thumbprints specified in the CSCFG do not have corresponding certificates in osProfile.secrets. Add the missing certificates in osProfile.secrets. Missing thumbprints: WebRole1|${thumbprint}.`,
+  );
+  await expect(page.getByTestId('service-health')).toHaveText('Broken');
+  await check(page, info, 'ada-03-billing-broken');
+  await page.getByRole('button', { name: 'Repair SslCertificate in WebRole1' }).click();
+  await page.getByRole('button', { name: 'Plan with this version' }).click();
+  await expect(page.getByTestId('plan')).toContainText('point osProfile.secrets at version');
+  await expect(page.getByTestId('plan-cscfg-diff')).toContainText('0 line(s) added, 0 removed');
+  await expect(page.getByTestId('preflight-verdict')).toHaveText('Ready to apply');
+  await check(page, info, 'ada-04-billing-repair-plan');
+  expect(await puts()).toBe(0);
+});
+
+test('Ada rotates the expiring certificate with a renewed PFX; the RP pins it; Roll back restores it', async ({
+  page,
+}, info) => {
+  const before = await readService('cs-contoso-shop');
+  const oldUrl = certificateUrls(before).find((u) => u.includes('/secrets/shop-ssl/'))!;
+  const pfx = makePfx('shop.contoso.sandbox', 'Renew-2026!');
+  await signIn(page, servicePath('cs-contoso-shop'), 'Ada');
+  const r = row(page, 'WebRole1', 'SslCertificate');
+  await expect(r).toHaveAttribute('data-status', 'expiring');
+  const oldThumbprint = (await r.getByTestId('row-thumbprint').innerText()).trim();
+  await page.getByRole('button', { name: 'Rotate SslCertificate in WebRole1' }).click();
+  await page.getByRole('tab', { name: 'Renewed PFX' }).click();
+  await page.getByLabel('PFX file').setInputFiles(pfx.file);
+  await page.getByLabel('PFX password').fill(pfx.password);
+  await expect(page.getByTestId('inspect-thumbprint')).toHaveText(pfx.thumbprint);
+  await check(page, info, 'ada-05-shop-renewed-pfx');
+  await page.getByRole('button', { name: 'Import as a new version of shop-ssl' }).click();
+  const plan = page.getByTestId('plan');
+  await expect(plan).toContainText(`Thumbprint ${oldThumbprint} → ${pfx.thumbprint} in WebRole1/SslCertificate.`);
+  await expect(page.getByTestId('plan-cscfg-diff')).toContainText('1 line(s) added, 1 removed');
+  await expect(page.getByTestId('plan-secrets-diff')).toContainText('1 line(s) added, 1 removed');
+  await expect(page.getByTestId('preflight-verdict')).toHaveText('Ready to apply');
+  await check(page, info, 'ada-06-shop-plan');
+  await page.getByTestId('apply').click();
+  await expect(page.getByTestId('apply-progress')).toBeVisible();
+  await expect(page.getByTestId('apply-success')).toBeVisible({ timeout: 30_000 });
+  await expect(r).toHaveAttribute('data-status', 'ok');
+  await check(page, info, 'ada-07-shop-applied');
+
+  // What the RP holds now, read over ARM directly: the new version pinned, the .cscfg changed only in that thumbprint.
+  const after = await readService('cs-contoso-shop');
+  const version = (await r.getByTestId('row-version').innerText()).trim();
+  const newUrl = oldUrl.replace(/\/[0-9a-f]{32}$/, `/${version}`);
+  expect(certificateUrls(after)).toEqual(certificateUrls(before).map((u) => (u === oldUrl ? newUrl : u)));
+  expect(after.properties.configuration).toBe(before.properties.configuration.replace(oldThumbprint, pfx.thumbprint));
+  expect(after.properties.configuration).not.toBe(before.properties.configuration);
+
+  await page.getByRole('button', { name: 'Roll back this change…' }).click();
+  await expect(plan).toContainText('roll back the last change');
+  await check(page, info, 'ada-08-shop-rollback-plan');
+  await page.getByTestId('apply').click();
+  await expect(page.getByTestId('apply-success')).toContainText('Rolled back', { timeout: 30_000 });
+  const restored = await readService('cs-contoso-shop');
+  expect(restored.properties.configuration).toBe(before.properties.configuration);
+  expect(restored.properties.osProfile).toEqual(before.properties.osProfile);
+  // The renewed version stays in the vault: the service page now offers it as a newer version.
+  await expect(r).toHaveAttribute('data-status', 'expiring');
+  await check(page, info, 'ada-09-shop-rolled-back');
+});
+
+test('Cole (Reader) gets Export, with the same change, and no PUT is made', async ({ page }, info) => {
+  const puts = await countPuts();
+  await signIn(page, servicePath('cs-contoso-shop'), 'Cole');
+  await expect(page.getByTestId('read-only')).toBeVisible();
+  await page.getByRole('button', { name: 'Rotate SslCertificate in WebRole1' }).click();
+  await page.getByRole('tab', { name: 'Version in the vault' }).click();
+  await page.getByRole('button', { name: 'Plan with this version' }).click();
+  await expect(page.getByTestId('export-only')).toBeVisible();
+  await expect(page.getByTestId('apply')).toHaveCount(0);
+  await check(page, info, 'cole-01-shop-export');
+  const download = page.waitForEvent('download');
+  await page.getByTestId('export-update-powershell').click();
+  const ps = readFileSync(await (await download).path(), 'utf8');
+  expect(ps).toContain("-CloudServiceName 'cs-contoso-shop'");
+  expect(ps).toContain('$cs | Update-AzCloudService');
+  const rest = page.waitForEvent('download');
+  await page.getByTestId('export-update-az-rest').click();
+  expect(readFileSync(await (await rest).path(), 'utf8')).toContain('az rest --method put');
+  expect(await puts()).toBe(0);
+});
+
+test('Rita (Reader) sees every service and page, read-only', async ({ page }, info) => {
+  await signIn(page, '/cloud-services', 'Rita');
+  await expect(page.getByTestId('service-row')).toHaveCount(4);
+  await page.getByRole('link', { name: 'cs-contoso-web' }).click();
+  await expect(page.getByTestId('certificate-row')).toHaveCount(3);
+  await expect(page.getByTestId('read-only')).toBeVisible();
+  await expect(page.getByTestId('vault-gate')).toHaveCount(1);
+  await check(page, info, 'rita-01-web');
+});
+
+test('a forced RP failure shows the RP message and its fix, and keeps the plan and the chosen version', async ({
+  page,
+}, info) => {
+  const before = await readService('cs-contoso-web');
+  await faults.add({ area: 'cloudServices', method: 'PUT', fail: true, count: 1 } as never);
+  try {
+    const pfx = makePfx('api-client.contoso.sandbox', 'Client-2026!');
+    await signIn(page, servicePath('cs-contoso-web'), 'Ada');
+    await page.getByRole('button', { name: 'Rotate ApiClientCertificate in WebRole1' }).click();
+    await page.getByRole('tab', { name: 'Renewed PFX' }).click();
+    await page.getByLabel('PFX file').setInputFiles(pfx.file);
+    await page.getByLabel('PFX password').fill(pfx.password);
+    await page.getByRole('button', { name: 'Import as a new version of api-client' }).click();
+    await expect(page.getByTestId('plan')).toContainText(
+      'WebRole1/ApiClientCertificate, WorkerRole1/ApiClientCertificate',
+    );
+    await page.getByTestId('apply').click();
+    const error = page.getByTestId('error-callout');
+    await expect(error).toContainText('Azure refused the update: Allocation failed.', { timeout: 30_000 });
+    await expect(page.getByTestId('error-action')).toContainText('Your plan and choices are kept.');
+    await expect(page.getByTestId('plan')).toBeVisible();
+    await expect(page.getByTestId('apply')).toBeEnabled();
+    await check(page, info, 'ada-10-web-rp-failure');
+    const after = await readService('cs-contoso-web');
+    expect(after.properties.configuration).toBe(before.properties.configuration);
+    expect(after.properties.osProfile).toEqual(before.properties.osProfile);
+  } finally {
+    await faults.clear();
+  }
+});
