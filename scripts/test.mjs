@@ -1,21 +1,36 @@
 #!/usr/bin/env node
 // Runs every test: typecheck, lint (ESLint), format (Prettier --check), boundaries (dependency-cruiser), unit (Vitest),
-// sandbox conformance (Vitest + the real Azure SDKs), e2e (Playwright in Debian's Chromium). Installs Chromium with apt when it is missing and we run as root. Ends with one line:
-// `N passed, N failed` (also written to test-results/summary.txt).
+// sandbox conformance (Vitest + the real Azure SDKs), e2e (Playwright in Debian's Chromium). Chromium is made sure of
+// (installed with apt when missing and we run as root) before the first suite that needs it: the sandbox suite drives
+// msal-browser in it, the e2e suite everything. Prints one line per suite with its passed, failed and skipped tests,
+// then one line `N passed, N failed` (also written to test-results/summary.txt), in which every skipped test and
+// every suite that failed outside its tests count as failed (scripts/test-summary.mjs).
 //
 //   node scripts/test.mjs [--only typecheck|lint|format|boundaries|unit|sandbox|e2e]
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { checkCount, countPlaywright, countVitest, noReport, summarise } from './test-summary.mjs';
+
+const SUITES = ['typecheck', 'lint', 'format', 'boundaries', 'unit', 'sandbox', 'e2e'];
+const only = (() => {
+  try {
+    const { values } = parseArgs({ options: { only: { type: 'string' } }, strict: true, allowPositionals: false });
+    if (values.only !== undefined && !SUITES.includes(values.only)) {
+      throw new Error(`--only takes one of ${SUITES.join(', ')}, not '${values.only}'`);
+    }
+    return values.only;
+  } catch (e) {
+    console.error(`[test] ${e.message}\n[test] usage: node scripts/test.mjs [--only ${SUITES.join('|')}]`);
+    process.exit(2);
+  }
+})();
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const out = path.join(root, 'test-results');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const only = (() => {
-  const i = process.argv.indexOf('--only');
-  return i >= 0 ? process.argv[i + 1] : undefined;
-})();
 mkdirSync(out, { recursive: true });
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 const env = {
@@ -37,29 +52,7 @@ function readJson(file) {
   }
 }
 
-function vitest(name, config) {
-  const report = path.join(out, `${name}.json`);
-  rmSync(report, { force: true });
-  const status = run(bin('vitest'), [
-    'run',
-    '--config',
-    config,
-    '--reporter=default',
-    '--reporter=json',
-    `--outputFile.json=${report}`,
-  ]);
-  const json = readJson(report);
-  if (!json) return { name, passed: 0, failed: 1, note: `runner exited ${status} without a report` };
-  const failed = json.numFailedTests + (status !== 0 && json.numFailedTests === 0 ? 1 : 0);
-  return {
-    name,
-    passed: json.numPassedTests,
-    failed,
-    note: status !== 0 && json.numFailedTests === 0 ? `exit ${status}` : '',
-  };
-}
-
-function ensureChromium() {
+function installChromium() {
   if (existsSync(CHROMIUM)) return true;
   if (process.getuid?.() === 0) {
     console.log('[test] Debian Chromium is missing; installing it with apt (chromium)…');
@@ -78,75 +71,69 @@ function ensureChromium() {
   );
   return false;
 }
+let chromium;
+const ensureChromium = () => (chromium ??= installChromium());
+
+function vitest(name, config, extraEnv = {}) {
+  const report = path.join(out, `${name}.json`);
+  rmSync(report, { force: true });
+  const status = run(
+    bin('vitest'),
+    ['run', '--config', config, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`],
+    extraEnv,
+  );
+  return countVitest(name, readJson(report), status);
+}
+
+// The sandbox suite's browser test runs msal-browser in the same Chromium as e2e; without it the test is skipped,
+// and a skip counts as failed.
+function sandbox() {
+  ensureChromium();
+  const count = vitest('sandbox', 'sandbox/vitest.config.ts', { SANDBOX_CHROMIUM: CHROMIUM });
+  return chromium ? count : { ...count, notes: [...count.notes, 'Chromium unavailable'] };
+}
 
 function e2e() {
-  if (!ensureChromium()) return { name: 'e2e', passed: 0, failed: 1, note: 'Chromium unavailable' };
-  if (run(bin('next'), ['build']) !== 0) return { name: 'e2e', passed: 0, failed: 1, note: 'next build failed' };
+  if (!ensureChromium()) return noReport('e2e', 1, 'Chromium unavailable');
+  if (run(bin('next'), ['build']) !== 0) return noReport('e2e', 1, 'next build failed');
   const report = path.join(out, 'e2e.json');
   rmSync(report, { force: true });
   const status = run(bin('playwright'), ['test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: report });
-  const json = readJson(report);
-  if (!json?.stats) return { name: 'e2e', passed: 0, failed: 1, note: `runner exited ${status} without a report` };
-  const { expected = 0, unexpected = 0, flaky = 0 } = json.stats;
-  const failed = unexpected + (status !== 0 && unexpected === 0 ? 1 : 0);
-  return { name: 'e2e', passed: expected + flaky, failed, note: flaky ? `${flaky} flaky` : '' };
+  return countPlaywright('e2e', readJson(report), status);
 }
 
 // The app and the sandbox are typechecked separately (the sandbox is self-contained); each counts as one check.
 function typecheck() {
-  const checks = [
+  const projects = [
     ['app', 'tsconfig.json'],
     ['sandbox', 'sandbox/tsconfig.json'],
   ];
-  const failedChecks = checks
-    .filter(([, project]) => run(bin('tsc'), ['--noEmit', '-p', project]) !== 0)
-    .map(([name]) => name);
-  return {
-    name: 'typecheck',
-    passed: checks.length - failedChecks.length,
-    failed: failedChecks.length,
-    note: failedChecks.join(', '),
-  };
+  return checkCount(
+    'typecheck',
+    projects.map(([name, project]) => ({ name, status: run(bin('tsc'), ['--noEmit', '-p', project]) })),
+  );
 }
 
 // Lint, format and boundaries: each is one check, passed or failed (decision 023).
 function check(name, cmd, args) {
   const status = run(cmd, args);
-  return {
-    name,
-    passed: status === 0 ? 1 : 0,
-    failed: status === 0 ? 0 : 1,
-    note: status === 0 ? '' : `exit ${status}`,
-  };
+  return checkCount(name, [{ name: `exit ${status}`, status }]);
 }
+const depcruise = ['tools/lint/depcruise.mjs', '--config', 'tools/lint/dependency-cruiser.cjs', '--output-type', 'err'];
 
-const suites = [
-  ['typecheck', typecheck],
-  ['lint', () => check('lint', bin('eslint'), ['--max-warnings', '0', '.'])],
-  ['format', () => check('format', bin('prettier'), ['--check', '--log-level', 'warn', '.'])],
-  [
-    'boundaries',
-    () =>
-      check('boundaries', process.execPath, [
-        'tools/lint/depcruise.mjs',
-        '--config',
-        'tools/lint/dependency-cruiser.cjs',
-        '--output-type',
-        'err',
-        '.',
-      ]),
-  ],
-  ['unit', () => vitest('unit', 'vitest.config.ts')],
-  ['sandbox', () => vitest('sandbox', 'sandbox/vitest.config.ts')],
-  ['e2e', e2e],
-];
-const results = suites.filter(([name]) => !only || name === only).map(([, fn]) => fn());
-const passed = results.reduce((n, r) => n + r.passed, 0);
-const failed = results.reduce((n, r) => n + r.failed, 0);
+const suites = {
+  typecheck,
+  lint: () => check('lint', bin('eslint'), ['--max-warnings', '0', '.']),
+  format: () => check('format', bin('prettier'), ['--check', '--log-level', 'warn', '.']),
+  boundaries: () => check('boundaries', process.execPath, [...depcruise, '.']),
+  unit: () => vitest('unit', 'vitest.config.ts'),
+  sandbox,
+  e2e,
+};
+const results = SUITES.filter((name) => !only || name === only).map((name) => suites[name]());
+const { lines, failed, closing } = summarise(results);
 console.log('\n[test] summary');
-for (const r of results)
-  console.log(`[test]   ${r.name.padEnd(10)} ${r.passed} passed, ${r.failed} failed${r.note ? ` (${r.note})` : ''}`);
-const line = `${passed} passed, ${failed} failed`;
-writeFileSync(path.join(out, 'summary.txt'), `${line}\n`);
-console.log(line);
+for (const line of lines) console.log(line);
+writeFileSync(path.join(out, 'summary.txt'), `${closing}\n`);
+console.log(closing);
 process.exit(failed > 0 ? 1 : 0);
