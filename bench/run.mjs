@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { benchBrowser, benchInspect } from '../scripts/bench-inspect.mjs';
 import { WIZARD_STEP_IDS } from './steps.mjs';
 import { benchLighthouse } from './lighthouse.mjs';
@@ -14,9 +15,16 @@ import { benchLoad, benchRoutes } from './routes.mjs';
 import { benchSandbox } from './sandbox.mjs';
 import { bin, machine, ROOT, signedInState, startApp, startAzureMode } from './support.mjs';
 
-const quick = process.argv.includes('--quick');
-const onlyArg = process.argv.indexOf('--only');
-const only = onlyArg >= 0 ? new Set(process.argv[onlyArg + 1].split(',')) : null;
+const SECTIONS = ['inspect', 'sandbox', 'routes', 'load', 'weight', 'lighthouse'];
+const { values: args } = parseArgs({
+  options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } },
+  strict: true,
+  allowPositionals: false,
+});
+const quick = args.quick;
+const only = args.only === undefined ? null : new Set(args.only.split(','));
+const unknown = [...(only ?? [])].filter((name) => !SECTIONS.includes(name));
+if (unknown.length) throw new Error(`--only takes sections from ${SECTIONS.join(',')}; unknown: ${unknown.join(',')}`);
 const want = (name) => !only || only.has(name);
 const sections = [];
 const started = new Date();

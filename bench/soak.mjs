@@ -6,15 +6,20 @@
 //   node bench/soak.mjs [--minutes 30] [--parallel 4]
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import { makeBenchPfx } from './pfx.mjs';
 import { startApp } from './support.mjs';
 
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const minutes = arg('minutes', 30);
-const parallel = arg('parallel', 4);
+const { values: args } = parseArgs({
+  options: { minutes: { type: 'string', default: '30' }, parallel: { type: 'string', default: '4' } },
+  strict: true,
+  allowPositionals: false,
+});
+const minutes = Number(args.minutes);
+const parallel = Number(args.parallel);
+if (!(minutes > 0)) throw new Error(`--minutes takes a positive number, not '${args.minutes}'`);
+if (!Number.isInteger(parallel) || parallel < 1)
+  throw new Error(`--parallel takes a whole number ≥ 1, not '${args.parallel}'`);
 const port = 3295;
 const SUB = '0b1f6471-1bf0-4dda-aec3-111122223333';
 const VAULT = `/api/subscriptions/${SUB}/resource-groups/rg-cses-prod/vaults/kv-contoso-prod`;

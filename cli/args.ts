@@ -1,4 +1,11 @@
-/** A small, strict argument parser: `--name value`, `--name=value`, boolean flags, positionals, `--`. */
+/**
+ * The CLI's argument parsing: node:util `parseArgs` reads the command line (`--name value`, `--name=value`, boolean
+ * flags, short flags, positionals, `--`), and this adapter turns what it finds into the documented CLI errors
+ * (docs/error-codes.md). `parseArgs` runs non-strict with `tokens: true`, so every decision below is ours and the
+ * messages stay exactly as documented: an unknown option, a value for a flag, a missing value, a single option given
+ * twice (seen only in the tokens).
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CliError } from './errors';
 
 export interface OptionSpec {
@@ -14,47 +21,28 @@ export interface ParsedArgs {
   positionals: string[];
 }
 
-export function parseArgs(argv: string[], spec: Record<string, OptionSpec>, usage: string): ParsedArgs {
+export function parseCliArgs(argv: string[], spec: Record<string, OptionSpec>, usage: string): ParsedArgs {
+  const config: NonNullable<ParseArgsConfig['options']> = {};
+  for (const [name, s] of Object.entries(spec)) config[name] = { type: s.type, ...(s.short && { short: s.short }) };
+  const { tokens } = parseArgs({ args: argv, options: config, strict: false, allowPositionals: true, tokens: true });
+
   const options: ParsedArgs['options'] = {};
   const positionals: string[] = [];
-  const byShort = new Map<string, string>();
-  for (const [name, s] of Object.entries(spec)) if (s.short) byShort.set(s.short, name);
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (arg === '--') {
-      positionals.push(...argv.slice(i + 1));
-      break;
-    }
-    let name: string | undefined;
-    let inline: string | undefined;
-    if (arg.startsWith('--')) {
-      const eq = arg.indexOf('=');
-      name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
-      if (eq >= 0) inline = arg.slice(eq + 1);
-    } else if (arg.startsWith('-') && arg.length === 2 && arg !== '-') {
-      name = byShort.get(arg.slice(1));
-      if (!name) throw new CliError('unknown-option', `Unknown option ${arg}.`, `See: ${usage}`);
-    } else {
-      positionals.push(arg);
-      continue;
-    }
-    const s = spec[name];
-    if (!s) throw new CliError('unknown-option', `Unknown option --${name}.`, `See: ${usage}`);
+  for (const token of tokens) {
+    if (token.kind === 'positional') positionals.push(token.value);
+    if (token.kind !== 'option') continue;
+    const { name, rawName, value, inlineValue } = token;
+    const s = Object.hasOwn(spec, name) ? spec[name] : undefined;
+    if (!s) throw new CliError('unknown-option', `Unknown option ${rawName}.`, `See: ${usage}`);
     if (s.type === 'boolean') {
-      if (inline !== undefined) {
+      if (inlineValue)
         throw new CliError('invalid-option-value', `--${name} takes no value.`, `Write --${name} alone.`);
-      }
       options[name] = true;
       continue;
     }
-    let value = inline;
-    if (value === undefined) {
-      const next = argv[i + 1];
-      if (next === undefined || (next.startsWith('--') && next.length > 2)) {
-        throw new CliError('missing-option-value', `--${name} needs a value.`, `Write --${name} VALUE. See: ${usage}`);
-      }
-      value = next;
-      i++;
+    // `--name` last, or followed by another long option: parseArgs takes that option as the value; we do not.
+    if (value === undefined || (!inlineValue && value.startsWith('--') && value.length > 2)) {
+      throw new CliError('missing-option-value', `--${name} needs a value.`, `Write --${name} VALUE. See: ${usage}`);
     }
     if (s.multiple) {
       const prev = options[name];

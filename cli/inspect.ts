@@ -1,6 +1,6 @@
 /** `cses-cert inspect FILE [--password-stdin] [--json]` over lib/certs `inspectPfx`. */
 import type { CertInfo, Finding, InspectResult } from '../lib/certs/types';
-import { flag, onePositional, parseArgs } from './args';
+import { flag, onePositional, parseCliArgs } from './args';
 import { CliError, EXIT_CHECK_FAILED, EXIT_OK, errorLine } from './errors';
 import { readBytes, type CliIO } from './io';
 
@@ -142,7 +142,7 @@ export function inspectJson(file: string, r: InspectResult): Record<string, unkn
 }
 
 export async function inspectCommand(argv: string[], io: CliIO): Promise<number> {
-  const p = parseArgs(
+  const p = parseCliArgs(
     argv,
     { 'password-stdin': { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
     INSPECT_USAGE,

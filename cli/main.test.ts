@@ -1,6 +1,6 @@
 /** In-process tests of the dispatcher, the argument parser and the error line. */
 import { describe, expect, it } from 'vitest';
-import { parseArgs } from './args';
+import { parseCliArgs } from './args';
 import { CliError, errorLine } from './errors';
 import type { CliIO } from './io';
 import { main } from './main';
@@ -32,7 +32,7 @@ describe('errorLine', () => {
   });
 });
 
-describe('parseArgs', () => {
+describe('parseCliArgs', () => {
   const spec = {
     role: { type: 'string' as const, multiple: true },
     json: { type: 'boolean' as const },
@@ -40,16 +40,20 @@ describe('parseArgs', () => {
     help: { type: 'boolean' as const, short: 'h' },
   };
   it('handles --a b, --a=b, flags, repeats, -- and positionals', () => {
-    const p = parseArgs(['x', '--role', 'A', '--role=B', '--json', '--name=a=b', '--', '--not-an-option'], spec, 'u');
+    const p = parseCliArgs(
+      ['x', '--role', 'A', '--role=B', '--json', '--name=a=b', '--', '--not-an-option'],
+      spec,
+      'u',
+    );
     expect(p.options).toEqual({ role: ['A', 'B'], json: true, name: 'a=b' });
     expect(p.positionals).toEqual(['x', '--not-an-option']);
-    expect(parseArgs(['-h'], spec, 'u').options.help).toBe(true);
-    expect(parseArgs(['-'], spec, 'u').positionals).toEqual(['-']);
+    expect(parseCliArgs(['-h'], spec, 'u').options.help).toBe(true);
+    expect(parseCliArgs(['-'], spec, 'u').positionals).toEqual(['-']);
   });
   it('rejects unknown options, missing values, values for flags and repeated single options', () => {
     const code = (argv: string[]) => {
       try {
-        parseArgs(argv, spec, 'u');
+        parseCliArgs(argv, spec, 'u');
       } catch (e) {
         return (e as CliError).code;
       }
@@ -61,6 +65,28 @@ describe('parseArgs', () => {
     expect(code(['--name', '--json'])).toBe('missing-option-value');
     expect(code(['--json=yes'])).toBe('invalid-option-value');
     expect(code(['--name', 'a', '--name', 'b'])).toBe('invalid-option-value');
+    expect(code(['--name=a', '--name', 'b'])).toBe('invalid-option-value');
+    expect(code(['--nope=1'])).toBe('unknown-option');
+  });
+  it('keeps the documented messages', () => {
+    const error = (argv: string[]) => {
+      try {
+        parseCliArgs(argv, spec, 'u');
+      } catch (e) {
+        return `${(e as CliError).message} ${(e as CliError).action}`;
+      }
+      return 'none';
+    };
+    expect(error(['--nope'])).toBe('Unknown option --nope. See: u');
+    expect(error(['-x'])).toBe('Unknown option -x. See: u');
+    expect(error(['--name'])).toBe('--name needs a value. Write --name VALUE. See: u');
+    expect(error(['--json=yes'])).toBe('--json takes no value. Write --json alone.');
+    expect(error(['--name', 'a', '--name=b'])).toBe('--name was given twice. Give --name once.');
+  });
+  it('takes a value that starts with a single dash, and -- as the end of options', () => {
+    expect(parseCliArgs(['--name', '-'], spec, 'u').options.name).toBe('-');
+    expect(parseCliArgs(['--name', '-x'], spec, 'u').options.name).toBe('-x');
+    expect(parseCliArgs(['--', '--json'], spec, 'u')).toEqual({ options: {}, positionals: ['--json'] });
   });
 });
 

@@ -6,7 +6,7 @@
 import { chmod, rename, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { PemInspectResult } from '../lib/certs';
-import { flag, list, parseArgs, requireStr, str } from './args';
+import { flag, list, parseCliArgs, requireStr, str } from './args';
 import { CliError, EXIT_CHECK_FAILED, EXIT_OK, errorLine } from './errors';
 import { readBytes, decodeUtf8, type CliIO } from './io';
 import { formatInspectText } from './inspect';
@@ -107,7 +107,7 @@ function pemText(out: string | null, r: PemInspectResult): string {
 }
 
 export async function pfxFromPemCommand(argv: string[], io: CliIO): Promise<number> {
-  const p = parseArgs(
+  const p = parseCliArgs(
     argv,
     {
       cert: { type: 'string', multiple: true },

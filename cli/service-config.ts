@@ -12,7 +12,7 @@ import {
   type PatchResult,
   type ServiceIssue,
 } from '../lib/service-config';
-import { flag, list, onePositional, parseArgs, requireStr, str } from './args';
+import { flag, list, onePositional, parseCliArgs, requireStr, str } from './args';
 import { CliError, EXIT_CHECK_FAILED, EXIT_OK, errorLine } from './errors';
 import { readText, writeTextAtomic, type CliIO } from './io';
 
@@ -36,7 +36,7 @@ Exit status: 0 listed, 1 usage, file or XML error.
 
 export function listCommand(kind: 'cscfg' | 'csdef'): (argv: string[], io: CliIO) => Promise<number> {
   return async (argv, io) => {
-    const p = parseArgs(argv, { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, LIST_USAGE);
+    const p = parseCliArgs(argv, { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, LIST_USAGE);
     if (flag(p, 'help')) {
       io.stdout(LIST_HELP);
       return EXIT_OK;
@@ -103,7 +103,7 @@ Exit status: 0 done (also when there was nothing to remove), 1 usage, file or XM
 
 export function removeLeftoversCommand(kind: 'cscfg' | 'csdef'): (argv: string[], io: CliIO) => Promise<number> {
   return async (argv, io) => {
-    const p = parseArgs(
+    const p = parseCliArgs(
       argv,
       { 'in-place': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
       REMOVE_LEFTOVERS_USAGE,
@@ -215,7 +215,7 @@ async function emitPatch(io: CliIO, file: string, inPlace: boolean, kind: string
 }
 
 export async function cscfgAddCommand(argv: string[], io: CliIO): Promise<number> {
-  const p = parseArgs(
+  const p = parseCliArgs(
     argv,
     {
       role: { type: 'string' },
@@ -241,7 +241,7 @@ export async function cscfgAddCommand(argv: string[], io: CliIO): Promise<number
 }
 
 export async function csdefAddCommand(argv: string[], io: CliIO): Promise<number> {
-  const p = parseArgs(
+  const p = parseCliArgs(
     argv,
     {
       role: { type: 'string' },
@@ -284,7 +284,7 @@ const STATUS_LABEL: Record<CertificateCheck['status'], string> = {
 };
 
 export async function cscfgCheckCommand(argv: string[], io: CliIO): Promise<number> {
-  const p = parseArgs(
+  const p = parseCliArgs(
     argv,
     {
       thumbprints: { type: 'string', multiple: true },

@@ -13,7 +13,7 @@ import { signInPersona } from '@/lib/auth/sandbox-sign-in';
 import { compareByExpiry, serviceReport, type CertificateRow, type ServiceReport } from '@/lib/cloud-services';
 import { ConfigError, getServerConfig, type ServerConfig } from '@/lib/config';
 import { AppError } from '@/lib/errors';
-import { flag, parseArgs, requireStr, str } from './args';
+import { flag, parseCliArgs, requireStr, str } from './args';
 import { CliError, EXIT_CHECK_FAILED, EXIT_OK, errorLine } from './errors';
 import type { CliIO } from './io';
 import { SERVICES_CHECK_USAGE, SERVICES_HELP } from './services-help';
@@ -156,7 +156,7 @@ function table(rows: CheckedRow[]): string {
 }
 
 export async function servicesCheckCommand(argv: string[], io: CliIO): Promise<number> {
-  const p = parseArgs(
+  const p = parseCliArgs(
     argv,
     {
       subscription: { type: 'string' },

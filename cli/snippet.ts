@@ -1,6 +1,6 @@
 /** `cses-cert snippet KIND --vault-id ID --certificate-url URL …` over lib/snippets. */
 import { SNIPPET_KINDS, isSnippetKind, renderSnippet, type SnippetModel } from '../lib/snippets';
-import { flag, list, onePositional, parseArgs, requireStr, str } from './args';
+import { flag, list, onePositional, parseCliArgs, requireStr, str } from './args';
 import { CliError, EXIT_OK } from './errors';
 import type { CliIO } from './io';
 
@@ -35,7 +35,7 @@ Exit status: 0 printed, 1 invalid input.
 `;
 
 export async function snippetCommand(argv: string[], io: CliIO): Promise<number> {
-  const p = parseArgs(
+  const p = parseCliArgs(
     argv,
     {
       'vault-id': { type: 'string' },

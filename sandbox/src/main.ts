@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { log } from './log.js';
 import { startSandbox } from './server.js';
 import { resetState } from './state.js';
@@ -11,55 +12,40 @@ interface Args {
   seed?: string;
 }
 
-function parseArgs(argv: string[]): Args {
-  const envPort = process.env.SANDBOX_PORT;
-  const args: Args = {
-    port: envPort ? Number(envPort) : 8443,
-    stateDir: process.env.SANDBOX_STATE_DIR ?? '.sandbox',
-    reset: false,
-    serve: false,
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
-    const value = () => {
-      const v = inline ?? argv[++i];
-      if (v === undefined) throw new Error(`${flag} needs a value`);
-      return v;
-    };
-    switch (flag) {
-      case '--port':
-        args.port = Number(value());
-        break;
-      case '--state-dir':
-        args.stateDir = value();
-        break;
-      case '--seed':
-        args.seed = value();
-        break;
-      case '--reset':
-        args.reset = true;
-        break;
-      case '--serve':
-        args.serve = true;
-        break;
-      case '--help':
-      case '-h':
-        process.stderr.write(
-          'usage: tsx sandbox/src/main.ts [--port N] [--state-dir DIR] [--seed FILE] [--reset [--serve]]\n',
-        );
-        process.exit(0);
-        break;
-      default:
-        throw new Error(`unknown argument ${a}`);
-    }
+/** The command line, read with node:util parseArgs (decision 025): an unknown option or a missing value is fatal. */
+function readArgs(argv: string[]): Args {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string' },
+      'state-dir': { type: 'string' },
+      seed: { type: 'string' },
+      reset: { type: 'boolean', default: false },
+      serve: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) {
+    process.stderr.write(
+      'usage: tsx sandbox/src/main.ts [--port N] [--state-dir DIR] [--seed FILE] [--reset [--serve]]\n',
+    );
+    process.exit(0);
   }
-  if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) throw new Error(`invalid port ${args.port}`);
-  return args;
+  const port = Number(values.port ?? (process.env.SANDBOX_PORT || 8443));
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port ${port}`);
+  return {
+    port,
+    stateDir: values['state-dir'] ?? process.env.SANDBOX_STATE_DIR ?? '.sandbox',
+    reset: values.reset,
+    serve: values.serve,
+    ...(values.seed !== undefined && { seed: values.seed }),
+  };
 }
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
+  const args = readArgs(process.argv.slice(2));
   const stateDir = resolve(args.stateDir);
   if (args.reset) {
     resetState(stateDir, args.seed && resolve(args.seed));
