@@ -18,14 +18,11 @@ const previous = process.env.SANDBOX_STATE_DIR;
 
 beforeAll(async () => {
   stateDir = mkdtempSync(path.join(tmpdir(), 'cses-cli-services-'));
-  child = spawn(
-    path.join(root, 'node_modules', '.bin', 'tsx'),
-    ['sandbox/src/main.ts', '--port', '0', '--state-dir', stateDir],
-    {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  // Node with tsx as a loader (one process), not the tsx wrapper, whose own child would outlive a kill of the wrapper.
+  child = spawn(process.execPath, ['--import', 'tsx', 'sandbox/src/main.ts', '--port', '0', '--state-dir', stateDir], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let err = '';
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
   await new Promise<void>((resolve, reject) => {

@@ -1,6 +1,5 @@
 import { ROLE } from './ids.js';
-import type { State, Vault } from './state.js';
-import { vaultId } from './state.js';
+import { vaultId, type State, type Vault } from './model.js';
 
 /**
  * Built-in role definitions: control-plane actions and data actions (subset that matters here). As in Azure, Owner

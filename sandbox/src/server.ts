@@ -25,7 +25,8 @@ import { Faults, faultBody } from './faults.js';
 import { log } from './log.js';
 import { ensureSigningKey, ensureTls, missingKeyCount, prefillRsaPool } from './pki.js';
 import { ensureAppCertificate } from './appcert.js';
-import { Store, vaultId } from './state.js';
+import { Store } from './state.js';
+import { vaultId } from './model.js';
 import { TokenService } from './tokens.js';
 
 export interface Endpoints {

@@ -11,6 +11,8 @@ import { apiToken, oboCredential, opensslPfx, sandboxAgent } from './helpers';
 const root = join(__dirname, '..', '..');
 const tsx = join(root, 'node_modules', '.bin', 'tsx');
 const dirs: string[] = [];
+/** Every sandbox process this file starts; afterAll kills whatever is still alive, whatever a test did. */
+const children: ChildProcess[] = [];
 
 function stateDirWithCa(): string {
   const tmp = mkdtempSync(join(tmpdir(), 'sbx-cli-'));
@@ -26,10 +28,17 @@ function startCli(
   stateDir: string,
 ): Promise<{ child: ChildProcess; endpoints: any; ms: number; stdout: () => string; stderr: () => string }> {
   const t0 = Date.now();
-  const child = spawn(tsx, ['sandbox/src/main.ts', '--port', '0', '--state-dir', stateDir], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  // Node itself with tsx as a loader, not the tsx wrapper: the wrapper runs the sandbox in a child process of its
+  // own, so a SIGKILL (which the wrapper cannot pass on) would kill the wrapper and leave the sandbox running.
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'sandbox/src/main.ts', '--port', '0', '--state-dir', stateDir],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  children.push(child);
   let out = '';
   let err = '';
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
@@ -54,6 +63,7 @@ function startCli(
 }
 
 afterAll(() => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
@@ -119,7 +129,9 @@ describe('CLI, persistence, reset, crash safety', () => {
       c.importCertificate(`burst-${i}`, pfx.pfx, { password: 'pw' }).catch(() => undefined),
     );
     await new Promise((r) => setTimeout(r, 60));
+    const exited = new Promise((r) => run.child.once('exit', r));
     run.child.kill('SIGKILL');
+    await exited;
     await Promise.all(pending);
     expect(run.stdout().trim().split('\n')).toHaveLength(1);
     for (const line of run.stderr().trim().split('\n')) expect(line).toMatch(/^\[sandbox\] /);

@@ -1,7 +1,7 @@
 import { armError, vaultNotFound } from '../errors.js';
 import { sendJson } from '../http.js';
 import { route, type Route } from '../router.js';
-import { vaultId, type AccessPolicy, type Vault } from '../state.js';
+import { vaultId, type AccessPolicy, type Vault } from '../model.js';
 import {
   API,
   checkApiVersion,

@@ -1,8 +1,7 @@
-import { type Vault } from '../state.js';
 import { armError } from '../errors.js';
 import { sendJson } from '../http.js';
 import { route, type Route } from '../router.js';
-import { vaultId, type DeletedVault } from '../state.js';
+import { vaultId, type DeletedVault, type Vault } from '../model.js';
 import { API, checkApiVersion, page, requireAction, subscriptionOr404, type ArmRequest } from './request.js';
 
 // Soft-deleted vaults: list, get, purge (arm-keyvault's vaults.listDeleted / getDeleted / purgeDeleted).

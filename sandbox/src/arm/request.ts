@@ -1,7 +1,7 @@
 import { armError, authorizationFailed } from '../errors.js';
 import { parseJsonBody, readBody } from '../http.js';
 import { hasAction } from '../rbac.js';
-import { type Vault } from '../state.js';
+import type { Vault } from '../model.js';
 import type { Ctx } from '../http.js';
 import type { Store } from '../state.js';
 import type { TokenService } from '../tokens.js';

@@ -2,7 +2,7 @@ import { armError, authorizationFailed } from '../errors.js';
 import { sendEmpty, sendJson } from '../http.js';
 import { hasAction } from '../rbac.js';
 import { route, type Route } from '../router.js';
-import type { ResourceGroup } from '../state.js';
+import type { ResourceGroup } from '../model.js';
 import {
   API,
   LOCATIONS,

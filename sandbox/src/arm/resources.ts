@@ -2,7 +2,7 @@ import { notImplemented } from '../errors.js';
 import { sendJson } from '../http.js';
 import { hasAction } from '../rbac.js';
 import { route, type Route } from '../router.js';
-import { vaultId } from '../state.js';
+import { vaultId } from '../model.js';
 import { API, checkApiVersion, page, subscriptionOr404, type ArmRequest } from './request.js';
 
 // Microsoft.Resources generic resource list: what arm-keyvault's `vaults.list()` calls (no `properties`).

@@ -1,5 +1,5 @@
 import { armError } from '../errors.js';
-import { vaultId, type Vault, type VaultProperties } from '../state.js';
+import { vaultId, type Vault, type VaultProperties } from '../model.js';
 import { requireAction, type ArmCaller, type ArmDeps } from './request.js';
 
 // How a vault's properties are validated and merged, for PATCH and for PUT on an existing vault.

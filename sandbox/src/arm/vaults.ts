@@ -3,7 +3,7 @@ import type { Ctx } from '../http.js';
 import { sendJson } from '../http.js';
 import { hasAction } from '../rbac.js';
 import { route, type Route } from '../router.js';
-import { vaultId, type Vault } from '../state.js';
+import { vaultId, type Vault } from '../model.js';
 import {
   API,
   LOCATIONS,

@@ -1,6 +1,6 @@
 import { X509Certificate, createHash, createPrivateKey } from 'node:crypto';
 import { decodeBase64Strict, parsePkcs12 } from '../pkcs12.js';
-import type { Store, Vault } from '../state.js';
+import type { State, Vault } from '../model.js';
 
 /** What the RP learns from fetching one secret version (the way CRP fetches `osProfile.secrets`). */
 export interface SecretVersionView {
@@ -23,12 +23,12 @@ export function sha1Hex(der: Buffer): string {
  * a plain secret of the secrets store (`state.secrets`, what the secrets API sets).
  */
 export function readSecretVersion(
-  store: Store,
+  state: State,
   vault: Vault,
   name: string,
   version: string,
 ): SecretVersionView | undefined {
-  const cert = store.vaultCerts(vault.name)[name.toLowerCase()];
+  const cert = state.certificates[vault.name.toLowerCase()]?.[name.toLowerCase()];
   if (cert && !cert.deleted) {
     const v = cert.versions.find((x) => x.version === version.toLowerCase());
     if (v) {
@@ -49,7 +49,7 @@ export function readSecretVersion(
       };
     }
   }
-  const plain = store.state.secrets?.[vault.name.toLowerCase()]?.[name.toLowerCase()];
+  const plain = state.secrets?.[vault.name.toLowerCase()]?.[name.toLowerCase()];
   const pv = plain?.deleted ? undefined : plain?.versions.find((x) => x.version === version.toLowerCase());
   if (!pv) return undefined;
   const view: SecretVersionView = {

@@ -7,7 +7,7 @@ import { newVersion } from '../ids.js';
 import { generateRsa } from '../pki.js';
 import { buildPasswordlessPkcs12 } from '../pkcs12.js';
 import { pkcs8Der, selfSignedCertificate } from '../selfsign.js';
-import type { CertVersion, Secret, State, Vault } from '../state.js';
+import type { CertVersion, Secret, State, Vault } from '../model.js';
 import { certFacts, keyProps, x5tOf } from '../x509info.js';
 import { buildCscfg } from './cscfg.js';
 import type { CloudServiceModel, CloudServiceRecord, VaultSecretGroup } from './model.js';

@@ -1,6 +1,7 @@
 import { notImplemented } from '../errors.js';
 import { hasAction } from '../rbac.js';
-import { vaultId, type Store, type Vault } from '../state.js';
+import type { Store } from '../state.js';
+import { vaultId, type Vault } from '../model.js';
 import { CscfgError, parseCscfg } from './cscfg.js';
 import * as E from './errors.js';
 import { cloudServiceId, type CloudServiceModel, type CloudServiceRecord, type VaultSecretGroup } from './model.js';
@@ -135,7 +136,7 @@ export function validateUpdate(req: UpdateRequest): CloudServiceModel {
     if (!eq(vault.location, cs.location)) throw E.vaultInOtherRegion(vaultId(vault), vault.location, cs.location);
     for (const v of g.vaultCertificates) {
       const m = SECRET_URL.exec(v.certificateUrl)!;
-      const sv = readSecretVersion(store, vault, m[4]!, m[5]!);
+      const sv = readSecretVersion(store.state, vault, m[4]!, m[5]!);
       if (!sv || !sv.enabled) throw E.secretNotFound(v.certificateUrl, vaultId(vault));
       // §1.6: a PKCS#12 that a certificate backs (plain secrets refused: the conservative reading, README).
       if (sv.format === 'pem') throw E.notPfx(v.certificateUrl);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type Ctx, parseForm, readBody, sendText } from '../http.js';
 import { APP_CLIENT_ID, PUBLIC_CLIENT_ID, TENANT_NAME } from '../ids.js';
-import { type Persona } from '../state.js';
+import type { Persona } from '../model.js';
 import { findPersona, type IdentityEnv } from './env.js';
 import { clientInfo } from './grants.js';
 

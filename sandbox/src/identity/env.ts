@@ -1,5 +1,6 @@
 import { type AppCertificate } from '../appcert.js';
-import { type Persona, type Store } from '../state.js';
+import type { Store } from '../state.js';
+import type { Persona } from '../model.js';
 import { type TokenService } from '../tokens.js';
 
 export const APP_SERVICE_PRINCIPAL_OID = '9e7d5c3b-1a2f-4e6d-8c4b-0a1f2e3d4c5b';

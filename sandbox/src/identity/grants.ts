@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { aadError, HttpError } from '../errors.js';
 import { type Ctx, parseForm, readBody, sendJson } from '../http.js';
 import { APP_CLIENT_ID, ARM_AUDIENCE, PUBLIC_CLIENT_ID, TENANT_ID, TENANT_NAME, VAULT_AUDIENCE } from '../ids.js';
-import { type Persona } from '../state.js';
+import type { Persona } from '../model.js';
 import { TokenError } from '../tokens.js';
 import { authenticateApp } from './client-auth.js';
 import {

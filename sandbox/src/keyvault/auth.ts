@@ -2,7 +2,7 @@ import { azError } from '../errors.js';
 import { type Ctx } from '../http.js';
 import { TENANT_ID, VAULT_AUDIENCE } from '../ids.js';
 import { hasDataAction, hasPolicyPermission } from '../rbac.js';
-import { type Vault, vaultId } from '../state.js';
+import { type Vault, vaultId } from '../model.js';
 import { bearerToken, TokenError } from '../tokens.js';
 import { type Caller, type KeyVaultDeps } from './request.js';
 import { kvHeaders } from './wire.js';

@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { azError, badParameter } from '../errors.js';
 import { sendJson } from '../http.js';
-import type { Certificate, Secret, Vault } from '../state.js';
+import type { Certificate, Secret, Vault } from '../model.js';
 import { authorizeCert } from './auth.js';
 import { findCert, liveCert, rejectIfDeleted } from './lookup.js';
 import type { KvRequest } from './request.js';

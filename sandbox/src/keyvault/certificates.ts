@@ -3,7 +3,7 @@ import { badParameter, certNotFound, MSG } from '../errors.js';
 import { parseJsonBody, readBody, sendJson } from '../http.js';
 import { newVersion, nowSeconds } from '../ids.js';
 import { decodeBase64Strict, type ParsedCertificate, ParseError, parsePem, parsePkcs12 } from '../pkcs12.js';
-import { type Certificate, type CertVersion, type WirePolicy } from '../state.js';
+import type { Certificate, CertVersion, WirePolicy } from '../model.js';
 import { certFacts, keyProps } from '../x509info.js';
 import { authorizeCert } from './auth.js';
 import { findCert, liveCert, rejectIfDeleted } from './lookup.js';

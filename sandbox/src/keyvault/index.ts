@@ -1,7 +1,7 @@
 import { VAULT_DNS_SUFFIX } from '../ids.js';
 import type { Ctx } from '../http.js';
 import { azError, badParameter, notImplemented } from '../errors.js';
-import type { Vault } from '../state.js';
+import type { Vault } from '../model.js';
 import { authenticate, checkFirewall } from './auth.js';
 import { KV_API_VERSIONS, KV_LATEST, type KeyVaultDeps, type KvRequest } from './request.js';
 import { completeDueOperations } from './pending.js';

@@ -1,5 +1,5 @@
 import { azError, certNotFound } from '../errors.js';
-import { type Certificate, type Vault } from '../state.js';
+import type { Certificate, Vault } from '../model.js';
 import { type KeyVaultDeps } from './request.js';
 
 export function findCert(d: KeyVaultDeps, vault: Vault, name: string): Certificate | undefined {

@@ -4,7 +4,7 @@ import { sendJson } from '../http.js';
 import { newVersion, nowSeconds } from '../ids.js';
 import { decodeBase64Strict } from '../pkcs12.js';
 import { certificationRequest, generateKey, pkcs8Der, selfSignedCertificate, SubjectError } from '../selfsign.js';
-import { type Certificate, type CertVersion, type WirePolicy } from '../state.js';
+import type { Certificate, CertVersion, WirePolicy } from '../model.js';
 import { certFacts } from '../x509info.js';
 import { authorizeCert } from './auth.js';
 import { findCert, pendingOr404, rejectIfDeleted } from './lookup.js';

@@ -1,7 +1,7 @@
 import { badParameter, certNotFound } from '../errors.js';
 import { sendJson } from '../http.js';
 import { nowSeconds } from '../ids.js';
-import { type WirePolicy } from '../state.js';
+import type { WirePolicy } from '../model.js';
 import { authorizeCert } from './auth.js';
 import { findCert } from './lookup.js';
 import { type KvRequest } from './request.js';

@@ -1,5 +1,6 @@
 import type { Ctx } from '../http.js';
-import type { Store, Vault } from '../state.js';
+import type { Store } from '../state.js';
+import type { Vault } from '../model.js';
 import type { TokenService } from '../tokens.js';
 
 /** api-versions the certificates/secrets SDKs may send (keyvault-wire.md §1). */

@@ -2,7 +2,7 @@ import { azError, badParameter, secretNotFound } from '../errors.js';
 import { sendEmpty, sendJson } from '../http.js';
 import { newVersion, nowSeconds } from '../ids.js';
 import { buildPasswordlessPkcs12, buildPem } from '../pkcs12.js';
-import type { Certificate, CertVersion, Secret, SecretVersion, Vault } from '../state.js';
+import type { Certificate, CertVersion, Secret, SecretVersion, Vault } from '../model.js';
 import { authorize } from './auth.js';
 import { findCert } from './lookup.js';
 import { NAME_RE, type KvRequest } from './request.js';

@@ -1,6 +1,6 @@
 import { badParameter } from '../errors.js';
 import { type Ctx, parseJsonBody, readBody } from '../http.js';
-import { type Certificate, type CertVersion, type Vault, type WirePolicy } from '../state.js';
+import type { Certificate, CertVersion, Vault, WirePolicy } from '../model.js';
 
 export function kvHeaders(vault: Vault): Record<string, string> {
   return {
