@@ -10,3 +10,5 @@ export * from './preflight';
 export * from './rotation';
 export * from './permissions';
 export * from './paths';
+export * from './migration';
+export * from './migration-report';

@@ -5,3 +5,4 @@
 export * from './model';
 export * from './render';
 export * from './service-update';
+export * from './migration';
