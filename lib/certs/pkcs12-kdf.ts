@@ -58,13 +58,65 @@ function yieldNow(): Promise<void> {
 type Hasher = ReturnType<(typeof HASHES)[HashName]['create']>;
 
 /**
- * `count` more rounds of A = H(A). Each round restores a fresh state by cloning (as noble's own pbkdf2 does);
- * digest() also wipes the working copy, which the next clone revives. A plain function, not the generator, so the JIT
- * optimises the loop.
+ * The members every noble Merkle–Damgård hash (MD5, SHA-1, SHA-2) has but marks `protected`: the compression of one
+ * block, the chaining state as 32-bit words, the endianness and the wipe of the shared message schedule. The KDF's
+ * rounds hash one short digest each — always a single padded block — so they call the compression directly on a
+ * block padded once, instead of the clone/update/digest bookkeeping per round (decision 022).
  */
-function rounds(fresh: Hasher, work: Hasher, A: Uint8Array, count: number): Uint8Array {
-  for (let i = 0; i < count; i++) A = fresh._cloneInto(work).update(A).digest();
-  return A;
+interface BlockHasher {
+  process(view: DataView, offset: number): void;
+  get(): number[];
+  set(...words: number[]): void;
+  roundClean(): void;
+  readonly isLE: boolean;
+  readonly outputLen: number;
+  readonly blockLen: number;
+  readonly padOffset: number;
+}
+
+/** Rounds of A = H(A) over a reusable, pre-padded block: no allocation per round except noble's state array. */
+class Rounds {
+  private readonly h: BlockHasher;
+  private readonly iv: number[];
+  private readonly block: Uint8Array;
+  private readonly view: DataView;
+  private readonly words: number;
+
+  constructor(hasher: Hasher) {
+    const h = hasher as unknown as BlockHasher;
+    const u = h.outputLen;
+    const v = h.blockLen;
+    if (typeof h.process !== 'function' || u + 1 + h.padOffset > v) throw new Error('pkcs12-kdf: unsupported hash');
+    this.h = h;
+    this.iv = h.get();
+    this.block = new Uint8Array(v);
+    this.view = new DataView(this.block.buffer);
+    this.words = u / 4;
+    // A's place, the 0x80 end mark, zeros, and the message length in bits in the last 8 bytes (u·8 < 2^32).
+    this.block[u] = 0x80;
+    this.view.setUint32(h.isLE ? v - 8 : v - 4, u * 8, h.isLE);
+  }
+
+  /** `count` rounds starting from A (u bytes); the result is written back into A. */
+  run(A: Uint8Array, count: number): void {
+    const { h, iv, block, view, words } = this;
+    const le = h.isLE;
+    block.set(A);
+    for (let i = 0; i < count; i++) {
+      h.set(...iv);
+      h.process(view, 0);
+      const s = h.get();
+      for (let w = 0; w < words; w++) view.setUint32(4 * w, s[w]!, le);
+    }
+    A.set(block.subarray(0, A.length));
+  }
+
+  /** Wipe the derived material this object held (the block, the state, noble's shared schedule). */
+  destroy(): void {
+    this.block.fill(0);
+    this.h.set(...this.iv.map(() => 0));
+    this.h.roundClean();
+  }
 }
 
 /**
@@ -97,13 +149,14 @@ function* derive(
   const blocks = Math.ceil(n / u);
   const out = new Uint8Array(blocks * u);
   // A = H^c(D || I): the first round over D || I, the others over the previous digest.
-  const fresh = hash.create();
-  const work = hash.create();
+  const D = new Uint8Array(v).fill(id);
+  const A = new Uint8Array(u);
+  const rounds = new Rounds(hash.create());
   for (let b = 0; b < blocks; b++) {
-    let A = fresh._cloneInto(work).update(new Uint8Array(v).fill(id)).update(I).digest();
+    hash.create().update(D).update(I).digestInto(A);
     for (let done = 1; done < total;) {
       const step = Math.min(total - done, ROUNDS_PER_STEP);
-      A = rounds(fresh, work, A, step);
+      rounds.run(A, step);
       done += step;
       if (done < total) yield;
     }
@@ -120,8 +173,8 @@ function* derive(
       }
     }
   }
-  work.destroy();
-  fresh.destroy();
+  rounds.destroy();
+  A.fill(0);
   return out.subarray(0, n);
 }
 
