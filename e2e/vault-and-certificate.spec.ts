@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { faults } from './support/faults';
 import { makePfx } from './support/pfx';
@@ -58,6 +60,32 @@ test('Ada creates a vault in the flow, generates a self-signed certificate, reco
   expect(gen.policy?.keySize).toBe(3072);
   await expect(page.getByTestId('thumbprint')).toHaveText(gen.properties.x509ThumbprintString!.toUpperCase());
   await wizard.checkStep('certificate', 'generated');
+
+  // A Let's Encrypt-style pair (fullchain.pem + privkey.pem, made by OpenSSL): a key of another certificate is named
+  // as such first; then the right key gives a PFX built in the browser, imported like any PFX.
+  const le = (f: string) => path.resolve('lib/certs/__vectors__/pem', f);
+  const leafSha1 = execFileSync('openssl', ['x509', '-in', le('le/cert.pem'), '-noout', '-fingerprint', '-sha1'])
+    .toString()
+    .replace(/^.*=/s, '')
+    .replace(/:/g, '')
+    .trim();
+  await page.getByRole('tab', { name: 'Import PEM / CRT + key' }).click();
+  const pemName = `le-${suffix}`;
+  await wizard.field('Certificate name in Key Vault').fill(pemName);
+  await expect(page.getByText(`✓ ${pemName} is free in ${vaultName}.`)).toBeVisible();
+  await page.getByLabel('Certificate files').setInputFiles(le('le/fullchain.pem'));
+  await page.getByLabel('Private key file').setInputFiles(le('other-key.pem'));
+  await expect(page.locator('[data-testid="finding-error"][data-code="key-mismatch"]')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Build the PFX and import into Key Vault' })).toBeDisabled();
+  await page.getByLabel('Private key file').setInputFiles(le('le/privkey.pem'));
+  await expect(page.getByTestId('pem-key-match')).toContainText('belongs to the leaf certificate');
+  await expect(page.getByTestId('inspection-verdict').filter({ visible: true })).toHaveText(/Ready to import/);
+  await expect(page.getByTestId('inspect-thumbprint').filter({ visible: true })).toHaveText(leafSha1);
+  await wizard.checkStep('certificate', 'pem-inspected');
+  await page.getByRole('button', { name: 'Build the PFX and import into Key Vault' }).click();
+  await expect(page.getByTestId('import-success')).toContainText(`Imported ${pemName}`);
+  await expect(page.getByTestId('thumbprint')).toHaveText(leafSha1);
+  expect((await kv.getCertificate(pemName)).properties.x509ThumbprintString!.toUpperCase()).toBe(leafSha1);
 
   // A deleted but recoverable name offers recovery, then "add a new version".
   const old = makePfx('old.contoso.example', '0ld-Passw0rd');

@@ -10,10 +10,12 @@ import { CertificateSummaryList } from './certificate-summary';
 import { ExistingPanel } from './certificate/existing-panel';
 import { GeneratePanel } from './certificate/generate-panel';
 import { ImportPanel } from './certificate/import-panel';
+import { PemImportPanel } from './certificate/pem-import-panel';
 
-type Mode = 'import' | 'generate' | 'existing';
+type Mode = 'import' | 'pem' | 'generate' | 'existing';
 const MODES: ReadonlyArray<{ id: Mode; label: string }> = [
   { id: 'import', label: 'Import a PFX' },
+  { id: 'pem', label: 'Import PEM / CRT + key' },
   { id: 'generate', label: 'Generate self-signed' },
   { id: 'existing', label: 'Use a certificate in the vault' },
 ];
@@ -37,8 +39,8 @@ export function CertificateStep() {
     <div className="mt-4 space-y-4">
       <p className="text-sm text-neutral-700 dark:text-neutral-300">
         Put the certificate into <strong>{vault.vaultName}</strong>: import a PFX (PKCS#12) file with its private key,
-        let Key Vault generate a self-signed one, or use one the vault already holds. The PFX password is used once and
-        never stored.
+        or PEM/CRT files and their key (made into a PFX in your browser), let Key Vault generate a self-signed one, or
+        use one the vault already holds. Passwords and keys are used once and never stored.
       </p>
       {intent === 'new-version' && state.certificate && (
         <Callout tone="info" title={`Import a new version of ${state.certificate.name}.`} testId="new-version-intent">
@@ -56,6 +58,15 @@ export function CertificateStep() {
             onDone={finish('import')}
           />
         </div>
+        <div hidden={mode !== 'pem'}>
+          <PemImportPanel
+            key={`pem-${round}`}
+            vault={vault}
+            initialName={intent === 'new-version' ? (state.certificate?.name ?? '') : ''}
+            newVersion={intent === 'new-version'}
+            onDone={finish('pem')}
+          />
+        </div>
         {mode === 'generate' && (
           <GeneratePanel key={`generate-${round}`} vault={vault} initialName="" onDone={finish('generate')} />
         )}
@@ -67,7 +78,7 @@ export function CertificateStep() {
         <div className="space-y-3" aria-live="polite">
           <Callout
             tone="success"
-            title={`${done.how === 'import' ? 'Imported' : done.how === 'generate' ? 'Created' : 'Using'} ${done.cert.name}, version ${done.cert.version}.`}
+            title={`${done.how === 'import' || done.how === 'pem' ? 'Imported' : done.how === 'generate' ? 'Created' : 'Using'} ${done.cert.name}, version ${done.cert.version}.`}
             testId="import-success"
           />
           <CertificateSummaryList cert={done.cert} />
