@@ -1,8 +1,8 @@
 import { expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { E2E_STATE_DIR } from '../playwright.config';
-import { faults, sandboxPid, waitForSandboxRestart } from './support/faults';
+import { E2E_SANDBOX_PORT, E2E_STATE_DIR } from '../playwright.config';
+import { commandLine, faults, holdPort, parentPid, sandboxPid, waitForSandboxRestart } from './support/faults';
 import { makePfx } from './support/pfx';
 import { sandboxCertificateClient } from './support/sandbox';
 import { Wizard } from './support/wizard';
@@ -121,4 +121,23 @@ test('kill -9 of the sandbox during an import: committed state intact, the app r
   for await (const v of client.listPropertiesOfCertificateVersions('resilience-inflight')) versions.push(v);
   expect(versions).toHaveLength(1);
   expect(versions[0]!.x509ThumbprintString?.toUpperCase()).toBe(during.thumbprint);
+});
+
+test('npm start supervises the sandbox server itself and retries its restart while the port is held', async ({
+  request,
+}) => {
+  test.setTimeout(60_000);
+  // The wrapper kill: a process between the supervisor and the server (the `tsx` command) dies and leaves the server
+  // orphaned on its port. Then that server dies too, and for 3 s something else holds the port.
+  const server = sandboxPid();
+  const parent = parentPid(server);
+  if (!commandLine(parent).includes('scripts/start.mjs')) process.kill(parent, 'SIGKILL');
+  process.kill(server, 'SIGKILL');
+  await holdPort(E2E_SANDBOX_PORT, 3000);
+  // Restarts fail with EADDRINUSE while the port is held; the supervisor keeps retrying, so sign-in comes back.
+  const signIn = async () =>
+    (await request.post('/api/sandbox/sign-in', { data: { username: 'admin@contoso.sandbox' } })).status();
+  await expect.poll(signIn, { timeout: 45_000, intervals: [500] }).toBe(200);
+  // What the supervisor watches is the process that listens.
+  expect(commandLine(parentPid(sandboxPid()))).toContain('scripts/start.mjs');
 });

@@ -8,21 +8,59 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const args = process.argv.slice(2);
-const flag = (name) => args.includes(`--${name}`);
-const option = (name, fallback) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
-};
+const USAGE =
+  'usage: node scripts/start.mjs [--dev] [--port N] [--sandbox-port N] [--state-dir DIR] [--reset] [--no-build]';
 
-const dev = flag('dev');
-const port = option('port', process.env.PORT ?? '3000');
-const sandboxPort = option('sandbox-port', process.env.SANDBOX_PORT ?? '8443');
-const stateDir = path.resolve(root, option('state-dir', process.env.SANDBOX_STATE_DIR ?? '.sandbox'));
+/** The command line, read strictly with node:util parseArgs (decision 025): a typo or a missing value is an error. */
+function readArgs(argv) {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        dev: { type: 'boolean', default: false },
+        port: { type: 'string' },
+        'sandbox-port': { type: 'string' },
+        'state-dir': { type: 'string' },
+        reset: { type: 'boolean', default: false },
+        'no-build': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    console.error(`[start] ${error.message}\n${USAGE}`);
+    process.exit(2);
+  }
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const portOf = (name, value) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(String(value)) || n < 0 || n > 65535) {
+      console.error(`[start] --${name} must be a port number (0-65535), not '${value}'.\n${USAGE}`);
+      process.exit(2);
+    }
+    return String(n);
+  };
+  return {
+    dev: values.dev,
+    reset: values.reset,
+    build: !values['no-build'],
+    port: portOf('port', values.port ?? process.env.PORT ?? '3000'),
+    sandboxPort: portOf('sandbox-port', values['sandbox-port'] ?? process.env.SANDBOX_PORT ?? '8443'),
+    stateDir: path.resolve(root, values['state-dir'] ?? process.env.SANDBOX_STATE_DIR ?? '.sandbox'),
+  };
+}
+
+const { dev, reset, build, port, sandboxPort, stateDir } = readArgs(process.argv.slice(2));
 const azureMode = Boolean(process.env.AZURE_CLIENT_ID);
-const children = [];
+const children = new Set();
 
 function bin(name) {
   return path.join(root, 'node_modules', '.bin', name);
@@ -31,7 +69,7 @@ function bin(name) {
 let stopping = false;
 function stop(code) {
   stopping = true;
-  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
   process.exit(code);
 }
 process.on('SIGINT', () => stop(130));
@@ -39,44 +77,61 @@ process.on('SIGTERM', () => stop(143));
 
 // The sandbox is supervised: if it dies (a crash, `kill -9`), it is started again on the same port and state, the
 // way a service manager would, and the app carries on without a restart. Its state on disk survives (atomic writes).
-const restarts = [];
-function supervise(child) {
-  child.once('exit', (code, signal) => {
+//
+// The supervised child is the sandbox server itself — `node --import tsx`, not the `tsx` command, which is a wrapper
+// that runs the server as a grandchild: killing that wrapper used to orphan the server on its port, the restart then
+// failed with EADDRINUSE and was never tried again. A restart that fails (the port still held, a crash on start) is
+// retried with exponential backoff (0.3 s doubling to 10 s), for as long as `npm start` runs.
+const BACKOFF_MS = { first: 300, max: 10_000, healthyAfter: 30_000 };
+let failures = 0;
+let upSince = 0;
+
+function scheduleRestart(what) {
+  if (stopping) return;
+  if (upSince && Date.now() - upSince >= BACKOFF_MS.healthyAfter) failures = 0;
+  upSince = 0;
+  const wait = Math.min(BACKOFF_MS.max, BACKOFF_MS.first * 2 ** failures);
+  failures += 1;
+  console.error(`[start] the sandbox ${what}; starting it again on the same state in ${(wait / 1000).toFixed(1)} s…`);
+  setTimeout(() => {
     if (stopping) return;
-    const now = Date.now();
-    restarts.push(now);
-    while (restarts.length && restarts[0] < now - 60_000) restarts.shift();
-    if (restarts.length > 5) {
-      console.error('[start] the sandbox keeps exiting (more than 5 times in a minute); stopping.');
-      stop(1);
-      return;
-    }
-    console.error(`[start] the sandbox exited (${signal ?? `code ${code}`}); starting it again on the same state…`);
-    setTimeout(() => startSandbox(false).catch((error) => console.error(`[start] ${error.message}`)), 300);
-  });
+    startSandbox(false).then(
+      () => {
+        upSince = Date.now();
+        console.error(`[start] the sandbox is back on port ${sandboxPort}.`);
+      },
+      (error) => scheduleRestart(`did not start (${error.message})`),
+    );
+  }, wait);
 }
 
 function startSandbox(first = true) {
-  const sandboxArgs = ['sandbox/src/main.ts', '--port', sandboxPort, '--state-dir', stateDir];
-  if (first && flag('reset')) sandboxArgs.push('--reset', '--serve');
-  const child = spawn(bin('tsx'), sandboxArgs, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
-  children.push(child);
+  const sandboxArgs = ['--import', 'tsx', 'sandbox/src/main.ts', '--port', sandboxPort, '--state-dir', stateDir];
+  if (first && reset) sandboxArgs.push('--reset', '--serve');
+  const child = spawn(process.execPath, sandboxArgs, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
   return new Promise((resolve, reject) => {
     const lines = createInterface({ input: child.stdout });
-    const timer = setTimeout(() => reject(new Error('the sandbox did not report its endpoints within 60 s')), 60_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error('the sandbox did not report its endpoints within 60 s'));
+    }, 60_000);
+    const early = (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`the sandbox exited with ${signal ?? `code ${code}`}`));
+    };
+    child.once('exit', early);
     lines.once('line', (line) => {
       clearTimeout(timer);
+      child.off('exit', early);
       try {
         resolve(JSON.parse(line));
       } catch {
         reject(new Error(`the sandbox printed an unexpected first line: ${line.slice(0, 200)}`));
       }
       lines.on('line', (l) => process.stdout.write(`[sandbox] ${l}\n`));
-      supervise(child);
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the sandbox exited with code ${code}`));
+      child.once('exit', (code, signal) => scheduleRestart(`exited (${signal ?? `code ${code}`})`));
     });
   });
 }
@@ -118,9 +173,9 @@ async function main() {
       `[start] sandbox ready at ${endpoints.identity.authorityHost} (state in ${path.relative(root, stateDir) || stateDir})`,
     );
   }
-  if (!dev && !flag('no-build')) buildIfStale();
+  if (!dev && build) buildIfStale();
   const next = spawn(bin('next'), [dev ? 'dev' : 'start', '-p', port], { cwd: root, stdio: 'inherit', env });
-  children.push(next);
+  children.add(next);
   console.log(`[start] wizard: http://localhost:${port}  (${azureMode ? 'Azure mode' : 'sandbox mode'})`);
   next.once('exit', (code) => stop(code ?? 0));
 }

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:https';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { E2E_SANDBOX_PORT, E2E_STATE_DIR } from '../../playwright.config';
 
@@ -77,5 +78,32 @@ export async function waitForSandboxRestart(killedPid: number, timeoutMs = 30_00
     }
     if (Date.now() > deadline) throw new Error('the sandbox was not restarted');
     await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** A process's parent pid and command line, from /proc (Linux, as CI). */
+export function parentPid(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+}
+export function commandLine(pid: number): string {
+  return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
+}
+
+/** Listens on 127.0.0.1:`port` for `ms`, as an orphaned server would; resolves once the port is held. */
+export async function holdPort(port: number, ms: number): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    // Connections are refused at once (reset), so nothing hangs on a server that never answers.
+    const server = createServer((socket) => socket.destroy());
+    const held = await new Promise<boolean>((resolve) => {
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => resolve(true));
+    });
+    if (held) {
+      setTimeout(() => server.close(), ms);
+      return;
+    }
+    if (attempt > 20) throw new Error(`port ${port} could not be held`);
+    await new Promise((r) => setTimeout(r, 10));
   }
 }
