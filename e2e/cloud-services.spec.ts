@@ -56,7 +56,60 @@ test('Ada sees the four seeded services with their health, soonest expiry first'
   await expect(page.getByTestId('remote-access-leftovers')).toContainText('RemoteAccess');
   await expect(row(page, 'WebRole1', 'Microsoft.WindowsAzure.Plugins.RemoteAccess.PasswordEncryption')).toBeVisible();
   await check(page, info, 'ada-02-legacy');
+
+  // The RemoteAccess cleanup, offered on the page: the downloaded .cscfg is the live one minus the plugin's elements.
+  const live = (await readService('cs-contoso-legacy')).properties.configuration;
+  await page.getByRole('button', { name: 'Remove the RemoteAccess leftovers' }).click();
+  await expect(page.getByTestId('leftovers-diff-cscfg')).toContainText('0 line(s) added');
+  await expect(page.getByTestId('rdp-extension')).toContainText('RDP extension');
+  const download = page.waitForEvent('download');
+  await page.getByTestId('leftovers-download-cscfg').click();
+  const cleaned = readFileSync(await (await download).path(), 'utf8');
+  expect(onlyRemoved(live, cleaned, /RemoteAccess|RemoteForwarder/)).toEqual({ ok: true, removed: 6 });
+  await check(page, info, 'ada-02b-legacy-cleanup');
+
+  // The migration's plain PKCS#12 secrets: listed with what they hold, converted on the server, then one plan that
+  // points both osProfile entries at the certificates; applied, the service is healthy.
+  const conversion = page.getByTestId('secret-conversion');
+  await expect(conversion.getByTestId('unbacked-secret')).toHaveCount(2);
+  await expect(conversion).toContainText('CN=legacy.contoso.sandbox');
+  await check(page, info, 'ada-02c-legacy-secrets');
+  for (let i = 1; i <= 2; i++) {
+    await conversion
+      .getByRole('button', { name: /^Convert .* to a certificate$/ })
+      .first()
+      .click();
+    await expect(conversion.getByTestId('converted')).toHaveCount(i);
+  }
+  await page.getByTestId('plan-repoint').click();
+  await expect(page.getByTestId('plan')).toContainText('point 2 osProfile.secrets entries');
+  await expect(page.getByTestId('plan-cscfg-diff')).toContainText('0 line(s) added, 0 removed');
+  await expect(page.getByTestId('preflight-verdict')).toHaveText('Ready to apply');
+  await check(page, info, 'ada-02d-legacy-repoint-plan');
+  await page.getByTestId('apply').click();
+  await expect(page.getByTestId('apply-success')).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId('service-health')).toHaveText('Healthy');
+  const after = await readService('cs-contoso-legacy');
+  expect(after.properties.configuration).toBe(live);
+  expect(certificateUrls(after)).toHaveLength(2);
+  for (const url of certificateUrls(after))
+    expect(url).toMatch(/\/secrets\/(legacy-contoso-sandbox|Windows-Azure-Tools)\//);
+  await check(page, info, 'ada-02e-legacy-healthy');
 });
+
+/** `after` is `before` with some whole lines removed, each matching `pattern`, and nothing else changed. */
+function onlyRemoved(before: string, after: string, pattern: RegExp): { ok: boolean; removed: number } {
+  const a = before.split('\n');
+  const b = after.split('\n');
+  let j = 0;
+  let removed = 0;
+  for (const line of a) {
+    if (j < b.length && b[j] === line) j++;
+    else if (pattern.test(line)) removed++;
+    else return { ok: false, removed };
+  }
+  return { ok: j === b.length, removed };
+}
 
 test('the broken service shows the missing-thumbprint diagnosis and its repair before anything is sent', async ({
   page,

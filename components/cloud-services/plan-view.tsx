@@ -47,9 +47,11 @@ export function PlanView({
   const title =
     plan.kind === 'rollback'
       ? 'Plan: roll back the last change'
-      : plan.kind === 'repair'
-        ? `Plan: point osProfile.secrets at version ${plan.to.version} of ${plan.to.name}`
-        : `Plan: rotate to version ${plan.to.version} of ${plan.to.name}`;
+      : plan.kind === 'repair' && plan.from.urls.length > 1
+        ? `Plan: point ${plan.from.urls.length} osProfile.secrets entries at Key Vault certificate versions`
+        : plan.kind === 'repair'
+          ? `Plan: point osProfile.secrets at version ${plan.to.version} of ${plan.to.name}`
+          : `Plan: rotate to version ${plan.to.version} of ${plan.to.name}`;
   return (
     <section aria-labelledby="plan-title" className="space-y-4 rounded border border-azure-500 p-4" data-testid="plan">
       <h3 id="plan-title" className="text-lg font-semibold">

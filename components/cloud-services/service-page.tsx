@@ -6,6 +6,7 @@ import type {
   ApplyResponse,
   CloudServiceDetail,
   CloudServiceOperation,
+  RepointPlanRequest,
   RotationPlanRequest,
   RotationPlanResponse,
 } from '@/lib/api/types';
@@ -23,9 +24,18 @@ import { CertificateTable } from './certificate-table';
 import { HealthBadge } from './health-badge';
 import { PlanView } from './plan-view';
 import { RotatePanel } from './rotate-panel';
+import { SecretConversion } from './secret-conversion';
 import { VaultGates } from './vault-gate';
+import {
+  LeftoversCleanup,
+  RdpExtensionPointer,
+  type ServiceFileText,
+} from '@/components/steps/service/leftovers-cleanup';
 
-type Pending = { kind: 'rotate'; request: RotationPlanRequest } | { kind: 'rollback'; record: RollbackRecord };
+type Pending =
+  | { kind: 'rotate'; request: RotationPlanRequest }
+  | { kind: 'repoint'; request: RepointPlanRequest }
+  | { kind: 'rollback'; record: RollbackRecord };
 type Phase =
   | { kind: 'idle' }
   | { kind: 'applying' }
@@ -60,6 +70,7 @@ export function ServicePage({ locator }: { locator: ServiceLocator }) {
   const [phase, setPhase] = useState<Phase>({ kind: 'idle' });
   const [error, setError] = useState<unknown>(null);
   const [record, setRecord] = useState<RollbackRecord | null>(null);
+  const [csdef, setCsdef] = useState<ServiceFileText | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const pendingRecord = useRef<RollbackRecord | null>(null);
   const serviceId = detail.data?.report.service.id;
@@ -115,14 +126,17 @@ export function ServicePage({ locator }: { locator: ServiceLocator }) {
     if (!plan || !serviceId) return;
     setError(null);
     setPhase({ kind: 'applying' });
+    const expect = plan.response.plan.fingerprint.before;
     const body: ApplyRequest =
-      plan.pending.kind === 'rotate'
-        ? { kind: 'rotate', request: plan.pending.request, expect: plan.response.plan.fingerprint.before }
-        : { kind: 'rollback', record: plan.pending.record, expect: plan.response.plan.fingerprint.before };
+      plan.pending.kind === 'rollback'
+        ? { kind: 'rollback', record: plan.pending.record, expect }
+        : plan.pending.kind === 'repoint'
+          ? { kind: 'repoint', request: plan.pending.request, expect }
+          : { kind: 'rotate', request: plan.pending.request, expect };
     try {
       const r = await call<ApplyResponse>(`${api}/apply`, { method: 'POST', body: JSON.stringify(body) });
       // The record is kept once the change is in place (a failed operation leaves the service as it was).
-      pendingRecord.current = plan.pending.kind === 'rotate' ? r.rollback : null;
+      pendingRecord.current = plan.pending.kind === 'rollback' ? null : r.rollback;
       // Stored at once, so a tab closed mid-operation still has it; put back if the operation fails.
       if (pendingRecord.current) saveRecord(serviceId, pendingRecord.current);
       const started = Date.now();
@@ -167,6 +181,21 @@ export function ServicePage({ locator }: { locator: ServiceLocator }) {
         }),
       );
     }
+  };
+
+  const readCsdef = async (file: File | undefined) => {
+    if (!file) return setCsdef(null);
+    if (file.size > 5 * 1024 * 1024) {
+      setError(
+        new ApiError(0, {
+          code: 'validation_failed',
+          message: `${file.name} is larger than 5 MB; is it really a .csdef?`,
+          action: 'Choose the ServiceDefinition.csdef of the package.',
+        }),
+      );
+      return;
+    }
+    setCsdef({ name: file.name, text: await file.text() });
   };
 
   const busy = phase.kind === 'applying' || phase.kind === 'running';
@@ -250,6 +279,18 @@ export function ServicePage({ locator }: { locator: ServiceLocator }) {
                 </Callout>
               )}
             </section>
+            {!plan && (
+              <SecretConversion
+                locator={locator}
+                detail={d}
+                onPlanned={(response, request) => {
+                  setRotating(null);
+                  setError(null);
+                  setPhase({ kind: 'idle' });
+                  setPlan({ response, pending: { kind: 'repoint', request } });
+                }}
+              />
+            )}
             {rotating && !plan && (
               <RotatePanel
                 key={`${rotating.role}/${rotating.name}`}
@@ -360,12 +401,38 @@ export function ServicePage({ locator }: { locator: ServiceLocator }) {
                     ))}
                   </ul>
                   <p className="mt-2">
-                    Cloud Services (extended support) use the RDP extension instead, which needs no certificate. While
-                    the PasswordEncryption certificate stays in the .cscfg, the RP still wants it in osProfile.secrets.
-                    Remove the plugin settings and that certificate from the .cscfg and .csdef with the next package
-                    (cses-cert cscfg remove-leftovers does it), and add the RDP extension if you need Remote Desktop.
+                    While the PasswordEncryption certificate stays in the .cscfg, the RP still wants it in
+                    osProfile.secrets, and the plugin imports in the .csdef are not supported. Remove them with the next
+                    package (below, or cses-cert cscfg remove-leftovers); never import a certificate for RDP.
                   </p>
                 </Callout>
+              )}
+              {r.remoteAccess.length > 0 && r.service.configuration && (
+                <>
+                  <RdpExtensionPointer />
+                  <div className="text-sm">
+                    <label htmlFor="leftovers-csdef" className="font-semibold">
+                      The service definition (.csdef) of the package, to clean it too (optional)
+                    </label>{' '}
+                    <input
+                      id="leftovers-csdef"
+                      type="file"
+                      accept=".csdef,.xml,text/xml"
+                      onChange={(e) => void readCsdef(e.target.files?.[0])}
+                    />
+                    <span className="block text-xs text-neutral-700 dark:text-neutral-300">
+                      ARM keeps only the .cscfg; the .csdef is in your package. Read in your browser, never uploaded.
+                    </span>
+                  </div>
+                  <LeftoversCleanup
+                    listed={false}
+                    files={[
+                      { name: `${locator.cloudServiceName}.cscfg`, text: r.service.configuration },
+                      ...(csdef ? [csdef] : []),
+                    ]}
+                    note="Deploy the cleaned files with your next package (with the RDP extension if you need Remote Desktop); the PasswordEncryption entry can then leave osProfile.secrets."
+                  />
+                </>
               )}
             </section>
           </>

@@ -27,6 +27,7 @@ import { StatusBadge } from '@/components/ui/status-badge';
 import { useApi } from '@/components/wizard/use-api';
 import { useWizardState } from '@/components/wizard/wizard-state';
 import { DiffView } from './service/diff-view';
+import { LeftoversCleanup } from './service/leftovers-cleanup';
 import { ThumbprintTable } from './service/thumbprint-table';
 import { useWizardCertificate } from './use-certificate';
 
@@ -319,6 +320,11 @@ export function ServiceConfigurationStep() {
                 )
               ) : null,
             )}
+            <LeftoversCleanup
+              files={[cscfg, csdef].filter((f): f is Uploaded => f !== null)}
+              onUse={(f, kind) => (kind === 'cscfg' ? setCscfg(f) : setCsdef(f))}
+              note="Continue with the cleaned file to have the certificate patched into it as well; the download above holds only the removal."
+            />
             {consistency && consistency.length > 0 && (
               <section aria-label=".cscfg and .csdef consistency" className="space-y-1">
                 <h3 className="text-sm font-semibold">.cscfg ↔ .csdef</h3>

@@ -45,6 +45,23 @@ export const rotationPlanRequestSchema = z
   })
   .strict();
 
+const rotationTargetSchema = z
+  .object({
+    vault: vaultParamsSchema,
+    certificateName: certificateNameSchema,
+    version: z.string().regex(/^[0-9a-fA-F]{32}$/, 'must be a Key Vault version (32 hex characters)'),
+  })
+  .strict();
+
+export const repointPlanRequestSchema = z
+  .object({
+    moves: z
+      .array(z.object({ from: z.string().min(1).max(400), to: rotationTargetSchema }).strict())
+      .min(1)
+      .max(100),
+  })
+  .strict();
+
 const secretGroupSchema = z.object({
   sourceVault: z.object({ id: z.string().min(1).max(400) }),
   vaultCertificates: z
@@ -71,11 +88,13 @@ export const rollbackPlanRequestSchema = z.object({ record: rollbackRecordSchema
 const fingerprint = z.string().regex(/^[0-9a-f]{16}$/, 'must be the fingerprint from the plan');
 export const applyRequestSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('rotate'), request: rotationPlanRequestSchema, expect: fingerprint }).strict(),
+  z.object({ kind: z.literal('repoint'), request: repointPlanRequestSchema, expect: fingerprint }).strict(),
   z.object({ kind: z.literal('rollback'), record: rollbackRecordSchema, expect: fingerprint }).strict(),
 ]);
 
 export const exportRequestSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('rotate'), request: rotationPlanRequestSchema }).strict(),
+  z.object({ kind: z.literal('repoint'), request: repointPlanRequestSchema }).strict(),
   z.object({ kind: z.literal('rollback'), record: rollbackRecordSchema }).strict(),
 ]);
 

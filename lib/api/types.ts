@@ -168,6 +168,11 @@ export interface RotationPlanRequest {
   to: RotationTarget;
 }
 
+/** Point osProfile entries at other versions of the same certificates (converted secrets, copies); .cscfg unchanged. */
+export interface RepointPlanRequest {
+  moves: Array<{ from: string; to: RotationTarget }>;
+}
+
 export interface ServiceExportFile {
   kind: 'update-template' | 'update-parameters' | 'update-powershell' | 'update-az-rest';
   fileName: string;
@@ -182,7 +187,46 @@ export interface RotationPlanResponse {
 
 export type ApplyRequest =
   | { kind: 'rotate'; request: RotationPlanRequest; expect: string }
+  | { kind: 'repoint'; request: RepointPlanRequest; expect: string }
   | { kind: 'rollback'; record: RollbackRecord; expect: string };
+
+/** A PKCS#12 secret no Key Vault certificate backs (what the classic migration left, §6.1), read on the server. */
+export interface UnbackedSecret {
+  name: string;
+  version: string;
+  /** The versioned secret URL. */
+  secretId: string;
+  enabled: boolean;
+  updatedOn: string | null;
+  /** convertible: a PFX with its key; certificate: a certificate of this vault already has its thumbprint. */
+  status: 'convertible' | 'certificate' | 'not-pkcs12' | 'unreadable';
+  thumbprint: string | null;
+  subject: string | null;
+  notAfter: string | null;
+  /** The certificate (name, version) that already has this thumbprint, for status `certificate`. */
+  certificate: { name: string; version: string } | null;
+  problem: { code: string; message: string; action: string } | null;
+}
+
+export interface UnbackedSecretList {
+  vault: { id: string; name: string; location: string };
+  secrets: UnbackedSecret[];
+}
+
+/** Copy a certificate (its exportable secret, the whole chain) into another vault; the same name unless given. */
+export interface CopyCertificateRequest {
+  target: VaultRef;
+  certificateName?: string;
+  /** The version to copy (default: the latest). */
+  version?: string;
+}
+
+export interface ConvertSecretRequest {
+  /** The certificate to create: the secret's own name, or another. */
+  certificateName: string;
+  /** The secret version to convert (default: the latest). */
+  version?: string;
+}
 
 export interface ApplyResponse {
   /** Opaque: poll it at …/operations/{operation}. */

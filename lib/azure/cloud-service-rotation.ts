@@ -5,12 +5,14 @@ import type {
   CloudServiceDetail,
   CloudServiceList,
   CloudServiceOperation,
+  RepointPlanRequest,
   RotationPlanRequest,
   RotationPlanResponse,
   VaultRef,
 } from '@/lib/api/types';
 import {
   compareByExpiry,
+  planRepoint,
   planRollback,
   planRotation,
   PlanError,
@@ -150,6 +152,57 @@ async function planRotate(ctx: AzureContext, ref: CloudServiceRef, req: Rotation
   }
 }
 
+async function planMoves(ctx: AzureContext, ref: CloudServiceRef, req: RepointPlanRequest): Promise<Planned> {
+  const [raw, targets] = await Promise.all([
+    getCloudService(ctx, ref),
+    Promise.all(req.moves.map((m) => target(ctx, m.to))),
+  ]);
+  const service = toLiveService(raw);
+  const extra = targets.map((t) => ({ url: t.url, vaultId: t.vault.id }));
+  const { facts, rights } = await factsAndRights(ctx, service, extra);
+  const moves = req.moves.map((m, i) => {
+    const t = targets[i]!;
+    const to = facts.secrets.find((s) => s.url === t.url);
+    if (!to?.version) {
+      throw new AppError({
+        code: to?.read === 'forbidden' ? 'forbidden' : 'not_found',
+        reason: to?.error?.code ?? 'VersionNotFound',
+        message:
+          to?.error?.message ?? `Version ${m.to.version} of ${m.to.certificateName} was not found in ${t.vault.name}.`,
+        action: to?.error?.action ?? 'Convert or copy the certificate again, then plan again.',
+      });
+    }
+    return { from: m.from, to: { ...to.version, vaultId: t.vault.id } };
+  });
+  try {
+    return { raw, service, plan: planRepoint({ service, moves, facts, rights }) };
+  } catch (e) {
+    return planError(e);
+  }
+}
+
+/** Plan pointing osProfile entries at certificate versions with the same thumbprints (the .cscfg unchanged). */
+export async function planServiceRepoint(
+  ctx: AzureContext,
+  ref: CloudServiceRef,
+  req: RepointPlanRequest,
+): Promise<RotationPlanResponse> {
+  return withExports(ctx, await planMoves(ctx, ref, req));
+}
+
+type ChangeRequest =
+  | { kind: 'rotate'; request: RotationPlanRequest }
+  | { kind: 'repoint'; request: RepointPlanRequest }
+  | { kind: 'rollback'; record: RollbackRecord };
+
+function planChange(ctx: AzureContext, ref: CloudServiceRef, req: ChangeRequest): Promise<Planned> {
+  return req.kind === 'rotate'
+    ? planRotate(ctx, ref, req.request)
+    : req.kind === 'repoint'
+      ? planMoves(ctx, ref, req.request)
+      : planBack(ctx, ref, req.record);
+}
+
 async function planBack(ctx: AzureContext, ref: CloudServiceRef, record: RollbackRecord): Promise<Planned> {
   const raw = await getCloudService(ctx, ref);
   const service = toLiveService(raw);
@@ -206,9 +259,9 @@ export async function planServiceRollback(
 export async function exportServiceChange(
   ctx: AzureContext,
   ref: CloudServiceRef,
-  req: { kind: 'rotate'; request: RotationPlanRequest } | { kind: 'rollback'; record: RollbackRecord },
+  req: ChangeRequest,
 ): Promise<{ exports: RotationPlanResponse['exports']; fingerprint: string }> {
-  const p = req.kind === 'rotate' ? await planRotate(ctx, ref, req.request) : await planBack(ctx, ref, req.record);
+  const p = await planChange(ctx, ref, req);
   const r = withExports(ctx, p);
   if (!p.plan.preflight.canExport) {
     const failing = p.plan.preflight.checks.find((c) => !c.ok && c.severity === 'error' && c.kind !== 'rights')!;
@@ -229,7 +282,7 @@ export async function applyServicePlan(
   req: ApplyRequest,
   who: AuditInfo,
 ): Promise<ApplyResponse> {
-  const p = req.kind === 'rotate' ? await planRotate(ctx, ref, req.request) : await planBack(ctx, ref, req.record);
+  const p = await planChange(ctx, ref, req);
   if (p.plan.fingerprint.before !== req.expect) {
     throw new AppError({
       code: 'conflict',
@@ -249,7 +302,7 @@ export async function applyServicePlan(
   }
   const body = updateBody(p.raw, p.plan.configuration.after, p.plan.secrets.after);
   const { operation } = await putCloudService(ctx, ref, body);
-  audit(req.kind === 'rotate' ? 'cloudService.rotation.started' : 'cloudService.rollback.started', {
+  audit(req.kind === 'rollback' ? 'cloudService.rollback.started' : 'cloudService.rotation.started', {
     requestId: who.requestId,
     oid: who.user.oid,
     upn: who.user.username,

@@ -29,6 +29,7 @@ export type Operation =
   | 'get-cloud-service-operation'
   | 'read-permissions'
   | 'list-secret-versions'
+  | 'list-secrets'
   | 'get-secret';
 
 export interface ErrorContext {
@@ -66,6 +67,7 @@ const DATA_ACTIONS: Partial<Record<Operation, { permission: string; role: string
   'get-deleted-certificate': { permission: 'list', role: 'Key Vault Certificates Officer' },
   'recover-certificate': { permission: 'recover', role: 'Key Vault Certificates Officer' },
   'list-secret-versions': { permission: 'list', role: 'Key Vault Reader' },
+  'list-secrets': { permission: 'list', role: 'Key Vault Reader' },
   'get-secret': { permission: 'get', role: 'Key Vault Secrets User' },
 };
 

@@ -304,7 +304,7 @@ function rowFor(
       status: 'not-certificate',
       severity: 'warning',
       message: `${matched.certificateUrl} is a plain secret, not a Key Vault certificate (as the classic migration left it): the next update is refused (CertificateImproperlyFormatted).`,
-      fix: `Import the PFX as a certificate (a certificate version with the same thumbprint) and rotate this entry to it; a renewed PFX does both at once.`,
+      fix: `Convert the secret to a Key Vault certificate (the service page does it for you) or import the PFX as one, then point this entry at that version; a renewed PFX does both at once.`,
     };
   } else if (failing) {
     row = {

@@ -6,6 +6,7 @@ import {
   NOW,
   OTHER_HOST,
   OTHER_VAULT_ID,
+  secret,
   service,
   T,
   url,
@@ -13,7 +14,7 @@ import {
   VAULT_ID,
   version,
 } from './fixtures';
-import { planRollback, planRotation, PlanError, type NewVersion } from './rotation';
+import { planRepoint, planRollback, planRotation, PlanError, type NewVersion } from './rotation';
 import { serviceFingerprint } from './secrets';
 import type { LiveService } from './types';
 
@@ -301,5 +302,77 @@ describe('serviceFingerprint', () => {
         { ...s.secrets[0]!, vaultCertificates: s.secrets[0]!.vaultCertificates.slice(1) },
       ]),
     );
+  });
+});
+
+describe('planRepoint (converted secrets, copies)', () => {
+  // Both entries are plain secrets named by thumbprint, as the classic migration leaves them.
+  const plainSsl = version(T.ssl1, V.ssl1, T.ssl1, { certificateBacked: false });
+  const plainApi = version(T.api1, V.api1, T.api1, { certificateBacked: false });
+  const migrated = service({
+    secrets: [
+      {
+        sourceVault: { id: VAULT_ID },
+        vaultCertificates: [
+          { certificateUrl: plainSsl.secretUrl },
+          { certificateUrl: plainApi.secretUrl, isBootstrapCertificate: false },
+        ],
+      },
+    ],
+  });
+  const plainFacts = { vaults: facts().vaults, secrets: [secret(plainSsl), secret(plainApi)] };
+  const certSsl: NewVersion = { ...version('web-ssl', V.ssl2, T.ssl1), vaultId: VAULT_ID };
+  const certApi: NewVersion = { ...version('api-client', V.api2, T.api1), vaultId: VAULT_ID };
+  const plan = (
+    moves = [
+      { from: plainSsl.secretUrl, to: certSsl },
+      { from: plainApi.secretUrl, to: certApi },
+    ],
+  ) => planRepoint({ service: migrated, moves, facts: plainFacts, rights: ALL_RIGHTS, now: NOW });
+
+  it('moves every entry in place in one plan, keeps the .cscfg and the other fields; the RP checks pass', () => {
+    const p = plan();
+    expect(p.kind).toBe('repair');
+    expect(p.configuration.changed).toBe(false);
+    expect(p.configuration.after).toBe(migrated.configuration);
+    expect(p.secrets.after).toEqual([
+      {
+        sourceVault: { id: VAULT_ID },
+        vaultCertificates: [
+          { certificateUrl: certSsl.secretUrl },
+          { certificateUrl: certApi.secretUrl, isBootstrapCertificate: false },
+        ],
+      },
+    ]);
+    expect(p.from.urls).toEqual([plainSsl.secretUrl, plainApi.secretUrl]);
+    expect(p.preflight.canApply).toBe(true);
+    expect(p.rollback.configurationEdits).toEqual([]);
+    expect(p.rollback.secrets).toEqual(migrated.secrets);
+  });
+
+  it('moving only one leaves the other plain entry, which the RP check still refuses', () => {
+    const p = plan([{ from: plainSsl.secretUrl, to: certSsl }]);
+    expect(p.preflight.canApply).toBe(false);
+    expect(p.preflight.checks.find((c) => !c.ok && c.severity === 'error')?.message).toMatch(/api-client|C1B2|secret/i);
+  });
+
+  it('refuses a version with another thumbprint, and an entry that is no longer there', () => {
+    expect(() => plan([{ from: plainSsl.secretUrl, to: certApi }])).toThrow(/not the same certificate/);
+    expect(() => plan([{ from: url('gone', V.other), to: certSsl }])).toThrow(PlanError);
+  });
+
+  it('its roll back restores osProfile.secrets exactly', () => {
+    const p = plan();
+    const applied = { ...migrated, secrets: p.secrets.after };
+    const back = planRollback({
+      service: applied,
+      record: p.rollback,
+      facts: { vaults: plainFacts.vaults, secrets: [...plainFacts.secrets, secret(certSsl), secret(certApi)] },
+      rights: ALL_RIGHTS,
+      now: NOW,
+    });
+    expect(back.secrets.after).toEqual(migrated.secrets);
+    expect(back.configuration.after).toBe(migrated.configuration);
+    expect(serviceFingerprint(back.configuration.after, back.secrets.after)).toBe(p.fingerprint.before);
   });
 });

@@ -369,3 +369,101 @@ export function planRollback(input: {
     },
   };
 }
+
+/** One osProfile entry to point at another version with the same certificate (a converted secret, a copy). */
+export interface RepointMove {
+  /** The certificateUrl as it is in osProfile.secrets today. */
+  from: string;
+  to: NewVersion;
+}
+
+/**
+ * Plan moving osProfile entries to other versions of the same certificates (same thumbprint): the .cscfg stays as it
+ * is. Used after the migration's plain secrets were imported as certificates, or a certificate was copied into a vault
+ * the service may use. One plan for all entries, so the RP's checks of the whole new state can pass in one update.
+ */
+export function planRepoint(input: {
+  service: LiveService;
+  moves: RepointMove[];
+  facts: ServiceFacts;
+  rights: ServiceRights;
+  now?: Date;
+}): RotationPlan {
+  const { service, moves } = input;
+  if (service.configuration === null)
+    throw new PlanError('no-configuration', 'The service has no configuration.', 'Refresh the service.');
+  if (moves.length === 0)
+    throw new PlanError('same-version', 'Nothing to move.', 'Convert or copy a certificate first.');
+  const urlThumbprint = new Map(input.facts.secrets.map((s) => [s.url, s.version?.thumbprint ?? null]));
+  let secrets = cloneSecrets(service.secrets);
+  const replaced: string[] = [];
+  for (const m of moves) {
+    if (!secrets.some((g) => g.vaultCertificates.some((c) => c.certificateUrl === m.from))) {
+      throw new PlanError(
+        'service-changed',
+        `${m.from} is no longer in osProfile.secrets.`,
+        'Refresh the service page and plan again.',
+      );
+    }
+    const had = urlThumbprint.get(m.from) ?? null;
+    if (!had || !m.to.thumbprint || norm(had) !== norm(m.to.thumbprint)) {
+      throw new PlanError(
+        'not-in-configuration',
+        `Version ${m.to.version} of ${m.to.name} has thumbprint ${m.to.thumbprint ?? '(unknown)'}, but ${m.from} holds ${had ?? 'an unknown thumbprint'}: it is not the same certificate.`,
+        'Pick the version with the same thumbprint, or rotate this certificate instead.',
+      );
+    }
+    const r = rotateSecrets(secrets, new Set([m.from]), m.to);
+    secrets = r.secrets;
+    replaced.push(...r.replaced);
+  }
+  const before = service.configuration;
+  const beforeJson = secretsJson(service.secrets);
+  const afterJson = secretsJson(secrets);
+  if (afterJson === beforeJson)
+    throw new PlanError('same-version', 'osProfile.secrets already points there.', 'Nothing to apply.');
+  const known = new Set(input.facts.secrets.map((s) => s.url));
+  const facts: ServiceFacts = {
+    vaults: input.facts.vaults,
+    secrets: [
+      ...input.facts.secrets,
+      ...moves
+        .filter((m) => !known.has(m.to.secretUrl))
+        .map((m) => ({ url: m.to.secretUrl, read: 'ok' as const, version: m.to, siblings: [] })),
+    ],
+  };
+  const rp = preflight(service, { configuration: before, secrets }, facts, input.rights, { now: input.now });
+  const fingerprint = {
+    before: serviceFingerprint(before, service.secrets),
+    after: serviceFingerprint(before, secrets),
+  };
+  const first = moves[0]!.to;
+  const targets = moves.map((m) => `${m.to.name} ${m.to.version} in ${m.to.vaultName}`).join(', ');
+  return {
+    kind: 'repair',
+    serviceId: service.id,
+    from: { thumbprint: norm(first.thumbprint ?? ''), urls: replaced },
+    to: {
+      thumbprint: norm(first.thumbprint ?? ''),
+      url: first.secretUrl,
+      name: first.name,
+      vaultName: first.vaultName,
+      version: first.version,
+      expiresOn: first.expiresOn,
+    },
+    edits: [],
+    configuration: { before, after: before, changed: false, diff: diffLines(before, before) },
+    secrets: { before: service.secrets, after: secrets, changed: true, diff: diffLines(beforeJson, afterJson) },
+    preflight: combine([], rp),
+    fingerprint,
+    rollback: {
+      serviceId: service.id,
+      appliedFingerprint: fingerprint.after,
+      previousFingerprint: fingerprint.before,
+      configurationEdits: [],
+      secrets: cloneSecrets(service.secrets),
+      description: `osProfile.secrets of ${service.name} pointed at the same certificates in Key Vault certificate versions: ${targets}.`,
+      createdAt: (input.now ?? new Date()).toISOString(),
+    },
+  };
+}
