@@ -2,21 +2,9 @@
 
 import { useMemo, useState } from 'react';
 import type { CertificateVersionItem } from '@/lib/api/types';
-import {
-  checkCscfgThumbprints,
-  cscfgCertificateElement,
-  csdefCertificateElement,
-  checkServiceConsistency,
-  isServiceConfigError,
-  KNOWN_STORE_NAMES,
-  listRoles,
-  setCscfgCertificate,
-  setCsdefCertificate,
-  STORE_LOCATIONS,
-  type ServiceIssue,
-} from '@/lib/service-config';
-import { renderSnippet, SnippetError } from '@/lib/snippets';
+import { KNOWN_STORE_NAMES, STORE_LOCATIONS } from '@/lib/service-config';
 import { vaultApiPath } from '@/lib/wizard/paths';
+import { deriveServiceConfiguration, type ServiceFile } from '@/lib/wizard/service-configuration';
 import { Button } from '@/components/ui/button';
 import { Callout } from '@/components/ui/callout';
 import { CopyField } from '@/components/ui/copy-field';
@@ -31,33 +19,6 @@ import { LeftoversCleanup } from './service/leftovers-cleanup';
 import { ThumbprintTable } from './service/thumbprint-table';
 import { useWizardCertificate } from './use-certificate';
 
-interface Uploaded {
-  name: string;
-  text: string;
-}
-
-function explain(e: unknown): { message: string; action: string } {
-  if (isServiceConfigError(e) || e instanceof SnippetError) return { message: e.message, action: e.action };
-  return {
-    message: 'The file could not be processed.',
-    action: 'Check that it is a .cscfg/.csdef XML file and upload it again.',
-  };
-}
-
-function patchAll(
-  text: string,
-  roles: string[],
-  apply: (text: string, role: string) => string,
-): { text: string } | { error: { message: string; action: string } } {
-  try {
-    let out = text;
-    for (const role of roles) out = apply(out, role);
-    return { text: out };
-  } catch (e) {
-    return { error: explain(e) };
-  }
-}
-
 export function ServiceConfigurationStep() {
   const { state, update, goTo } = useWizardState();
   const cert = useWizardCertificate();
@@ -67,101 +28,32 @@ export function ServiceConfigurationStep() {
   const [alias, setAlias] = useState(svc?.name ?? '');
   const storeLocation = svc?.storeLocation ?? 'LocalMachine';
   const storeName = svc?.storeName ?? 'My';
-  const [cscfg, setCscfg] = useState<Uploaded | null>(null);
-  const [csdef, setCsdef] = useState<Uploaded | null>(null);
+  const [cscfg, setCscfg] = useState<ServiceFile | null>(null);
+  const [csdef, setCsdef] = useState<ServiceFile | null>(null);
   const [readError, setReadError] = useState<string | null>(null);
   const versions = useApi<{ versions: CertificateVersionItem[] }>(
     cscfg ? `${vaultApiPath(state.vault!)}/certificates?include=versions` : null,
   );
-
-  const name = alias || c?.name || '';
-  const typedRoles = rolesText
-    .split(',')
-    .map((r) => r.trim())
-    .filter(Boolean);
-  const fileRoles = useMemo(() => {
-    if (!cscfg) return [];
-    try {
-      return listRoles(cscfg.text).map((r) => r.name);
-    } catch {
-      return [];
-    }
-  }, [cscfg]);
-  const roles = typedRoles.length ? typedRoles : fileRoles;
-
-  const save = (patch: { roles?: string[]; name?: string; storeLocation?: string; storeName?: string }) =>
-    update({ service: { roles: typedRoles, ...(alias ? { name: alias } : {}), storeLocation, storeName, ...patch } });
-
-  const model = c
-    ? {
-        vaultId: c.vaultId,
-        certificateUrl: c.secretId,
-        certificateName: name,
-        thumbprint: c.thumbprint,
-        roleNames: roles,
+  const d = useMemo(
+    () =>
+      deriveServiceConfiguration({
+        certificate: c ?? null,
+        rolesText,
+        alias,
         storeLocation,
         storeName,
-      }
-    : null;
-  const snippet = (
-    kind: 'cscfg' | 'csdef',
-  ): { text: string } | { error: { message: string; action: string } } | null => {
-    if (!model) return null;
-    try {
-      return { text: renderSnippet(kind, model) };
-    } catch (e) {
-      return { error: explain(e) };
-    }
-  };
-  let lines: { cscfg: string; csdef: string } | null = null;
-  if (c) {
-    try {
-      lines = {
-        cscfg: cscfgCertificateElement({ name, thumbprint: c.thumbprint }),
-        csdef: csdefCertificateElement({ name, storeLocation, storeName }),
-      };
-    } catch {
-      lines = null; // the snippets below carry the explanation
-    }
-  }
-  const cscfgSnippet = snippet('cscfg');
-  const csdefSnippet = snippet('csdef');
+        cscfg,
+        csdef,
+        vaultVersions: versions.data?.versions ?? null,
+      }),
+    [c, rolesText, alias, storeLocation, storeName, cscfg, csdef, versions.data],
+  );
+  const { lines, cscfgSnippet, csdefSnippet, patchedCscfg, patchedCsdef, thumbprintChecks, consistency } = d;
 
-  const patchedCscfg =
-    cscfg && c && roles.length
-      ? patchAll(cscfg.text, roles, (t, role) => setCscfgCertificate(t, { role, name, thumbprint: c.thumbprint }).text)
-      : null;
-  const patchedCsdef =
-    csdef && c && roles.length
-      ? patchAll(csdef.text, roles, (t, role) => setCsdefCertificate(t, { role, name, storeLocation, storeName }).text)
-      : null;
-  const thumbprintChecks = useMemo(() => {
-    if (!cscfg || !versions.data) return null;
-    try {
-      return checkCscfgThumbprints(
-        cscfg.text,
-        versions.data.versions.map((v) => ({
-          name: v.name,
-          version: v.version,
-          thumbprint: v.thumbprint,
-          enabled: v.enabled,
-          isLatest: v.isLatest,
-        })),
-      );
-    } catch (e) {
-      return { error: explain(e) };
-    }
-  }, [cscfg, versions.data]);
-  let consistency: ServiceIssue[] | null = null;
-  if (patchedCscfg && 'text' in patchedCscfg && patchedCsdef && 'text' in patchedCsdef) {
-    try {
-      consistency = checkServiceConsistency(patchedCscfg.text, patchedCsdef.text).issues;
-    } catch {
-      consistency = null;
-    }
-  }
+  const save = (patch: { roles?: string[]; name?: string; storeLocation?: string; storeName?: string }) =>
+    update({ service: { roles: d.typedRoles, ...(alias ? { name: alias } : {}), storeLocation, storeName, ...patch } });
 
-  const read = (set: (u: Uploaded | null) => void) => async (file: File | undefined) => {
+  const read = (set: (u: ServiceFile | null) => void) => async (file: File | undefined) => {
     setReadError(null);
     if (!file) return set(null);
     if (file.size > 5 * 1024 * 1024)
@@ -184,11 +76,7 @@ export function ServiceConfigurationStep() {
               value={rolesText}
               onChange={(e) => setRolesText(e.target.value)}
               onBlur={() => save({})}
-              help={
-                fileRoles.length && !typedRoles.length
-                  ? `From the uploaded .cscfg: ${fileRoles.join(', ')}`
-                  : 'Comma separated, e.g. WebRole1, WorkerRole1. Empty: every role in the uploaded .cscfg.'
-              }
+              help={d.rolesHelp}
             />
             <TextField
               label="Certificate name in the service files"
@@ -284,9 +172,7 @@ export function ServiceConfigurationStep() {
               The files are read and patched in your browser; they are not uploaded anywhere.
             </p>
             {readError && <Callout tone="error" title={readError} />}
-            {(cscfg || csdef) && roles.length === 0 && (
-              <Callout tone="warning" title="No role to patch: type the role names above." />
-            )}
+            {d.noRoleToPatch && <Callout tone="warning" title="No role to patch: type the role names above." />}
             {[
               { file: cscfg, patched: patchedCscfg, label: '.cscfg', id: 'cscfg' },
               { file: csdef, patched: patchedCsdef, label: '.csdef', id: 'csdef' },
