@@ -128,7 +128,17 @@ test('Ada walks every step: enable deployment, inspect and import, preflight, pa
   expect(patched).toContain(cscfgLine);
   expect(patched).toContain(`thumbprint="${typo(heldThumbprint)}"`);
   await wizard.checkStep('service-configuration');
-  await wizard.next('secret-identifier');
+  // A field saves on blur; clicking Next straight after typing (the click is what blurs it) carries the new value.
+  await page.getByLabel('Certificate name in the service files').fill('SSLCert');
+  await page.getByRole('button', { name: 'Next: Secret identifier' }).click();
+  await wizard.expectStep('secret-identifier');
+  await expect(page).toHaveURL(/[?&]cname=SSLCert(&|$)/);
+  await page.getByRole('button', { name: 'Back' }).click();
+  await expect(page.getByLabel('Certificate name in the service files')).toHaveValue('SSLCert');
+  await page.getByLabel('Certificate name in the service files').fill('');
+  await page.getByRole('button', { name: 'Next: Secret identifier' }).click();
+  await wizard.expectStep('secret-identifier');
+  await expect(page).not.toHaveURL(/cname=/);
 
   // 6 Secret identifier: copied values are what the vault holds.
   expect(held.secretId).toMatch(

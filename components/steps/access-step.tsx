@@ -12,6 +12,7 @@ import { Callout } from '@/components/ui/callout';
 import { ErrorCallout } from '@/components/ui/error-callout';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { useApi, useApiCall } from '@/components/wizard/use-api';
+import { StepNav } from '@/components/wizard/step-nav';
 import { useWizardState } from '@/components/wizard/wizard-state';
 import { CommandTabs } from './command-tabs';
 
@@ -37,7 +38,7 @@ const FLAGS = [
 ] as const;
 
 export function AccessStep() {
-  const { state, goTo } = useWizardState();
+  const { state } = useWizardState();
   const { account } = useAuth();
   const vaultRef = state.vault!;
   const vault = useApi<VaultSummary>(vaultApiPath(vaultRef));
@@ -151,14 +152,7 @@ export function AccessStep() {
           </details>
         </>
       )}
-      <div className="flex justify-between">
-        <Button variant="secondary" onClick={() => goTo('vault')}>
-          Back
-        </Button>
-        <Button onClick={() => goTo('certificate')} disabled={!v}>
-          Next: Certificate
-        </Button>
-      </div>
+      <StepNav step="access" nextDisabled={!v} />
     </div>
   );
 }

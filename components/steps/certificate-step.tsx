@@ -2,9 +2,9 @@
 
 import { useState } from 'react';
 import type { CertificateSummary } from '@/lib/api/types';
-import { Button } from '@/components/ui/button';
 import { Callout } from '@/components/ui/callout';
 import { Tabs } from '@/components/ui/tabs';
+import { StepNav } from '@/components/wizard/step-nav';
 import { useWizardState } from '@/components/wizard/wizard-state';
 import { CertificateSummaryList } from './certificate-summary';
 import { ExistingPanel } from './certificate/existing-panel';
@@ -21,7 +21,7 @@ const MODES: ReadonlyArray<{ id: Mode; label: string }> = [
 ];
 
 export function CertificateStep() {
-  const { state, update, goTo, search } = useWizardState();
+  const { state, update, search } = useWizardState();
   const vault = state.vault!;
   const intent = search.get('intent');
   const [mode, setMode] = useState<Mode>('import');
@@ -84,14 +84,7 @@ export function CertificateStep() {
           <CertificateSummaryList cert={done.cert} />
         </div>
       )}
-      <div className="flex justify-between">
-        <Button variant="secondary" onClick={() => goTo('access')}>
-          Back
-        </Button>
-        <Button onClick={() => goTo('preflight')} disabled={!state.certificate}>
-          Next: Preflight for CSES
-        </Button>
-      </div>
+      <StepNav step="certificate" nextDisabled={!state.certificate} />
     </div>
   );
 }

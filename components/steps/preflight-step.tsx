@@ -7,17 +7,17 @@ import { vaultApiPath } from '@/lib/wizard/paths';
 import { REGIONS, regionLabel } from '@/lib/wizard/regions';
 import { stateToSearch } from '@/lib/wizard/state';
 import { stepMeta, stepPath } from '@/lib/wizard/steps';
-import { Button } from '@/components/ui/button';
 import { Callout } from '@/components/ui/callout';
 import { ErrorCallout } from '@/components/ui/error-callout';
 import { SelectField } from '@/components/ui/field';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { useApi } from '@/components/wizard/use-api';
+import { StepNav } from '@/components/wizard/step-nav';
 import { useWizardState } from '@/components/wizard/wizard-state';
 import { useWizardCertificate } from './use-certificate';
 
 export function PreflightStep() {
-  const { state, update, goTo } = useWizardState();
+  const { state, update } = useWizardState();
   const vault = useApi<VaultSummary>(vaultApiPath(state.vault!));
   const cert = useWizardCertificate();
   const subs = useApi<{ subscriptions: SubscriptionSummary[] }>('/api/subscriptions');
@@ -119,14 +119,7 @@ export function PreflightStep() {
           )}
         </>
       )}
-      <div className="flex justify-between">
-        <Button variant="secondary" onClick={() => goTo('certificate')}>
-          Back
-        </Button>
-        <Button onClick={() => goTo('service-configuration')} disabled={!c}>
-          Next: Service configuration
-        </Button>
-      </div>
+      <StepNav step="preflight" nextDisabled={!c} />
     </div>
   );
 }

@@ -2,12 +2,12 @@
 
 import { useState } from 'react';
 import { renderAllSnippets, type SnippetKind } from '@/lib/snippets';
-import { Button } from '@/components/ui/button';
 import { Callout } from '@/components/ui/callout';
 import { CopyField } from '@/components/ui/copy-field';
 import { DownloadButton } from '@/components/ui/download-button';
 import { ErrorCallout } from '@/components/ui/error-callout';
 import { Tabs } from '@/components/ui/tabs';
+import { StepNav } from '@/components/wizard/step-nav';
 import { useWizardState } from '@/components/wizard/wizard-state';
 import { useWizardCertificate } from './use-certificate';
 
@@ -21,7 +21,7 @@ const TABS: ReadonlyArray<{ id: Kind; label: string; file: string; mime: string 
 ];
 
 export function SecretIdentifierStep() {
-  const { state, goTo } = useWizardState();
+  const { state } = useWizardState();
   const cert = useWizardCertificate();
   const [tab, setTab] = useState<Kind>('arm');
   const c = cert.data;
@@ -67,14 +67,7 @@ export function SecretIdentifierStep() {
           </Tabs>
         </>
       )}
-      <div className="flex justify-between">
-        <Button variant="secondary" onClick={() => goTo('service-configuration')}>
-          Back
-        </Button>
-        <Button onClick={() => goTo('versions')} disabled={!c}>
-          Next: Versions and rotation
-        </Button>
-      </div>
+      <StepNav step="secret-identifier" nextDisabled={!c} />
     </div>
   );
 }

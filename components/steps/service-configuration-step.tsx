@@ -5,7 +5,6 @@ import type { CertificateVersionItem } from '@/lib/api/types';
 import { KNOWN_STORE_NAMES, STORE_LOCATIONS } from '@/lib/service-config';
 import { vaultApiPath } from '@/lib/wizard/paths';
 import { deriveServiceConfiguration, type ServiceFile } from '@/lib/wizard/service-configuration';
-import { Button } from '@/components/ui/button';
 import { Callout } from '@/components/ui/callout';
 import { CopyField } from '@/components/ui/copy-field';
 import { DownloadButton } from '@/components/ui/download-button';
@@ -13,6 +12,7 @@ import { ErrorCallout } from '@/components/ui/error-callout';
 import { SelectField, TextField } from '@/components/ui/field';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { useApi } from '@/components/wizard/use-api';
+import { StepNav } from '@/components/wizard/step-nav';
 import { useWizardState } from '@/components/wizard/wizard-state';
 import { DiffView } from './service/diff-view';
 import { LeftoversCleanup } from './service/leftovers-cleanup';
@@ -20,7 +20,7 @@ import { ThumbprintTable } from './service/thumbprint-table';
 import { useWizardCertificate } from './use-certificate';
 
 export function ServiceConfigurationStep() {
-  const { state, update, goTo } = useWizardState();
+  const { state, update } = useWizardState();
   const cert = useWizardCertificate();
   const c = cert.data;
   const svc = state.service;
@@ -248,14 +248,7 @@ export function ServiceConfigurationStep() {
           )}
         </>
       )}
-      <div className="flex justify-between">
-        <Button variant="secondary" onClick={() => goTo('preflight')}>
-          Back
-        </Button>
-        <Button onClick={() => goTo('secret-identifier')} disabled={!c}>
-          Next: Secret identifier
-        </Button>
-      </div>
+      <StepNav step="service-configuration" nextDisabled={!c} />
     </div>
   );
 }

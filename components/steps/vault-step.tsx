@@ -9,11 +9,12 @@ import { ErrorCallout } from '@/components/ui/error-callout';
 import { INPUT_CLASS, SelectField } from '@/components/ui/field';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { useApi } from '@/components/wizard/use-api';
+import { StepNav } from '@/components/wizard/step-nav';
 import { useWizardState } from '@/components/wizard/wizard-state';
 import { VaultCreatePanel } from './vault-create';
 
 export function VaultStep() {
-  const { state, goTo } = useWizardState();
+  const { state } = useWizardState();
   const subs = useApi<{ subscriptions: SubscriptionSummary[] }>('/api/subscriptions');
   const [chosenSub, setChosenSub] = useState<string | null>(null);
   const subscriptionId =
@@ -194,24 +195,20 @@ export function VaultStep() {
           </tbody>
         </table>
       </div>
-      <div className="flex justify-end">
-        <Button
-          disabled={!chosen}
-          onClick={() =>
-            chosen &&
-            goTo('access', {
-              ...(state.vault?.vaultName === chosen.name ? state : {}),
-              vault: {
-                subscriptionId: chosen.subscriptionId,
-                resourceGroup: chosen.resourceGroup,
-                vaultName: chosen.name,
-              },
-            })
+      <StepNav
+        step="vault"
+        nextDisabled={!chosen}
+        nextState={() =>
+          chosen && {
+            ...(state.vault?.vaultName === chosen.name ? state : {}),
+            vault: {
+              subscriptionId: chosen.subscriptionId,
+              resourceGroup: chosen.resourceGroup,
+              vaultName: chosen.name,
+            },
           }
-        >
-          Next: Access configuration
-        </Button>
-      </div>
+        }
+      />
     </div>
   );
 }

@@ -8,6 +8,7 @@ import { Callout } from '@/components/ui/callout';
 import { ErrorCallout } from '@/components/ui/error-callout';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { useApi } from '@/components/wizard/use-api';
+import { StepNav } from '@/components/wizard/step-nav';
 import { useWizardState } from '@/components/wizard/wizard-state';
 
 const DAY = 86_400_000;
@@ -115,11 +116,7 @@ export function VersionsStep() {
           See the pinned outputs
         </Button>
       </div>
-      <div className="flex justify-start">
-        <Button variant="secondary" onClick={() => goTo('secret-identifier')}>
-          Back
-        </Button>
-      </div>
+      <StepNav step="versions" />
     </div>
   );
 }

@@ -7,6 +7,13 @@ import { stepPath, type StepId } from '@/lib/wizard/steps';
 
 const STORAGE_KEY = 'cses.wizard.state';
 
+/**
+ * The state last written in this tab (by `update`, `goTo` or a URL that carries state). `update` rewrites the URL in
+ * a transition, so a click right after it (Next, pressed while a field saves on blur) still renders with the old
+ * state; navigation starts from this instead.
+ */
+let latest: WizardState | null = null;
+
 function stored(): WizardState {
   try {
     return JSON.parse(sessionStorage.getItem(STORAGE_KEY) ?? '{}') as WizardState;
@@ -31,16 +38,20 @@ export function useWizardState() {
 
   // A deep link's state becomes the session's: a later bare /wizard/… URL in this tab resumes from it.
   useEffect(() => {
-    if (fromUrl.vault) sessionStorage.setItem(STORAGE_KEY, JSON.stringify(fromUrl));
+    if (fromUrl.vault) {
+      sessionStorage.setItem(STORAGE_KEY, JSON.stringify(fromUrl));
+      latest = fromUrl;
+    }
   }, [fromUrl]);
 
   const save = useCallback((next: WizardState) => {
+    latest = next;
     sessionStorage.setItem(STORAGE_KEY, JSON.stringify(next));
   }, []);
 
   const update = useCallback(
     (patch: Partial<WizardState>, options: { clearCertificate?: boolean } = {}) => {
-      const next: WizardState = { ...state, ...patch };
+      const next: WizardState = { ...(latest ?? state), ...patch };
       if (options.clearCertificate) delete next.certificate;
       save(next);
       router.replace(`${pathname}${stateToSearch(next)}`, { scroll: false });
@@ -50,7 +61,8 @@ export function useWizardState() {
   );
 
   const goTo = useCallback(
-    (step: StepId, next: WizardState = state, extra: Record<string, string> = {}) => {
+    (step: StepId, carried?: WizardState, extra: Record<string, string> = {}) => {
+      const next = carried ?? latest ?? state;
       save(next);
       const q = stateToSearch(next);
       const more = new URLSearchParams(extra).toString();
@@ -62,6 +74,7 @@ export function useWizardState() {
   /** Forgets everything (session and URL) and returns to the first step. */
   const reset = useCallback(() => {
     sessionStorage.removeItem(STORAGE_KEY);
+    latest = null;
     router.push(stepPath('vault'));
   }, [router]);
 

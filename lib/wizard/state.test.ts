@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { stateFromSearch, stateToSearch } from './state';
-import { WIZARD_STEPS, nextStep, previousStep, stepPath } from './steps';
+import { WIZARD_STEPS, nextStep, previousStep, stepNavigation, stepPath } from './steps';
 
 describe('wizard state in the URL', () => {
   it('round-trips vault and certificate', () => {
@@ -59,5 +59,22 @@ describe('step registry', () => {
     expect(previousStep('vault')).toBeUndefined();
     expect(nextStep('versions')).toBeUndefined();
     expect(stepPath('certificate')).toBe('/wizard/certificate');
+  });
+
+  it('gives every step its Back and Next from the registry', () => {
+    expect(stepNavigation('vault')).toEqual({
+      back: null,
+      next: { step: 'access', label: 'Next: Access configuration' },
+    });
+    expect(stepNavigation('preflight')).toEqual({
+      back: { step: 'certificate', label: 'Back' },
+      next: { step: 'service-configuration', label: 'Next: Service configuration' },
+    });
+    expect(stepNavigation('versions')).toEqual({ back: { step: 'secret-identifier', label: 'Back' }, next: null });
+    for (const s of WIZARD_STEPS) {
+      const nav = stepNavigation(s.id);
+      expect(nav.next?.step).toBe(nextStep(s.id));
+      expect(nav.back?.step).toBe(previousStep(s.id));
+    }
   });
 });

@@ -49,3 +49,18 @@ export function previousStep(id: StepId): StepId | undefined {
   const i = stepIndex(id);
   return i > 0 ? WIZARD_STEPS[i - 1]?.id : undefined;
 }
+
+export interface StepLink {
+  step: StepId;
+  label: string;
+}
+
+/** Back and Next for a step, from the registry: the neighbours and the labels the buttons show. */
+export function stepNavigation(id: StepId): { back: StepLink | null; next: StepLink | null } {
+  const back = previousStep(id);
+  const next = nextStep(id);
+  return {
+    back: back ? { step: back, label: 'Back' } : null,
+    next: next ? { step: next, label: `Next: ${stepMeta(next).label}` } : null,
+  };
+}
