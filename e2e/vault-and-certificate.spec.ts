@@ -97,7 +97,7 @@ test('Ada creates a vault in the flow, generates a self-signed certificate, reco
   await expect(page.getByTestId('name-deleted')).toBeVisible();
   await wizard.checkStep('certificate', 'deleted-name');
   await page.getByRole('button', { name: `Recover ${oldName}` }).click();
-  await expect(page.getByTestId('name-exists')).toBeVisible();
+  await expect(page.getByTestId('name-exists').filter({ visible: true })).toBeVisible();
   expect((await kv.getCertificate(oldName)).properties.x509ThumbprintString!.toUpperCase()).toBe(old.thumbprint);
 
   // Pick an existing certificate.

@@ -170,7 +170,7 @@ test('Ada walks every step: enable deployment, inspect and import, preflight, pa
   await page.getByRole('button', { name: 'Import a new version' }).click();
   await wizard.expectStep('certificate');
   await expect(wizard.field('Certificate name in Key Vault')).toHaveValue(certName);
-  await expect(page.getByTestId('name-exists')).toBeVisible();
+  await expect(page.getByTestId('name-exists').filter({ visible: true })).toBeVisible();
   await expect(page.getByRole('radio', { name: /Add a new version/ })).toBeChecked();
   await page.getByLabel('PFX file').setInputFiles(renewal.file);
   await page.getByLabel('PFX password').fill(renewal.password);
