@@ -207,7 +207,7 @@ export function ServiceConfigurationStep() {
               ) : null,
             )}
             <LeftoversCleanup
-              files={[cscfg, csdef].filter((f): f is Uploaded => f !== null)}
+              files={[cscfg, csdef].filter((f): f is ServiceFile => f !== null)}
               onUse={(f, kind) => (kind === 'cscfg' ? setCscfg(f) : setCsdef(f))}
               note="Continue with the cleaned file to have the certificate patched into it as well; the download above holds only the removal."
             />
