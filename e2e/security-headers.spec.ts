@@ -1,4 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
+import { connect } from 'node:net';
+import { E2E_APP_PORT } from '../playwright.config';
 import { Wizard } from './support/wizard';
 
 /** Security headers (proxy.ts): CSP with a fresh nonce on every page, no unsafe-eval, and a wizard that still runs. */
@@ -112,4 +114,46 @@ test('the API document is served by the production build and lists the routes', 
     expect.arrayContaining(['/api/config', '/api/subscriptions', '/api/openapi.json', '/api/sandbox/sign-in']),
   );
   expect(doc.paths['/api/subscriptions']?.get).toBeTruthy();
+});
+
+/** One request written byte for byte on a socket (HTTP clients normalise dot segments and escapes away). */
+function rawRequest(head: string): Promise<{ status: number; contentType: string; csp: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(E2E_APP_PORT, '127.0.0.1');
+    let text = '';
+    socket.on('data', (c) => (text += c.toString('latin1')));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const [headText = '', ...rest] = text.split('\r\n\r\n');
+      const header = (name: string) => new RegExp(`^${name}: (.*)$`, 'im').exec(headText)?.[1]?.trim() ?? '';
+      resolve({
+        status: Number(headText.split(' ')[1]),
+        contentType: header('content-type'),
+        csp: header('content-security-policy'),
+        body: rest.join('\r\n\r\n'),
+      });
+    });
+    socket.end(`${head}\r\nHost: localhost\r\nConnection: close\r\n\r\n`, 'latin1');
+  });
+}
+
+test('malformed escapes, dot segments, server actions and oversized bodies get our JSON errors before Next routes', async () => {
+  const cases: Array<[string, number, string]> = [
+    ['GET /api/subscriptions/%C0%AE/vaults HTTP/1.1', 400, 'bad_request'],
+    ['GET /wizard/%u002e HTTP/1.1', 400, 'bad_request'],
+    ['GET /wizard/vault%ff HTTP/1.1', 400, 'bad_request'],
+    ['GET /api/../config HTTP/1.1', 400, 'bad_request'],
+    ['POST /api/config HTTP/1.1\r\nNext-Action: 0123abcd\r\nContent-Length: 0', 400, 'bad_request'],
+    [
+      'POST /api/sandbox/sign-in HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 12582912',
+      413,
+      'payload_too_large',
+    ],
+  ];
+  for (const [head, status, code] of cases) {
+    const r = await rawRequest(head);
+    expect([head, r.status, r.contentType]).toEqual([head, status, 'application/json']);
+    expect(r.csp).toContain("default-src 'none'");
+    expect((JSON.parse(r.body) as { error: { code: string; action: string } }).error).toMatchObject({ code });
+  }
 });

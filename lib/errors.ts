@@ -13,6 +13,7 @@ export const ERROR_STATUS = {
   conflict: 409,
   deleted_recoverable: 409,
   payload_too_large: 413,
+  length_required: 411,
   throttled: 429,
   azure_unavailable: 502,
   sandbox_unavailable: 503,

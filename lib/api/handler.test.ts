@@ -119,6 +119,29 @@ describe('withUser: request id', () => {
 });
 
 describe('body limits', () => {
+  it('refuses a declared body over the limit before any authentication work (no token, no exchange)', async () => {
+    const { POST } =
+      await import('@/app/api/subscriptions/[subscriptionId]/resource-groups/[resourceGroup]/vaults/[vaultName]/certificates/[certificateName]/route');
+    const response = await POST(
+      new Request('http://localhost/api/x', {
+        method: 'POST',
+        headers: { 'content-type': 'multipart/form-data; boundary=b', 'content-length': String(12 * 1024 * 1024) },
+        body: '--b--',
+      }),
+      {
+        params: Promise.resolve({
+          subscriptionId: 's',
+          resourceGroup: 'rg',
+          vaultName: 'kv-contoso',
+          certificateName: 'web',
+        }),
+      },
+    );
+    expect(response.status).toBe(413);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('payload_too_large');
+    expect(azure.oboCredential).not.toHaveBeenCalled();
+  });
+
   it('refuses a chunked upload past the limit even without Content-Length, and a declared one up front', async () => {
     const { PATCH } =
       await import('@/app/api/subscriptions/[subscriptionId]/resource-groups/[resourceGroup]/vaults/[vaultName]/route');

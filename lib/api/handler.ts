@@ -157,8 +157,6 @@ async function readBody(
 ): Promise<unknown> {
   if (!schemas.body) return undefined;
   const limit = schemas.maxBodyBytes ?? DEFAULT_MAX_BODY;
-  const declared = Number(request.headers.get('content-length') ?? '0');
-  if (declared > limit) throw tooLarge(limit);
   const type = request.headers.get('content-type') ?? '';
   if (schemas.form) {
     if (!/^multipart\/form-data/i.test(type)) {
@@ -212,6 +210,21 @@ async function readBody(
   }
 }
 
+/**
+ * A declared body larger than the route accepts is refused before anything else: no configuration, no token check,
+ * nothing read (issue 17). Bodies without a Content-Length are capped while they are read (readCapped).
+ */
+function refuseDeclaredLength(
+  request: Request,
+  schemas: RouteSchemas<Schema | undefined, Schema | undefined, Schema | undefined>,
+): void {
+  const header = request.headers.get('content-length');
+  if (header === null) return;
+  const limit = schemas.body ? (schemas.maxBodyBytes ?? DEFAULT_MAX_BODY) : DEFAULT_MAX_BODY;
+  const declared = Number(header);
+  if (!Number.isFinite(declared) || declared > limit) throw tooLarge(limit);
+}
+
 function respond(status: number, body: unknown, requestId: string): Response {
   return Response.json(body, { status, headers: { 'x-request-id': requestId, 'cache-control': 'no-store' } });
 }
@@ -261,6 +274,7 @@ function build<P extends Schema | undefined, Q extends Schema | undefined, B ext
     const path = new URL(request.url).pathname;
     const started = Date.now();
     try {
+      refuseDeclaredLength(request, schemas);
       const config = schemas.config === false ? (undefined as unknown as ServerConfig) : getServerConfig();
       const user = authenticateUser ? await authenticate(request.headers.get('authorization'), config) : undefined;
       if (user) rateLimit(user, config);

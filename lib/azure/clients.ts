@@ -7,6 +7,7 @@ import { ServiceClient } from '@azure/core-client';
 import { CertificateClient } from '@azure/keyvault-certificates';
 import { SecretClient } from '@azure/keyvault-secrets';
 import type { ServerConfig } from '@/lib/config';
+import { boundedPipeline } from './deadline';
 import { httpAgent } from './transport';
 import { checkVaultUrl } from './vault-url';
 
@@ -40,6 +41,7 @@ export function subscriptionClient(credential: TokenCredential, config: ServerCo
     return new SubscriptionClient(credential, {
       endpoint: config.armEndpoint,
       credentialScopes: [`${config.armAudience}/.default`],
+      ...boundedPipeline(),
       ...(agent && { agent }),
     });
   });
@@ -55,6 +57,7 @@ export function keyVaultManagementClient(
     return new KeyVaultManagementClient(credential, subscriptionId, {
       endpoint: config.armEndpoint,
       credentials: { scopes: [`${config.armAudience}/.default`] },
+      ...boundedPipeline(),
       ...(agent && { agent }),
     });
   });
@@ -70,6 +73,7 @@ export function resourceManagementClient(
     return new ResourceManagementClient(credential, subscriptionId, {
       endpoint: config.armEndpoint,
       credentialScopes: [`${config.armAudience}/.default`],
+      ...boundedPipeline(),
       ...(agent && { agent }),
     });
   });
@@ -87,6 +91,7 @@ export function armClient(credential: TokenCredential, config: ServerConfig): Se
       endpoint: config.armEndpoint,
       credential,
       credentialScopes: [`${config.armAudience}/.default`],
+      ...boundedPipeline(),
       ...(agent && { agent }),
     });
   });
@@ -116,6 +121,7 @@ export function certificateClient(
       // *.vault.localhost, so the SDK's host-vs-resource check is replaced by checkVaultUrl above (decision 003). In
       // Azure's clouds the vault suffix lies under the resource's host and the SDK checks it as well.
       disableChallengeResourceVerification: config.mode === 'sandbox' || !suffixUnderResource(config),
+      ...boundedPipeline(),
       ...(agent && { agent }),
     });
   });
@@ -128,6 +134,7 @@ export function secretClient(credential: TokenCredential, config: ServerConfig, 
     const agent = httpAgent(config);
     return new SecretClient(url.href, credential, {
       disableChallengeResourceVerification: config.mode === 'sandbox' || !suffixUnderResource(config),
+      ...boundedPipeline(),
       ...(agent && { agent }),
     });
   });

@@ -12,6 +12,7 @@ import {
 import type { TokenCredential } from '@azure/core-auth';
 import type { OboAuth, ServerConfig } from '@/lib/config';
 import type { Principal } from '@/lib/auth/validate-token';
+import { boundedPipeline } from './deadline';
 import { httpAgent } from './transport';
 
 /**
@@ -97,6 +98,8 @@ export function oboCredential(principal: Principal, config: ServerConfig): Token
     userAssertionToken: principal.assertion,
     authorityHost: config.authorityHost,
     ...clientAuthentication(config),
+    // The token endpoint is an Azure call like any other: bounded (lib/azure/deadline.ts).
+    ...boundedPipeline(),
     ...(agent && { agent }),
   } as OnBehalfOfCredentialSecretOptions & MultiTenantTokenCredentialOptions & { disableInstanceDiscovery?: boolean };
   // Instance discovery asks login.microsoftonline.com about the authority; an authority that is not a Microsoft

@@ -235,14 +235,39 @@ function aadsts(e: {
   return m ? Number(m[1]) : undefined;
 }
 
+/**
+ * The token endpoint failing rather than refusing: an OAuth `temporarily_unavailable`/`server_error`, a 5xx, Entra's
+ * transient-error codes, or no answer at all (MSAL's `network_error`, a timeout, a refused or reset connection).
+ */
+const TRANSIENT_AADSTS = new Set([50196, 90033, 90055, 900101, 50165]);
+function identityOutage(e: { message?: string; statusCode?: number; errorCode?: string }, code?: number): boolean {
+  if (typeof e.statusCode === 'number' && e.statusCode >= 500) return true;
+  if (code !== undefined && TRANSIENT_AADSTS.has(code)) return true;
+  const text = `${e.errorCode ?? ''} ${typeof e.message === 'string' ? e.message : ''}`;
+  return /\b(temporarily_unavailable|server_error|network_error|request_timeout|UpstreamTimeout|ETIMEDOUT|ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN)\b/.test(
+    text,
+  );
+}
+
 function identityError(e: {
   name?: string;
   errorCode?: string;
   errorResponse?: { errorCodes?: unknown; errorDescription?: unknown };
   message?: string;
+  statusCode?: number;
 }): AppError {
   const code = aadsts(e);
   const reason = code !== undefined ? `AADSTS${code}` : safeCode(e.errorCode ?? e.name);
+  if (identityOutage(e, code)) {
+    return new AppError({
+      code: 'azure_unavailable',
+      reason: 'IdentityProviderUnavailable',
+      message:
+        'Microsoft Entra ID (the sign-in service) did not answer or is temporarily unavailable, so your sign-in could not be exchanged for access to Azure.',
+      action:
+        'This is an outage, not a problem with your account or permissions: wait a minute, then retry. You stay signed in and your inputs are kept.',
+    });
+  }
   if (code === 65001 || code === 65004 || code === 90094 || code === 90008) {
     return new AppError({
       code: 'forbidden',
@@ -298,6 +323,29 @@ export function toAppError(error: unknown, ctx: ErrorContext): AppError {
     return identityError(e);
   }
 
+  if (e.code === 'UpstreamTimeout') {
+    const seconds = (e as { timeoutSeconds?: number }).timeoutSeconds;
+    return new AppError({
+      code: 'azure_unavailable',
+      reason: 'UpstreamTimeout',
+      message: `Azure did not answer within ${seconds ?? 'the'} seconds this app waits for a call, so it stopped waiting.`,
+      action:
+        'Retry in a moment; your inputs are kept. If it keeps happening, Azure may be degraded (https://azure.status.microsoft).',
+    });
+  }
+  if (e.code === 'RetryAfterTooLong') {
+    const { retryAfterSeconds: wait, timeoutSeconds: limit } = e as {
+      retryAfterSeconds?: number;
+      timeoutSeconds?: number;
+    };
+    return new AppError({
+      code: e.statusCode === 429 ? 'throttled' : 'azure_unavailable',
+      reason: 'RetryAfterTooLong',
+      ...(wait !== undefined && { retryAfter: wait }),
+      message: `Azure ${e.statusCode === 429 ? 'is limiting requests' : 'is temporarily unavailable'} and asked to wait ${wait ?? 'a while'} seconds before a retry, longer than this app waits for a call (${limit ?? '?'} s), so it did not wait.`,
+      action: `Wait ${wait ?? 'a few'} seconds, then retry. Your inputs are kept.`,
+    });
+  }
   const status = typeof e.statusCode === 'number' ? e.statusCode : undefined;
   const azureCode = innerCode(e.details) ?? (typeof e.code === 'string' ? e.code : undefined);
   const reason = safeCode(azureCode);
