@@ -41,7 +41,14 @@ export default defineConfig({
     timeout: 120_000,
     stdout: 'ignore',
     stderr: 'pipe',
-    // Self-signed creates stay pending for 2.5 s, as Key Vault's do for a while, so the wizard's polling is exercised.
-    env: { LOG_LEVEL: 'info', RATE_LIMIT_REQUESTS: '600', SANDBOX_CREATE_DELAY_MS: '2500' },
+    // Self-signed creates stay pending for 2.5 s, as Key Vault's do for a while, so the wizard's polling is exercised;
+    // soft delete and recovery take a short while (their pollers are exercised, the walk stays fast).
+    env: {
+      LOG_LEVEL: 'info',
+      RATE_LIMIT_REQUESTS: '600',
+      SANDBOX_CREATE_DELAY_MS: '2500',
+      SANDBOX_DELETE_DELAY_MS: '300',
+      SANDBOX_RECOVER_DELAY_MS: '300',
+    },
   },
 });

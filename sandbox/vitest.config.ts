@@ -43,6 +43,14 @@ export default defineConfig({
     // Generous: the dev box is shared and often saturated; a normal run takes well under a minute.
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    env: { NODE_EXTRA_CA_CERTS: caFile, SANDBOX_TEST_CA_DIR: caDir },
+    // Key Vault's background work (self-signed issuance, soft delete, recovery) takes seconds by default; tests keep
+    // it real but short. A test that needs another duration sets the variable itself (the sandbox reads it per use).
+    env: {
+      NODE_EXTRA_CA_CERTS: caFile,
+      SANDBOX_TEST_CA_DIR: caDir,
+      SANDBOX_CREATE_DELAY_MS: '1000', // the shortest the sandbox allows
+      SANDBOX_DELETE_DELAY_MS: '200',
+      SANDBOX_RECOVER_DELAY_MS: '200',
+    },
   },
 });

@@ -101,6 +101,8 @@ export interface CertVersion {
 
 export interface PendingOperation {
   requestId: string;
+  /** last PATCH of the pending certificate (s) */
+  updated?: number;
   /** version the certificate will get; kid/sid of the pending certificate already use it */
   version: string;
   created: number;
@@ -117,12 +119,32 @@ export interface PendingOperation {
   policy: WirePolicy;
 }
 
+/** The deleted state of a certificate or secret (soft delete takes a while, and so does recovery). */
+export interface SoftDeleted {
+  deletedDate: number;
+  scheduledPurgeDate: number;
+  /** ms epoch until which the deletion is still in progress (not yet readable as deleted) */
+  readyAt?: number;
+  /** ms epoch until which a recovery is in progress (no longer readable as deleted, not yet live) */
+  recoveringUntil?: number;
+}
+
+/** A certificate object with no issued version whose pending operation was deleted: still readable, disabled. */
+export interface Unissued {
+  version: string;
+  created: number;
+  updated: number;
+  tags?: Record<string, string>;
+  enabled?: boolean;
+}
+
 export interface Certificate {
   name: string;
   versions: CertVersion[];
   policy: WirePolicy;
   pending?: PendingOperation;
-  deleted?: { deletedDate: number; scheduledPurgeDate: number };
+  unissued?: Unissued;
+  deleted?: SoftDeleted;
 }
 
 /** One version of a plain secret (set through the secrets API, not backed by a certificate). */
@@ -141,7 +163,7 @@ export interface SecretVersion {
 export interface Secret {
   name: string;
   versions: SecretVersion[];
-  deleted?: { deletedDate: number; scheduledPurgeDate: number };
+  deleted?: SoftDeleted;
 }
 
 export interface State {

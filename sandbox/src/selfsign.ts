@@ -165,6 +165,8 @@ export interface CertSpec {
   dnsNames?: string[];
   emails?: string[];
   upns?: string[];
+  ipAddresses?: string[];
+  uris?: string[];
   ekus?: string[];
   keyUsage?: string[];
   validityMonths: number;
@@ -194,6 +196,9 @@ function extensions(spec: CertSpec): forge.pki.CertificateField[] {
   const alt: Record<string, unknown>[] = [];
   for (const d of spec.dnsNames ?? []) alt.push({ type: 2, value: d });
   for (const m of spec.emails ?? []) alt.push({ type: 1, value: m });
+  for (const u of spec.uris ?? []) alt.push({ type: 6, value: u });
+  // forge encodes an `ip` given as text into the 4 or 16 octets of iPAddress [7].
+  for (const ip of spec.ipAddresses ?? []) alt.push({ type: 7, ip });
   if (alt.length) ext.push({ name: 'subjectAltName', altNames: alt });
   ext.push({ name: 'basicConstraints', cA: false });
   return ext as unknown as forge.pki.CertificateField[];

@@ -10,7 +10,7 @@ export interface CertFacts {
   subject: string;
   ekus: string[];
   keyUsage: string[];
-  sans?: { dns_names?: string[]; emails?: string[]; upns?: string[] };
+  sans?: Sans;
   validityMonths: number;
 }
 
@@ -57,6 +57,15 @@ function keyUsageFromDer(der: Buffer): string[] {
   return [];
 }
 
+/** Subject alternative names in Key Vault's wire names (`x509_props.sans`). */
+export interface Sans {
+  dns_names?: string[];
+  emails?: string[];
+  upns?: string[];
+  ipAddresses?: string[];
+  uris?: string[];
+}
+
 export function x5tOf(der: Buffer): string {
   return createHash('sha1').update(der).digest('base64url');
 }
@@ -67,13 +76,17 @@ export function certFacts(der: Buffer): CertFacts {
   const exp = Math.floor(new Date(c.validTo).getTime() / 1000);
   const subject = c.subject.split('\n').filter(Boolean).reverse().join(', ');
   const ekus = (c.keyUsage ?? []).filter((x) => /^[0-9.]+$/.test(x));
-  const sans: { dns_names?: string[]; emails?: string[]; upns?: string[] } = {};
+  const sans: Sans = {};
   if (c.subjectAltName) {
     for (const part of c.subjectAltName.split(/,\s*/)) {
       const [k, ...rest] = part.split(':');
       const v = rest.join(':');
       if (k === 'DNS') (sans.dns_names ??= []).push(v);
       else if (k === 'email') (sans.emails ??= []).push(v);
+      else if (k === 'URI') (sans.uris ??= []).push(v);
+      // Node prints IPv6 expanded (0:0:0:0:0:0:0:1); the policy keeps the usual compressed text (::1).
+      else if (k === 'IP Address')
+        (sans.ipAddresses ??= []).push(v.includes(':') ? new URL(`http://[${v}]/`).hostname.slice(1, -1) : v);
     }
   }
   const months = Math.max(1, Math.round((exp - nbf) / (86400 * 30.4375)));

@@ -163,7 +163,7 @@ export interface OpensslPfx {
 
 /** Makes a self-signed cert and a PKCS#12 with OpenSSL 3 defaults (PBES2/AES-256-CBC, SHA-256 MAC). */
 export function opensslPfx(
-  opts: { cn?: string; password?: string; days?: number; extraArgs?: string[]; keyAlg?: string[] } = {},
+  opts: { cn?: string; password?: string; days?: number; extraArgs?: string[]; keyAlg?: string[]; san?: string } = {},
 ): OpensslPfx {
   const dir = mkdtempSync(join(tmpdir(), 'sbx-pfx-'));
   const key = join(dir, 'key.pem');
@@ -185,7 +185,7 @@ export function opensslPfx(
       '-subj',
       `/CN=${opts.cn ?? 'www.contoso.sandbox'}/O=Contoso`,
       '-addext',
-      `subjectAltName=DNS:${opts.cn ?? 'www.contoso.sandbox'}`,
+      `subjectAltName=${opts.san ?? `DNS:${opts.cn ?? 'www.contoso.sandbox'}`}`,
     ],
     { stdio: 'pipe' },
   );

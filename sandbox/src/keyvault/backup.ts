@@ -3,6 +3,7 @@ import { azError, badParameter } from '../errors.js';
 import { sendJson } from '../http.js';
 import type { Certificate, Secret, Vault } from '../model.js';
 import { authorizeCert } from './auth.js';
+import { nameInUse } from './lifecycle.js';
 import { findCert, liveCert, rejectIfDeleted } from './lookup.js';
 import type { KvRequest } from './request.js';
 import { authorizeSecret, findSecret, plainBundle } from './secrets.js';
@@ -113,13 +114,7 @@ export async function restoreSecret(r: KvRequest): Promise<void> {
   if (payload.kind !== 'secret') throw badParameter('Cannot decrypt backup blob.');
   const s = payload.secret;
   const existing = findSecret(r, s.name);
-  if (existing?.deleted)
-    throw azError(
-      409,
-      'Conflict',
-      `Secret ${s.name} is currently in a deleted but recoverable state, and its name cannot be reused; in this state, the secret can only be recovered or purged.`,
-      'ObjectIsDeletedButRecoverable',
-    );
+  if (existing?.deleted) throw nameInUse('Secret', s.name, existing.deleted);
   if (existing || findCert(r.d, r.vault, s.name)) throw alreadyExists('Secret', s.name);
   const restored: Secret = { name: s.name, versions: s.versions };
   r.d.store.vaultSecrets(r.vault.name)[s.name.toLowerCase()] = restored;

@@ -6,10 +6,20 @@ import { decodeBase64Strict, type ParsedCertificate, ParseError, parsePem, parse
 import type { Certificate, CertVersion, WirePolicy } from '../model.js';
 import { certFacts, keyProps } from '../x509info.js';
 import { authorizeCert } from './auth.js';
-import { findCert, liveCert, rejectIfDeleted } from './lookup.js';
+import { certObject, findCert, liveCert, rejectIfDeleted } from './lookup.js';
 import { checkPolicy, mergePolicy } from './policy.js';
 import { type KvRequest, NAME_RE } from './request.js';
-import { bundleJson, itemJson, jsonBody, kvHeaders, latest, pageOf, policyJson, recoveryOf } from './wire.js';
+import {
+  bundleJson,
+  itemJson,
+  jsonBody,
+  kvHeaders,
+  latest,
+  pageOf,
+  recoveryOf,
+  unissuedBundleJson,
+  unissuedOf,
+} from './wire.js';
 
 export function defaultPolicy(
   parsed: ParsedCertificate,
@@ -152,34 +162,28 @@ export async function importCertificate(r: KvRequest, name: string): Promise<voi
 export async function getCertificate(r: KvRequest, name: string, version?: string): Promise<void> {
   const { d, ctx, vault, caller } = r;
   authorizeCert(d, vault, caller, 'get', name);
-  const maybePending = findCert(d, vault, name);
-  const p = maybePending?.pending;
-  if (
-    maybePending &&
-    !maybePending.deleted &&
-    p &&
-    p.status !== 'completed' &&
-    (version ? version.toLowerCase() === p.version : maybePending.versions.length === 0)
-  ) {
-    // A certificate whose first version is still being issued: Key Vault answers with the pending version
-    // (disabled, no cer/x5t yet) and a `pending` link; the SDK's operation poller starts with this GET.
-    const origin = ctx.origin;
-    const cert = maybePending;
-    sendJson(
-      ctx,
-      200,
-      {
-        id: `${origin}/certificates/${cert.name}/${p.version}`,
-        kid: `${origin}/keys/${cert.name}/${p.version}`,
-        sid: `${origin}/secrets/${cert.name}/${p.version}`,
-        attributes: { enabled: false, created: p.created, updated: p.created, ...recoveryOf(vault) },
-        policy: policyJson(origin, cert, p.policy),
-        ...(p.tags ? { tags: p.tags } : {}),
-        pending: { id: `${origin}/certificates/${cert.name}/pending` },
-      },
-      kvHeaders(vault),
-    );
-    return;
+  const found = findCert(d, vault, name);
+  const p = found?.pending;
+  if (found && !found.deleted) {
+    // A certificate whose first version is not issued yet (pending, or its operation deleted): Key Vault answers with
+    // that version, disabled, without cer/x5t; the SDK's operation poller starts with this GET.
+    const u = unissuedOf(found);
+    if (u && (!version || version.toLowerCase() === u.version)) {
+      sendJson(ctx, 200, unissuedBundleJson(ctx.origin, vault, found, u), kvHeaders(vault));
+      return;
+    }
+    // The pending version of a certificate that already has versions (a renewal in progress).
+    if (p && p.status !== 'completed' && version?.toLowerCase() === p.version) {
+      const view = {
+        version: p.version,
+        created: p.created,
+        updated: p.updated ?? p.created,
+        tags: p.tags,
+        pending: true,
+      };
+      sendJson(ctx, 200, unissuedBundleJson(ctx.origin, vault, found, view), kvHeaders(vault));
+      return;
+    }
   }
   const cert = liveCert(d, vault, name);
   const v = version ? cert.versions.find((x) => x.version === version.toLowerCase()) : latest(cert);
@@ -193,14 +197,16 @@ export async function listCertificates(r: KvRequest): Promise<void> {
   const includePending = ctx.query.get('includePending') === 'true';
   const origin = ctx.origin;
   const certs = Object.values(d.store.vaultCerts(vault.name))
-    .filter((c) => !c.deleted && (c.versions.length > 0 || (includePending && c.pending)))
+    .filter((c) => !c.deleted && (c.versions.length > 0 || (includePending && unissuedOf(c))))
     .sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase()));
   const items = certs.map((c) => {
     const v = latest(c);
     if (v) return itemJson(origin, vault, c, v, false);
+    const u = unissuedOf(c)!;
     return {
       id: `${origin}/certificates/${c.name}`,
-      attributes: { enabled: true, created: nowSeconds(), updated: nowSeconds(), ...recoveryOf(vault) },
+      attributes: { enabled: false, created: u.created, updated: u.updated, ...recoveryOf(vault) },
+      ...(u.tags && Object.keys(u.tags).length ? { tags: u.tags } : {}),
       subject: '',
     };
   });
@@ -219,24 +225,45 @@ export async function listVersions(r: KvRequest, name: string): Promise<void> {
 export async function updateCertificate(r: KvRequest, name: string, version?: string): Promise<void> {
   const { d, ctx, vault, caller } = r;
   authorizeCert(d, vault, caller, 'update', name);
-  const cert = liveCert(d, vault, name);
-  const v = version ? cert.versions.find((x) => x.version === version.toLowerCase()) : latest(cert);
-  if (!v) throw certNotFound(name);
+  const cert = certObject(d, vault, name);
+  const u = unissuedOf(cert);
+  // A certificate still pending (or never issued) is updated too: its tags and attributes carry over to the version
+  // that is issued, and the answer is the pending certificate.
+  const v = u ? undefined : version ? cert.versions.find((x) => x.version === version.toLowerCase()) : latest(cert);
+  if (u ? version !== undefined && version.toLowerCase() !== u.version : !v) throw certNotFound(name);
   const body = await jsonBody(ctx);
   const attrs = (body.attributes ?? {}) as Record<string, unknown>;
   if (attrs.enabled !== undefined && typeof attrs.enabled !== 'boolean')
     throw badParameter('Property attributes.enabled has invalid value.');
+  if (body.tags !== undefined && (body.tags === null || typeof body.tags !== 'object'))
+    throw badParameter('Property tags has invalid value.');
+  if (body.policy && typeof body.policy === 'object') checkPolicy(body.policy as Record<string, unknown>);
   const now = nowSeconds();
-  if (typeof attrs.enabled === 'boolean') v.enabled = attrs.enabled;
-  if (body.tags !== undefined) {
-    if (body.tags === null || typeof body.tags !== 'object') throw badParameter('Property tags has invalid value.');
-    v.tags = body.tags as Record<string, string>;
-  }
+  const tags = body.tags as Record<string, string> | undefined;
+  const enabled = typeof attrs.enabled === 'boolean' ? attrs.enabled : undefined;
   if (body.policy && typeof body.policy === 'object') {
-    checkPolicy(body.policy as Record<string, unknown>);
     cert.policy = mergePolicy(cert.policy, body.policy as Record<string, unknown>, now);
+    if (cert.pending && u) cert.pending.policy = cert.policy;
   }
-  v.updated = now;
+  if (v) {
+    if (enabled !== undefined) v.enabled = enabled;
+    if (tags !== undefined) v.tags = tags;
+    v.updated = now;
+  } else if (cert.pending) {
+    const p = cert.pending;
+    if (enabled !== undefined) p.createAttributes = { ...p.createAttributes, enabled };
+    if (tags !== undefined) p.tags = tags;
+    p.updated = now;
+  } else if (cert.unissued) {
+    if (enabled !== undefined) cert.unissued.enabled = enabled;
+    if (tags !== undefined) cert.unissued.tags = tags;
+    cert.unissued.updated = now;
+  }
   d.store.save();
-  sendJson(ctx, 200, bundleJson(ctx.origin, vault, cert, v), kvHeaders(vault));
+  sendJson(
+    ctx,
+    200,
+    v ? bundleJson(ctx.origin, vault, cert, v) : unissuedBundleJson(ctx.origin, vault, cert, unissuedOf(cert)!),
+    kvHeaders(vault),
+  );
 }

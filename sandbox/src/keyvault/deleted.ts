@@ -1,29 +1,28 @@
 import { azError } from '../errors.js';
 import { sendEmpty, sendJson } from '../http.js';
-import { nowSeconds } from '../ids.js';
 import { authorizeCert } from './auth.js';
-import { deletedOr404, liveCert } from './lookup.js';
+import { isSettledDeleted, softDeletedNow, startRecovery } from './lifecycle.js';
+import { certObject, deletedOr404 } from './lookup.js';
+import { settleUnissued } from './pending.js';
 import { type KvRequest } from './request.js';
-import { bundleJson, deletedJson, kvHeaders, latest, pageOf } from './wire.js';
+import { currentBundleJson, deletedJson, kvHeaders, pageOf, unissuedOf } from './wire.js';
 
 export async function deleteCertificate(r: KvRequest, name: string): Promise<void> {
   const { d, ctx, vault, caller } = r;
   authorizeCert(d, vault, caller, 'delete', name);
-  const cert = liveCert(d, vault, name);
+  // A certificate whose first version is still pending can be deleted too; its operation goes with it.
+  const cert = certObject(d, vault, name);
   const origin = ctx.origin;
+  settleUnissued(cert);
   delete cert.pending;
   if (!vault.properties.enableSoftDelete) {
-    const body = bundleJson(origin, vault, cert, latest(cert)!);
+    const body = currentBundleJson(origin, vault, cert);
     delete d.store.vaultCerts(vault.name)[name.toLowerCase()];
     d.store.save();
     sendJson(ctx, 200, body, kvHeaders(vault));
     return;
   }
-  const now = nowSeconds();
-  cert.deleted = {
-    deletedDate: now,
-    scheduledPurgeDate: now + (vault.properties.softDeleteRetentionInDays ?? 90) * 86400,
-  };
+  cert.deleted = softDeletedNow(vault);
   d.store.save();
   sendJson(ctx, 200, deletedJson(origin, vault, cert, false), kvHeaders(vault));
 }
@@ -40,7 +39,7 @@ export async function listDeleted(r: KvRequest): Promise<void> {
   authorizeCert(d, vault, caller, 'list');
   const origin = ctx.origin;
   const items = Object.values(d.store.vaultCerts(vault.name))
-    .filter((c) => c.deleted && c.versions.length > 0)
+    .filter((c) => isSettledDeleted(c.deleted) && (c.versions.length > 0 || unissuedOf(c)))
     .sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase()))
     .map((c) => deletedJson(origin, vault, c, true));
   sendJson(ctx, 200, pageOf(ctx, items, '/deletedcertificates'), kvHeaders(vault));
@@ -50,9 +49,10 @@ export async function recoverDeleted(r: KvRequest, name: string): Promise<void> 
   const { d, ctx, vault, caller } = r;
   authorizeCert(d, vault, caller, 'recover', name);
   const cert = deletedOr404(d, vault, name);
-  delete cert.deleted;
+  // Recovery takes a while: the certificate answers 404 until it is live again (the SDK's poller waits for that).
+  startRecovery(cert);
   d.store.save();
-  sendJson(ctx, 200, bundleJson(ctx.origin, vault, cert, latest(cert)!), kvHeaders(vault));
+  sendJson(ctx, 200, currentBundleJson(ctx.origin, vault, cert), kvHeaders(vault));
 }
 
 export async function purgeDeleted(r: KvRequest, name: string): Promise<void> {

@@ -4,7 +4,7 @@ import { azError, badParameter, notImplemented } from '../errors.js';
 import type { Vault } from '../model.js';
 import { authenticate, checkFirewall } from './auth.js';
 import { KV_API_VERSIONS, KV_LATEST, type KeyVaultDeps, type KvRequest } from './request.js';
-import { completeDueOperations } from './pending.js';
+import { runDueWork } from './pending.js';
 import { keyVaultRoutes } from './routes.js';
 
 export type { Caller, KeyVaultDeps } from './request.js';
@@ -42,7 +42,7 @@ export class KeyVault {
     }
     // 4. Route
     const r: KvRequest = { d: this.d, ctx, vault, caller };
-    completeDueOperations(r);
+    runDueWork(r);
     if (!(await keyVaultRoutes.dispatch(ctx.method, ctx.pathname, r))) throw notImplemented(ctx.method, ctx.pathname);
   }
 }

@@ -1,6 +1,8 @@
 import { azError, certNotFound } from '../errors.js';
 import type { Certificate, Vault } from '../model.js';
+import { isSettledDeleted, nameInUse } from './lifecycle.js';
 import { type KeyVaultDeps } from './request.js';
+import { unissuedOf } from './wire.js';
 
 export function findCert(d: KeyVaultDeps, vault: Vault, name: string): Certificate | undefined {
   return d.store.vaultCerts(vault.name)[name.toLowerCase()];
@@ -9,6 +11,13 @@ export function findCert(d: KeyVaultDeps, vault: Vault, name: string): Certifica
 export function liveCert(d: KeyVaultDeps, vault: Vault, name: string): Certificate {
   const cert = findCert(d, vault, name);
   if (!cert || cert.deleted || cert.versions.length === 0) throw certNotFound(name);
+  return cert;
+}
+
+/** A live certificate object: issued, or not yet (pending, or its operation deleted). */
+export function certObject(d: KeyVaultDeps, vault: Vault, name: string): Certificate {
+  const cert = findCert(d, vault, name);
+  if (!cert || cert.deleted || (cert.versions.length === 0 && !unissuedOf(cert))) throw certNotFound(name);
   return cert;
 }
 
@@ -22,17 +31,12 @@ export function pendingOr404(d: KeyVaultDeps, vault: Vault, name: string): Certi
 
 export function deletedOr404(d: KeyVaultDeps, vault: Vault, name: string): Certificate {
   const cert = findCert(d, vault, name);
-  if (!cert?.deleted) throw azError(404, 'CertificateNotFound', `Deleted Certificate not found: ${name}`);
+  // While the deletion is in progress (or a recovery is) Key Vault answers 404 here (keyvault-wire.md §4.5).
+  if (!cert || !isSettledDeleted(cert.deleted))
+    throw azError(404, 'CertificateNotFound', `Deleted Certificate not found: ${name}`);
   return cert;
 }
 
 export function rejectIfDeleted(cert: Certificate | undefined, name: string): void {
-  if (cert?.deleted) {
-    throw azError(
-      409,
-      'Conflict',
-      `Certificate ${name} is currently in a deleted but recoverable state, and its name cannot be reused; in this state, the certificate can only be recovered or purged.`,
-      'ObjectIsDeletedButRecoverable',
-    );
-  }
+  if (cert?.deleted) throw nameInUse('Certificate', name, cert.deleted);
 }

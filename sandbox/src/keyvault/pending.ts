@@ -1,4 +1,5 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { isIP } from 'node:net';
 import { azError, badParameter, MSG } from '../errors.js';
 import { sendJson } from '../http.js';
 import { newVersion, nowSeconds } from '../ids.js';
@@ -8,6 +9,7 @@ import type { Certificate, CertVersion, WirePolicy } from '../model.js';
 import { certFacts } from '../x509info.js';
 import { authorizeCert } from './auth.js';
 import { findCert, pendingOr404, rejectIfDeleted } from './lookup.js';
+import { advanceDeleted, createDelayMs } from './lifecycle.js';
 import { checkPolicy } from './policy.js';
 import { type KvRequest } from './request.js';
 import { bundleJson, jsonBody, kvHeaders, operationJson } from './wire.js';
@@ -38,7 +40,9 @@ export async function createCertificate(r: KvRequest, name: string): Promise<voi
     throw badParameter(`Issuer ${issuerName} is not found. Create the issuer first, or use 'Self' or 'Unknown'.`);
   }
   const sans = (xp.sans ?? {}) as Record<string, string[] | undefined>;
-  const hasSans = !!(sans.dns_names?.length || sans.emails?.length || sans.upns?.length);
+  // Every kind of subject alternative name counts, IP addresses and URIs included.
+  const hasSans = ['dns_names', 'emails', 'upns', 'ipAddresses', 'uris'].some((k) => (sans[k]?.length ?? 0) > 0);
+  checkSans(sans);
   if (!xp.subject && !hasSans) throw badParameter('Property policy has invalid value\r\n');
   const kty = String(kp.kty ?? 'RSA');
   const isEc = kty.startsWith('EC');
@@ -121,27 +125,41 @@ export async function createCertificate(r: KvRequest, name: string): Promise<voi
   });
 }
 
-/** How long a self-signed create stays "inProgress" (ms). Default 0: done at the first poll. */
-export function createDelayMs(): number {
-  const v = Number(process.env.SANDBOX_CREATE_DELAY_MS ?? '0');
-  return Number.isFinite(v) && v > 0 ? v : 0;
+/**
+ * Key Vault works in the background: every self-signed operation whose time has come (`SANDBOX_CREATE_DELAY_MS`
+ * after the create) is completed, and every soft delete or recovery whose time has come is finished, before any
+ * request to its vault is answered, whether or not anyone polls (lifecycle.ts).
+ */
+export function runDueWork(r: Pick<KvRequest, 'd' | 'vault'>): void {
+  let changed = false;
+  for (const cert of Object.values(r.d.store.vaultCerts(r.vault.name))) {
+    if (advanceDeleted(cert)) changed = true;
+    if (advance(cert)) changed = true;
+  }
+  for (const secret of Object.values(r.d.store.vaultSecrets(r.vault.name))) if (advanceDeleted(secret)) changed = true;
+  if (changed) r.d.store.save();
 }
 
-/** Completes a self-signed operation whose time has come: real key, real certificate, new version. */
 /**
- * Key Vault issues a self-signed certificate in the background: every operation whose time has come
- * (`SANDBOX_CREATE_DELAY_MS` after the create) is completed before any request to its vault is answered, whether
- * or not anyone polls `/pending`.
+ * Before the pending operation of a never-issued certificate goes away (deleted, or the certificate deleted), the
+ * certificate object it created is kept as it is: disabled, with no `cer`, readable.
  */
-export function completeDueOperations(r: Pick<KvRequest, 'd' | 'vault'>): void {
-  let changed = false;
-  for (const cert of Object.values(r.d.store.vaultCerts(r.vault.name))) if (advance(cert)) changed = true;
-  if (changed) r.d.store.save();
+export function settleUnissued(cert: Certificate): void {
+  const p = cert.pending;
+  if (!p || cert.versions.length > 0) return;
+  cert.unissued = {
+    version: p.version,
+    created: p.created,
+    updated: p.updated ?? p.created,
+    ...(p.tags ? { tags: p.tags } : {}),
+    ...(p.createAttributes?.enabled !== undefined ? { enabled: p.createAttributes.enabled } : {}),
+  };
 }
 
 export function advance(cert: Certificate): boolean {
   const p = cert.pending;
-  if (!p || p.status !== 'inProgress' || p.issuerName !== 'Self' || Date.now() < p.readyAt) return false;
+  if (!p || p.status !== 'inProgress' || p.issuerName !== 'Self' || Date.now() < p.readyAt || cert.deleted)
+    return false;
   const key = createPrivateKey({ key: Buffer.from(p.keyPkcs8, 'base64'), format: 'der', type: 'pkcs8' });
   const xp = (p.policy.x509_props ?? {}) as Record<string, any>;
   const sans = (xp.sans ?? {}) as Record<string, string[] | undefined>;
@@ -149,6 +167,8 @@ export function advance(cert: Certificate): boolean {
     subject: xp.subject || `CN=${sans.dns_names?.[0] ?? cert.name}`,
     dnsNames: sans.dns_names,
     emails: sans.emails,
+    ipAddresses: sans.ipAddresses,
+    uris: sans.uris,
     ekus: xp.ekus,
     keyUsage: xp.key_usage,
     validityMonths: Number(xp.validity_months ?? 12),
@@ -175,7 +195,20 @@ export function advance(cert: Certificate): boolean {
   });
   p.status = 'completed';
   p.statusDetails = '';
+  delete cert.unissued;
   return true;
+}
+
+/** IP addresses must be IPv4 or IPv6 literals and URIs absolute, or Key Vault refuses the policy (text UNVERIFIED). */
+function checkSans(sans: Record<string, string[] | undefined>): void {
+  for (const [k, list] of Object.entries(sans)) {
+    if (list !== undefined && (!Array.isArray(list) || list.some((x) => typeof x !== 'string')))
+      throw badParameter(`Property x509_props.sans.${k} has invalid value.`);
+  }
+  for (const ip of sans.ipAddresses ?? [])
+    if (isIP(ip) === 0) throw badParameter(`Property x509_props.sans.ipAddresses has invalid value: ${ip}.`);
+  for (const uri of sans.uris ?? [])
+    if (!URL.canParse(uri)) throw badParameter(`Property x509_props.sans.uris has invalid value: ${uri}.`);
 }
 
 export async function getPending(r: KvRequest, name: string): Promise<void> {
@@ -207,8 +240,9 @@ export async function deletePending(r: KvRequest, name: string): Promise<void> {
   authorizeCert(d, vault, caller, 'delete', name);
   const cert = pendingOr404(d, vault, name);
   const body = operationJson(ctx.origin, cert);
+  // The certificate stays: a never-issued one remains readable (disabled, no cer), as in Key Vault.
+  settleUnissued(cert);
   delete cert.pending;
-  if (cert.versions.length === 0) delete d.store.vaultCerts(vault.name)[name.toLowerCase()];
   d.store.save();
   sendJson(ctx, 200, body, kvHeaders(vault));
 }
@@ -280,6 +314,7 @@ export async function mergeCertificate(r: KvRequest, name: string): Promise<void
   cert.versions.push(version);
   p.status = 'completed';
   p.statusDetails = '';
+  delete cert.unissued;
   d.store.save();
   sendJson(ctx, 201, bundleJson(ctx.origin, vault, cert, version), kvHeaders(vault));
 }

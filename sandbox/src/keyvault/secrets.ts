@@ -4,6 +4,7 @@ import { newVersion, nowSeconds } from '../ids.js';
 import { buildPasswordlessPkcs12, buildPem } from '../pkcs12.js';
 import type { Certificate, CertVersion, Secret, SecretVersion, Vault } from '../model.js';
 import { authorize } from './auth.js';
+import { isSettledDeleted, nameInUse, softDeletedNow, startRecovery } from './lifecycle.js';
 import { findCert } from './lookup.js';
 import { NAME_RE, type KvRequest } from './request.js';
 import { attributesJson, jsonBody, kvHeaders, latest, pageOf, recoveryOf } from './wire.js';
@@ -41,15 +42,6 @@ function managedRefusal(operation: string) {
     'Forbidden',
     `Operation "${operation}" is not allowed as this object's lifetime is managed by Key Vault.`,
     'SecretManagedByKeyVault',
-  );
-}
-
-function deletedButRecoverable(name: string) {
-  return azError(
-    409,
-    'Conflict',
-    `Secret ${name} is currently in a deleted but recoverable state, and its name cannot be reused; in this state, the secret can only be recovered or purged.`,
-    'ObjectIsDeletedButRecoverable',
   );
 }
 
@@ -183,7 +175,7 @@ export async function setSecret(r: KvRequest, name: string): Promise<void> {
   if (findCert(r.d, r.vault, name)) throw managedRefusal('set');
   const secrets = r.d.store.vaultSecrets(r.vault.name);
   const existing = secrets[name.toLowerCase()];
-  if (existing?.deleted) throw deletedButRecoverable(name);
+  if (existing?.deleted) throw nameInUse('Secret', name, existing.deleted);
   const now = nowSeconds();
   const v: SecretVersion = {
     version: newVersion(),
@@ -305,18 +297,15 @@ export async function deleteSecret(r: KvRequest, name: string): Promise<void> {
     sendJson(r.ctx, 200, body, kvHeaders(r.vault));
     return;
   }
-  const now = nowSeconds();
-  s.deleted = {
-    deletedDate: now,
-    scheduledPurgeDate: now + (r.vault.properties.softDeleteRetentionInDays ?? 90) * 86400,
-  };
+  s.deleted = softDeletedNow(r.vault);
   r.d.store.save();
   sendJson(r.ctx, 200, { ...deletedFields(r, s), ...body }, kvHeaders(r.vault));
 }
 
 function deletedOr404(r: KvRequest, name: string): Secret {
   const s = findSecret(r, name);
-  if (!s?.deleted) throw deletedSecretNotFound(name);
+  // 404 while the deletion (or a recovery) is still in progress, as for certificates.
+  if (!s || !isSettledDeleted(s.deleted)) throw deletedSecretNotFound(name);
   return s;
 }
 
@@ -331,7 +320,7 @@ export async function getDeletedSecret(r: KvRequest, name: string): Promise<void
 export async function listDeletedSecrets(r: KvRequest): Promise<void> {
   authorizeSecret(r, 'list');
   const items = Object.values(r.d.store.vaultSecrets(r.vault.name))
-    .filter((s) => s.deleted && s.versions.length > 0)
+    .filter((s) => isSettledDeleted(s.deleted) && s.versions.length > 0)
     .sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase()))
     .map((s) => ({ ...deletedFields(r, s), ...plainItem(r, s, latestVersion(s), false) }));
   sendJson(r.ctx, 200, pageOf(r.ctx, items, '/deletedsecrets'), kvHeaders(r.vault));
@@ -341,7 +330,7 @@ export async function listDeletedSecrets(r: KvRequest): Promise<void> {
 export async function recoverDeletedSecret(r: KvRequest, name: string): Promise<void> {
   authorizeSecret(r, 'recover', name);
   const s = deletedOr404(r, name);
-  delete s.deleted;
+  startRecovery(s);
   r.d.store.save();
   sendJson(r.ctx, 200, plainBundle(r, s, latestVersion(s), false), kvHeaders(r.vault));
 }

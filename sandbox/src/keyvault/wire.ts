@@ -74,9 +74,62 @@ export function itemJson(
   return item;
 }
 
+/**
+ * A certificate that has no issued version yet (its create is pending, or its pending operation was deleted): Key
+ * Vault answers with that version, disabled, without `cer`/`x5t`, and a `pending` link while an operation exists.
+ */
+export function unissuedOf(
+  cert: Certificate,
+): { version: string; created: number; updated: number; tags?: Record<string, string>; pending: boolean } | undefined {
+  if (cert.versions.length > 0) return undefined;
+  const p = cert.pending;
+  if (p)
+    return { version: p.version, created: p.created, updated: p.updated ?? p.created, tags: p.tags, pending: true };
+  const u = cert.unissued;
+  return u ? { version: u.version, created: u.created, updated: u.updated, tags: u.tags, pending: false } : undefined;
+}
+
+export function unissuedBundleJson(
+  origin: string,
+  vault: Vault,
+  cert: Certificate,
+  view: { version: string; created: number; updated: number; tags?: Record<string, string>; pending: boolean },
+  policy: WirePolicy = cert.pending?.policy ?? cert.policy,
+): Record<string, unknown> {
+  return {
+    id: `${origin}/certificates/${cert.name}/${view.version}`,
+    kid: `${origin}/keys/${cert.name}/${view.version}`,
+    sid: `${origin}/secrets/${cert.name}/${view.version}`,
+    attributes: { enabled: false, created: view.created, updated: view.updated, ...recoveryOf(vault) },
+    policy: policyJson(origin, cert, policy),
+    ...(view.tags && Object.keys(view.tags).length ? { tags: view.tags } : {}),
+    ...(view.pending ? { pending: { id: `${origin}/certificates/${cert.name}/pending` } } : {}),
+  };
+}
+
+/** The certificate's current bundle: its latest version, or the unissued one. */
+export function currentBundleJson(origin: string, vault: Vault, cert: Certificate): Record<string, unknown> {
+  const v = latest(cert);
+  if (v) return bundleJson(origin, vault, cert, v);
+  const u = unissuedOf(cert);
+  if (!u) throw new Error(`certificate ${cert.name} has neither a version nor a pending one`);
+  return unissuedBundleJson(origin, vault, cert, u);
+}
+
 export function deletedJson(origin: string, vault: Vault, cert: Certificate, item: boolean): Record<string, unknown> {
-  const v = latest(cert)!;
-  const base = item ? itemJson(origin, vault, cert, v, false) : bundleJson(origin, vault, cert, v);
+  const v = latest(cert);
+  const u = unissuedOf(cert);
+  const base = v
+    ? item
+      ? itemJson(origin, vault, cert, v, false)
+      : bundleJson(origin, vault, cert, v)
+    : item
+      ? {
+          id: `${origin}/certificates/${cert.name}`,
+          attributes: { enabled: false, created: u?.created, updated: u?.updated, ...recoveryOf(vault) },
+          ...(u?.tags && Object.keys(u.tags).length ? { tags: u.tags } : {}),
+        }
+      : currentBundleJson(origin, vault, cert);
   return {
     recoveryId: `${origin}/deletedcertificates/${cert.name}`,
     deletedDate: cert.deleted!.deletedDate,
