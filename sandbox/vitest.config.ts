@@ -51,6 +51,7 @@ export default defineConfig({
       SANDBOX_CREATE_DELAY_MS: '1000', // the shortest the sandbox allows
       SANDBOX_DELETE_DELAY_MS: '200',
       SANDBOX_RECOVER_DELAY_MS: '200',
+      SANDBOX_PURGE_DELAY_MS: '200',
     },
   },
 });

@@ -180,6 +180,8 @@ export interface State {
   secrets?: Record<string, Record<string, Secret>>;
   /** soft-deleted vaults (their certificates stay under `certificates` until purged) */
   deletedVaults?: DeletedVault[];
+  /** ids of vault purges that have finished (their operation answers 200) */
+  purgedOperations?: string[];
   /** Microsoft.Compute/cloudServices (src/compute/) */
   cloudServices?: CloudServiceRecord[];
 }
@@ -188,6 +190,8 @@ export interface DeletedVault {
   vault: Vault;
   deletionDate: string;
   scheduledPurgeDate: string;
+  /** a purge in progress: its operation id and when it is done (ms epoch) */
+  purge?: { operationId: string; doneAt: number };
 }
 
 export function vaultId(v: { subscriptionId: string; resourceGroup: string; name: string }): string {

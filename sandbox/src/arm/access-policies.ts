@@ -12,6 +12,7 @@ import {
   subscriptionOr404,
   type ArmRequest,
 } from './request.js';
+import { checkAccessPolicyTenants } from './vault-properties.js';
 
 // PUT …/vaults/{name}/accessPolicies/{add|replace|remove} (arm-keyvault's vaults.updateAccessPolicy).
 
@@ -59,15 +60,13 @@ export async function updateAccessPolicy(
   });
 }
 
+/**
+ * On an RBAC vault the access policies are stored like on any vault and ignored by the data plane (the spec's
+ * enableRbacAuthorization: "the access policies specified in vault properties will be ignored"), so `add`,
+ * `replace` and `remove` are accepted there as a PATCH with `accessPolicies` is.
+ */
 export function updateAccessPolicies(v: Vault, kind: string, entries: AccessPolicy[]): void {
-  if (v.properties.enableRbacAuthorization) {
-    // UNVERIFIED exact text; Microsoft documents that access-policy updates fail on RBAC vaults.
-    throw armError(
-      400,
-      'BadRequest',
-      `Access policies cannot be updated on vault '${v.name}' because it uses the Azure role-based access control permission model (enableRbacAuthorization is true). Assign Key Vault RBAC roles instead.`,
-    );
-  }
+  checkAccessPolicyTenants(v, entries);
   const kinds = ['keys', 'secrets', 'certificates', 'storage'] as const;
   for (const e of entries) {
     if (

@@ -1,6 +1,7 @@
 import { notImplemented } from '../errors.js';
 import type { Ctx } from '../http.js';
 import { authenticate } from './auth.js';
+import { finishDuePurges } from './deleted-vaults.js';
 import type { ArmDeps } from './request.js';
 import { armRoutes } from './routes.js';
 
@@ -17,6 +18,7 @@ export class Arm {
 
   async handle(ctx: Ctx): Promise<void> {
     const caller = await authenticate(this.d, ctx);
+    finishDuePurges(this.d);
     if (!(await armRoutes.dispatch(ctx.method, ctx.pathname, { d: this.d, ctx, caller })))
       throw notImplemented(ctx.method, ctx.pathname);
   }

@@ -20,7 +20,7 @@ import {
   type ArmDeps,
   type ArmRequest,
 } from './request.js';
-import { applyPatch } from './vault-properties.js';
+import { applyPatch, replacementBase, requireAccessPolicies } from './vault-properties.js';
 
 // Microsoft.KeyVault/vaults: list (by subscription, by resource group), get, PUT (create or update), PATCH,
 // DELETE (soft delete), checkNameAvailability. Access policies: access-policies.ts; deleted vaults: deleted-vaults.ts.
@@ -141,7 +141,11 @@ export async function patchVault(r: ArmRequest, p: VaultParams): Promise<void> {
   const { d, ctx, caller } = r;
   const v = vaultOr404(r, p, WRITE);
   const body = await jsonBody(ctx);
-  applyPatch(d, caller, v, body);
+  // Validated on a copy, so a refused PATCH changes nothing.
+  const draft = structuredClone(v);
+  applyPatch(d, caller, draft, body);
+  v.tags = draft.tags;
+  v.properties = draft.properties;
   touched(v, caller);
   d.store.save();
   sendJson(ctx, 200, vaultJson(d, v));
@@ -225,6 +229,12 @@ async function putVault(
   );
   if (!existing && deletedIdx >= 0) {
     const gone = d.store.state.deletedVaults![deletedIdx]!;
+    if (gone.purge)
+      throw armError(
+        409,
+        'ConflictError',
+        `The deleted vault '${name}' is being purged and can neither be recovered nor re-created until the purge is done.`,
+      );
     if (props0.createMode !== 'recover') {
       throw armError(
         409,
@@ -284,7 +294,14 @@ async function putVault(
         'LocationCannotBeChanged',
         `The location of vault '${name}' cannot be changed from '${existing.location}' to '${location}'.`,
       );
-    applyPatch(d, caller, existing, { tags: body.tags, properties: props });
+    // ARM PUT replaces the resource: what is not sent goes back to its default (replacementBase), tags included.
+    const draft = structuredClone(existing);
+    draft.properties = replacementBase(existing.properties);
+    draft.tags = {};
+    applyPatch(d, caller, draft, { tags: body.tags ?? {}, properties: props });
+    requireAccessPolicies(draft, props);
+    existing.tags = draft.tags;
+    existing.properties = draft.properties;
     existing.lastModifiedAt = now;
     existing.lastModifiedBy = caller.upn;
     d.store.save();
@@ -331,6 +348,7 @@ async function putVault(
     { properties: { ...rest, ...(enablePurgeProtection === true ? { enablePurgeProtection } : {}) } },
     true,
   );
+  requireAccessPolicies(v, props);
   d.store.state.vaults.push(v);
   d.store.save();
   d.onVaultsChanged?.();
