@@ -122,7 +122,7 @@ describe('background work of Key Vault: create, delete, recover (real SDK poller
   });
 
   it('soft delete takes a while: a stopped delete poller is not complete, and resumes to the deleted certificate', async () => {
-    process.env.SANDBOX_DELETE_DELAY_MS = '400';
+    process.env.SANDBOX_DELETE_DELAY_MS = '2000'; // long enough to look at it mid-way on a loaded machine
     await client.importCertificate('deleting', opensslPfx({ password: 'pw' }).pfx, { password: 'pw' });
     const poller = await client.beginDeleteCertificate('deleting', POLL);
     expect(poller.getOperationState().isStarted).toBe(true);
@@ -141,7 +141,7 @@ describe('background work of Key Vault: create, delete, recover (real SDK poller
 
   it('recovery takes a while: a stopped recover poller is not complete, and resumes to the live certificate', async () => {
     process.env.SANDBOX_DELETE_DELAY_MS = '0';
-    process.env.SANDBOX_RECOVER_DELAY_MS = '400';
+    process.env.SANDBOX_RECOVER_DELAY_MS = '2000';
     await client.importCertificate('recovering', opensslPfx({ password: 'pw' }).pfx, { password: 'pw' });
     await (await client.beginDeleteCertificate('recovering', POLL)).pollUntilDone();
     const poller = await client.beginRecoverDeletedCertificate('recovering', POLL);
@@ -157,8 +157,8 @@ describe('background work of Key Vault: create, delete, recover (real SDK poller
   });
 
   it('secrets too: delete and recover pollers see the work in progress', async () => {
-    process.env.SANDBOX_DELETE_DELAY_MS = '300';
-    process.env.SANDBOX_RECOVER_DELAY_MS = '300';
+    process.env.SANDBOX_DELETE_DELAY_MS = '1500';
+    process.env.SANDBOX_RECOVER_DELAY_MS = '1500';
     await secrets.setSecret('slow', 'v');
     const del = await secrets.beginDeleteSecret('slow', POLL);
     expect(del.getOperationState().isCompleted).toBeFalsy();

@@ -169,31 +169,36 @@ describe('ARM vaults: PUT replaces, networkAcls, tenants, RBAC access policies, 
   });
 
   it('purging a deleted vault is a 202 with an operation to poll; the SDK poller waits for it', async () => {
-    await kv.vaults.createOrUpdate(RG, 'kv-purged', {
-      location: 'westeurope',
-      properties: { tenantId: TENANT, sku: SKU, accessPolicies: [] },
-    });
-    await kv.vaults.delete(RG, 'kv-purged');
-    const purgeUrl = `${sb.endpoints.arm.endpoint}/subscriptions/${PROD}/providers/Microsoft.KeyVault/locations/westeurope/deletedVaults/kv-purged/purge?api-version=2025-05-01`;
-    process.env.SANDBOX_PURGE_DELAY_MS = '300';
-    try {
-      const started = await raw(sb.agent, purgeUrl, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${armToken}` },
+    const deleteVault = async (name: string) => {
+      await kv.vaults.createOrUpdate(RG, name, {
+        location: 'westeurope',
+        properties: { tenantId: TENANT, sku: SKU, accessPolicies: [] },
       });
+      await kv.vaults.delete(RG, name);
+    };
+    await deleteVault('kv-purging');
+    await deleteVault('kv-purged');
+    const purgeUrl = (name: string) =>
+      `${sb.endpoints.arm.endpoint}/subscriptions/${PROD}/providers/Microsoft.KeyVault/locations/westeurope/deletedVaults/${name}/purge?api-version=2025-05-01`;
+    const auth = { authorization: `Bearer ${armToken}` };
+    // A purge that takes a minute: 202 with a Location that answers 202, the vault still listed as deleted.
+    process.env.SANDBOX_PURGE_DELAY_MS = '60000';
+    let location: string;
+    try {
+      const started = await raw(sb.agent, purgeUrl('kv-purging'), { method: 'POST', headers: auth });
       expect(started.status).toBe(202);
-      const location = String(started.headers.location);
-      expect(location).toContain('/providers/Microsoft.KeyVault/locations/westeurope/operationResults/');
-      const poll = () => raw(sb.agent, location, { headers: { authorization: `Bearer ${armToken}` } });
-      expect((await poll()).status).toBe(202);
-      // still listed as deleted while the purge runs; the SDK's poller (which started the same purge) ends with it
-      expect((await kv.vaults.getDeleted('kv-purged', 'westeurope')).name).toBe('kv-purged');
-      await kv.vaults.purgeDeleted('kv-purged', 'westeurope', { updateIntervalInMs: 25 });
-      expect((await poll()).status).toBe(200);
-      const e = await restError(kv.vaults.getDeleted('kv-purged', 'westeurope'));
-      expect(e.statusCode).toBe(404);
+      location = String(started.headers.location);
     } finally {
       Reflect.deleteProperty(process.env, 'SANDBOX_PURGE_DELAY_MS');
     }
+    expect(location).toContain('/providers/Microsoft.KeyVault/locations/westeurope/operationResults/');
+    expect((await raw(sb.agent, location, { headers: auth })).status).toBe(202);
+    expect((await kv.vaults.getDeleted('kv-purging', 'westeurope')).name).toBe('kv-purging');
+    // A short one (the suite's 200 ms) through the SDK's poller, which waits for it: then the vault is gone.
+    const started = await raw(sb.agent, purgeUrl('kv-purged'), { method: 'POST', headers: auth });
+    await kv.vaults.purgeDeleted('kv-purged', 'westeurope', { updateIntervalInMs: 25 });
+    expect((await raw(sb.agent, String(started.headers.location), { headers: auth })).status).toBe(200);
+    const e = await restError(kv.vaults.getDeleted('kv-purged', 'westeurope'));
+    expect(e.statusCode).toBe(404);
   });
 });
