@@ -279,3 +279,67 @@ export const operationResponse = z.object({
     .nullable(),
   detail: cloudServiceDetailResponse.optional(),
 });
+
+const versionFacts = z.object({
+  vaultName: z.string(),
+  name: z.string(),
+  version: z.string(),
+  secretUrl: z.string(),
+  thumbprint: nullableString,
+  enabled: z.boolean(),
+  notBefore: nullableString,
+  expiresOn: nullableString,
+  createdOn: nullableString,
+  certificateBacked: z.boolean(),
+  contentType: nullableString,
+});
+const readOutcome = z.enum(['ok', 'not-found', 'forbidden', 'error']);
+
+/** GET …/migration: what the Migrate tab plans from (lib/cloud-services MigrationSource). */
+export const migrationSourceResponse = z.object({
+  service: liveService,
+  facts: z.object({
+    vaults: z.array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        subscriptionId: z.string(),
+        resourceGroup: z.string(),
+        read: readOutcome,
+        trueId: nullableString,
+        location: nullableString,
+        vaultUri: nullableString,
+        enabledForDeployment: z.boolean().nullable(),
+        publicNetworkAccess: nullableString,
+        networkDefaultAction: nullableString,
+        networkBypass: nullableString,
+        rbac: z.boolean().nullable(),
+        error: problem.optional(),
+      }),
+    ),
+    secrets: z.array(
+      z.object({
+        url: z.string(),
+        read: z.enum(['ok', 'not-found', 'forbidden', 'error', 'invalid-url']),
+        version: versionFacts.optional(),
+        siblings: z.array(versionFacts),
+        error: problem.optional(),
+      }),
+    ),
+  }),
+  details: z.array(
+    z.object({
+      url: z.string(),
+      thumbprint: z.string(),
+      subject: z.string(),
+      commonName: nullableString,
+      issuer: z.string(),
+      selfSigned: z.boolean(),
+      keyType: z.enum(['RSA', 'EC', 'other']),
+      keyBits: z.number().int().nullable(),
+      signatureAlgorithm: z.string(),
+      notAfter: z.string(),
+    }),
+  ),
+  unreadable: z.array(z.object({ url: z.string(), problem })),
+});

@@ -11,3 +11,4 @@ export { ERROR_CODES, WARNING_CODES, INFO_CODES, type CertsFindingCode } from '.
 export { buildPfxFromPem, BuildPfxError, type BuildPfxOptions, type BuiltPfx } from './build';
 export { inspectPem, type PemInspectOptions, type PemInspectResult, type PemDetails } from './pem-inspect';
 export type { PemFile, KeyFormat, SourceFileInfo } from './pem-sources';
+export { certificateInfo } from './x509';

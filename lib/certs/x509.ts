@@ -468,3 +468,8 @@ export async function verifySignedBy(subject: ParsedCert, issuer: ParsedCert): P
     return null;
   }
 }
+
+/** What one DER certificate says (subject, issuer, key, signature, validity, thumbprints); throws on bad DER. */
+export function certificateInfo(der: Uint8Array): CertInfo {
+  return parseCertificate(der).info;
+}

@@ -115,7 +115,7 @@ const esc = (s: string) =>
 const CSS = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:#111;margin:2rem auto;max-width:72rem;padding:0 1rem}
 h1{font-size:1.5rem;margin:0 0 .5rem}h2{font-size:1.15rem;margin:1.5rem 0 .5rem;border-bottom:1px solid #ccc;padding-bottom:.2rem}
-table{border-collapse:collapse;width:100%;font-size:12px}th,td{border:1px solid #bbb;padding:.3rem .4rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}
+table{border-collapse:collapse;width:100%;font-size:12px}th,td{border:1px solid #bbb;padding:.3rem .4rem;text-align:left;vertical-align:top;overflow-wrap:break-word}
 th{background:#f0f0f0}ul.meta{list-style:none;padding:0}ul.meta li{margin:.1rem 0}
 .blocker{color:#8a1f11;font-weight:600}.warning{color:#7a4b00;font-weight:600}.drop{color:#444;font-weight:600}
 pre{background:#f6f6f6;border:1px solid #ddd;padding:.6rem;white-space:pre-wrap;overflow-wrap:anywhere;font-size:11px}
