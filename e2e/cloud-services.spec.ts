@@ -34,6 +34,128 @@ async function check(page: Page, info: TestInfo, name: string) {
 const row = (page: Page, role: string, certificate: string) =>
   page.locator(`[data-testid="certificate-row"][data-role="${role}"][data-certificate="${certificate}"]`);
 
+const CSDEF_WEB = `<?xml version="1.0" encoding="utf-8"?>
+<ServiceDefinition name="cs-contoso-web" xmlns="http://schemas.microsoft.com/ServiceHosting/2008/10/ServiceDefinition">
+  <WebRole name="WebRole1"><Certificates>
+    <Certificate name="SslCertificate" storeLocation="LocalMachine" storeName="My" />
+    <Certificate name="ApiClientCertificate" storeLocation="LocalMachine" storeName="TrustedPeople" />
+  </Certificates></WebRole>
+  <WorkerRole name="WorkerRole1"><Certificates>
+    <Certificate name="ApiClientCertificate" storeLocation="LocalMachine" storeName="My" />
+  </Certificates></WorkerRole>
+</ServiceDefinition>
+`;
+
+/** The blockers each seeded service has for every target (besides "no .csdef"). */
+const MIGRATION_BLOCKERS: Record<string, string[]> = {
+  'cs-contoso-legacy': [
+    'blocker secret-only WebRole1/SslCertificate',
+    'drop remote-access WebRole1/Microsoft.WindowsAzure.Plugins.RemoteAccess.PasswordEncryption',
+  ],
+  'cs-contoso-shop': ['blocker expires-in-window WebRole1/SslCertificate'],
+  'cs-contoso-billing': ['warning no-version WebRole1/SslCertificate'],
+  'cs-contoso-web': [],
+};
+const TARGET_MARKS = {
+  'VM Scale Sets (Flexible)': '"certificateStore": "My"',
+  'Key Vault VM extension (Windows)': '"observedCertificates"',
+  'Service Fabric managed cluster': '"vmSecrets"',
+  'App Service': '"keyVaultSecretName"',
+} as const;
+
+test('the Migrate tab: every seeded service and target, the expected blockers, the report downloads and renders', async ({
+  page,
+}, info) => {
+  const puts = await countPuts();
+  let first = true;
+  for (const [name, expected] of Object.entries(MIGRATION_BLOCKERS)) {
+    if (first) await signIn(page, servicePath(name), 'Ada');
+    else await page.goto(servicePath(name));
+    first = false;
+    await page.getByRole('tab', { name: 'Migrate' }).click();
+    await expect(page.getByTestId('migration-row').first()).toBeVisible();
+    for (const [label, mark] of Object.entries(TARGET_MARKS)) {
+      await page.getByRole('radio', { name: label }).check();
+      await expect(page.getByTestId('migration-output')).toContainText(mark);
+      const blockers = page.getByTestId('migration-blocker');
+      const got = await blockers.evaluateAll((els) =>
+        els
+          .filter((e) => e.getAttribute('data-blocker') !== 'csdef-missing')
+          .map(
+            (e) =>
+              `${e.getAttribute('data-severity')} ${e.getAttribute('data-blocker')} ${e.getAttribute('data-certificate')}`,
+          ),
+      );
+      expect(got, `${name} → ${label}`).toEqual(expected);
+      // The ARM output is a template that parses, with every carried certificate in it.
+      const arm = JSON.parse((await page.getByTestId('migration-output').innerText()).trim());
+      expect(arm.$schema).toContain('deploymentTemplate.json');
+    }
+    if (name === 'cs-contoso-legacy') {
+      await expect(page.locator('[data-testid="migration-row"][data-included="false"]')).toHaveAttribute(
+        'data-certificate',
+        'Microsoft.WindowsAzure.Plugins.RemoteAccess.PasswordEncryption',
+      );
+      await expect(page.getByTestId('migration-verdict')).toHaveText('1 blocker before the move');
+      await check(page, info, 'ada-migrate-01-legacy-app-service');
+    }
+  }
+
+  // cs-contoso-web with its .csdef: the stores follow it; the Key Vault extension with its identity and grant.
+  await page.getByLabel('Service definition (.csdef)').setInputFiles({
+    name: 'ServiceDefinition.csdef',
+    mimeType: 'text/xml',
+    buffer: Buffer.from(CSDEF_WEB),
+  });
+  await expect(
+    page
+      .locator('[data-testid="migration-row"][data-role="WebRole1"][data-certificate="ApiClientCertificate"]')
+      .getByTestId('migration-store'),
+  ).toHaveText('LocalMachine/TrustedPeople');
+  await page.getByRole('radio', { name: 'Key Vault VM extension (Windows)' }).check();
+  await expect(page.getByTestId('migration-blocker')).toHaveCount(0);
+  await expect(page.getByTestId('migration-verdict')).toHaveText('No blockers');
+  await expect(page.getByTestId('migration-grant')).toHaveText(
+    /id-cs-contoso-web-kv on kv-contoso-rbac: role Key Vault Secrets User/,
+  );
+  for (const [tab, mark] of [
+    ['Bicep', "resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31'"],
+    ['az CLI', 'az vmss extension set'],
+    ['PowerShell', 'New-AzUserAssignedIdentity'],
+    ['ARM JSON', '"certificateStoreName": "TrustedPeople"'],
+  ] as const) {
+    await page.getByRole('tab', { name: tab }).click();
+    await expect(page.getByTestId('migration-output')).toContainText(mark);
+  }
+  const output = page.waitForEvent('download');
+  await page.getByTestId('migration-download-output').click();
+  const template = JSON.parse(readFileSync(await (await output).path(), 'utf8'));
+  expect(JSON.stringify(template)).not.toMatch(/\/secrets\/[\w-]+\/[0-9a-f]{32}/); // versionless for the extension
+  await check(page, info, 'ada-migrate-02-web-kv-extension');
+
+  const md = page.waitForEvent('download');
+  await page.getByTestId('migration-report-markdown').click();
+  const mdFile = await md;
+  expect(mdFile.suggestedFilename()).toBe('cs-contoso-web-migration-kv-extension.md');
+  const markdown = readFileSync(await mdFile.path(), 'utf8');
+  expect(markdown).toMatch(/^# Migration of cs-contoso-web to Key Vault VM extension \(Windows\)/);
+  expect(markdown.match(/^\| (WebRole1|WorkerRole1) \|/gm)).toHaveLength(3);
+  const html = page.waitForEvent('download');
+  await page.getByTestId('migration-report-html').click();
+  const report = readFileSync(await (await html).path(), 'utf8');
+  const printable = await page.context().newPage();
+  await printable.setContent(report);
+  await expect(printable.getByRole('heading', { level: 1 })).toHaveText(
+    'Migration of cs-contoso-web to Key Vault VM extension (Windows)',
+  );
+  await expect(printable.locator('tbody tr')).toHaveCount(3);
+  await expect(printable.locator('#verdict')).toHaveText('Verdict: no blockers');
+  await check(printable, info, 'ada-migrate-03-report');
+  await printable.emulateMedia({ media: 'print' });
+  await printable.close();
+  expect(await puts()).toBe(0);
+});
+
 test('Ada sees the four seeded services with their health, soonest expiry first', async ({ page }, info) => {
   await signIn(page, '/cloud-services', 'Ada');
   const rows = page.getByTestId('service-row');

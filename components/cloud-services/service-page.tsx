@@ -26,6 +26,8 @@ import { PlanView } from './plan-view';
 import { RotatePanel } from './rotate-panel';
 import { SecretConversion } from './secret-conversion';
 import { VaultGates } from './vault-gate';
+import { MigratePanel } from './migrate-panel';
+import { Tabs } from '@/components/ui/tabs';
 import {
   LeftoversCleanup,
   RdpExtensionPointer,
@@ -70,6 +72,7 @@ export function ServicePage({ locator }: { locator: ServiceLocator }) {
   const [phase, setPhase] = useState<Phase>({ kind: 'idle' });
   const [error, setError] = useState<unknown>(null);
   const [record, setRecord] = useState<RollbackRecord | null>(null);
+  const [view, setView] = useState<'certificates' | 'migrate'>('certificates');
   const [csdef, setCsdef] = useState<ServiceFileText | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const pendingRecord = useRef<RollbackRecord | null>(null);
@@ -248,193 +251,213 @@ export function ServicePage({ locator }: { locator: ServiceLocator }) {
                 {r.configurationError.action}
               </Callout>
             )}
-            <section aria-labelledby="certs-title" className="space-y-2">
-              <h2 id="certs-title" className="text-lg font-semibold">
-                Certificates by role
-              </h2>
-              <p className="text-sm text-neutral-700 dark:text-neutral-300">
-                Each .cscfg certificate is matched to the osProfile.secrets entry whose Key Vault version has the same
-                thumbprint — never by name.
-              </p>
-              <CertificateTable
-                rows={r.rows}
-                busy={busy}
-                onRotate={(row) => {
-                  setPlan(null);
-                  setError(null);
-                  setPhase({ kind: 'idle' });
-                  setRotating(row);
-                }}
-              />
-              {r.unused.length > 0 && (
-                <Callout tone="info" title="osProfile.secrets entries no .cscfg certificate uses">
-                  <ul className="list-disc pl-5">
-                    {r.unused.map((u) => (
-                      <li key={u.certificateUrl} className="break-all">
-                        {u.certificateUrl} {u.thumbprint ? `(thumbprint ${u.thumbprint})` : ''}
-                      </li>
-                    ))}
-                  </ul>
-                  They are installed on every instance but nothing refers to them; a rotation keeps them.
-                </Callout>
-              )}
-            </section>
-            {!plan && (
-              <SecretConversion
-                locator={locator}
-                detail={d}
-                onPlanned={(response, request) => {
-                  setRotating(null);
-                  setError(null);
-                  setPhase({ kind: 'idle' });
-                  setPlan({ response, pending: { kind: 'repoint', request } });
-                }}
-              />
-            )}
-            {rotating && !plan && (
-              <RotatePanel
-                key={`${rotating.role}/${rotating.name}`}
-                detail={d}
-                row={rotating}
-                onPlanned={(response, request) => setPlan({ response, pending: { kind: 'rotate', request } })}
-                onCancel={() => setRotating(null)}
-              />
-            )}
-            {plan && (
-              <PlanView
-                response={plan.response}
-                canWrite={d.canWrite}
-                applying={busy}
-                onApply={() => void apply()}
-                onCancel={() => {
-                  setPlan(null);
-                  setPhase({ kind: 'idle' });
-                }}
-              />
-            )}
-            <div aria-live="polite">
-              {phase.kind === 'applying' && (
-                <Progress label="Sending the update to Azure…" value={null} testId="apply-progress" />
-              )}
-              {phase.kind === 'running' && (
-                <Progress
-                  label={`Azure is updating the cloud service… (${phase.seconds} s; the roles pick up the change as it rolls through the update domains)`}
-                  value={null}
-                  testId="apply-progress"
-                />
-              )}
-              {phase.kind === 'done' && phase.status === 'Succeeded' && (
-                <Callout
-                  tone="success"
-                  title={
-                    phase.what === 'rollback'
-                      ? 'Rolled back: the service has its previous certificates again.'
-                      : 'Applied: the service now uses the new version.'
-                  }
-                  testId="apply-success"
-                >
-                  The table above was read again from Azure.
-                </Callout>
-              )}
-            </div>
-            <ErrorCallout error={error} />
-            <section aria-labelledby="rollback-title" className="space-y-2" data-testid="rollback">
-              <h2 id="rollback-title" className="text-lg font-semibold">
-                Roll back
-              </h2>
-              {record ? (
-                <div className="space-y-2 text-sm">
-                  <p data-testid="rollback-description">
-                    Last change from this tab: {record.description} ({record.createdAt.slice(0, 16).replace('T', ' ')}{' '}
-                    UTC)
-                  </p>
-                  <div className="flex flex-wrap gap-2">
-                    <Button variant="secondary" onClick={() => void planRollback(record)} disabled={busy}>
-                      Roll back this change…
-                    </Button>
-                    <DownloadButton
-                      filename={`cses-rollback-${locator.cloudServiceName}.json`}
-                      text={`${JSON.stringify(record, null, 2)}\n`}
-                      mime="application/json"
-                      label="Download the roll-back record"
+            <Tabs
+              label="Service views"
+              tabs={[
+                { id: 'certificates', label: 'Certificates' },
+                { id: 'migrate', label: 'Migrate' },
+              ]}
+              selected={view}
+              onSelect={setView}
+            >
+              {view === 'migrate' ? (
+                <MigratePanel api={api} serviceName={locator.cloudServiceName} />
+              ) : (
+                <div className="space-y-6">
+                  <section aria-labelledby="certs-title" className="space-y-2">
+                    <h2 id="certs-title" className="text-lg font-semibold">
+                      Certificates by role
+                    </h2>
+                    <p className="text-sm text-neutral-700 dark:text-neutral-300">
+                      Each .cscfg certificate is matched to the osProfile.secrets entry whose Key Vault version has the
+                      same thumbprint — never by name.
+                    </p>
+                    <CertificateTable
+                      rows={r.rows}
+                      busy={busy}
+                      onRotate={(row) => {
+                        setPlan(null);
+                        setError(null);
+                        setPhase({ kind: 'idle' });
+                        setRotating(row);
+                      }}
                     />
+                    {r.unused.length > 0 && (
+                      <Callout tone="info" title="osProfile.secrets entries no .cscfg certificate uses">
+                        <ul className="list-disc pl-5">
+                          {r.unused.map((u) => (
+                            <li key={u.certificateUrl} className="break-all">
+                              {u.certificateUrl} {u.thumbprint ? `(thumbprint ${u.thumbprint})` : ''}
+                            </li>
+                          ))}
+                        </ul>
+                        They are installed on every instance but nothing refers to them; a rotation keeps them.
+                      </Callout>
+                    )}
+                  </section>
+                  {!plan && (
+                    <SecretConversion
+                      locator={locator}
+                      detail={d}
+                      onPlanned={(response, request) => {
+                        setRotating(null);
+                        setError(null);
+                        setPhase({ kind: 'idle' });
+                        setPlan({ response, pending: { kind: 'repoint', request } });
+                      }}
+                    />
+                  )}
+                  {rotating && !plan && (
+                    <RotatePanel
+                      key={`${rotating.role}/${rotating.name}`}
+                      detail={d}
+                      row={rotating}
+                      onPlanned={(response, request) => setPlan({ response, pending: { kind: 'rotate', request } })}
+                      onCancel={() => setRotating(null)}
+                    />
+                  )}
+                  {plan && (
+                    <PlanView
+                      response={plan.response}
+                      canWrite={d.canWrite}
+                      applying={busy}
+                      onApply={() => void apply()}
+                      onCancel={() => {
+                        setPlan(null);
+                        setPhase({ kind: 'idle' });
+                      }}
+                    />
+                  )}
+                  <div aria-live="polite">
+                    {phase.kind === 'applying' && (
+                      <Progress label="Sending the update to Azure…" value={null} testId="apply-progress" />
+                    )}
+                    {phase.kind === 'running' && (
+                      <Progress
+                        label={`Azure is updating the cloud service… (${phase.seconds} s; the roles pick up the change as it rolls through the update domains)`}
+                        value={null}
+                        testId="apply-progress"
+                      />
+                    )}
+                    {phase.kind === 'done' && phase.status === 'Succeeded' && (
+                      <Callout
+                        tone="success"
+                        title={
+                          phase.what === 'rollback'
+                            ? 'Rolled back: the service has its previous certificates again.'
+                            : 'Applied: the service now uses the new version.'
+                        }
+                        testId="apply-success"
+                      >
+                        The table above was read again from Azure.
+                      </Callout>
+                    )}
                   </div>
+                  <ErrorCallout error={error} />
+                  <section aria-labelledby="rollback-title" className="space-y-2" data-testid="rollback">
+                    <h2 id="rollback-title" className="text-lg font-semibold">
+                      Roll back
+                    </h2>
+                    {record ? (
+                      <div className="space-y-2 text-sm">
+                        <p data-testid="rollback-description">
+                          Last change from this tab: {record.description} (
+                          {record.createdAt.slice(0, 16).replace('T', ' ')} UTC)
+                        </p>
+                        <div className="flex flex-wrap gap-2">
+                          <Button variant="secondary" onClick={() => void planRollback(record)} disabled={busy}>
+                            Roll back this change…
+                          </Button>
+                          <DownloadButton
+                            filename={`cses-rollback-${locator.cloudServiceName}.json`}
+                            text={`${JSON.stringify(record, null, 2)}\n`}
+                            mime="application/json"
+                            label="Download the roll-back record"
+                          />
+                        </div>
+                      </div>
+                    ) : (
+                      <p className="text-sm">
+                        No change was applied from this tab. A downloaded roll-back record can be loaded:
+                      </p>
+                    )}
+                    <div className="text-sm">
+                      <label htmlFor="rollback-file" className="font-semibold">
+                        Load a roll-back record
+                      </label>{' '}
+                      <input
+                        id="rollback-file"
+                        type="file"
+                        accept="application/json,.json"
+                        onChange={(e) => void loadFile(e.target.files?.[0])}
+                      />
+                    </div>
+                  </section>
+                  <section aria-labelledby="gate-title" className="space-y-2">
+                    <h2 id="gate-title" className="text-lg font-semibold">
+                      Vault gate
+                    </h2>
+                    <VaultGates gates={r.gates} />
+                  </section>
+                  <section aria-labelledby="rdp-title" className="space-y-2" data-testid="remote-access">
+                    <h2 id="rdp-title" className="text-lg font-semibold">
+                      RemoteAccess leftovers
+                    </h2>
+                    {r.remoteAccess.length === 0 ? (
+                      <p className="text-sm">
+                        None: no RemoteAccess or RemoteForwarder plugin settings or certificate.
+                      </p>
+                    ) : (
+                      <Callout
+                        tone="warning"
+                        title="The classic Remote Desktop plugin is still configured."
+                        testId="remote-access-leftovers"
+                      >
+                        <ul className="list-disc space-y-1 pl-5">
+                          {r.remoteAccess.map((x, i) => (
+                            <li key={`${x.code}-${i}`}>{x.message}</li>
+                          ))}
+                        </ul>
+                        <p className="mt-2">
+                          While the PasswordEncryption certificate stays in the .cscfg, the RP still wants it in
+                          osProfile.secrets, and the plugin imports in the .csdef are not supported. Remove them with
+                          the next package (below, or cses-cert cscfg remove-leftovers); never import a certificate for
+                          RDP.
+                        </p>
+                      </Callout>
+                    )}
+                    {r.remoteAccess.length > 0 && r.service.configuration && (
+                      <>
+                        <RdpExtensionPointer />
+                        <div className="text-sm">
+                          <label htmlFor="leftovers-csdef" className="font-semibold">
+                            The service definition (.csdef) of the package, to clean it too (optional)
+                          </label>{' '}
+                          <input
+                            id="leftovers-csdef"
+                            type="file"
+                            accept=".csdef,.xml,text/xml"
+                            onChange={(e) => void readCsdef(e.target.files?.[0])}
+                          />
+                          <span className="block text-xs text-neutral-700 dark:text-neutral-300">
+                            ARM keeps only the .cscfg; the .csdef is in your package. Read in your browser, never
+                            uploaded.
+                          </span>
+                        </div>
+                        <LeftoversCleanup
+                          listed={false}
+                          files={[
+                            { name: `${locator.cloudServiceName}.cscfg`, text: r.service.configuration },
+                            ...(csdef ? [csdef] : []),
+                          ]}
+                          note="Deploy the cleaned files with your next package (with the RDP extension if you need Remote Desktop); the PasswordEncryption entry can then leave osProfile.secrets."
+                        />
+                      </>
+                    )}
+                  </section>
                 </div>
-              ) : (
-                <p className="text-sm">
-                  No change was applied from this tab. A downloaded roll-back record can be loaded:
-                </p>
               )}
-              <div className="text-sm">
-                <label htmlFor="rollback-file" className="font-semibold">
-                  Load a roll-back record
-                </label>{' '}
-                <input
-                  id="rollback-file"
-                  type="file"
-                  accept="application/json,.json"
-                  onChange={(e) => void loadFile(e.target.files?.[0])}
-                />
-              </div>
-            </section>
-            <section aria-labelledby="gate-title" className="space-y-2">
-              <h2 id="gate-title" className="text-lg font-semibold">
-                Vault gate
-              </h2>
-              <VaultGates gates={r.gates} />
-            </section>
-            <section aria-labelledby="rdp-title" className="space-y-2" data-testid="remote-access">
-              <h2 id="rdp-title" className="text-lg font-semibold">
-                RemoteAccess leftovers
-              </h2>
-              {r.remoteAccess.length === 0 ? (
-                <p className="text-sm">None: no RemoteAccess or RemoteForwarder plugin settings or certificate.</p>
-              ) : (
-                <Callout
-                  tone="warning"
-                  title="The classic Remote Desktop plugin is still configured."
-                  testId="remote-access-leftovers"
-                >
-                  <ul className="list-disc space-y-1 pl-5">
-                    {r.remoteAccess.map((x, i) => (
-                      <li key={`${x.code}-${i}`}>{x.message}</li>
-                    ))}
-                  </ul>
-                  <p className="mt-2">
-                    While the PasswordEncryption certificate stays in the .cscfg, the RP still wants it in
-                    osProfile.secrets, and the plugin imports in the .csdef are not supported. Remove them with the next
-                    package (below, or cses-cert cscfg remove-leftovers); never import a certificate for RDP.
-                  </p>
-                </Callout>
-              )}
-              {r.remoteAccess.length > 0 && r.service.configuration && (
-                <>
-                  <RdpExtensionPointer />
-                  <div className="text-sm">
-                    <label htmlFor="leftovers-csdef" className="font-semibold">
-                      The service definition (.csdef) of the package, to clean it too (optional)
-                    </label>{' '}
-                    <input
-                      id="leftovers-csdef"
-                      type="file"
-                      accept=".csdef,.xml,text/xml"
-                      onChange={(e) => void readCsdef(e.target.files?.[0])}
-                    />
-                    <span className="block text-xs text-neutral-700 dark:text-neutral-300">
-                      ARM keeps only the .cscfg; the .csdef is in your package. Read in your browser, never uploaded.
-                    </span>
-                  </div>
-                  <LeftoversCleanup
-                    listed={false}
-                    files={[
-                      { name: `${locator.cloudServiceName}.cscfg`, text: r.service.configuration },
-                      ...(csdef ? [csdef] : []),
-                    ]}
-                    note="Deploy the cleaned files with your next package (with the RDP extension if you need Remote Desktop); the PasswordEncryption entry can then leave osProfile.secrets."
-                  />
-                </>
-              )}
-            </section>
+            </Tabs>
           </>
         )}
       </div>
