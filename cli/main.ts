@@ -22,6 +22,7 @@ import {
   REMOVE_LEFTOVERS_USAGE,
 } from './service-config';
 import { SERVICES_CHECK_USAGE, SERVICES_HELP } from './services-help';
+import { MIGRATE_USAGE } from './migrate-help';
 import { SNIPPET_USAGE, snippetCommand } from './snippet';
 import { PFX_FROM_PEM_USAGE, PFX_HELP, pfxFromPemCommand } from './pfx';
 
@@ -39,6 +40,7 @@ Usage:
   ${REMOVE_LEFTOVERS_USAGE}
   ${SNIPPET_USAGE}
   ${SERVICES_CHECK_USAGE}
+  ${MIGRATE_USAGE}
 
 Run "cses-cert COMMAND --help" for details. Errors are one line on stderr: "cses-cert: error [code]: what. What to do."
 Exit status: 0 success, 1 usage or input error, 2 check failed (PFX not importable, thumbprint missing, a service certificate expiring, …).
@@ -100,6 +102,7 @@ const COMMANDS: Record<string, Command> = {
   services: sub('services', SERVICES_HELP, {
     check: async (argv, io) => (await import('./services')).servicesCheckCommand(argv, io),
   }),
+  migrate: async (argv, io) => (await import('./migrate')).migrateCommand(argv, io),
 };
 
 /** Run the CLI; returns the exit code. Never throws: every failure becomes one line on stderr. */

@@ -23,7 +23,7 @@ const FAILING = new Set<CertificateRow['status']>(['expiring', 'expired', 'missi
 
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
-function azureContext(): AzureContext {
+export function azureContext(): AzureContext {
   const env = process.env;
   const config = {
     mode: 'azure',
@@ -60,7 +60,7 @@ function persona(config: ServerConfig, user: string): string {
   return hit.username;
 }
 
-async function sandboxContext(user: string): Promise<AzureContext> {
+export async function sandboxContext(user: string): Promise<AzureContext> {
   const config = getServerConfig();
   const session = await signInPersona(config, persona(config, user));
   // The token came straight from the sandbox's token endpoint over TLS pinned to its CA: its claims are read, not
