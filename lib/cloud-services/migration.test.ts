@@ -11,6 +11,7 @@ import {
   inDays,
   secret,
   service,
+  url,
   vaultFacts,
   version,
 } from './fixtures';
@@ -354,6 +355,30 @@ describe('planMigration: blockers', () => {
     expect(none.outputs).toBeNull();
     expect(none.outputError!.code).toBe('nothing-to-migrate');
     expect(none.blockers.filter((b) => b.id === 'no-version')).toHaveLength(3);
+  });
+});
+
+describe('planMigration: an uploaded .cscfg', () => {
+  it('plans with the uploaded .cscfg instead of the live one; a thumbprint no vault version has is a blocker', () => {
+    const s = source();
+    const newer = version('web-ssl', V.ssl2, T.ssl2, { days: 700, created: -1 });
+    s.facts.secrets[0] = secret(s.facts.secrets[0]!.version!, [newer]);
+    // The next package's .cscfg already names the renewed web-ssl and an API certificate no vault holds.
+    const next = s.service
+      .configuration!.replace(T.ssl1, T.ssl2)
+      .replaceAll(T.api1, T.other)
+      .replaceAll(T.api1.toLowerCase(), T.other);
+    const plan = planMigration(s, { target: 'vmss', csdef: CSDEF, cscfg: next, now: NOW });
+    const web = plan.certificates.find((c) => c.name === 'SslCertificate')!;
+    expect([web.version, web.thumbprint, web.included]).toEqual([V.ssl2, T.ssl2, true]);
+    expect(plan.blockers.map((b) => `${b.severity} ${b.id} ${b.role}/${b.certificate}`)).toEqual([
+      'blocker no-version WebRole1/ApiClientCertificate',
+      'blocker no-version WorkerRole1/ApiClientCertificate',
+      'warning no-version WebRole1/SslCertificate',
+    ]);
+    expect(placements('arm', plan.outputs!.arm, 'vmss').map((p) => p.url)).toEqual([url('web-ssl', V.ssl2)]);
+    // Without it, the live .cscfg is used.
+    expect(planMigration(s, { target: 'vmss', csdef: CSDEF, now: NOW }).certificates[0]!.version).toBe(V.ssl1);
   });
 });
 
