@@ -17,11 +17,14 @@ import { RateLimiter } from './rate-limit';
 
 type Schema = z.ZodType;
 type Infer<S> = S extends z.ZodType ? z.infer<S> : undefined;
+/** What a handler may return: a Response, or a body of the declared `response` schema's shape (checked by tsc). */
+type Result<R> = R extends z.ZodType ? z.input<R> | Response : unknown;
 
 export interface RouteSchemas<
   P extends Schema | undefined,
   Q extends Schema | undefined,
   B extends Schema | undefined,
+  R extends Schema | undefined = Schema | undefined,
 > {
   /** One line for the API document (OpenAPI `summary`). */
   summary?: string;
@@ -38,8 +41,11 @@ export interface RouteSchemas<
    * `ctx.config` — for documents such as the API description.
    */
   config?: false;
-  /** The success body's shape, for the API document only (not enforced). */
-  response?: Schema;
+  /**
+   * The success body's shape, for the API document. Not checked at run time; at compile time the handler's result
+   * must have this shape (`withUser`/`withPublic` type it), so the document cannot drift from what the route returns.
+   */
+  response?: R;
 }
 
 interface BaseContext<P, Q, B> {
@@ -260,11 +266,13 @@ function failure(error: unknown, requestId: string, route: string): Response {
   );
 }
 
-function build<P extends Schema | undefined, Q extends Schema | undefined, B extends Schema | undefined, C>(
-  schemas: RouteSchemas<P, Q, B>,
-  authenticateUser: boolean,
-  handler: (ctx: C) => Promise<unknown>,
-) {
+function build<
+  P extends Schema | undefined,
+  Q extends Schema | undefined,
+  B extends Schema | undefined,
+  R extends Schema | undefined,
+  C,
+>(schemas: RouteSchemas<P, Q, B, R>, authenticateUser: boolean, handler: (ctx: C) => Promise<unknown>) {
   const route = async (request: Request, next: NextContext): Promise<Response> => {
     const requestId =
       request.headers
@@ -307,7 +315,8 @@ export function withUser<
   P extends Schema | undefined = undefined,
   Q extends Schema | undefined = undefined,
   B extends Schema | undefined = undefined,
->(schemas: RouteSchemas<P, Q, B>, handler: (ctx: UserContext<Infer<P>, Infer<Q>, Infer<B>>) => Promise<unknown>) {
+  R extends Schema | undefined = undefined,
+>(schemas: RouteSchemas<P, Q, B, R>, handler: (ctx: UserContext<Infer<P>, Infer<Q>, Infer<B>>) => Promise<Result<R>>) {
   return build(schemas, true, handler);
 }
 
@@ -316,6 +325,7 @@ export function withPublic<
   P extends Schema | undefined = undefined,
   Q extends Schema | undefined = undefined,
   B extends Schema | undefined = undefined,
->(schemas: RouteSchemas<P, Q, B>, handler: (ctx: BaseContext<Infer<P>, Infer<Q>, Infer<B>>) => Promise<unknown>) {
+  R extends Schema | undefined = undefined,
+>(schemas: RouteSchemas<P, Q, B, R>, handler: (ctx: BaseContext<Infer<P>, Infer<Q>, Infer<B>>) => Promise<Result<R>>) {
   return build(schemas, false, handler);
 }

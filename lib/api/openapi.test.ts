@@ -94,4 +94,19 @@ describe('OpenAPI document', () => {
     });
     expect((doc.paths['/api/config']?.get as { security: unknown[] }).security).toEqual([]);
   });
+
+  it('documents the success body of every cloud-services route with its response schema', async () => {
+    const { doc } = await fetchDocument();
+    const ops = Object.entries(doc.paths)
+      .filter(([p]) => p.includes('/cloud-services'))
+      .flatMap(([p, methods]) => Object.entries(methods).map(([m, op]) => ({ name: `${m.toUpperCase()} ${p}`, op })));
+    expect(ops.length).toBe(8);
+    for (const { name, op } of ops) {
+      const schema = (op.responses as Record<string, { content: Record<string, { schema: Record<string, unknown> }> }>)[
+        '200'
+      ]?.content['application/json']?.schema;
+      expect(Object.keys((schema?.properties as object | undefined) ?? {}).length, name).toBeGreaterThan(0);
+      expect(schema?.required, name).toBeDefined();
+    }
+  });
 });
