@@ -14,6 +14,9 @@ import { log } from './log.js';
  * Sources: `{state}/faults.json` (`{ "rules": [...] }`, re-read when it changes) and the control endpoint
  * `https://localhost:{port}/_sandbox/faults` (GET lists, POST adds one rule or `{rules}`, DELETE clears). The
  * control endpoint persists to the same file, so the file always shows the live rules and their remaining counts.
+ * A rule's `hits` alone (a rule without `count` or `skip`, such as the bench's latency on every request) is written
+ * at most every half second rather than per request: an fsync per request would block the event loop and turn the
+ * added latency into a queue. The control endpoint always answers with the live counters.
  */
 export interface FaultRule {
   id?: string;
@@ -47,6 +50,7 @@ export class Faults {
   private mtime = 0;
   private readonly file: string;
   private seq = 0;
+  private pendingHits: NodeJS.Timeout | undefined;
 
   constructor(stateDir: string) {
     this.file = join(stateDir, 'faults.json');
@@ -64,6 +68,7 @@ export class Faults {
     const m = statSync(this.file).mtimeMs;
     if (m === this.mtime) return;
     this.mtime = m;
+    this.cancelPendingHits(); // the file was changed from outside: its rules win
     try {
       const parsed = JSON.parse(readFileSync(this.file, 'utf8')) as { rules?: FaultRule[] };
       this.rules = (parsed.rules ?? []).map((r) => this.normalise(r));
@@ -80,7 +85,30 @@ export class Faults {
     return { ...r, id: r.id ?? `f${++this.seq}`, hits: r.hits ?? 0 };
   }
 
+  private cancelPendingHits(): void {
+    if (this.pendingHits) clearTimeout(this.pendingHits);
+    this.pendingHits = undefined;
+  }
+
+  /** Writes the hit counters soon (coalesced), for rules whose only change is a hit. */
+  private persistHitsSoon(): void {
+    if (this.pendingHits) return;
+    this.pendingHits = setTimeout(() => {
+      this.pendingHits = undefined;
+      this.persist();
+    }, 500);
+    this.pendingHits.unref();
+  }
+
+  /** Writes what is pending now (on shutdown). */
+  flush(): void {
+    if (!this.pendingHits) return;
+    this.cancelPendingHits();
+    this.persist();
+  }
+
   private persist(): void {
+    this.cancelPendingHits();
     writeFileAtomic(this.file, `${JSON.stringify({ rules: this.rules }, null, 2)}\n`, 0o644);
     this.mtime = statSync(this.file).mtimeMs;
   }
@@ -121,9 +149,11 @@ export class Faults {
         this.persist();
         continue;
       }
-      if (r.count !== undefined) r.count--;
       r.hits = (r.hits ?? 0) + 1;
-      this.persist();
+      if (r.count !== undefined) {
+        r.count--;
+        this.persist();
+      } else this.persistHitsSoon();
       const delayMs = r.delayMs ?? 0;
       if (r.drop) return { kind: 'drop', delayMs };
       if (r.fail) return { kind: 'fail', delayMs, rule: r };

@@ -283,6 +283,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
     stateDir,
     store,
     close: async () => {
+      faults.flush();
       const closing = servers.map((srv) => new Promise<void>((res) => srv.close(() => res())));
       for (const s of sockets) s.destroy();
       await Promise.all(closing);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CertificateClient } from '@azure/keyvault-certificates';
 import { KeyVaultManagementClient } from '@azure/arm-keyvault';
@@ -95,6 +95,17 @@ describe('fault injection and strictness', () => {
     expect((await client.getCertificate('faulty')).name).toBe('faulty');
     const rules = (await control('GET')).json().rules;
     expect(rules.map((r: { hits: number }) => r.hits)).toEqual([1, 1, 1]);
+  });
+
+  it('a rule without count counts its hits live and writes them to faults.json soon after, not per request', async () => {
+    await control('DELETE');
+    await control('POST', { area: 'vault', method: 'GET', path: '^/certificates/faulty', delayMs: 1 });
+    for (let i = 0; i < 3; i++) await client.getCertificate('faulty');
+    expect((await control('GET')).json().rules[0]).toMatchObject({ hits: 3 });
+    const onDisk = () => JSON.parse(readFileSync(join(sb.stateDir, 'faults.json'), 'utf8')).rules[0]?.hits;
+    for (let i = 0; i < 50 && onDisk() !== 3; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(onDisk()).toBe(3);
+    await control('DELETE');
   });
 
   it('rules can come from faults.json in the state dir', async () => {
