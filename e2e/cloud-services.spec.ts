@@ -176,7 +176,13 @@ test('Ada sees the four seeded services with their health, soonest expiry first'
 
   await page.getByRole('link', { name: 'cs-contoso-legacy' }).click();
   await expect(page.getByTestId('remote-access-leftovers')).toContainText('RemoteAccess');
-  await expect(row(page, 'WebRole1', 'Microsoft.WindowsAzure.Plugins.RemoteAccess.PasswordEncryption')).toBeVisible();
+  const ssl = row(page, 'WebRole1', 'SslCertificate');
+  await expect(ssl).toHaveAttribute('data-status', 'not-certificate');
+  await expect(ssl.getByTestId('row-message')).toContainText('is a plain PKCS#12 secret, not a Key Vault certificate');
+  const rdp = row(page, 'WebRole1', 'Microsoft.WindowsAzure.Plugins.RemoteAccess.PasswordEncryption');
+  await expect(rdp).toHaveAttribute('data-status', 'not-certificate');
+  await expect(rdp).toContainText('Remove the RemoteAccess plugin and this certificate');
+  await expect(page.getByTestId('service-health')).toHaveText('Needs attention');
   await check(page, info, 'ada-02-legacy');
 
   // The RemoteAccess cleanup, offered on the page: the downloaded .cscfg is the live one minus the plugin's elements.

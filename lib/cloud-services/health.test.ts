@@ -68,6 +68,9 @@ describe('serviceReport', () => {
     );
     expect(r.health.status).toBe('attention');
     expect(r.rows[0]!.status).toBe('not-certificate');
+    expect(r.rows[0]!.message).toContain(`pinned version ${V.ssl1} of web-ssl`);
+    expect(r.rows[0]!.message).toContain('CertificateImproperlyFormatted');
+    expect(r.rows[0]!.fix).toMatch(/^Convert the secret to a Key Vault certificate/);
     expect(r.remoteAccess.map((x) => x.code)).toContain('remote-access-setting');
   });
 
@@ -82,6 +85,10 @@ describe('serviceReport', () => {
     const r = serviceReport(service(), f, { now: NOW });
     expect(r.rows.every((x) => x.status === 'unverified')).toBe(true);
     expect(r.health.status).toBe('attention');
+    const more = r.rows.length - 1;
+    expect(r.health.summary).toMatch(
+      new RegExp(`could not be verified.*\\. ${more} more certificates? needs? attention\\.$`),
+    );
   });
 
   it('the vault gate reports region, subscription, deployment flag, firewall and the true id', () => {

@@ -303,8 +303,10 @@ function rowFor(
       ...common,
       status: 'not-certificate',
       severity: 'warning',
-      message: `${matched.certificateUrl} is a plain secret, not a Key Vault certificate (as the classic migration left it): the next update is refused (CertificateImproperlyFormatted).`,
-      fix: `Convert the secret to a Key Vault certificate (the service page does it for you) or import the PFX as one, then point this entry at that version; a renewed PFX does both at once.`,
+      message: `The pinned ${where} is a plain PKCS#12 secret, not a Key Vault certificate (as the classic migration left it): the RP refuses the next update of this service with CertificateImproperlyFormatted.`,
+      fix: common.remoteAccess
+        ? 'Remove the RemoteAccess plugin and this certificate with the next package (see RemoteAccess leftovers below); if you still need it, convert the secret to a Key Vault certificate and point this entry at that version.'
+        : `Convert the secret to a Key Vault certificate (the service page does it for you) or import the PFX as one, then point this entry at that version; a renewed PFX does both at once.`,
     };
   } else if (failing) {
     row = {
@@ -382,14 +384,15 @@ function healthOf(rows: CertificateRow[], configurationError: Problem | null, ga
       summary: shortReason(expiring),
       ...common,
     };
-  const warning = rows.find((r) => r.severity === 'warning');
+  const warnings = rows.filter((r) => r.severity === 'warning');
+  const warning = warnings[0];
   const gate = gates.find((g) => !g.ok);
   if (warning || gate)
     return {
       status: 'attention',
       label: 'Needs attention',
       summary: warning
-        ? shortReason(warning)
+        ? `${shortReason(warning)}${warnings.length === 2 ? ' 1 more certificate needs attention.' : warnings.length > 2 ? ` ${warnings.length - 1} more certificates need attention.` : ''}`
         : `Vault ${gate!.vaultName}: ${gate!.checks.find((c) => c.ok !== true)!.label.toLowerCase()} fails.`,
       ...common,
     };
