@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { makeBenchPfx } from './pfx.mjs';
-import { bin, median, ms, percentile, ROOT, sandboxFaults, startApp } from './support.mjs';
+import { BENCH_PORTS, bin, median, ms, percentile, ROOT, sandboxFaults, startApp } from './support.mjs';
 
 const SUB = '0b1f6471-1bf0-4dda-aec3-111122223333';
 const RG = 'rg-cses-prod';
@@ -51,11 +51,11 @@ async function timed(n, fn) {
 }
 
 export async function benchCloudServices({ runs = 10, rotations = 5 } = {}) {
-  const port = 3294;
+  const port = BENCH_PORTS.cloudServicesApp;
   const stateDir = '.sandbox-bench-cs';
   const app = await startApp({
     port,
-    sandboxPort: 8796,
+    sandboxPort: BENCH_PORTS.cloudServicesSandbox,
     stateDir,
     env: { SANDBOX_SEED: benchSeed(), SANDBOX_CS_OPERATION_DELAY_MS: String(OPERATION_DELAY_MS) },
   });

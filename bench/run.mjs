@@ -13,9 +13,9 @@ import { benchCloudServices } from './cloud-services.mjs';
 import { benchPageWeight } from './page-weight.mjs';
 import { benchLoad, benchRoutes } from './routes.mjs';
 import { benchSandbox } from './sandbox.mjs';
-import { bin, machine, ROOT, signedInState, startApp, startAzureMode } from './support.mjs';
+import { BENCH_PORTS, bin, machine, ROOT, signedInState, startApp, startAzureMode } from './support.mjs';
 
-const SECTIONS = ['inspect', 'sandbox', 'routes', 'load', 'weight', 'lighthouse'];
+const SECTIONS = ['inspect', 'sandbox', 'routes', 'load', 'app-inspect', 'weight', 'cloud-services', 'lighthouse'];
 const { values: args } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } },
   strict: true,
@@ -67,8 +67,8 @@ if (needsApp) {
   ) {
     throw new Error('next build failed');
   }
-  const port = 3290;
-  const app = await startApp({ port, sandboxPort: 8791, stateDir: '.sandbox-bench' });
+  const port = BENCH_PORTS.app;
+  const app = await startApp({ port, sandboxPort: BENCH_PORTS.sandbox, stateDir: '.sandbox-bench' });
   const base = `http://localhost:${port}`;
   const { readFileSync } = await import('node:fs');
   const endpoints = JSON.parse(readFileSync(path.join(ROOT, '.sandbox-bench', 'endpoints.json'), 'utf8'));
@@ -102,10 +102,10 @@ if (needsApp) {
         return `${out.markdown}\n\n${inside.markdown}`;
       });
       await attempt('Page weight (first-load JavaScript), Azure mode (target ≤ 300 KiB gz per step)', async () => {
-        const azure = await startAzureMode(endpoints, 3292);
+        const azure = await startAzureMode(endpoints, BENCH_PORTS.azureMode);
         try {
           const out = await benchPageWeight({
-            base: 'http://localhost:3292',
+            base: `http://localhost:${BENCH_PORTS.azureMode}`,
             steps: WIZARD_STEP_IDS,
             label: 'Azure mode, signed out: MSAL loaded, step not yet',
           });

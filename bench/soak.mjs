@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { makeBenchPfx } from './pfx.mjs';
-import { startApp } from './support.mjs';
+import { BENCH_PORTS, startApp } from './support.mjs';
 
 const { values: args } = parseArgs({
   options: { minutes: { type: 'string', default: '30' }, parallel: { type: 'string', default: '4' } },
@@ -20,7 +20,7 @@ const parallel = Number(args.parallel);
 if (!(minutes > 0)) throw new Error(`--minutes takes a positive number, not '${args.minutes}'`);
 if (!Number.isInteger(parallel) || parallel < 1)
   throw new Error(`--parallel takes a whole number ≥ 1, not '${args.parallel}'`);
-const port = 3295;
+const port = BENCH_PORTS.soakApp;
 const SUB = '0b1f6471-1bf0-4dda-aec3-111122223333';
 const VAULT = `/api/subscriptions/${SUB}/resource-groups/rg-cses-prod/vaults/kv-contoso-prod`;
 
@@ -37,7 +37,7 @@ function rssMiB() {
   }
 }
 
-const app = await startApp({ port, sandboxPort: 8796, stateDir: '.sandbox-soak' });
+const app = await startApp({ port, sandboxPort: BENCH_PORTS.soakSandbox, stateDir: '.sandbox-soak' });
 const base = `http://localhost:${port}`;
 const pfx = makeBenchPfx('soak.contoso.example');
 const bytes = readFileSync(pfx.file);

@@ -9,6 +9,22 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const bin = (name) => path.join(ROOT, 'node_modules', '.bin', name);
 
+/**
+ * The bench's ports: from E2E_APP_PORT / E2E_SANDBOX_PORT when set (each engineer's own, on a shared machine),
+ * else 3290 / 8791; the Azure-mode instance and the cloud-services run take the next ones.
+ */
+const appBase = Number(process.env.E2E_APP_PORT ?? 3290);
+const sandboxBase = Number(process.env.E2E_SANDBOX_PORT ?? 8791);
+export const BENCH_PORTS = {
+  app: appBase,
+  sandbox: sandboxBase,
+  azureMode: appBase + 2,
+  cloudServicesApp: appBase + 4,
+  cloudServicesSandbox: sandboxBase + 5,
+  soakApp: appBase + 5,
+  soakSandbox: sandboxBase + 6,
+};
+
 export const median = (xs) => percentile(xs, 50);
 export function percentile(xs, p) {
   if (!xs.length) return NaN;
@@ -19,7 +35,7 @@ export function percentile(xs, p) {
 export const ms = (n) => (Number.isFinite(n) ? `${n < 10 ? n.toFixed(1) : n.toFixed(0)}` : 'n/a');
 
 /** Starts `node scripts/start.mjs` (sandbox + production app) and resolves once the app answers. */
-export async function startApp({ port, sandboxPort, stateDir, env = {} }) {
+export async function startApp({ port, sandboxPort, stateDir, env = {}, cpuProfileDir }) {
   const child = spawn(
     'node',
     [
@@ -32,6 +48,7 @@ export async function startApp({ port, sandboxPort, stateDir, env = {} }) {
       String(sandboxPort),
       '--state-dir',
       stateDir,
+      ...(cpuProfileDir ? ['--cpu-prof', cpuProfileDir] : []),
     ],
     {
       cwd: ROOT,

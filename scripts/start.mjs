@@ -3,6 +3,8 @@
 // endpoints, and runs Next.js with the sandbox CA trusted through NODE_EXTRA_CA_CERTS (never by disabling TLS checks).
 //
 //   node scripts/start.mjs [--dev] [--port 3000] [--sandbox-port 8443] [--state-dir .sandbox] [--reset] [--no-build]
+//                          [--cpu-prof DIR]   (the bench: V8 CPU profiles of the app server and the sandbox, written to
+//                                              DIR when they exit)
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -12,7 +14,7 @@ import { parseArgs } from 'node:util';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const USAGE =
-  'usage: node scripts/start.mjs [--dev] [--port N] [--sandbox-port N] [--state-dir DIR] [--reset] [--no-build]';
+  'usage: node scripts/start.mjs [--dev] [--port N] [--sandbox-port N] [--state-dir DIR] [--reset] [--no-build] [--cpu-prof DIR]';
 
 /** The command line, read strictly with node:util parseArgs (decision 025): a typo or a missing value is an error. */
 function readArgs(argv) {
@@ -27,6 +29,7 @@ function readArgs(argv) {
         'state-dir': { type: 'string' },
         reset: { type: 'boolean', default: false },
         'no-build': { type: 'boolean', default: false },
+        'cpu-prof': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -55,10 +58,13 @@ function readArgs(argv) {
     port: portOf('port', values.port ?? process.env.PORT ?? '3000'),
     sandboxPort: portOf('sandbox-port', values['sandbox-port'] ?? process.env.SANDBOX_PORT ?? '8443'),
     stateDir: path.resolve(root, values['state-dir'] ?? process.env.SANDBOX_STATE_DIR ?? '.sandbox'),
+    cpuProfileDir: values['cpu-prof'] === undefined ? undefined : path.resolve(values['cpu-prof']),
   };
 }
 
-const { dev, reset, build, port, sandboxPort, stateDir } = readArgs(process.argv.slice(2));
+const { dev, reset, build, port, sandboxPort, stateDir, cpuProfileDir } = readArgs(process.argv.slice(2));
+/** `--cpu-prof DIR`: Node writes a V8 CPU profile of each server process into DIR when it exits. */
+const profileArgs = cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [];
 const azureMode = Boolean(process.env.AZURE_CLIENT_ID);
 const children = new Set();
 
@@ -106,7 +112,16 @@ function scheduleRestart(what) {
 }
 
 function startSandbox(first = true) {
-  const sandboxArgs = ['--import', 'tsx', 'sandbox/src/main.ts', '--port', sandboxPort, '--state-dir', stateDir];
+  const sandboxArgs = [
+    ...profileArgs,
+    '--import',
+    'tsx',
+    'sandbox/src/main.ts',
+    '--port',
+    sandboxPort,
+    '--state-dir',
+    stateDir,
+  ];
   if (first && reset) sandboxArgs.push('--reset', '--serve');
   const child = spawn(process.execPath, sandboxArgs, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
   children.add(child);
@@ -174,7 +189,18 @@ async function main() {
     );
   }
   if (!dev && build) buildIfStale();
-  const next = spawn(bin('next'), [dev ? 'dev' : 'start', '-p', port], { cwd: root, stdio: 'inherit', env });
+  const nextArgs = [dev ? 'dev' : 'start', '-p', port];
+  const next = cpuProfileDir
+    ? spawn(
+        process.execPath,
+        [...profileArgs, path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next'), ...nextArgs],
+        {
+          cwd: root,
+          stdio: 'inherit',
+          env,
+        },
+      )
+    : spawn(bin('next'), nextArgs, { cwd: root, stdio: 'inherit', env });
   children.add(next);
   console.log(`[start] wizard: http://localhost:${port}  (${azureMode ? 'Azure mode' : 'sandbox mode'})`);
   next.once('exit', (code) => stop(code ?? 0));
