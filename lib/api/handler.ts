@@ -17,8 +17,10 @@ import { RateLimiter } from './rate-limit';
 
 type Schema = z.ZodType;
 type Infer<S> = S extends z.ZodType ? z.infer<S> : undefined;
+/** A `.loose()` schema's index signature dropped: its named fields are checked, extra ones are allowed anyway. */
+type Named<T> = T extends object ? { [K in keyof T as string extends K ? never : K]: T[K] } : T;
 /** What a handler may return: a Response, or a body of the declared `response` schema's shape (checked by tsc). */
-type Result<R> = R extends z.ZodType ? z.input<R> | Response : unknown;
+type Result<R> = R extends z.ZodType ? Named<z.input<R>> | Response : unknown;
 
 export interface RouteSchemas<
   P extends Schema | undefined,
