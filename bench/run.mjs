@@ -11,11 +11,22 @@ import { benchLighthouse } from './lighthouse.mjs';
 import { benchAppInspection } from './app-inspection.mjs';
 import { benchCloudServices } from './cloud-services.mjs';
 import { benchPageWeight } from './page-weight.mjs';
+import { benchPhases } from './phases.mjs';
 import { benchLoad, benchRoutes } from './routes.mjs';
 import { benchSandbox } from './sandbox.mjs';
 import { BENCH_PORTS, bin, machine, ROOT, signedInState, startApp, startAzureMode } from './support.mjs';
 
-const SECTIONS = ['inspect', 'sandbox', 'routes', 'load', 'app-inspect', 'weight', 'cloud-services', 'lighthouse'];
+const SECTIONS = [
+  'inspect',
+  'sandbox',
+  'phases',
+  'routes',
+  'load',
+  'app-inspect',
+  'weight',
+  'cloud-services',
+  'lighthouse',
+];
 const { values: args } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } },
   strict: true,
@@ -55,7 +66,7 @@ if (want('inspect')) {
 }
 if (want('sandbox')) await attempt('Sandbox', async () => (await benchSandbox({ seconds: quick ? 3 : 10 })).markdown);
 
-const needsApp = ['routes', 'load', 'weight', 'lighthouse', 'app-inspect', 'cloud-services'].some(want);
+const needsApp = ['phases', 'routes', 'load', 'weight', 'lighthouse', 'app-inspect', 'cloud-services'].some(want);
 if (needsApp) {
   console.log('[bench] building the app…');
   if (
@@ -68,11 +79,23 @@ if (needsApp) {
     throw new Error('next build failed');
   }
   const port = BENCH_PORTS.app;
-  const app = await startApp({ port, sandboxPort: BENCH_PORTS.sandbox, stateDir: '.sandbox-bench' });
+  // SERVER_TIMING=1: every API response reports its phases (bench/phases.mjs); LOG_LEVEL=info: the request log line
+  // is written as in production (to /dev/null here), so its cost is in every number.
+  const app = await startApp({
+    port,
+    sandboxPort: BENCH_PORTS.sandbox,
+    stateDir: '.sandbox-bench',
+    env: { SERVER_TIMING: '1', LOG_LEVEL: 'info' },
+  });
   const base = `http://localhost:${port}`;
   const { readFileSync } = await import('node:fs');
   const endpoints = JSON.parse(readFileSync(path.join(ROOT, '.sandbox-bench', 'endpoints.json'), 'utf8'));
   try {
+    if (want('phases'))
+      await attempt(
+        "The route's fixed cost per phase",
+        async () => (await benchPhases({ base, runs: quick ? 30 : 150 })).markdown,
+      );
     if (want('routes'))
       await attempt(
         'Route overhead versus direct SDK calls (same sandbox)',

@@ -205,3 +205,36 @@ describe('body limits', () => {
     expect(response.status).toBe(400);
   });
 });
+
+describe('Server-Timing (the bench only)', () => {
+  it('with SERVER_TIMING=1 a response names its phases; without, it carries no timing at all', async () => {
+    const token = await issuer.mint();
+    const plain = await call(token);
+    expect(plain.status).toBe(200);
+    expect(plain.headers.get('server-timing')).toBeNull();
+    vi.stubEnv('SERVER_TIMING', '1');
+    const timed = await call(token);
+    expect(timed.status).toBe(200);
+    const phases = Object.fromEntries(
+      (timed.headers.get('server-timing') ?? '').split(', ').map((p) => {
+        const [name, dur] = p.split(';dur=');
+        return [name, Number(dur)];
+      }),
+    );
+    expect(Object.keys(phases)).toEqual(
+      expect.arrayContaining([
+        'config',
+        'auth',
+        'ratelimit',
+        'params',
+        'body',
+        'credential',
+        'handler',
+        'log',
+        'route',
+      ]),
+    );
+    for (const v of Object.values(phases)) expect(v).toBeGreaterThanOrEqual(0);
+    expect(phases.route).toBeGreaterThanOrEqual(phases.handler!);
+  });
+});

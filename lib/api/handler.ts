@@ -8,6 +8,7 @@ import type { AzureContext } from '@/lib/azure/types';
 import { log } from '@/lib/log';
 import { AppError } from '@/lib/errors';
 import { RateLimiter } from './rate-limit';
+import { runTimed, timed, timingEnabled, Timings } from '@/lib/timing';
 
 /**
  * The shared route wrapper: request id, configuration, authentication (for `withUser`), parsing of params, query and
@@ -275,38 +276,58 @@ function build<
   R extends Schema | undefined,
   C,
 >(schemas: RouteSchemas<P, Q, B, R>, authenticateUser: boolean, handler: (ctx: C) => Promise<unknown>) {
-  const route = async (request: Request, next: NextContext): Promise<Response> => {
+  const handle = async (request: Request, next: NextContext, timings?: Timings): Promise<Response> => {
+    const started = performance.now();
     const requestId =
       request.headers
         .get('x-request-id')
         ?.slice(0, 64)
         .replace(/[^\w.-]/g, '') || randomUUID();
     const path = new URL(request.url).pathname;
-    const started = Date.now();
+    let response: Response;
     try {
       refuseDeclaredLength(request, schemas);
-      const config = schemas.config === false ? (undefined as unknown as ServerConfig) : getServerConfig();
-      const user = authenticateUser ? await authenticate(request.headers.get('authorization'), config) : undefined;
-      if (user) rateLimit(user, config);
-      const params = parse(schemas.params, await next.params, 'path');
-      const query = parse(schemas.query, Object.fromEntries(new URL(request.url).searchParams), 'query');
-      const body = parse(schemas.body, await readBody(request, schemas), 'body');
+      const config = timed('config', () =>
+        schemas.config === false ? (undefined as unknown as ServerConfig) : getServerConfig(),
+      );
+      const user = authenticateUser
+        ? await timed('auth', () => authenticate(request.headers.get('authorization'), config))
+        : undefined;
+      if (user) timed('ratelimit', () => rateLimit(user, config));
+      const { params, query } = await timed('params', async () => ({
+        params: parse(schemas.params, await next.params, 'path'),
+        query: parse(schemas.query, Object.fromEntries(new URL(request.url).searchParams), 'query'),
+      }));
+      const body = await timed('body', async () => parse(schemas.body, await readBody(request, schemas), 'body'));
       const base = { request, requestId, config, params, query, body };
-      const ctx = user ? { ...base, user, azure: { credential: oboCredential(user, config), config } } : base;
-      const result = await handler(ctx as C);
-      const response = result instanceof Response ? result : respond(200, result, requestId);
-      log('info', 'request', {
-        requestId,
-        method: request.method,
-        route: path,
-        status: response.status,
-        ms: Date.now() - started,
-        ...(user && { oid: user.oid }),
-      });
-      return response;
+      const ctx = user
+        ? { ...base, user, azure: { credential: timed('credential', () => oboCredential(user, config)), config } }
+        : base;
+      const result = await timed('handler', () => handler(ctx as C));
+      response = timed('serialise', () => (result instanceof Response ? result : respond(200, result, requestId)));
+      timed('log', () =>
+        log('info', 'request', {
+          requestId,
+          method: request.method,
+          route: path,
+          status: response.status,
+          ms: Math.round(performance.now() - started),
+          ...(user && { oid: user.oid }),
+        }),
+      );
     } catch (error) {
-      return failure(error, requestId, path);
+      response = failure(error, requestId, path);
     }
+    if (timings) {
+      timings.add('route', performance.now() - started);
+      response.headers.set('server-timing', timings.header());
+    }
+    return response;
+  };
+  const route = (request: Request, next: NextContext): Promise<Response> => {
+    if (!timingEnabled()) return handle(request, next);
+    const timings = new Timings();
+    return runTimed(timings, () => handle(request, next, timings));
   };
   const meta: RouteMeta = { auth: authenticateUser ? 'user' : 'public', schemas };
   return Object.assign(route, { [ROUTE_META]: meta });

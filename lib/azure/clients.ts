@@ -8,6 +8,7 @@ import { CertificateClient } from '@azure/keyvault-certificates';
 import { SecretClient } from '@azure/keyvault-secrets';
 import type { ServerConfig } from '@/lib/config';
 import { boundedPipeline } from './deadline';
+import { timed } from '@/lib/timing';
 import { httpAgent } from './transport';
 import { checkVaultUrl } from './vault-url';
 
@@ -29,7 +30,7 @@ function reuse<T>(credential: TokenCredential, key: string, make: () => T): T {
   }
   let client = clients.get(key) as T | undefined;
   if (client === undefined) {
-    client = make();
+    client = timed('client', make);
     clients.set(key, client);
   }
   return client;

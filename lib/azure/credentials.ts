@@ -13,6 +13,7 @@ import type { TokenCredential } from '@azure/core-auth';
 import type { OboAuth, ServerConfig } from '@/lib/config';
 import type { Principal } from '@/lib/auth/validate-token';
 import { boundedPipeline } from './deadline';
+import { timed } from '@/lib/timing';
 import { httpAgent } from './transport';
 
 /**
@@ -107,6 +108,8 @@ export function oboCredential(principal: Principal, config: ServerConfig): Token
   // runtime but not in the typings.)
   if (config.mode === 'sandbox' || !isMicrosoftAuthority(config.authorityHost)) options.disableInstanceDiscovery = true;
   const credential = new OnBehalfOfCredential(options);
+  const getToken = credential.getToken.bind(credential);
+  credential.getToken = (scopes, opts) => timed('token', () => getToken(scopes, opts));
   credentials.set(key, { credential, expiresAt: principal.expiresAt });
   return credential;
 }
