@@ -1,5 +1,7 @@
 import 'server-only';
+import { randomUUID } from 'node:crypto';
 import type {
+  CertificateClient,
   CertificatePolicy,
   KeyVaultCertificate,
   KeyVaultCertificateWithPolicy,
@@ -114,18 +116,29 @@ export async function importPfxCertificate(
       certificateName: req.certificateName,
       rbac: vault.rbac,
     };
+    const client = certificateClient(ctx.credential, ctx.config, vault.vaultUri);
+    // Key Vault's import is not idempotent: a retried POST (the SDK retries a connection lost after Key Vault stored
+    // the version) stores another version. Each import is tagged with its own id, so the versions this request made
+    // — and only those — can be found afterwards (decision 050).
+    const importId = randomUUID();
     let imported: KeyVaultCertificateWithPolicy;
     try {
-      imported = await certificateClient(ctx.credential, ctx.config, vault.vaultUri).importCertificate(
-        req.certificateName,
-        req.pfx,
-        {
-          ...(req.password ? { password: req.password } : {}),
-        },
-      );
+      imported = await client.importCertificate(req.certificateName, req.pfx, {
+        ...(req.password ? { password: req.password } : {}),
+        tags: { [IMPORT_TAG]: importId },
+      });
     } catch (error) {
-      throw toAppError(error, errorContext);
+      const stored = mayHaveStored(error)
+        ? await ownLatestVersion(client, req.certificateName, importId, inspection.leaf.thumbprint).catch(
+            () => undefined,
+          )
+        : undefined;
+      if (!stored) throw toAppError(error, errorContext);
+      imported = stored;
     }
+    const collapsed = await collapseDuplicates(client, req.certificateName, importId, imported).catch(
+      () => [] as string[],
+    );
     const summary = summarize(imported, vault);
     if (summary.thumbprint !== inspection.leaf.thumbprint) {
       throw new AppError({
@@ -143,11 +156,72 @@ export async function importPfxCertificate(
       certificate: summary.name,
       version: summary.version,
       thumbprint: summary.thumbprint,
+      ...(collapsed.length && { duplicatesDisabled: collapsed }),
     });
     return summary;
   } finally {
     req.pfx.fill(0);
   }
+}
+
+/** The tag every import carries: a random id per import request (never anything about the user or the file). */
+export const IMPORT_TAG = 'cses-import-id';
+
+/** A failure after which Key Vault may still have stored the version: no answer, a timeout, or a 5xx. */
+function mayHaveStored(error: unknown): boolean {
+  const status = statusOf(error);
+  return status === undefined || status >= 500;
+}
+
+async function ownVersions(client: CertificateClient, name: string, importId: string) {
+  const out = [];
+  for await (const p of client.listPropertiesOfCertificateVersions(name))
+    if (p.tags?.[IMPORT_TAG] === importId && p.version) out.push(p);
+  return out;
+}
+
+/**
+ * After an import failed without an answer: the version this request stored anyway, if any (the newest of its own,
+ * preferring the certificate's current version), or undefined.
+ */
+async function ownLatestVersion(
+  client: CertificateClient,
+  name: string,
+  importId: string,
+  thumbprint: string,
+): Promise<KeyVaultCertificateWithPolicy | undefined> {
+  const own = (await ownVersions(client, name, importId)).filter(
+    (p) => (p.x509ThumbprintString ?? '').toUpperCase() === thumbprint,
+  );
+  if (own.length === 0) return undefined;
+  const latest = await client.getCertificate(name);
+  if (own.some((p) => p.version === latest.properties.version)) return latest;
+  own.sort((a, b) => (b.createdOn?.getTime() ?? 0) - (a.createdOn?.getTime() ?? 0));
+  return { ...(await client.getCertificateVersion(name, own[0]!.version!)), policy: latest.policy };
+}
+
+/**
+ * The other versions this very request stored (same import id, same thumbprint) are disabled — Key Vault cannot
+ * delete a single version — and tagged with the version that stands for the import, so the user sees one. Versions
+ * of other imports, even of the same file, are never touched. Returns the versions disabled.
+ */
+async function collapseDuplicates(
+  client: CertificateClient,
+  name: string,
+  importId: string,
+  kept: KeyVaultCertificateWithPolicy,
+): Promise<string[]> {
+  const thumbprint = kept.properties.x509ThumbprintString;
+  const duplicates = (await ownVersions(client, name, importId)).filter(
+    (p) => p.version !== kept.properties.version && p.x509ThumbprintString === thumbprint && p.enabled !== false,
+  );
+  for (const d of duplicates) {
+    await client.updateCertificateProperties(name, d.version!, {
+      enabled: false,
+      tags: { ...d.tags, 'cses-duplicate-of': kept.properties.version ?? '' },
+    });
+  }
+  return duplicates.map((d) => d.version!);
 }
 
 /** Route adapter: reads the uploaded file into memory (never to disk) and imports it. */

@@ -8,7 +8,9 @@ import { log } from './log.js';
  *
  * A rule matches requests by area (`identity` | `arm` | `vault` | a vault name | `*`), method and a path regular
  * expression, and then does one of: answer `status` (429 / 503 / any) with an area-shaped error body and an optional
- * Retry-After, add `delayMs` of latency before normal handling, or `drop` the connection without an answer.
+ * Retry-After, add `delayMs` of latency before normal handling, `drop` the connection without an answer, or
+ * `dropAfter`: handle the request as usual (a write is stored) and then drop the connection before the answer, as a
+ * server that dies between committing and replying (the client cannot tell whether its request took effect).
  * `count` limits how many requests it affects (omit for "until removed"); `skip` lets the first N matches through.
  *
  * Sources: `{state}/faults.json` (`{ "rules": [...] }`, re-read when it changes) and the control endpoint
@@ -28,6 +30,7 @@ export interface FaultRule {
   retryAfterMs?: number;
   delayMs?: number;
   drop?: boolean;
+  dropAfter?: boolean;
   count?: number;
   skip?: number;
   hits?: number;
@@ -42,6 +45,7 @@ export type FaultAction =
   | { kind: 'none' }
   | { kind: 'delay'; ms: number }
   | { kind: 'drop'; delayMs: number }
+  | { kind: 'dropAfter'; delayMs: number }
   | { kind: 'status'; status: number; headers: Record<string, string>; delayMs: number; rule: FaultRule }
   | { kind: 'fail'; delayMs: number; rule: FaultRule };
 
@@ -156,6 +160,7 @@ export class Faults {
       } else this.persistHitsSoon();
       const delayMs = r.delayMs ?? 0;
       if (r.drop) return { kind: 'drop', delayMs };
+      if (r.dropAfter) return { kind: 'dropAfter', delayMs };
       if (r.fail) return { kind: 'fail', delayMs, rule: r };
       if (r.status) {
         const headers: Record<string, string> = {};

@@ -195,6 +195,15 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
         ctx.req.socket.destroy();
         return;
       }
+      if (f.kind === 'dropAfter') {
+        // Handled as usual (state is stored), but the answer is lost: the connection closes before a byte is sent.
+        const res = ctx.res;
+        res.writeHead = (() => res) as typeof res.writeHead;
+        res.end = (() => {
+          ctx.req.socket.destroy();
+          return res;
+        }) as typeof res.end;
+      }
       if (f.kind === 'status') {
         ctx.req.resume();
         sendJson(ctx, f.status, faultBody(area, f.status), f.headers);

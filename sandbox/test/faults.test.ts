@@ -108,6 +108,20 @@ describe('fault injection and strictness', () => {
     await control('DELETE');
   });
 
+  it('dropAfter stores the import and loses the answer: the SDK retries the POST and a second version is stored', async () => {
+    await control('DELETE');
+    await control('POST', { area: 'vault', method: 'POST', path: '/import$', dropAfter: true, count: 1 });
+    const name = 'twice';
+    const imported = await client.importCertificate(name, pfx.pfx, { password: 'pw' });
+    const versions = [];
+    for await (const v of client.listPropertiesOfCertificateVersions(name)) versions.push(v);
+    expect(versions).toHaveLength(2);
+    expect(new Set(versions.map((v) => v.x509ThumbprintString))).toEqual(
+      new Set([imported.properties.x509ThumbprintString]),
+    );
+    expect((await control('GET')).json().rules[0]).toMatchObject({ count: 0, hits: 1 });
+  });
+
   it('rules can come from faults.json in the state dir', async () => {
     await control('DELETE');
     writeFileSync(
