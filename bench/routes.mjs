@@ -201,3 +201,72 @@ export async function benchLoad({ base, port, users = 50, seconds = 60 }) {
   ].join('\n');
   return { ok, errors, growth, markdown };
 }
+
+/**
+ * Unauthenticated oversized bodies (issue 17): `count` concurrent uploads of `mib` MiB to the import route, half with
+ * a Content-Length and half streamed without one, while the server's RSS is sampled every 100 ms. They must be
+ * refused (413 / 411) from their headers, before anything is buffered: the peak stays near the baseline.
+ */
+export async function benchLargeBodies({ base, port, count = 40, mib = 12 }) {
+  const pid = serverPid(port);
+  const url = `${base}${VAULT_PATH}/certificates/bench-large`;
+  const size = mib * 1024 * 1024;
+  const payload = new Uint8Array(size).fill(0x41);
+  await fetch(`${base}/api/config`).then((r) => r.arrayBuffer()); // warm
+  const before = pid ? rssKiB(pid) : NaN;
+  let peak = before;
+  const sampler = setInterval(() => {
+    if (pid) peak = Math.max(peak, rssKiB(pid));
+  }, 100);
+  const statuses = new Map();
+  const count1 = (key) => statuses.set(key, (statuses.get(key) ?? 0) + 1);
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: count }, async (_, i) => {
+      const streamed = i % 2 === 1;
+      let sent = 0;
+      const body = streamed
+        ? new ReadableStream({
+            pull(controller) {
+              const chunk = payload.subarray(sent, sent + 256 * 1024);
+              sent += chunk.byteLength;
+              if (chunk.byteLength) controller.enqueue(chunk);
+              else controller.close();
+            },
+          })
+        : payload;
+      try {
+        const r = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'multipart/form-data; boundary=x' },
+          body,
+          ...(streamed && { duplex: 'half' }),
+        });
+        await r.arrayBuffer();
+        count1(String(r.status));
+      } catch {
+        count1('connection closed by the server before the body was sent');
+      }
+    }),
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  clearInterval(sampler);
+  await new Promise((r) => setTimeout(r, 1000));
+  const after = pid ? rssKiB(pid) : NaN;
+  const mb = (k) => (Number.isFinite(k) ? `${Math.round(k / 1024)} MiB` : 'n/a');
+  const answers = [...statuses].map(([k, n]) => `${n} × ${k}`).join(', ');
+  return {
+    before,
+    peak,
+    after,
+    markdown: [
+      `${count} concurrent unauthenticated uploads of ${mib} MiB to the import route (half with Content-Length, half streamed without), server RSS sampled every 100 ms.`,
+      '',
+      '| measure | value |',
+      '| --- | --- |',
+      `| answers | ${answers} |`,
+      `| wall time | ${seconds.toFixed(2)} s |`,
+      `| server RSS before → peak → 1 s after | ${mb(before)} → ${mb(peak)} → ${mb(after)} |`,
+    ].join('\n'),
+  };
+}

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run bench`: every speed and size target, measured on this machine in one run, written to bench/results.md.
-//   node bench/run.mjs [--quick] [--only inspect,sandbox,routes,load,weight,lighthouse,cloud-services]
+//   node bench/run.mjs [--quick] [--only inspect,sandbox,routes,load,bodies,weight,lighthouse,cloud-services]
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -12,7 +12,7 @@ import { benchAppInspection } from './app-inspection.mjs';
 import { benchCloudServices } from './cloud-services.mjs';
 import { benchPageWeight } from './page-weight.mjs';
 import { benchPhases } from './phases.mjs';
-import { benchLoad, benchRoutes } from './routes.mjs';
+import { benchLargeBodies, benchLoad, benchRoutes } from './routes.mjs';
 import { benchSandbox } from './sandbox.mjs';
 import { BENCH_PORTS, bin, machine, ROOT, signedInState, startApp, startAzureMode } from './support.mjs';
 
@@ -22,6 +22,7 @@ const SECTIONS = [
   'phases',
   'routes',
   'load',
+  'bodies',
   'app-inspect',
   'weight',
   'cloud-services',
@@ -66,7 +67,9 @@ if (want('inspect')) {
 }
 if (want('sandbox')) await attempt('Sandbox', async () => (await benchSandbox({ seconds: quick ? 3 : 10 })).markdown);
 
-const needsApp = ['phases', 'routes', 'load', 'weight', 'lighthouse', 'app-inspect', 'cloud-services'].some(want);
+const needsApp = ['phases', 'routes', 'load', 'bodies', 'weight', 'lighthouse', 'app-inspect', 'cloud-services'].some(
+  want,
+);
 if (needsApp) {
   console.log('[bench] building the app…');
   if (
@@ -105,6 +108,11 @@ if (needsApp) {
       await attempt(
         'Load',
         async () => (await benchLoad({ base, port, users: 50, seconds: quick ? 10 : 60 })).markdown,
+      );
+    if (want('bodies'))
+      await attempt(
+        'Oversized unauthenticated bodies (refused before they are buffered)',
+        async () => (await benchLargeBodies({ base, port, count: quick ? 10 : 40, mib: 12 })).markdown,
       );
     if (want('app-inspect')) {
       await attempt(

@@ -21,13 +21,13 @@ async function toCertificateStep(page: Page) {
 }
 
 async function fillImport(page: Page, name: string, file: string, password: string) {
-  await page.getByLabel('Certificate name in Key Vault').fill(name);
+  await page.getByLabel('Certificate name in Key Vault').filter({ visible: true }).fill(name);
   await page.getByLabel('PFX file').setInputFiles(file);
   await page.getByLabel('PFX password').fill(password);
 }
 
 async function expectInputsKept(page: Page, name: string, password: string) {
-  await expect(page.getByLabel('Certificate name in Key Vault')).toHaveValue(name);
+  await expect(page.getByLabel('Certificate name in Key Vault').filter({ visible: true })).toHaveValue(name);
   await expect(page.getByLabel('PFX password')).toHaveValue(password);
   expect(await page.getByLabel('PFX file').evaluate((el: HTMLInputElement) => el.files?.length)).toBe(1);
 }
