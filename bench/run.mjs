@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run bench`: every speed and size target, measured on this machine in one run, written to bench/results.md.
-//   node bench/run.mjs [--quick] [--only inspect,sandbox,routes,load,bodies,weight,lighthouse,cloud-services]
+//   node bench/run.mjs [--quick] [--only inspect,sandbox,phases,routes,load,bodies,app-inspect,weight,cloud-services,lighthouse]
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
