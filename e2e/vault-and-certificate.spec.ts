@@ -108,6 +108,31 @@ test('Ada creates a vault in the flow, generates a self-signed certificate, reco
   await page.getByRole('button', { name: 'Use this certificate' }).click();
   await expect(page.getByTestId('import-success')).toContainText(`Using ${oldName}`);
   await expect(page.getByTestId('thumbprint')).toHaveText(old.thumbprint);
+
+  // The cloud service runs in East US: copy the certificate into a vault created there in the flow; outputs follow.
+  await wizard.next('preflight');
+  await page.getByLabel('Cloud service region').selectOption('eastus');
+  await expect(page.getByTestId('check-region')).toHaveAttribute('data-status', 'fail');
+  const copyPanel = page.getByTestId('copy-to-vault');
+  await copyPanel.getByRole('button', { name: 'Create a vault in East US' }).click();
+  const eastName = `kv-e2e-${suffix}-us`;
+  await copyPanel.getByLabel('Key vault name').fill(eastName);
+  await expect(copyPanel.getByText(`✓ ${eastName} is available.`)).toBeVisible();
+  await copyPanel.getByLabel('Resource group', { exact: true }).selectOption({ label: `rg-e2e-${suffix}` });
+  await expect(copyPanel.getByLabel('Region', { exact: true })).toHaveValue('eastus');
+  await copyPanel.getByRole('button', { name: 'Create key vault', exact: true }).click();
+  await expect(copyPanel.getByRole('radio', { name: new RegExp(eastName) })).toBeChecked();
+  await wizard.checkStep('preflight', 'copy-to-vault');
+  await copyPanel.getByRole('button', { name: `Copy ${oldName} into ${eastName}` }).click();
+  await expect(page.getByTestId('copy-success')).toContainText(`into ${eastName}`);
+  await expect(page.getByTestId('check-region')).toHaveAttribute('data-status', 'pass');
+  await expect(page.getByTestId('preflight-verdict')).toHaveText('Ready for Cloud Services (extended support).');
+  const copy = await sandboxCertificateClient(eastName).getCertificate(oldName);
+  expect(copy.properties.x509ThumbprintString!.toUpperCase()).toBe(old.thumbprint);
+  await wizard.next('secret-identifier');
+  await expect(page.getByTestId('certificate-url')).toHaveText(copy.secretId!);
+  await expect(page.getByTestId('secret-thumbprint')).toHaveText(old.thumbprint);
+  await expect(page.getByTestId('snippet-arm')).toContainText(copy.secretId!);
 });
 
 test('deep links: a full link restores every step; a link without its state says which step provides it', async ({

@@ -14,10 +14,12 @@ import { StatusBadge } from '@/components/ui/status-badge';
 import { useApi } from '@/components/wizard/use-api';
 import { StepNav } from '@/components/wizard/step-nav';
 import { useWizardState } from '@/components/wizard/wizard-state';
+import { useState } from 'react';
+import { CopyToVault } from './copy-to-vault';
 import { useWizardCertificate } from './use-certificate';
 
 export function PreflightStep() {
-  const { state, update } = useWizardState();
+  const { state, update, goTo } = useWizardState();
   const vault = useApi<VaultSummary>(vaultApiPath(state.vault!));
   const cert = useWizardCertificate();
   const subs = useApi<{ subscriptions: SubscriptionSummary[] }>('/api/subscriptions');
@@ -26,6 +28,10 @@ export function PreflightStep() {
   const target = state.target ?? (v ? { subscriptionId: v.subscriptionId, location: v.location } : null);
   const checks = v && c && target ? preflightChecks(v, c, target) : null;
   const verdict = checks ? preflightVerdict(checks) : null;
+  const [copied, setCopied] = useState<{ from: string; to: string; name: string } | null>(null);
+  const failing = (id: string) => checks?.some((x) => x.id === id && x.status === 'fail') ?? false;
+  const misplaced = failing('region') || failing('subscription');
+  const offerCopy = Boolean(v && c && target && (misplaced || failing('deployment-flag')));
   const regions =
     REGIONS.some((r) => r.name === target?.location) || !target
       ? REGIONS
@@ -70,6 +76,15 @@ export function PreflightStep() {
           </SelectField>
         </div>
       )}
+      {copied && (
+        <Callout
+          tone="success"
+          title={`Copied ${copied.name} from ${copied.from} into ${copied.to}.`}
+          testId="copy-success"
+        >
+          Every output (thumbprint, certificateUrl, snippets) now uses the copy in {copied.to}.
+        </Callout>
+      )}
       {checks && verdict && (
         <>
           <Callout
@@ -112,6 +127,22 @@ export function PreflightStep() {
               </li>
             ))}
           </ul>
+          {offerCopy && v && c && target && (
+            <CopyToVault
+              key={`${v.id}/${target.subscriptionId}/${target.location}`}
+              vault={v}
+              certificate={c}
+              target={target}
+              needsDeployment={!misplaced}
+              onCopied={(to, copy) => {
+                setCopied({ from: v.name, to: to.vaultName, name: copy.name });
+                update({ vault: to, certificate: { name: copy.name, version: copy.version }, target });
+              }}
+              onReimport={(to) =>
+                goTo('certificate', { vault: to, target, ...(state.service ? { service: state.service } : {}) })
+              }
+            />
+          )}
           {v && target && (
             <p className="text-xs text-neutral-700 dark:text-neutral-300">
               Vault {v.name}: {regionLabel(v.location)}. Cloud service: {regionLabel(target.location)}.

@@ -18,8 +18,11 @@ export function VaultCreatePanel({
   subscriptionId,
   onCreated,
   onCancel,
+  initialLocation = 'westeurope',
 }: {
   subscriptionId: string;
+  /** The region to propose (the cloud service's, when the vault must be next to it). */
+  initialLocation?: string;
   onCreated: (v: VaultSummary) => void;
   onCancel: () => void;
 }) {
@@ -29,7 +32,7 @@ export function VaultCreatePanel({
   const [name, setName] = useState('');
   const [rg, setRg] = useState('');
   const [newRg, setNewRg] = useState('');
-  const [location, setLocation] = useState('westeurope');
+  const [location, setLocation] = useState(initialLocation);
   const [rbac, setRbac] = useState(true);
   const [availability, setAvailability] = useState<VaultNameAvailability | null>(null);
   const [availabilityError, setAvailabilityError] = useState<unknown>(null);

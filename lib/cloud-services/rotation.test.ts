@@ -361,6 +361,22 @@ describe('planRepoint (converted secrets, copies)', () => {
     expect(() => plan([{ from: url('gone', V.other), to: certSsl }])).toThrow(PlanError);
   });
 
+  it('a copy in another vault: the entry leaves its group for the new vault’s group (one group per vault)', () => {
+    const copy: NewVersion = { ...version('web-ssl', V.other, T.ssl1, { host: OTHER_HOST }), vaultId: OTHER_VAULT_ID };
+    const p = plan([
+      { from: plainSsl.secretUrl, to: copy },
+      { from: plainApi.secretUrl, to: certApi },
+    ]);
+    expect(p.secrets.after).toEqual([
+      {
+        sourceVault: { id: VAULT_ID },
+        vaultCertificates: [{ certificateUrl: certApi.secretUrl, isBootstrapCertificate: false }],
+      },
+      { sourceVault: { id: OTHER_VAULT_ID }, vaultCertificates: [{ certificateUrl: copy.secretUrl }] },
+    ]);
+    expect(p.preflight.canApply).toBe(true);
+  });
+
   it('its roll back restores osProfile.secrets exactly', () => {
     const p = plan();
     const applied = { ...migrated, secrets: p.secrets.after };

@@ -59,7 +59,7 @@ export function preflightChecks(
       : `The vault is in ${vault.location}, the cloud service in ${target.location}.`,
     fix: sameRegion
       ? ''
-      : `Key Vault is regional and CSES reads only from a vault in its own region. Create a vault in ${target.location} and import the certificate there.`,
+      : `Key Vault is regional and CSES reads only from a vault in its own region. Create a vault in ${target.location} and import the certificate there, or copy it there (below).`,
     ...(sameRegion ? {} : { fixStep: 'vault' as const }),
   });
   checks.push({
