@@ -156,10 +156,10 @@ test('the Migrate tab: every seeded service and target, the expected blockers, t
   expect(await puts()).toBe(0);
 });
 
-test('Ada sees the four seeded services with their health, soonest expiry first', async ({ page }, info) => {
+test('Ada sees the five seeded services with their health, soonest expiry first', async ({ page }, info) => {
   await signIn(page, '/cloud-services', 'Ada');
   const rows = page.getByTestId('service-row');
-  await expect(rows).toHaveCount(4);
+  await expect(rows).toHaveCount(5);
   await expect(rows.first()).toHaveAttribute('data-service', 'cs-contoso-shop');
   const health = async (name: string) => page.locator(`[data-testid="service-row"][data-service="${name}"]`);
   await expect(await health('cs-contoso-web')).toHaveAttribute('data-health', 'healthy');
@@ -169,8 +169,9 @@ test('Ada sees the four seeded services with their health, soonest expiry first'
   );
   await expect(await health('cs-contoso-billing')).toHaveAttribute('data-health', 'broken');
   await expect(await health('cs-contoso-legacy')).toHaveAttribute('data-health', 'attention');
+  await expect(await health('cs-contoso-api')).toHaveAttribute('data-health', 'attention');
   await expect(page.getByTestId('health-summary')).toHaveText(
-    /4 services: 1 healthy, 1 expiring within 30 days, 1 broken, 1 needing attention\./,
+    /5 services: 1 healthy, 1 expiring within 30 days, 1 broken, 2 needing attention\./,
   );
   await check(page, info, 'ada-01-list');
 
@@ -223,6 +224,30 @@ test('Ada sees the four seeded services with their health, soonest expiry first'
   for (const url of certificateUrls(after))
     expect(url).toMatch(/\/secrets\/(legacy-contoso-sandbox|Windows-Azure-Tools)\//);
   await check(page, info, 'ada-02e-legacy-healthy');
+
+  // cs-contoso-api's certificate is in a vault of another subscription and region: copied into kv-contoso-rbac
+  // (West Europe, Production) on Ada's behalf, then osProfile.secrets points at the copy; the .cscfg stays the same.
+  const apiBefore = await readService('cs-contoso-api');
+  await page.getByRole('link', { name: 'Cloud services' }).first().click();
+  await page.getByRole('link', { name: 'cs-contoso-api' }).click();
+  await expect(row(page, 'WebRole1', 'SslCertificate')).toHaveAttribute('data-status', 'vault-blocked');
+  const copyPanel = page.getByTestId('service-copy');
+  await copyPanel.getByRole('radio', { name: /^kv-contoso-rbac/ }).check();
+  await copyPanel.getByRole('button', { name: 'Copy api-ssl into kv-contoso-rbac' }).click();
+  await expect(copyPanel.getByTestId('service-copied')).toContainText('kv-contoso-rbac');
+  await page.getByTestId('plan-copies').click();
+  await expect(page.getByTestId('plan-cscfg-diff')).toContainText('0 line(s) added, 0 removed');
+  await expect(page.getByTestId('preflight-verdict')).toHaveText('Ready to apply');
+  await check(page, info, 'ada-02f-api-copy-plan');
+  await page.getByTestId('apply').click();
+  await expect(page.getByTestId('apply-success')).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId('service-health')).toHaveText('Healthy');
+  const apiAfter = await readService('cs-contoso-api');
+  expect(apiAfter.properties.configuration).toBe(apiBefore.properties.configuration);
+  expect(apiAfter.properties.osProfile.secrets.map((g) => g.sourceVault.id.split('/').pop())).toEqual([
+    'kv-contoso-rbac',
+  ]);
+  expect(certificateUrls(apiAfter)[0]).toMatch(/^https:\/\/kv-contoso-rbac\.vault\.localhost:\d+\/secrets\/api-ssl\//);
 });
 
 /** `after` is `before` with some whole lines removed, each matching `pattern`, and nothing else changed. */
@@ -334,7 +359,7 @@ test('Cole (Reader) gets Export, with the same change, and no PUT is made', asyn
 
 test('Rita (Reader) sees every service and page, read-only', async ({ page }, info) => {
   await signIn(page, '/cloud-services', 'Rita');
-  await expect(page.getByTestId('service-row')).toHaveCount(4);
+  await expect(page.getByTestId('service-row')).toHaveCount(5);
   await page.getByRole('link', { name: 'cs-contoso-web' }).click();
   await expect(page.getByTestId('certificate-row')).toHaveCount(3);
   await expect(page.getByTestId('read-only')).toBeVisible();

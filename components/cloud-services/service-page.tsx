@@ -25,6 +25,7 @@ import { HealthBadge } from './health-badge';
 import { PlanView } from './plan-view';
 import { RotatePanel } from './rotate-panel';
 import { SecretConversion } from './secret-conversion';
+import { ServiceCopy } from './service-copy';
 import { VaultGates } from './vault-gate';
 import { MigratePanel } from './migrate-panel';
 import { Tabs } from '@/components/ui/tabs';
@@ -295,6 +296,18 @@ export function ServicePage({ locator }: { locator: ServiceLocator }) {
                       </Callout>
                     )}
                   </section>
+                  {!plan && (
+                    <ServiceCopy
+                      locator={locator}
+                      detail={d}
+                      onPlanned={(response, request) => {
+                        setRotating(null);
+                        setError(null);
+                        setPhase({ kind: 'idle' });
+                        setPlan({ response, pending: { kind: 'repoint', request } });
+                      }}
+                    />
+                  )}
                   {!plan && (
                     <SecretConversion
                       locator={locator}

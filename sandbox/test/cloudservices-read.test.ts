@@ -13,7 +13,7 @@ import { apiToken, computeClient, oboCredential, raw, startTestSandbox, type Tes
 
 const PROD = '0b1f6471-1bf0-4dda-aec3-111122223333';
 const RG = 'rg-cses-prod';
-const SEEDED = ['cs-contoso-billing', 'cs-contoso-legacy', 'cs-contoso-shop', 'cs-contoso-web'];
+const SEEDED = ['cs-contoso-api', 'cs-contoso-billing', 'cs-contoso-legacy', 'cs-contoso-shop', 'cs-contoso-web'];
 
 /** cscfg role → certificate name → thumbprint */
 function cscfgCertificates(xml: string): Record<string, Record<string, string>> {
