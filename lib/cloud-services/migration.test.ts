@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MIGRATION_FORMATS, MIGRATION_TARGETS, type MigrationTarget } from '../snippets';
+import { MIGRATION_FORMATS, MIGRATION_TARGETS, renderMigration, SnippetError, type MigrationTarget } from '../snippets';
 import {
   NOW,
   OTHER_HOST,
@@ -379,6 +379,31 @@ describe('planMigration: an uploaded .cscfg', () => {
     expect(placements('arm', plan.outputs!.arm, 'vmss').map((p) => p.url)).toEqual([url('web-ssl', V.ssl2)]);
     // Without it, the live .cscfg is used.
     expect(planMigration(s, { target: 'vmss', csdef: CSDEF, now: NOW }).certificates[0]!.version).toBe(V.ssl1);
+  });
+});
+
+describe('renderMigration: the model is validated', () => {
+  it('a bad successor name or certificate URL is a SnippetError with its code, never a wrong output', () => {
+    const model = planMigration(source(), { target: 'vmss', csdef: CSDEF, now: NOW }).model;
+    const bad = (m: typeof model) => {
+      try {
+        renderMigration('arm', m);
+      } catch (e) {
+        expect(e).toBeInstanceOf(SnippetError);
+        return (e as SnippetError).code;
+      }
+      return 'rendered';
+    };
+    expect(bad({ ...model, roles: [{ ...model.roles[0]!, resourceName: 'no spaces allowed' }] })).toBe(
+      'invalid-resource-name',
+    );
+    const unversioned = {
+      ...model.roles[0]!.certificates[0]!,
+      certificateUrl: 'https://kv-contoso-rbac.vault.azure.net/secrets/web-ssl',
+    };
+    expect(bad({ ...model, roles: [{ ...model.roles[0]!, certificates: [unversioned] }] })).toBe(
+      'certificate-url-unversioned',
+    );
   });
 });
 

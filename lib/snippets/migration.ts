@@ -94,7 +94,7 @@ interface Resolved {
 const RESOURCE_NAME = /^[A-Za-z0-9][A-Za-z0-9-]{0,62}$/;
 
 function fail(message: string, action: string): never {
-  throw new SnippetError('invalid-certificate-name', message, action);
+  throw new SnippetError('invalid-resource-name', message, action);
 }
 
 export function versionlessUrl(c: ResolvedSnippetModel): string {

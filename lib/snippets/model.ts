@@ -22,6 +22,7 @@ export type SnippetErrorCode =
   | 'thumbprint-required'
   | 'vmss-store-location-unsupported'
   | 'service-update-required'
+  | 'invalid-resource-name'
   // validation codes shared with lib/service-config:
   | 'invalid-certificate-name'
   | 'invalid-role-name'
