@@ -36,6 +36,8 @@ test('the flow works by keyboard alone: sign in, pick a vault, move through step
   await wizard.expectStep('certificate');
   await tabTo(page, /Import a PFX/);
   await page.keyboard.press('ArrowRight');
+  await expect(page.getByRole('tab', { name: 'Import PEM / CRT + key' })).toHaveAttribute('aria-selected', 'true');
+  await page.keyboard.press('ArrowRight');
   await expect(page.getByRole('tab', { name: 'Generate self-signed' })).toHaveAttribute('aria-selected', 'true');
   await expect(page.getByRole('tab', { name: 'Generate self-signed' })).toBeFocused();
   await page.keyboard.press('End');

@@ -1,6 +1,6 @@
 'use client';
 
-import { useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type {
   CertificateSummary,
   CloudServiceDetail,
@@ -139,11 +139,10 @@ function VaultSecrets({
   onList: (list: UnbackedSecretList) => void;
 }) {
   const list = useApi<UnbackedSecretList>(`${vaultApiPath(vault)}/unbacked-secrets`);
-  const [reported, setReported] = useState<UnbackedSecretList | null>(null);
-  if (list.data && list.data !== reported) {
-    setReported(list.data);
-    onList(list.data);
-  }
+  // The parent matches entries to these secrets by thumbprint; told once per answer, after rendering.
+  useEffect(() => {
+    if (list.data) onList(list.data);
+  }, [list.data, onList]);
   return (
     <div className="space-y-2">
       <h3 className="text-base font-semibold">{vault.vaultName}</h3>
@@ -186,6 +185,10 @@ export function SecretConversion({
   const [lists, setLists] = useState<Record<string, UnbackedSecretList>>({});
   const [error, setError] = useState<unknown>(null);
   const [planning, setPlanning] = useState(false);
+  const onList = useCallback(
+    (l: UnbackedSecretList) => setLists((m) => ({ ...m, [l.vault.name.toLowerCase()]: l })),
+    [],
+  );
   const plain = detail.report.rows.filter((r): r is CertificateRow & { entry: NonNullable<CertificateRow['entry']> } =>
     Boolean(r.status === 'not-certificate' && r.entry),
   );
@@ -251,7 +254,7 @@ export function SecretConversion({
           key={v.vaultName}
           vault={v}
           converted={converted}
-          onList={(l) => setLists((m) => ({ ...m, [v.vaultName.toLowerCase()]: l }))}
+          onList={onList}
           onConverted={(s, c) =>
             setConverted((m) => ({
               ...m,

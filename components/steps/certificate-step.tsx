@@ -24,7 +24,12 @@ export function CertificateStep() {
   const { state, update, search } = useWizardState();
   const vault = state.vault!;
   const intent = search.get('intent');
-  const [mode, setMode] = useState<Mode>('import');
+  const [mode, setModeState] = useState<Mode>('import');
+  const [pemVisited, setPemVisited] = useState(false);
+  const setMode = (m: Mode) => {
+    if (m === 'pem') setPemVisited(true);
+    setModeState(m);
+  };
   const [done, setDone] = useState<{ cert: CertificateSummary; how: Mode } | null>(null);
   // A fresh form after each success: the outcome shows below, and the name no longer reads as "taken".
   const [round, setRound] = useState(0);
@@ -58,15 +63,18 @@ export function CertificateStep() {
             onDone={finish('import')}
           />
         </div>
-        <div hidden={mode !== 'pem'}>
-          <PemImportPanel
-            key={`pem-${round}`}
-            vault={vault}
-            initialName={intent === 'new-version' ? (state.certificate?.name ?? '') : ''}
-            newVersion={intent === 'new-version'}
-            onDone={finish('pem')}
-          />
-        </div>
+        {/* Mounted once visited (then kept, hidden, like the PFX form), so the page has one name field until then. */}
+        {pemVisited && (
+          <div hidden={mode !== 'pem'}>
+            <PemImportPanel
+              key={`pem-${round}`}
+              vault={vault}
+              initialName={intent === 'new-version' ? (state.certificate?.name ?? '') : ''}
+              newVersion={intent === 'new-version'}
+              onDone={finish('pem')}
+            />
+          </div>
+        )}
         {mode === 'generate' && (
           <GeneratePanel key={`generate-${round}`} vault={vault} initialName="" onDone={finish('generate')} />
         )}
