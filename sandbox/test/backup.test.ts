@@ -46,6 +46,14 @@ describe('certificate backup and restore (real SDK)', () => {
       (e: unknown) => e,
     )) as RestError;
     expect([abroad.statusCode, abroad.message]).toEqual([400, 'Cannot decrypt backup blob.']);
+    // Bytes that are no backup at all, as the SDK's live test sends them (4728 zero bytes).
+    const malformed = (await client['kv-contoso-prod']!.restoreCertificateBackup(new Uint8Array(4728)).catch(
+      (e: unknown) => e,
+    )) as RestError;
+    expect([malformed.statusCode, malformed.message]).toEqual([
+      400,
+      'Backup blob contains invalid or corrupt version.',
+    ]);
   });
 
   it('contacts and issuers are not taken for certificates of that name (strict 501)', async () => {

@@ -499,10 +499,11 @@ describe('Key Vault certificates data plane (real SDK)', () => {
       400,
       "Public key from x509 certificate and key of this instance doesn't match",
     ]);
-    // The leaf as the SDK's own sample passes it (`Buffer.from(base64Crt)`: base64 text in the bytes, issue 12 item
-    // 1), the CA certificate as DER.
+    // The leaf as the SDK's own live test passes it (mergeAndImport.spec.ts: the PEM file's lines less the first,
+    // joined — base64 text ending in the END line, in the bytes; issue 12 item 1), the CA certificate as DER.
+    const pemLines = signed.toString().split('\n');
     const merged = await client.mergeCertificate('csr-flow', [
-      Buffer.from(signed.raw.toString('base64')),
+      Buffer.from(pemLines.slice(1, -1).join('')),
       new X509Certificate(readFileSync(join(d, 'mca.crt'))).raw,
     ]);
     expect(merged.properties.x509ThumbprintString!.toUpperCase()).toBe(signed.fingerprint.replace(/:/g, ''));

@@ -46,7 +46,11 @@ function open(vault: Vault, blob: unknown): Payload {
   const cannot = badParameter('Cannot decrypt backup blob.');
   if (typeof blob !== 'string' || blob.length === 0) throw badParameter('Property value is required.');
   const buf = Buffer.from(blob, 'base64url');
-  if (buf.length < 33 || buf.subarray(0, 4).toString() !== 'SBX1') throw cannot;
+  // A blob that is not a backup at all (wrong header, too short) is Key Vault's "invalid or corrupt version" (the
+  // SDK's live test restores 4728 zero bytes and expects that text); one of another subscription or geography cannot
+  // be decrypted.
+  if (buf.length < 33 || buf.subarray(0, 4).toString() !== 'SBX1')
+    throw badParameter('Backup blob contains invalid or corrupt version.');
   try {
     const decipher = createDecipheriv('aes-256-gcm', keyFor(vault), buf.subarray(4, 16));
     decipher.setAuthTag(buf.subarray(16, 32));

@@ -249,8 +249,9 @@ export async function deletePending(r: KvRequest, name: string): Promise<void> {
 
 /**
  * One `x5c` entry of a merge as DER. On the wire each entry is base64 of bytes; the SDKs put the certificate's base64
- * text in those bytes (their samples pass `Buffer.from(base64Crt)`), which is what Key Vault accepts; DER and PEM
- * bytes are accepted too.
+ * text in those bytes (their samples pass `Buffer.from(base64Crt)`), which is what Key Vault accepts — with or without
+ * PEM armour lines: the SDK's own live test passes the PEM file less its first line, so its text ends with
+ * `-----END CERTIFICATE-----` (test/public/mergeAndImport.spec.ts), and Key Vault merges it. DER bytes too.
  */
 function x5cEntryDer(entry: string): Buffer {
   const invalid = () =>
@@ -259,8 +260,11 @@ function x5cEntryDer(entry: string): Buffer {
     );
   const bytes = decodeBase64Strict(entry);
   if (!bytes) throw badParameter(MSG.notBase64);
-  const text = bytes.toString('latin1').trim();
-  const inner = /^[A-Za-z0-9+/=\r\n]+$/.test(text) ? decodeBase64Strict(text.replace(/[\r\n]/g, '')) : undefined;
+  const text = bytes
+    .toString('latin1')
+    .replace(/-----(BEGIN|END) [A-Z0-9 ]+-----/g, '')
+    .replace(/\s+/g, '');
+  const inner = /^[A-Za-z0-9+/=]+$/.test(text) ? decodeBase64Strict(text) : undefined;
   try {
     return Buffer.from(new X509Certificate(inner ?? bytes).raw);
   } catch {
