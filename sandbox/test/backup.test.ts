@@ -56,6 +56,25 @@ describe('certificate backup and restore (real SDK)', () => {
     ]);
   });
 
+  it('a certificate still pending is backed up too, and its restore carries on to the issued certificate', async () => {
+    // Microsoft's backupAndRestore sample: backup right after beginCreateCertificate, delete, purge, restore, get.
+    const before = process.env.SANDBOX_CREATE_DELAY_MS;
+    process.env.SANDBOX_CREATE_DELAY_MS = '5000'; // certainly still pending at the backup
+    const prod = client['kv-contoso-prod']!;
+    try {
+      await prod.beginCreateCertificate('pending-backup', { issuerName: 'Self', subject: 'cn=MyCert' });
+      const blob = await prod.backupCertificate('pending-backup');
+      await (await prod.beginDeleteCertificate('pending-backup', { intervalInMs: 25 })).pollUntilDone();
+      await prod.purgeDeletedCertificate('pending-backup');
+      const restored = await prod.restoreCertificateBackup(blob!);
+      expect(restored.name).toBe('pending-backup');
+      expect((await prod.getCertificate('pending-backup')).name).toBe('pending-backup');
+    } finally {
+      if (before === undefined) Reflect.deleteProperty(process.env, 'SANDBOX_CREATE_DELAY_MS');
+      else process.env.SANDBOX_CREATE_DELAY_MS = before;
+    }
+  });
+
   it('contacts and issuers are not taken for certificates of that name (strict 501)', async () => {
     const prod = client['kv-contoso-prod']!;
     const contacts = (await prod.getContacts().catch((e: unknown) => e)) as RestError;

@@ -4,10 +4,10 @@ import { sendJson } from '../http.js';
 import type { Certificate, Secret, Vault } from '../model.js';
 import { authorizeCert } from './auth.js';
 import { nameInUse } from './lifecycle.js';
-import { findCert, liveCert, rejectIfDeleted } from './lookup.js';
+import { certObject, findCert, rejectIfDeleted } from './lookup.js';
 import type { KvRequest } from './request.js';
 import { authorizeSecret, findSecret, plainBundle } from './secrets.js';
-import { bundleJson, jsonBody, kvHeaders, latest } from './wire.js';
+import { currentBundleJson, jsonBody, kvHeaders, unissuedOf } from './wire.js';
 
 // Backup and restore of certificates and secrets. Key Vault's blob is opaque and protected so that it restores only
 // into a vault of the same subscription and the same Azure geography; elsewhere restore fails with
@@ -69,7 +69,9 @@ function alreadyExists(kind: 'Certificate' | 'Secret', name: string) {
 /** POST /certificates/{name}/backup */
 export async function backupCertificate(r: KvRequest, name: string): Promise<void> {
   authorizeCert(r.d, r.vault, r.caller, 'backup', name);
-  const cert = liveCert(r.d, r.vault, name);
+  // A certificate whose first version is still pending is backed up too (the SDK's backup sample backs up right after
+  // beginCreateCertificate); its pending operation goes into the blob and carries on once restored.
+  const cert = certObject(r.d, r.vault, name);
   sendJson(r.ctx, 200, { value: seal(r.vault, { kind: 'certificate', certificate: cert }) }, kvHeaders(r.vault));
 }
 
@@ -81,12 +83,18 @@ export async function restoreCertificate(r: KvRequest): Promise<void> {
   const cert = payload.certificate;
   const existing = findCert(r.d, r.vault, cert.name);
   rejectIfDeleted(existing, cert.name);
-  if (existing && existing.versions.length > 0) throw alreadyExists('Certificate', cert.name);
+  if (existing && (existing.versions.length > 0 || unissuedOf(existing))) throw alreadyExists('Certificate', cert.name);
   if (findSecret(r, cert.name)) throw alreadyExists('Secret', cert.name);
-  const restored: Certificate = { name: cert.name, versions: cert.versions, policy: cert.policy };
+  const restored: Certificate = {
+    name: cert.name,
+    versions: cert.versions,
+    policy: cert.policy,
+    ...(cert.pending ? { pending: cert.pending } : {}),
+    ...(cert.unissued ? { unissued: cert.unissued } : {}),
+  };
   r.d.store.vaultCerts(r.vault.name)[cert.name.toLowerCase()] = restored;
   r.d.store.save();
-  sendJson(r.ctx, 200, bundleJson(r.ctx.origin, r.vault, restored, latest(restored)!), kvHeaders(r.vault));
+  sendJson(r.ctx, 200, currentBundleJson(r.ctx.origin, r.vault, restored), kvHeaders(r.vault));
 }
 
 /** POST /secrets/{name}/backup (a plain secret; a certificate's managed secret is backed up with the certificate) */
