@@ -216,6 +216,42 @@ describe('cses-cert migrate (sandbox)', () => {
     expect(md.out).toContain('```powershell\n');
   }, 120_000);
 
+  it('a persona without read access to a vault gets the blockers that say so, not a crash', async () => {
+    const cole = await run([
+      '--subscription',
+      SUB,
+      '--resource-group',
+      RG,
+      '--name',
+      'cs-contoso-legacy',
+      '--target',
+      'vmss',
+      '--json',
+      '--user',
+      'Cole',
+    ]);
+    const mapping = JSON.parse(cole.out);
+    expect(mapping.blockers.map((b: { id: string }) => b.id)).toContain('unreadable');
+    expect(cole.code).toBe(2);
+    expect(cole.err).toContain('[nothing-to-migrate]');
+    const rita = await run([
+      '--subscription',
+      SUB,
+      '--resource-group',
+      RG,
+      '--name',
+      'cs-contoso-web',
+      '--target',
+      'app-service',
+      '--format',
+      'az',
+      '--user',
+      'Rita',
+    ]);
+    expect(rita.code).toBe(0);
+    expect(rita.out).toContain('az webapp config ssl import');
+  }, 120_000);
+
   it('sf-managed client certificate by common name; usage errors exit 1 with one line', async () => {
     const cn = await run([
       '--subscription',
