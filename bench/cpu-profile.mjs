@@ -40,7 +40,8 @@ export function summariseProfile(file, { top = 15 } = {}) {
       continue;
     }
     const pkg = packageOf(url);
-    const key = `${functionName || '(anonymous)'} ${pkg}:${lineNumber + 1}`;
+    const where = url.startsWith('node:') ? url.replace(/^node:(internal\/)?/, 'node:') : pkg;
+    const key = `${functionName || '(anonymous)'} ${where}:${lineNumber + 1}`;
     fns.set(key, (fns.get(key) ?? 0) + us);
     pkgs.set(pkg, (pkgs.get(pkg) ?? 0) + us);
   }

@@ -73,6 +73,7 @@ const azure = vi.hoisted(() => {
 });
 vi.mock('@/lib/azure/credentials', () => ({
   oboCredential: () => ({ getToken: async () => ({ token: 't', expiresOnTimestamp: Date.now() + 3_600_000 }) }),
+  userScope: (credential: object) => credential,
 }));
 vi.mock('@/lib/azure/clients', async (importOriginal) => {
   const real = await importOriginal<Record<string, unknown>>();

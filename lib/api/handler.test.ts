@@ -6,7 +6,10 @@ const azure = vi.hoisted(() => ({
   oboCredential: vi.fn(() => ({ getToken: vi.fn() })),
   listSubscriptions: vi.fn(async () => [{ subscriptionId: 's', displayName: 'S', state: 'Enabled' }]),
 }));
-vi.mock('@/lib/azure/credentials', () => ({ oboCredential: azure.oboCredential }));
+vi.mock('@/lib/azure/credentials', () => ({
+  oboCredential: azure.oboCredential,
+  userScope: (credential: object) => credential,
+}));
 vi.mock('@/lib/azure/subscriptions', () => ({ listSubscriptions: azure.listSubscriptions }));
 
 const { GET } = await import('@/app/api/subscriptions/route');

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AppError } from '@/lib/errors';
 import type { ServerConfig } from '@/lib/config';
 import { acceptedAudiences, authenticate } from './validate-token';
@@ -201,5 +201,44 @@ describe('authenticate: every failure is reauth_required (401)', () => {
 
   it('an empty oid', async () => {
     await rejects(await issuer.mint({ oid: '' }));
+  });
+});
+
+describe('authenticate: a validated token is remembered until its exp, for the same settings only', () => {
+  it('the same token again gives the same (frozen) principal', async () => {
+    const token = await issuer.mint();
+    const first = await authenticate(`Bearer ${token}`, config);
+    const again = await authenticate(`Bearer ${token}`, { ...config });
+    expect(again).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+  });
+
+  it('settings that would refuse it (another client id, another tenant list) validate it in full again', async () => {
+    const token = await issuer.mint();
+    await authenticate(`Bearer ${token}`, config);
+    expect((await rejects(token, { ...config, clientId: '00000000-0000-4000-8000-000000000000' })).reason).toBe(
+      'claim-aud',
+    );
+    expect(
+      (await rejects(token, { ...config, tenantId: OTHER_TENANT, allowedTenantIds: [OTHER_TENANT] })).reason,
+    ).toMatch(/issuer|tenant|claim-iss/);
+  });
+
+  it('a remembered token past its exp (and the 60 s skew) is refused', async () => {
+    const token = await issuer.mint({ exp: Math.floor(Date.now() / 1000) + 120 });
+    await authenticate(`Bearer ${token}`, config);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.now() + 3_600_000);
+      expect((await rejects(token)).reason).toBe('token-expired');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('a failing token is never remembered', async () => {
+    const bad = await issuer.mint({ scp: 'openid' });
+    expect((await rejects(bad)).reason).toBe('scope-missing');
+    expect((await rejects(bad)).reason).toBe('scope-missing');
   });
 });

@@ -31,6 +31,42 @@ function keySet(uri: string) {
   return set;
 }
 
+/**
+ * Tokens already validated, until they expire (decision 056): a user's every request carries the same token for up
+ * to an hour, and verifying its RS256 signature and claims again each time is the largest part of the route's fixed
+ * cost. A hit requires the exact token string and the same validation settings (key set, client id, tenants,
+ * issuers, scope), and is used only until the token's `exp` (after that the token is validated in full again, with
+ * jose's 60 s skew). Only successes are kept; a failing token is checked in full every time. At most
+ * `MAX_VERIFIED` tokens (each kept once: the entry is the Principal, whose `assertion` is that token), oldest first out.
+ */
+const MAX_VERIFIED = 10_000;
+const verified = new Map<string, { settings: string; principal: Principal }>();
+
+function validationSettings(config: ServerConfig): string {
+  return [
+    config.mode,
+    config.jwksUri,
+    config.clientId,
+    config.apiScope,
+    config.issuer,
+    config.authorityHost,
+    config.v1IssuerHost ?? '',
+    allowedTenants(config).join(','),
+  ].join('\n');
+}
+
+function rememberVerified(token: string, settings: string, principal: Principal): void {
+  if (verified.size >= MAX_VERIFIED) {
+    const now = Date.now();
+    for (const [k, v] of verified) if (v.principal.expiresAt <= now) verified.delete(k);
+    for (const k of verified.keys()) {
+      if (verified.size < MAX_VERIFIED) break;
+      verified.delete(k);
+    }
+  }
+  verified.set(token, { settings, principal });
+}
+
 /** Our own reason words for the library's error codes (the browser never sees a library's vocabulary). */
 const JOSE_REASONS: Record<string, string> = {
   ERR_JOSE_ALG_NOT_ALLOWED: 'alg-not-allowed',
@@ -80,6 +116,12 @@ export async function authenticate(authorization: string | null, config: ServerC
   const match = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/.exec(authorization ?? '');
   if (!match?.[1]) throw reauth('This request carries no valid sign-in token.', 'missing-token');
   const token = match[1];
+  const settings = validationSettings(config);
+  const known = verified.get(token);
+  if (known && known.settings === settings) {
+    if (known.principal.expiresAt > Date.now()) return known.principal;
+    verified.delete(token); // past exp: validated in full again (jose decides, with its skew)
+  }
   const tenants = allowedTenants(config);
   let payload: JWTPayload;
   try {
@@ -123,12 +165,14 @@ export async function authenticate(authorization: string | null, config: ServerC
   const username =
     [payload.preferred_username, payload.upn, payload.unique_name].find((v): v is string => typeof v === 'string') ??
     '';
-  return {
+  const principal: Principal = Object.freeze({
     oid: payload.oid,
     tid,
     name: typeof payload.name === 'string' ? payload.name : '',
     username,
     expiresAt: (payload.exp ?? 0) * 1000,
     assertion: token,
-  };
+  });
+  rememberVerified(token, settings, principal);
+  return principal;
 }

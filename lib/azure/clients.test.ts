@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TokenCredential } from '@azure/core-auth';
 import type { ServerConfig } from '@/lib/config';
-import { certificateClient, keyVaultManagementClient } from './clients';
+import { certificateClient, keyVaultManagementClient, secretClient, usesKeyVaultBearer } from './clients';
 
 const config = {
   mode: 'azure',
@@ -31,5 +31,13 @@ describe('client reuse', () => {
     expect(() => certificateClient(alice, config, 'https://kv-one.vault.azure.net.evil.example/')).toThrow(
       /not a Key Vault address/,
     );
+  });
+});
+
+describe('Key Vault clients send the token up front', () => {
+  it("swap the SDK's challenge policy for core's bearer policy (no 401 round trip for a per-request client)", () => {
+    const alice = credential();
+    expect(usesKeyVaultBearer(certificateClient(alice, config, 'https://kv-one.vault.azure.net/'))).toBe(true);
+    expect(usesKeyVaultBearer(secretClient(alice, config, 'https://kv-one.vault.azure.net/'))).toBe(true);
   });
 });

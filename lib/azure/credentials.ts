@@ -1,5 +1,4 @@
 import 'server-only';
-import { createHash } from 'node:crypto';
 import {
   DefaultAzureCredential,
   ManagedIdentityCredential,
@@ -9,21 +8,22 @@ import {
   type OnBehalfOfCredentialCertificateOptions,
   type OnBehalfOfCredentialSecretOptions,
 } from '@azure/identity';
-import type { TokenCredential } from '@azure/core-auth';
+import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/core-auth';
 import type { OboAuth, ServerConfig } from '@/lib/config';
 import type { Principal } from '@/lib/auth/validate-token';
-import { boundedPipeline } from './deadline';
 import { timed } from '@/lib/timing';
+import { boundedPipeline } from './deadline';
+import { TokenCache, isFresh, type CachedToken, type UserEntry } from './token-cache';
 import { httpAgent } from './transport';
 
 /**
- * One OBO credential per incoming user token. The credential keeps the exchanged ARM and Key Vault tokens in its own
- * MSAL cache, so reusing it for the same assertion avoids a token exchange on every request, and a cache entry can
- * only ever serve the user whose token created it. Entries leave when the assertion expires. The cache is per app
- * instance by design (decision 011): another replica simply exchanges the same user token once more.
+ * On-behalf-of access for a signed-in user (decision 056). The tokens the exchange returns are kept per user token in
+ * a `TokenCache` (a few KB an entry); each request gets a small `UserCredential` that answers from that entry, and
+ * only a miss (first use, or a token near its expiry) runs the exchange, through a short-lived `OnBehalfOfCredential`
+ * that is dropped as soon as it has answered. The cache is per app instance by design (decision 011): another
+ * replica simply exchanges the same user token once more.
  */
-const MAX_ENTRIES = 1000;
-const credentials = new Map<string, { credential: TokenCredential; expiresAt: number }>();
+export const tokenCache = new TokenCache();
 
 type SecretOrCert =
   | Pick<OnBehalfOfCredentialSecretOptions, 'clientSecret'>
@@ -78,18 +78,7 @@ export function isMicrosoftAuthority(authorityHost: string): boolean {
   }
 }
 
-export function oboCredential(principal: Principal, config: ServerConfig): TokenCredential {
-  const key = createHash('sha256').update(config.clientId).update('\0').update(principal.assertion).digest('base64url');
-  const now = Date.now();
-  const hit = credentials.get(key);
-  if (hit && hit.expiresAt > now) return hit.credential;
-
-  for (const [k, v] of credentials) if (v.expiresAt <= now) credentials.delete(k);
-  if (credentials.size >= MAX_ENTRIES) {
-    const oldest = credentials.keys().next().value;
-    if (oldest !== undefined) credentials.delete(oldest);
-  }
-
+function exchangeOptions(principal: Principal, config: ServerConfig) {
   const agent = httpAgent(config);
   const options = {
     // The exchange runs in the user's own tenant (validated against the allow-list) — for a single-tenant app that is
@@ -107,11 +96,69 @@ export function oboCredential(principal: Principal, config: ServerConfig): Token
   // login host (the sandbox, Azure Stack, a local emulator) is trusted as configured instead. (The option exists at
   // runtime but not in the typings.)
   if (config.mode === 'sandbox' || !isMicrosoftAuthority(config.authorityHost)) options.disableInstanceDiscovery = true;
-  const credential = new OnBehalfOfCredential(options);
-  const getToken = credential.getToken.bind(credential);
-  credential.getToken = (scopes, opts) => timed('token', () => getToken(scopes, opts));
-  credentials.set(key, { credential, expiresAt: principal.expiresAt });
-  return credential;
+  return options;
+}
+
+/** The exchange itself, for one scope: a fresh OnBehalfOfCredential, used once and dropped. */
+async function exchange(
+  principal: Principal,
+  config: ServerConfig,
+  scope: string,
+  options: GetTokenOptions | undefined,
+): Promise<CachedToken> {
+  const credential = new OnBehalfOfCredential(exchangeOptions(principal, config));
+  const token = await credential.getToken(scope, {
+    ...(options?.abortSignal && { abortSignal: options.abortSignal }),
+    ...(options?.claims && { claims: options.claims }),
+  });
+  return token as CachedToken;
+}
+
+/**
+ * The credential a request's SDK clients get: tokens from the user's cache entry, exchanged on a miss. It holds the
+ * entry and the validated principal of this request only; it is never cached itself.
+ */
+export class UserCredential implements TokenCredential {
+  constructor(
+    /** The cache entry of this user token (also the per-user key for other small per-user memos, see vaults.ts). */
+    readonly entry: UserEntry,
+    private readonly principal: Principal,
+    private readonly config: ServerConfig,
+  ) {}
+
+  getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
+    return timed('token', () => this.tokenFor(scopes, options));
+  }
+
+  private async tokenFor(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
+    const scope = (Array.isArray(scopes) ? scopes : [scopes]).join(' ');
+    const { entry } = this;
+    // A claims challenge (continuous access evaluation) asks for a new token with those claims: never from the cache.
+    if (!options?.claims) {
+      const hit = entry.tokens.get(scope);
+      if (hit && isFresh(hit)) return hit;
+      const inFlight = entry.pending.get(scope);
+      if (inFlight) return inFlight;
+    }
+    const pending = timed('exchange', () => exchange(this.principal, this.config, scope, options));
+    if (!options?.claims) entry.pending.set(scope, pending);
+    try {
+      const token = await pending;
+      tokenCache.store(entry, scope, token);
+      return token;
+    } finally {
+      if (entry.pending.get(scope) === pending) entry.pending.delete(scope);
+    }
+  }
+}
+
+export function oboCredential(principal: Principal, config: ServerConfig): UserCredential {
+  return new UserCredential(tokenCache.entry(config.clientId, principal), principal, config);
+}
+
+/** A stable per-user object for small memos (vault lookups): the cache entry for a user credential. */
+export function userScope(credential: TokenCredential): object {
+  return credential instanceof UserCredential ? credential.entry : credential;
 }
 
 /**

@@ -24,6 +24,7 @@ vi.mock('@/lib/azure/credentials', () => ({
       return { token: 'obo-token', expiresOnTimestamp: Date.now() + 3_600_000 };
     },
   }),
+  userScope: (credential: object) => credential,
 }));
 vi.mock('@/lib/azure/clients', async (importOriginal) => ({
   ...(await importOriginal<typeof import('@/lib/azure/clients')>()),

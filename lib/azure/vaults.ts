@@ -3,6 +3,7 @@ import type { Vault } from '@azure/arm-keyvault';
 import { AppError } from '@/lib/errors';
 import { audit } from '@/lib/log';
 import { keyVaultManagementClient } from './clients';
+import { userScope } from './credentials';
 import { toAppError } from './errors';
 import { createResourceGroup } from './resource-groups';
 import type { CreateVaultRequest, VaultNameAvailability, VaultRef, VaultSummary } from '@/lib/api/types';
@@ -61,29 +62,34 @@ export async function getVault({ credential, config }: AzureContext, ref: VaultR
 }
 
 /**
- * The vault as the data-plane operations need it (its URI, id and permission model), remembered per user credential
- * for a minute so a Key Vault call does not cost an ARM round trip every time. Key Vault still authorizes every call
+ * The vault as the data-plane operations need it (its URI, id and permission model), remembered per user token (the
+ * user's token-cache entry, credentials.ts) for a minute so a Key Vault call does not cost an ARM round trip every time. Key Vault still authorizes every call
  * itself; the access step reads the vault with `getVault`, uncached, so flags are always shown fresh.
  */
 const VAULT_TTL_MS = 60_000;
-const vaultsByCredential = new WeakMap<
-  AzureContext['credential'],
-  Map<string, { vault: VaultSummary; until: number }>
->();
+const vaultsByUser = new WeakMap<object, Map<string, { vault: VaultSummary; until: number }>>();
+/** A user remembers at most this many vaults (the oldest goes first), so the memo stays small per user. */
+const MAX_VAULTS_PER_USER = 16;
 const vaultKey = (ref: VaultRef) => `${ref.subscriptionId}/${ref.resourceGroup}/${ref.vaultName}`.toLowerCase();
 
 function remember(ctx: AzureContext, vault: VaultSummary, ref: VaultRef): VaultSummary {
-  let known = vaultsByCredential.get(ctx.credential);
+  const user = userScope(ctx.credential);
+  let known = vaultsByUser.get(user);
   if (!known) {
     known = new Map();
-    vaultsByCredential.set(ctx.credential, known);
+    vaultsByUser.set(user, known);
   }
+  known.delete(vaultKey(ref));
   known.set(vaultKey(ref), { vault, until: Date.now() + VAULT_TTL_MS });
+  for (const k of known.keys()) {
+    if (known.size <= MAX_VAULTS_PER_USER) break;
+    known.delete(k);
+  }
   return vault;
 }
 
 export async function vaultForDataPlane(ctx: AzureContext, ref: VaultRef): Promise<VaultSummary> {
-  const hit = vaultsByCredential.get(ctx.credential)?.get(vaultKey(ref));
+  const hit = vaultsByUser.get(userScope(ctx.credential))?.get(vaultKey(ref));
   if (hit && hit.until > Date.now()) return hit.vault;
   return remember(ctx, await getVault(ctx, ref), ref);
 }
