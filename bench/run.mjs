@@ -9,10 +9,11 @@ import { benchBrowser, benchInspect } from '../scripts/bench-inspect.mjs';
 import { WIZARD_STEP_IDS } from './steps.mjs';
 import { benchLighthouse } from './lighthouse.mjs';
 import { benchAppInspection } from './app-inspection.mjs';
+import { benchCacheSize } from './cache-size.mjs';
 import { benchCloudServices } from './cloud-services.mjs';
 import { benchPageWeight } from './page-weight.mjs';
 import { benchPhases } from './phases.mjs';
-import { benchLargeBodies, benchLoad, benchRoutes } from './routes.mjs';
+import { benchLargeBodies, benchLoad, benchRoutes, loadSeedFile } from './routes.mjs';
 import { benchSandbox } from './sandbox.mjs';
 import { BENCH_PORTS, bin, machine, ROOT, signedInState, startApp, startAzureMode } from './support.mjs';
 
@@ -67,9 +68,17 @@ if (want('inspect')) {
 }
 if (want('sandbox')) await attempt('Sandbox', async () => (await benchSandbox({ seconds: quick ? 3 : 10 })).markdown);
 
-const needsApp = ['phases', 'routes', 'load', 'bodies', 'weight', 'lighthouse', 'app-inspect', 'cloud-services'].some(
-  want,
-);
+const needsApp = [
+  'phases',
+  'routes',
+  'cache',
+  'load',
+  'bodies',
+  'weight',
+  'lighthouse',
+  'app-inspect',
+  'cloud-services',
+].some(want);
 if (needsApp) {
   console.log('[bench] building the app…');
   if (
@@ -104,16 +113,37 @@ if (needsApp) {
         'Route overhead versus direct SDK calls (same sandbox)',
         async () => (await benchRoutes({ base, endpoints, runs: quick ? 10 : 40 })).markdown,
       );
-    if (want('load'))
+    if (want('cache'))
       await attempt(
-        'Load',
-        async () => (await benchLoad({ base, port, users: 50, seconds: quick ? 10 : 60 })).markdown,
+        'Memory per signed-in user (the on-behalf-of cache)',
+        async () =>
+          benchCacheSize({
+            endpointsFile: path.join(ROOT, '.sandbox-bench', 'endpoints.json'),
+            users: quick ? 50 : 200,
+          }).markdown,
       );
     if (want('bodies'))
       await attempt(
         'Oversized unauthenticated bodies (refused before they are buffered)',
         async () => (await benchLargeBodies({ base, port, count: quick ? 10 : 40, mib: 12 })).markdown,
       );
+    if (want('load'))
+      await attempt('Load: 200 users, each its own persona', async () => {
+        const users = 200;
+        const loadApp = await startApp({
+          port: BENCH_PORTS.loadApp,
+          sandboxPort: BENCH_PORTS.loadSandbox,
+          stateDir: '.sandbox-bench-load',
+          env: { SANDBOX_SEED: loadSeedFile(users), RATE_LIMIT_REQUESTS: '120', LOG_LEVEL: 'info' },
+        });
+        try {
+          const loadBase = `http://localhost:${BENCH_PORTS.loadApp}`;
+          return (await benchLoad({ base: loadBase, port: BENCH_PORTS.loadApp, users, seconds: quick ? 15 : 60 }))
+            .markdown;
+        } finally {
+          loadApp.stop();
+        }
+      });
     if (want('app-inspect')) {
       await attempt(
         'The certificate step inspecting the 600 000-iteration vector (the app in Chromium)',

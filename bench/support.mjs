@@ -23,6 +23,8 @@ export const BENCH_PORTS = {
   cloudServicesSandbox: sandboxBase + 5,
   soakApp: appBase + 5,
   soakSandbox: sandboxBase + 6,
+  loadApp: appBase + 6,
+  loadSandbox: sandboxBase + 7,
 };
 
 export const median = (xs) => percentile(xs, 50);
