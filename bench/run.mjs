@@ -22,6 +22,7 @@ const SECTIONS = [
   'sandbox',
   'phases',
   'routes',
+  'cache',
   'load',
   'bodies',
   'app-inspect',
