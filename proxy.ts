@@ -2,9 +2,10 @@ import { NextResponse, type NextRequest } from 'next/server';
 import { authorityOrigin, newNonce, securityHeaders } from '@/lib/api/security-headers';
 
 /**
- * Next 16 request proxy (formerly middleware): security headers on every response, and a per-request CSP nonce for
- * pages. Next.js reads the nonce from the request's Content-Security-Policy header while rendering (pages are
- * dynamically rendered for that reason).
+ * Next 16 request proxy (formerly middleware): security headers on every page response, and a per-request CSP nonce.
+ * Next.js reads the nonce from the request's Content-Security-Policy header while rendering (pages are dynamically
+ * rendered for that reason). API requests do not pass through it: the request guard (lib/server/request-guard.ts)
+ * sets their headers before Next.js sees them, at a fraction of the proxy's cost per request (decision 057).
  */
 export function proxy(request: NextRequest) {
   const api = request.nextUrl.pathname.startsWith('/api/');
@@ -27,5 +28,5 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  matcher: [{ source: '/((?!_next/static|_next/image|favicon.ico).*)' }],
+  matcher: [{ source: '/((?!api/|_next/static|_next/image|favicon.ico).*)' }],
 };

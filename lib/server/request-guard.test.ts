@@ -74,6 +74,26 @@ async function apiDocument() {
 
 const MALFORMED = ['%C0%AE', '%u002e', '%ff', '%', '%zz', 'a%C3'];
 
+describe('API security headers without the request proxy', () => {
+  it('every /api request it lets through leaves with the deny-all CSP and the rest; pages are left to the proxy', async () => {
+    for (const target of ['/api/config', '/api/no-such-route', '/api?x=1']) {
+      const r = await raw('GET', target);
+      expect(r.status, target).toBe(200);
+      expect(r.headers['content-security-policy'], target).toBe(
+        "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+      );
+      expect(r.headers['x-content-type-options']).toBe('nosniff');
+      expect(r.headers['x-frame-options']).toBe('DENY');
+      expect(r.headers['strict-transport-security']).toBeUndefined();
+    }
+    const behindTls = await raw('GET', '/api/config', { 'x-forwarded-proto': 'https' });
+    expect(behindTls.headers['strict-transport-security']).toMatch(/^max-age=\d+/);
+    const page = await raw('GET', '/wizard/vault');
+    expect(page.headers['content-security-policy']).toBeUndefined();
+    reached.length = 0; // these were let through on purpose; the tests below count what reaches the server
+  });
+});
+
 describe('request guard', () => {
   it('answers 400 JSON with security headers for a malformed escape in any segment of every API route', async () => {
     const doc = await apiDocument();

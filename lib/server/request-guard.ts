@@ -19,6 +19,11 @@ import { log } from '@/lib/log';
  *   before authentication (lib/api/handler.ts).
  *
  * Refusals are our `{ error: { code, message, action } }` JSON with the usual security headers and a log line.
+ *
+ * Every other `/api` request gets the API's security headers (deny-all CSP, nosniff, …; HSTS behind HTTPS) set on
+ * the response here, before Next.js sees it, so they are on every API answer — our routes', Next's own 404 and 405
+ * alike — without the request proxy, which runs for pages only: for API requests it cost more than the rest of the
+ * route's fixed cost (decision 057).
  */
 
 /** The largest body any API route accepts: the PFX import (the file plus its form fields). */
@@ -151,10 +156,30 @@ function answer(req: IncomingMessage, res: ServerResponse, refusal: Refusal): vo
   });
 }
 
-/** Answers the request if the guard refuses it; true when it did. */
+const apiHeaders = new Map<boolean, Array<[string, string]>>();
+/** The API's security headers for a request over HTTP or HTTPS (computed once each: they depend on nothing else). */
+function apiSecurityHeaders(https: boolean): Array<[string, string]> {
+  let headers = apiHeaders.get(https);
+  if (!headers) {
+    headers = Object.entries(securityHeaders({ api: true, dev: false, https }));
+    apiHeaders.set(https, headers);
+  }
+  return headers;
+}
+
+/** Answers the request if the guard refuses it; true when it did. Otherwise an API request gets its headers. */
 export function guardRequest(req: IncomingMessage, res: ServerResponse): boolean {
   const refusal = checkRequest(req.method ?? 'GET', req.url ?? '/', req.headers);
-  if (!refusal) return false;
+  if (!refusal) {
+    if (/^\/api(\/|\?|$)/i.test(req.url ?? '')) {
+      const forwarded = String(req.headers['x-forwarded-proto'] ?? '')
+        .split(',')[0]
+        ?.trim();
+      const https = forwarded === 'https' || Boolean((req.socket as { encrypted?: boolean }).encrypted);
+      for (const [name, value] of apiSecurityHeaders(https)) res.setHeader(name, value);
+    }
+    return false;
+  }
   answer(req, res, refusal);
   return true;
 }
