@@ -2,7 +2,8 @@
 // `npm run bench`: every speed and size target, measured on this machine in one run, written to bench/results.md.
 //   node bench/run.mjs [--quick] [--only inspect,sandbox,phases,routes,load,bodies,app-inspect,weight,cloud-services,lighthouse]
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchBrowser, benchInspect } from '../scripts/bench-inspect.mjs';
@@ -42,6 +43,9 @@ if (unknown.length) throw new Error(`--only takes sections from ${SECTIONS.join(
 const want = (name) => !only || only.has(name);
 const sections = [];
 const started = new Date();
+// The machine may be shared: its load when the run began and ended goes into the header, so numbers can be judged.
+const loadAtStart = loadavg();
+const load = (l) => l.map((x) => x.toFixed(1)).join(' / ');
 
 function section(title, body) {
   sections.push(`## ${title}\n\n${body}\n`);
@@ -101,14 +105,14 @@ if (needsApp) {
     env: { SERVER_TIMING: '1', LOG_LEVEL: 'info' },
   });
   const base = `http://localhost:${port}`;
-  const { readFileSync } = await import('node:fs');
   const endpoints = JSON.parse(readFileSync(path.join(ROOT, '.sandbox-bench', 'endpoints.json'), 'utf8'));
   try {
     if (want('phases'))
-      await attempt(
-        "The route's fixed cost per phase",
-        async () => (await benchPhases({ base, runs: quick ? 30 : 150 })).markdown,
-      );
+      await attempt("The route's fixed cost per phase", async () => {
+        const now = (await benchPhases({ base, runs: quick ? 30 : 150 })).markdown;
+        const before = readFileSync(path.join(ROOT, 'bench', 'phases-before.md'), 'utf8').trim();
+        return `${now}\n\n${before}`;
+      });
     if (want('routes'))
       await attempt(
         'Route overhead versus direct SDK calls (same sandbox)',
@@ -198,6 +202,7 @@ const header = [
   `Produced by \`npm run bench\`${quick ? ' --quick' : ''} on ${started.toISOString()}.`,
   '',
   `Machine: ${m.cpu}, ${m.cores} cores, ${m.memGiB} GiB; ${m.os}; Node ${m.node}; ${m.openssl}.`,
+  `Load average (1 / 5 / 15 min) at the start: ${load(loadAtStart)}; at the end: ${load(loadavg())}.`,
   'Medians unless stated; every ratio compares two measurements from this same run.',
   '',
 ].join('\n');
