@@ -328,7 +328,7 @@ export function toAppError(error: unknown, ctx: ErrorContext): AppError {
     return new AppError({
       code: 'azure_unavailable',
       reason: 'UpstreamTimeout',
-      message: `Azure did not answer within ${seconds ?? 'the'} seconds this app waits for a call, so it stopped waiting.`,
+      message: `Azure did not answer within ${seconds ?? 'the'} seconds (this app's limit for one call), so it stopped waiting.`,
       action:
         'Retry in a moment; your inputs are kept. If it keeps happening, Azure may be degraded (https://azure.status.microsoft).',
     });

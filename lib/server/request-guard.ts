@@ -73,7 +73,7 @@ function malformed(segment: string): Refusal {
     new AppError({
       code: 'bad_request',
       reason: 'MalformedPercentEncoding',
-      message: `The address contains a malformed percent-escape ('${escape.replace(/[^\w%.-]/g, '?')}…'): every % must start a UTF-8 byte written as two hex digits.`,
+      message: `The address contains a malformed percent-escape near '${escape.replace(/[^\w%.-]/g, '?')}': every % must start a UTF-8 byte written as two hex digits.`,
       action: 'Use the links in the app, or percent-encode the address as UTF-8 (RFC 3986).',
     }),
     'malformed-escape',
