@@ -9,6 +9,9 @@ import { Wizard } from './support/wizard';
 // permission to ask for and the command an administrator can run.
 test.use({ permissions: ['clipboard-read', 'clipboard-write'] });
 
+const PROD_VAULT_ID =
+  '/subscriptions/0b1f6471-1bf0-4dda-aec3-111122223333/resourceGroups/rg-cses-prod/providers/Microsoft.KeyVault/vaults/kv-contoso-prod';
+
 async function deploymentFlagOff(vault: 'kv-contoso-prod') {
   await sandboxVaultClient(SUBSCRIPTIONS.production).vaults.update('rg-cses-prod', vault, {
     properties: { enabledForDeployment: false },
@@ -27,15 +30,20 @@ test('Cole (Certificates Officer on the RBAC vault only): refused the deployment
 
   await page.getByRole('button', { name: 'Enable Azure Virtual Machines for deployment' }).click();
   await expect(page.getByTestId('error-callout')).toContainText('You may not change the settings');
-  await expect(page.getByTestId('deployment-refusal')).toBeVisible();
-  await expect(page.getByTestId('ask-role-ask')).toContainText("'Key Vault Contributor' role");
-  const az = 'az keyvault update --name kv-contoso-prod --resource-group rg-cses-prod --enabled-for-deployment true';
-  await expect(page.getByTestId('ask-enable-az')).toHaveText(az);
-  await page.getByRole('button', { name: 'Copy Azure CLI command' }).nth(1).click();
+  // One piece of advice with one command (the signed-in user's UPN), shown once, with one copy button of its own name.
+  await expect(page.getByTestId('error-action')).toContainText("'Key Vault Contributor' role");
+  const az = `az role assignment create --role "Key Vault Contributor" --assignee certs@contoso.sandbox --scope ${PROD_VAULT_ID}`;
+  await expect(page.getByTestId('refusal-az')).toHaveText(az);
+  await expect(page.getByText(/az keyvault update/)).toHaveCount(0);
+  const copy = page.getByRole('button', {
+    name: 'Copy Azure CLI command to assign Key Vault Contributor on the vault',
+  });
+  await expect(copy).toHaveCount(1);
+  await copy.click();
   expect(await wizard.clipboard()).toBe(az);
-  await page.getByTestId('ask-enable').getByRole('tab', { name: 'PowerShell' }).click();
-  await expect(page.getByTestId('ask-enable-powershell')).toHaveText(
-    'Set-AzKeyVaultAccessPolicy -VaultName kv-contoso-prod -ResourceGroupName rg-cses-prod -EnabledForDeployment',
+  await page.getByTestId('refusal-advice').getByRole('tab', { name: 'PowerShell' }).click();
+  await expect(page.getByTestId('refusal-powershell')).toHaveText(
+    `New-AzRoleAssignment -SignInName certs@contoso.sandbox -RoleDefinitionName "Key Vault Contributor" -Scope "${PROD_VAULT_ID}"`,
   );
   await expect(page.getByTestId('flag-enabledForDeployment')).toHaveText(/Disabled/);
   await wizard.checkStep('access', 'refused');
@@ -43,10 +51,10 @@ test('Cole (Certificates Officer on the RBAC vault only): refused the deployment
   // Cole has no access policy on this vault: the certificate name check already says what to ask for.
   await wizard.next('certificate');
   await wizard.field('Certificate name in Key Vault').fill('cole-on-prod');
-  await expect(page.getByTestId('cert-refusal-az')).toHaveText(
+  await expect(page.getByTestId('refusal-az').filter({ visible: true })).toHaveText(
     'az keyvault set-policy --name kv-contoso-prod --upn certs@contoso.sandbox --certificate-permissions get list import create recover --secret-permissions get',
   );
-  await expect(page.getByTestId('certificate-refusal')).toHaveCount(1);
+  await expect(page.getByTestId('refusal-advice').filter({ visible: true })).toHaveCount(1);
   await wizard.checkStep('certificate', 'refused');
 
   // On the RBAC vault Cole may work with certificates.
@@ -136,9 +144,8 @@ test('Rita (Reader, get/list only): refused the flag and the import with what to
   await wizard.checkStep('vault');
   await wizard.next('access');
   await page.getByRole('button', { name: 'Enable Azure Virtual Machines for deployment' }).click();
-  await expect(page.getByTestId('deployment-refusal')).toBeVisible();
-  await expect(page.getByTestId('ask-role-az')).toHaveText(
-    /^az role assignment create --role "Key Vault Contributor" --assignee reader@contoso\.sandbox --scope \/subscriptions\/0b1f6471-1bf0-4dda-aec3-111122223333\/resourceGroups\/rg-cses-prod\/providers\/Microsoft\.KeyVault\/vaults\/kv-contoso-prod$/,
+  await expect(page.getByTestId('refusal-az')).toHaveText(
+    `az role assignment create --role "Key Vault Contributor" --assignee reader@contoso.sandbox --scope ${PROD_VAULT_ID}`,
   );
   await wizard.checkStep('access', 'refused');
   await wizard.next('certificate');
@@ -151,13 +158,16 @@ test('Rita (Reader, get/list only): refused the flag and the import with what to
   await expect(page.getByTestId('inspection-verdict')).toHaveText(/Ready to import/);
   await page.getByRole('button', { name: 'Import into Key Vault' }).click();
   await expect(page.getByTestId('error-callout')).toContainText("do not give you the certificate permission 'import'");
-  await expect(page.getByTestId('error-action')).toContainText('az keyvault set-policy --name kv-contoso-prod');
-  await expect(page.getByTestId('cert-refusal-az')).toHaveText(
-    'az keyvault set-policy --name kv-contoso-prod --upn reader@contoso.sandbox --certificate-permissions get list import create recover --secret-permissions get',
-  );
-  await page.getByTestId('certificate-refusal').getByRole('tab', { name: 'PowerShell' }).click();
-  await expect(page.getByTestId('cert-refusal-powershell')).toContainText(
-    '-PermissionsToCertificates get,list,import,create,recover',
+  // The message and the advice under it agree: one command, Rita's own UPN, the wizard's permissions.
+  const ritaPolicy =
+    'az keyvault set-policy --name kv-contoso-prod --upn reader@contoso.sandbox --certificate-permissions get list import create recover --secret-permissions get';
+  const refusal = page.getByTestId('error-callout').filter({ visible: true });
+  await expect(refusal.getByTestId('refusal-az')).toHaveText(ritaPolicy);
+  await expect(refusal.getByText(/az keyvault set-policy/)).toHaveCount(1);
+  await expect(refusal).not.toContainText('<your-upn>');
+  await refusal.getByRole('tab', { name: 'PowerShell' }).click();
+  await expect(refusal.getByTestId('refusal-powershell')).toContainText(
+    '-UserPrincipalName reader@contoso.sandbox -PermissionsToCertificates get,list,import,create,recover',
   );
   await expect(wizard.field('Certificate name in Key Vault')).toHaveValue('rita-import');
   await expect(page.getByLabel('PFX password')).toHaveValue(pfx.password);

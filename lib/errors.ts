@@ -34,7 +34,18 @@ export interface ApiErrorBody {
     fields?: Record<string, string>;
     /** Seconds, for `throttled`. */
     retryAfter?: number;
+    /** For a refusal: what to ask for and the one command an administrator can run (lib/wizard/access.ts). */
+    advice?: RefusalAdvice;
   };
+}
+
+/** What to ask for after a refusal, and the command (az and PowerShell) that grants it. */
+export interface RefusalAdvice {
+  ask: string;
+  /** What the command does, in a few words (names its copy button). */
+  purpose: string;
+  az: string;
+  powershell: string;
 }
 
 export class AppError extends Error {
@@ -43,6 +54,7 @@ export class AppError extends Error {
   readonly reason?: string;
   readonly fields?: Record<string, string>;
   readonly retryAfter?: number;
+  readonly advice?: RefusalAdvice;
 
   constructor(init: {
     code: ErrorCode;
@@ -51,6 +63,7 @@ export class AppError extends Error {
     reason?: string;
     fields?: Record<string, string>;
     retryAfter?: number;
+    advice?: RefusalAdvice;
   }) {
     super(init.message);
     this.name = 'AppError';
@@ -59,6 +72,7 @@ export class AppError extends Error {
     this.reason = init.reason;
     this.fields = init.fields;
     this.retryAfter = init.retryAfter;
+    this.advice = init.advice;
   }
 
   get status(): number {
@@ -66,7 +80,7 @@ export class AppError extends Error {
   }
 
   toBody(): ApiErrorBody {
-    const { code, message, action, reason, fields, retryAfter } = this;
+    const { code, message, action, reason, fields, retryAfter, advice } = this;
     return {
       error: {
         code,
@@ -75,6 +89,7 @@ export class AppError extends Error {
         ...(reason && { reason }),
         ...(fields && { fields }),
         ...(retryAfter !== undefined && { retryAfter }),
+        ...(advice && { advice }),
       },
     };
   }

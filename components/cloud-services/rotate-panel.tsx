@@ -18,7 +18,6 @@ import { ErrorCallout } from '@/components/ui/error-callout';
 import { Tabs } from '@/components/ui/tabs';
 import { GeneratePanel } from '@/components/steps/certificate/generate-panel';
 import { ImportPanel } from '@/components/steps/certificate/import-panel';
-import { RefusalAdvice } from '@/components/steps/certificate/refusal-advice';
 import { useApi, useApiCall } from '@/components/wizard/use-api';
 
 type Source = 'pfx' | 'generate' | 'vault';
@@ -68,7 +67,6 @@ function VersionPicker({
   return (
     <div className="space-y-3">
       <ErrorCallout error={versions.error} onRetry={versions.reload} />
-      <RefusalAdvice error={versions.error} vault={vault} />
       {versions.loading && !versions.data && <p className="text-sm">Reading the versions of {name}…</p>}
       {versions.data && (
         <fieldset className="space-y-1 text-sm">

@@ -3,18 +3,18 @@
 import { useState } from 'react';
 import type { VaultSummary } from '@/lib/api/types';
 import { ApiError } from '@/lib/api/client';
-import { certificateRightsAdvice, deploymentFlagAdvice } from '@/lib/wizard/access';
+import { accessAdvice } from '@/lib/wizard/access';
 import { vaultApiPath } from '@/lib/wizard/paths';
 import { regionLabel } from '@/lib/wizard/regions';
 import { useAuth } from '@/components/auth/auth-context';
 import { Button } from '@/components/ui/button';
 import { Callout } from '@/components/ui/callout';
+import { CommandTabs } from '@/components/ui/command-tabs';
 import { ErrorCallout } from '@/components/ui/error-callout';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { useApi, useApiCall } from '@/components/wizard/use-api';
 import { StepNav } from '@/components/wizard/step-nav';
 import { useWizardState } from '@/components/wizard/wizard-state';
-import { CommandTabs } from './command-tabs';
 
 const FLAGS = [
   {
@@ -64,7 +64,7 @@ export function AccessStep() {
 
   const v = vault.data;
   const refused = error instanceof ApiError && error.code === 'forbidden';
-  const flagAdvice = v ? deploymentFlagAdvice(v, account?.username) : null;
+  const upn = account?.username;
   return (
     <div className="mt-4 space-y-5">
       <ErrorCallout error={vault.error} onRetry={vault.reload} />
@@ -129,25 +129,12 @@ export function AccessStep() {
             </div>
           )}
           <ErrorCallout error={error} onRetry={refused ? undefined : enable} />
-          {refused && flagAdvice && !v.enabledForDeployment && (
-            <section
-              aria-labelledby="ask-title"
-              className="space-y-4 rounded border border-amber-500 p-4"
-              data-testid="deployment-refusal"
-            >
-              <h2 id="ask-title" className="text-lg font-semibold">
-                What to ask for
-              </h2>
-              <CommandTabs advice={flagAdvice.grant} testId="ask-role" />
-              <CommandTabs advice={flagAdvice.enable} testId="ask-enable" />
-            </section>
-          )}
           <details className="rounded border border-neutral-200 p-3 text-sm dark:border-neutral-800">
             <summary className="cursor-pointer font-semibold">
               Rights on certificates this wizard needs ({v.rbac ? 'Azure RBAC' : 'access policy'})
             </summary>
             <div className="mt-3">
-              <CommandTabs advice={certificateRightsAdvice(v, account?.username)} testId="cert-rights" />
+              <CommandTabs advice={accessAdvice('certificates', { vault: v, upn })} testId="cert-rights" />
             </div>
           </details>
         </>

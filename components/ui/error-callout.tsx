@@ -2,9 +2,21 @@
 
 import { ApiError } from '@/lib/api/client';
 import { Callout } from './callout';
+import { CommandTabs } from './command-tabs';
 
-/** Shows an API failure as message + what to do next. Unknown errors never show raw text. */
-export function ErrorCallout({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+/**
+ * Shows an API failure as message + what to do next. Unknown errors never show raw text. A refusal's advice shows its
+ * sentence and its one command (az and PowerShell) once; `hideAdvice` when the same advice is already on the page.
+ */
+export function ErrorCallout({
+  error,
+  onRetry,
+  hideAdvice = false,
+}: {
+  error: unknown;
+  onRetry?: () => void;
+  hideAdvice?: boolean;
+}) {
   if (!error) return null;
   const body =
     error instanceof ApiError
@@ -14,11 +26,18 @@ export function ErrorCallout({ error, onRetry }: { error: unknown; onRetry?: () 
           message: 'Something went wrong in the browser.',
           action: 'Reload the page; your choices are kept.',
           reason: undefined,
+          advice: undefined,
         };
+  const advice = hideAdvice ? undefined : body.advice;
   return (
     <Callout tone="error" title={body.message} testId="error-callout">
-      <p data-testid="error-action">{body.action}</p>
+      <p data-testid="error-action">{body.advice ? body.advice.ask : body.action}</p>
       {body.reason && <p className="mt-1 font-mono text-xs opacity-75">Code: {body.reason}</p>}
+      {advice && (
+        <div className="mt-3" data-testid="refusal-advice">
+          <CommandTabs advice={advice} testId="refusal" showAsk={false} />
+        </div>
+      )}
       {onRetry && (
         <button
           type="button"

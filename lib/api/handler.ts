@@ -301,7 +301,11 @@ function build<
       const body = await timed('body', async () => parse(schemas.body, await readBody(request, schemas), 'body'));
       const base = { request, requestId, config, params, query, body };
       const ctx = user
-        ? { ...base, user, azure: { credential: timed('credential', () => oboCredential(user, config)), config } }
+        ? {
+            ...base,
+            user,
+            azure: { credential: timed('credential', () => oboCredential(user, config)), config, upn: user.username },
+          }
         : base;
       const result = await timed('handler', () => handler(ctx as C));
       response = timed('serialise', () => (result instanceof Response ? result : respond(200, result, requestId)));

@@ -159,6 +159,17 @@ export function buildOpenApi(
                 reason: { type: 'string', description: 'A more specific, stable reason (e.g. an Azure error code).' },
                 fields: { type: 'object', additionalProperties: { type: 'string' } },
                 retryAfter: { type: 'integer', minimum: 0 },
+                advice: {
+                  type: 'object',
+                  description: 'For a refusal: what to ask for and the one command an administrator can run.',
+                  required: ['ask', 'purpose', 'az', 'powershell'],
+                  properties: {
+                    ask: { type: 'string' },
+                    purpose: { type: 'string' },
+                    az: { type: 'string' },
+                    powershell: { type: 'string' },
+                  },
+                },
               },
             },
           },

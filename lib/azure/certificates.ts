@@ -115,6 +115,7 @@ export async function importPfxCertificate(
       vaultId: vault.id,
       certificateName: req.certificateName,
       rbac: vault.rbac,
+      upn: ctx.upn,
     };
     const client = certificateClient(ctx.credential, ctx.config, vault.vaultUri);
     // Key Vault's import is not idempotent: a retried POST (the SDK retries a connection lost after Key Vault stored
@@ -262,6 +263,7 @@ export async function getCertificate(
       vaultId: summary.id,
       certificateName,
       rbac: summary.rbac,
+      upn: ctx.upn,
     });
   }
 }
@@ -275,6 +277,7 @@ function safeSubject(cer: Uint8Array): string {
 }
 
 function errorContext(
+  ctx: AzureContext,
   vault: VaultSummary,
   operation: Parameters<typeof toAppError>[1]['operation'],
   certificateName?: string,
@@ -284,6 +287,7 @@ function errorContext(
     vaultName: vault.name,
     vaultId: vault.id,
     rbac: vault.rbac,
+    upn: ctx.upn,
     ...(certificateName ? { certificateName } : {}),
   };
 }
@@ -313,7 +317,7 @@ export async function listCertificates(ctx: AzureContext, ref: VaultRef): Promis
     }
     return out.sort((a, b) => a.name.localeCompare(b.name));
   } catch (error) {
-    throw toAppError(error, errorContext(vault, 'list-certificates'));
+    throw toAppError(error, errorContext(ctx, vault, 'list-certificates'));
   }
 }
 
@@ -352,7 +356,7 @@ export async function listCertificateVersions(
   try {
     return await versionsOf(ctx, vault, name);
   } catch (error) {
-    throw toAppError(error, errorContext(vault, 'list-certificate-versions', name));
+    throw toAppError(error, errorContext(ctx, vault, 'list-certificate-versions', name));
   }
 }
 
@@ -364,14 +368,14 @@ export async function listAllCertificateVersions(ctx: AzureContext, ref: VaultRe
     for await (const p of certificateClient(ctx.credential, ctx.config, vault.vaultUri).listPropertiesOfCertificates())
       if (p.name) names.push(p.name);
   } catch (error) {
-    throw toAppError(error, errorContext(vault, 'list-certificates'));
+    throw toAppError(error, errorContext(ctx, vault, 'list-certificates'));
   }
   const out: CertificateVersionItem[] = [];
   for (const name of names) {
     try {
       out.push(...(await versionsOf(ctx, vault, name)));
     } catch (error) {
-      throw toAppError(error, errorContext(vault, 'list-certificate-versions', name));
+      throw toAppError(error, errorContext(ctx, vault, 'list-certificate-versions', name));
     }
   }
   return out;
@@ -395,7 +399,7 @@ export async function certificateNameStatus(
       thumbprint: (c.properties.x509ThumbprintString ?? '').toUpperCase(),
     };
   } catch (error) {
-    if (statusOf(error) !== 404) throw toAppError(error, errorContext(vault, 'get-certificate', name));
+    if (statusOf(error) !== 404) throw toAppError(error, errorContext(ctx, vault, 'get-certificate', name));
   }
   try {
     const d = await client.getDeletedCertificate(name);
@@ -409,7 +413,7 @@ export async function certificateNameStatus(
     const status = statusOf(error);
     // 404: nothing deleted under that name. 403: we cannot see deleted certificates; the import will say so if it matters.
     if (status === 404 || status === 403) return { status: 'available', name };
-    throw toAppError(error, errorContext(vault, 'get-deleted-certificate', name));
+    throw toAppError(error, errorContext(ctx, vault, 'get-deleted-certificate', name));
   }
 }
 
@@ -474,7 +478,7 @@ export async function startSelfSigned(
     const op = await client.getCertificateOperation(name);
     return await operationSummary(ctx, vault, name, op.getOperationState().certificateOperation);
   } catch (error) {
-    throw toAppError(error, errorContext(vault, 'create-certificate', name));
+    throw toAppError(error, errorContext(ctx, vault, 'create-certificate', name));
   }
 }
 
@@ -489,7 +493,7 @@ export async function getCreateOperation(
     const poller = await certificateClient(ctx.credential, ctx.config, vault.vaultUri).getCertificateOperation(name);
     return await operationSummary(ctx, vault, name, poller.getOperationState().certificateOperation);
   } catch (error) {
-    throw toAppError(error, errorContext(vault, 'get-certificate-operation', name));
+    throw toAppError(error, errorContext(ctx, vault, 'get-certificate-operation', name));
   }
 }
 
@@ -530,7 +534,7 @@ export async function recoverCertificate(
     return summary;
   } catch (error) {
     if (error instanceof AppError) throw error;
-    throw toAppError(error, errorContext(vault, 'recover-certificate', name));
+    throw toAppError(error, errorContext(ctx, vault, 'recover-certificate', name));
   }
 }
 

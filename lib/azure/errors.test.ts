@@ -2,6 +2,7 @@ import { createHttpHeaders, createPipelineRequest, RestError } from '@azure/core
 import { AuthenticationError, CredentialUnavailableError } from '@azure/identity';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '@/lib/errors';
+import { accessAdvice } from '@/lib/wizard/access';
 import { toAppError, type ErrorContext } from './errors';
 
 /** A RestError shaped like the SDKs' (status, code, parsed body in `details`, response headers). Message = raw Azure text. */
@@ -68,6 +69,27 @@ describe('toAppError: 403 → which role, permission or network change to ask fo
     );
   });
 
+  it("a refused import says exactly what the advice table says for that vault, with the user's UPN", () => {
+    const vault = {
+      id: '/subscriptions/s/resourceGroups/rg-cses-prod/providers/Microsoft.KeyVault/vaults/kv-contoso-prod',
+      name: 'kv-contoso-prod',
+      resourceGroup: 'rg-cses-prod',
+    };
+    for (const rbac of [false, true]) {
+      const e = map(kvForbidden(rbac ? 'ForbiddenByRbac' : 'ForbiddenByPolicy'), {
+        operation: 'import-certificate',
+        vaultName: vault.name,
+        vaultId: vault.id,
+        rbac,
+        upn: 'reader@contoso.sandbox',
+      });
+      const table = accessAdvice('certificates', { vault: { ...vault, rbac }, upn: 'reader@contoso.sandbox' });
+      expect(e.advice).toEqual({ ask: table.ask, purpose: table.purpose, az: table.az, powershell: table.powershell });
+      expect(e.action).toBe(`${table.ask} An administrator can run: ${table.az}`);
+      expect(JSON.stringify(e.toBody())).not.toContain('<your-upn>');
+    }
+  });
+
   it('a bare Forbidden on an access-policy vault is treated as a missing access policy', () => {
     const e = map(
       restError(403, { error: { code: 'Forbidden', message: 'does not have certificates get permission' } }),
@@ -107,9 +129,12 @@ describe('toAppError: 403 → which role, permission or network change to ask fo
     expect(e.reason).toBe('AuthorizationFailed');
     expect(e.message).toContain('Microsoft.KeyVault/vaults/write');
     expect(e.action).toContain("'Key Vault Contributor'");
-    expect(e.action).toContain(
-      'az keyvault update --ids /subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv-contoso-prod --enabled-for-deployment true',
+    // One command, in one form: the role assignment at the vault, with the signed-in user's UPN when known.
+    expect(e.action).not.toContain('az keyvault update');
+    expect(e.advice?.az).toBe(
+      'az role assignment create --role "Key Vault Contributor" --assignee <your-upn> --scope /subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv-contoso-prod',
     );
+    expect(e.action).toContain(e.advice!.az);
   });
 
   it('AuthorizationFailed on a read → Reader', () => {

@@ -1,5 +1,6 @@
 import 'server-only';
 import { AppError } from '@/lib/errors';
+import { accessAdvice, adviceText, type AccessNeed, type AccessTarget } from '@/lib/wizard/access';
 
 /**
  * The one place where Azure failures (SDK `RestError`s, identity errors, network errors) become the app's
@@ -39,6 +40,10 @@ export interface ErrorContext {
   certificateName?: string;
   /** The vault's permission model, when known; decides which fix to offer for a 403. */
   rbac?: boolean;
+  /** The resource group or subscription the operation was at (for the role to ask for when there is no vault). */
+  scope?: string;
+  /** The signed-in user's UPN, so the advice's command is theirs. */
+  upn?: string;
 }
 
 interface RestErrorLike {
@@ -48,28 +53,23 @@ interface RestErrorLike {
   response?: { headers?: { get(name: string): string | undefined } };
 }
 
-/** Control-plane (ARM) permission an operation needs, for the 403 advice. Operations not listed: read, or write by verb. */
-const ARM_ACTIONS: Partial<Record<Operation, { action: string; role: string; what: string }>> = {
-  'update-vault': {
-    action: 'Microsoft.KeyVault/vaults/write',
-    role: 'Key Vault Contributor',
-    what: 'change the settings of',
-  },
+/** What a refused operation needs, in the words of the one advice table (lib/wizard/access.ts). */
+const NEEDS: Partial<Record<Operation, { need: AccessNeed; permission?: string }>> = {
+  'update-vault': { need: 'vault-settings' },
+  'create-vault': { need: 'create-vault' },
+  'import-certificate': { need: 'certificates', permission: 'import' },
+  'get-certificate': { need: 'certificates', permission: 'get' },
+  'list-certificates': { need: 'certificates', permission: 'list' },
+  'list-certificate-versions': { need: 'certificates', permission: 'list' },
+  'create-certificate': { need: 'certificates', permission: 'create' },
+  'get-certificate-operation': { need: 'certificates', permission: 'get' },
+  'get-deleted-certificate': { need: 'certificates', permission: 'list' },
+  'recover-certificate': { need: 'certificates', permission: 'recover' },
+  'list-secret-versions': { need: 'secrets', permission: 'list' },
+  'list-secrets': { need: 'secrets', permission: 'list' },
+  'get-secret': { need: 'secrets', permission: 'get' },
 };
-
-const DATA_ACTIONS: Partial<Record<Operation, { permission: string; role: string }>> = {
-  'import-certificate': { permission: 'import', role: 'Key Vault Certificates Officer' },
-  'get-certificate': { permission: 'get', role: 'Key Vault Certificate User' },
-  'list-certificates': { permission: 'list', role: 'Key Vault Reader' },
-  'list-certificate-versions': { permission: 'list', role: 'Key Vault Reader' },
-  'create-certificate': { permission: 'create', role: 'Key Vault Certificates Officer' },
-  'get-certificate-operation': { permission: 'get', role: 'Key Vault Certificates Officer' },
-  'get-deleted-certificate': { permission: 'list', role: 'Key Vault Certificates Officer' },
-  'recover-certificate': { permission: 'recover', role: 'Key Vault Certificates Officer' },
-  'list-secret-versions': { permission: 'list', role: 'Key Vault Reader' },
-  'list-secrets': { permission: 'list', role: 'Key Vault Reader' },
-  'get-secret': { permission: 'get', role: 'Key Vault Secrets User' },
-};
+const DATA_PLANE: ReadonlySet<AccessNeed> = new Set(['certificates', 'secrets']);
 
 /**
  * What to do about each refusal of the Cloud Services RP (and ARM in front of it). These refusals are shown with the
@@ -154,7 +154,6 @@ const TLS_CODES =
 
 function forbidden(ctx: ErrorContext, azureCode: string | undefined): AppError {
   const vault = ctx.vaultName ? `'${ctx.vaultName}'` : 'this vault';
-  const scope = ctx.vaultId ?? '<vault resource id>';
   const reason = safeCode(azureCode);
   if (azureCode === 'ForbiddenByConnection' || azureCode === 'ForbiddenByFirewall') {
     return new AppError({
@@ -173,53 +172,64 @@ function forbidden(ctx: ErrorContext, azureCode: string | undefined): AppError {
         'Ask your Azure administrator which policy denies it (Activity log → the failed operation) and for an exemption, or make the change in a way the policy allows.',
     });
   }
-  // Control plane (ARM): the operation needs an Azure role on the vault, resource group or subscription.
-  const arm = ARM_ACTIONS[ctx.operation];
-  const armWrite =
-    arm ??
-    (/^(create|update|delete)-/.test(ctx.operation) && !DATA_ACTIONS[ctx.operation]
-      ? { action: 'write', role: 'Contributor', what: 'change' }
-      : undefined);
-  if (
-    azureCode === 'AuthorizationFailed' ||
-    azureCode === 'LinkedAuthorizationFailed' ||
-    armWrite ||
-    !DATA_ACTIONS[ctx.operation]
-  ) {
-    if (armWrite) {
-      return new AppError({
-        code: 'forbidden',
-        reason: reason ?? 'AuthorizationFailed',
-        message: `You may not ${armWrite.what} ${ctx.vaultName || ctx.vaultId ? vault : 'this resource'}${arm ? `: that needs '${arm.action}'` : ''}.`,
-        action:
-          ctx.operation === 'update-vault'
-            ? `Ask for the '${armWrite.role}' role on the vault, or ask an administrator to run: az keyvault update --ids ${scope} --enabled-for-deployment true`
-            : `Ask for the '${armWrite.role}' role on the resource group or subscription (az role assignment create --role ${armWrite.role} --assignee <your-upn> --scope <scope>), then retry.`,
-      });
-    }
+  const known = NEEDS[ctx.operation];
+  const dataPlane =
+    known !== undefined &&
+    DATA_PLANE.has(known.need) &&
+    azureCode !== 'AuthorizationFailed' &&
+    azureCode !== 'LinkedAuthorizationFailed';
+  const target: AccessTarget = {
+    ...(ctx.vaultId && ctx.vaultName
+      ? {
+          vault: {
+            id: ctx.vaultId,
+            name: ctx.vaultName,
+            resourceGroup: /\/resourceGroups\/([^/]+)/i.exec(ctx.vaultId)?.[1] ?? '',
+            // A Key Vault answer names the model that refused; else the vault's, when known.
+            rbac: azureCode === 'ForbiddenByRbac' || (azureCode !== 'ForbiddenByPolicy' && ctx.rbac === true),
+          },
+        }
+      : {}),
+    scope: ctx.scope ?? ctx.vaultId ?? '/subscriptions/<subscription id>',
+    ...(ctx.upn ? { upn: ctx.upn } : {}),
+  };
+  if (!dataPlane) {
+    // Control plane (ARM): the operation needs an Azure role on the vault, resource group or subscription.
+    const need: AccessNeed =
+      known && !DATA_PLANE.has(known.need)
+        ? known.need
+        : /^(create|update|delete)-/.test(ctx.operation)
+          ? 'write'
+          : 'read';
+    const advice = accessAdvice(need, target);
+    const message =
+      need === 'vault-settings'
+        ? `You may not change the settings of ${vault}: that needs '${advice.action}'.`
+        : need === 'create-vault'
+          ? `You may not create a key vault${ctx.scope ? ` in the resource group '${ctx.scope.split('/').at(-1)}'` : ''}.`
+          : need === 'write'
+            ? `You may not change ${ctx.vaultName || ctx.vaultId ? vault : 'this resource'}.`
+            : `You may not read ${ctx.operation === 'list-vaults' || ctx.operation === 'list-subscriptions' ? 'the vaults of this subscription' : ctx.vaultName ? vault : 'this resource'}.`;
     return new AppError({
       code: 'forbidden',
       reason: reason ?? 'AuthorizationFailed',
-      message: `You may not read ${ctx.operation === 'list-vaults' || ctx.operation === 'list-subscriptions' ? 'the vaults of this subscription' : ctx.vaultName ? vault : 'this resource'}.`,
-      action: `Ask for the 'Reader' role on the subscription or resource group: az role assignment create --role Reader --assignee <your-upn> --scope ${ctx.vaultId ?? '/subscriptions/<subscription id>'}`,
+      message,
+      action: adviceText(advice),
+      advice: { ask: advice.ask, purpose: advice.purpose, az: advice.az, powershell: advice.powershell },
     });
   }
   // Data plane (Key Vault): an access policy or a Key Vault data role is missing.
-  const need = DATA_ACTIONS[ctx.operation] ?? { permission: 'get', role: 'Key Vault Certificates Officer' };
-  const byPolicy = azureCode === 'ForbiddenByPolicy' || (azureCode !== 'ForbiddenByRbac' && ctx.rbac === false);
-  if (byPolicy) {
-    return new AppError({
-      code: 'forbidden',
-      reason: reason ?? 'ForbiddenByPolicy',
-      message: `The access policies of ${vault} do not give you the certificate permission '${need.permission}'.`,
-      action: `Ask a vault administrator to add it: az keyvault set-policy --name ${ctx.vaultName ?? '<vault>'} --upn <your-upn> --certificate-permissions get list ${need.permission === 'get' || need.permission === 'list' ? '' : `${need.permission} `}--secret-permissions get`,
-    });
-  }
+  const advice = accessAdvice(known.need, target);
+  const byPolicy = target.vault ? !target.vault.rbac : azureCode === 'ForbiddenByPolicy';
+  const kind = known.need === 'secrets' ? 'secret' : 'certificate';
   return new AppError({
     code: 'forbidden',
-    reason: reason ?? 'ForbiddenByRbac',
-    message: `Your Azure roles on ${vault} do not allow this (certificates ${need.permission}).`,
-    action: `Ask for the '${need.role}' role on the vault: az role assignment create --role "${need.role}" --assignee <your-upn> --scope ${scope} (role changes can take a few minutes to apply).`,
+    reason: reason ?? (byPolicy ? 'ForbiddenByPolicy' : 'ForbiddenByRbac'),
+    message: byPolicy
+      ? `The access policies of ${vault} do not give you the ${kind} permission '${known.permission}'.`
+      : `Your Azure roles on ${vault} do not allow this (${kind}s ${known.permission}).`,
+    action: adviceText(advice),
+    advice: { ask: advice.ask, purpose: advice.purpose, az: advice.az, powershell: advice.powershell },
   });
 }
 

@@ -8,7 +8,7 @@ import type { AuditInfo, AzureContext } from './types';
 
 /** The subscription's resource groups the user can see, by name. */
 export async function listResourceGroups(
-  { credential, config }: AzureContext,
+  { credential, config, upn }: AzureContext,
   subscriptionId: string,
 ): Promise<ResourceGroupSummary[]> {
   try {
@@ -18,7 +18,7 @@ export async function listResourceGroups(
     }
     return out.sort((a, b) => a.name.localeCompare(b.name));
   } catch (error) {
-    throw toAppError(error, { operation: 'list-resource-groups' });
+    throw toAppError(error, { operation: 'list-resource-groups', scope: `/subscriptions/${subscriptionId}`, upn });
   }
 }
 
@@ -44,14 +44,18 @@ export async function createResourceGroup(
     });
     return { name: g.name ?? name, location: g.location ?? location };
   } catch (error) {
-    if ((error as { statusCode?: number } | null)?.statusCode === 403) {
-      throw new AppError({
-        code: 'forbidden',
-        reason: 'AuthorizationFailed',
-        message: `You may not create resource groups in this subscription.`,
-        action: `Pick an existing resource group, or ask for the 'Contributor' role: az role assignment create --role Contributor --assignee <your-upn> --scope /subscriptions/${subscriptionId}`,
-      });
-    }
-    throw toAppError(error, { operation: 'create-resource-group' });
+    const e = toAppError(error, {
+      operation: 'create-resource-group',
+      scope: `/subscriptions/${subscriptionId}`,
+      upn: ctx.upn,
+    });
+    if (e.code !== 'forbidden' || !e.advice) throw e;
+    throw new AppError({
+      code: 'forbidden',
+      reason: e.reason ?? 'AuthorizationFailed',
+      message: `You may not create resource groups in this subscription.`,
+      action: `Pick an existing resource group, or: ${e.action}`,
+      advice: { ...e.advice, ask: `Pick an existing resource group, or: ${e.advice.ask}` },
+    });
   }
 }

@@ -47,7 +47,7 @@ function notPkcs12(name: string, vaultName: string, detail?: string) {
 export async function listUnbackedSecrets(ctx: AzureContext, ref: VaultRef): Promise<UnbackedSecretList> {
   const vault = await vaultForDataPlane(ctx, ref);
   const client = secretClient(ctx.credential, ctx.config, vault.vaultUri);
-  const context = { vaultName: vault.name, vaultId: vault.id, rbac: vault.rbac };
+  const context = { vaultName: vault.name, vaultId: vault.id, rbac: vault.rbac, upn: ctx.upn };
   const found: Array<{ name: string; enabled: boolean; updatedOn: string | null }> = [];
   try {
     for await (const p of client.listPropertiesOfSecrets()) {
@@ -123,7 +123,13 @@ export async function convertSecretToCertificate(
   try {
     secret = await client.getSecret(ref.secretName, req.version ? { version: req.version } : {});
   } catch (error) {
-    throw toAppError(error, { operation: 'get-secret', vaultName: vault.name, vaultId: vault.id, rbac: vault.rbac });
+    throw toAppError(error, {
+      operation: 'get-secret',
+      vaultName: vault.name,
+      vaultId: vault.id,
+      rbac: vault.rbac,
+      upn: ctx.upn,
+    });
   }
   if (secret.properties.managed === true) {
     throw new AppError({

@@ -6,6 +6,8 @@ import type { Principal } from '@/lib/auth/validate-token';
 export interface AzureContext {
   credential: TokenCredential;
   config: ServerConfig;
+  /** The signed-in user's UPN: the advice after a refusal names it in its command. */
+  upn?: string;
 }
 
 /** Who asked, for the audit line every change writes. */

@@ -1,9 +1,9 @@
 import 'server-only';
 import type { Vault } from '@azure/arm-keyvault';
-import { AppError } from '@/lib/errors';
 import { audit } from '@/lib/log';
 import { keyVaultManagementClient } from './clients';
 import { userScope } from './credentials';
+import { vaultResourceId } from '@/lib/wizard/access';
 import { toAppError } from './errors';
 import { createResourceGroup } from './resource-groups';
 import type { CreateVaultRequest, VaultNameAvailability, VaultRef, VaultSummary } from '@/lib/api/types';
@@ -35,7 +35,7 @@ export function toVaultSummary(vault: Vault): VaultSummary {
 }
 
 export async function listVaults(
-  { credential, config }: AzureContext,
+  { credential, config, upn }: AzureContext,
   subscriptionId: string,
 ): Promise<VaultSummary[]> {
   try {
@@ -44,11 +44,11 @@ export async function listVaults(
       out.push(toVaultSummary(v));
     return out.sort((a, b) => a.name.localeCompare(b.name));
   } catch (error) {
-    throw toAppError(error, { operation: 'list-vaults' });
+    throw toAppError(error, { operation: 'list-vaults', scope: `/subscriptions/${subscriptionId}`, upn });
   }
 }
 
-export async function getVault({ credential, config }: AzureContext, ref: VaultRef): Promise<VaultSummary> {
+export async function getVault({ credential, config, upn }: AzureContext, ref: VaultRef): Promise<VaultSummary> {
   try {
     return toVaultSummary(
       await keyVaultManagementClient(credential, config, ref.subscriptionId).vaults.get(
@@ -57,7 +57,12 @@ export async function getVault({ credential, config }: AzureContext, ref: VaultR
       ),
     );
   } catch (error) {
-    throw toAppError(error, { operation: 'get-vault', vaultName: ref.vaultName });
+    throw toAppError(error, {
+      operation: 'get-vault',
+      vaultName: ref.vaultName,
+      vaultId: vaultResourceId(ref.subscriptionId, ref.resourceGroup, ref.vaultName),
+      upn,
+    });
   }
 }
 
@@ -122,19 +127,10 @@ export async function setEnabledForDeployment(
     throw toAppError(error, {
       operation: 'update-vault',
       vaultName: ref.vaultName,
-      vaultId: `/subscriptions/${ref.subscriptionId}/resourceGroups/${ref.resourceGroup}/providers/Microsoft.KeyVault/vaults/${ref.vaultName}`,
+      vaultId: vaultResourceId(ref.subscriptionId, ref.resourceGroup, ref.vaultName),
+      upn: ctx.upn,
     });
   }
-}
-
-function armWriteRefused(error: unknown, what: string, scope: string, role: string): AppError | null {
-  if ((error as { statusCode?: number } | null)?.statusCode !== 403) return null;
-  return new AppError({
-    code: 'forbidden',
-    reason: 'AuthorizationFailed',
-    message: `You may not ${what}.`,
-    action: `Ask for the '${role}' role: az role assignment create --role "${role}" --assignee <your-upn> --scope ${scope}`,
-  });
 }
 
 /** Whether a vault name is free worldwide (vault names are global DNS labels). */
@@ -205,13 +201,6 @@ export async function createVault(
     });
     return summary;
   } catch (error) {
-    throw (
-      armWriteRefused(
-        error,
-        `create a key vault in the resource group '${req.resourceGroup}'`,
-        scope,
-        'Key Vault Contributor',
-      ) ?? toAppError(error, { operation: 'create-vault', vaultName: req.vaultName })
-    );
+    throw toAppError(error, { operation: 'create-vault', vaultName: req.vaultName, scope, upn: ctx.upn });
   }
 }

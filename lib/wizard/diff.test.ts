@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { certificateRightsAdvice, deploymentFlagAdvice } from './access';
 import { diffHunks, diffLines } from './diff';
 
 describe('line diff', () => {
@@ -27,26 +26,5 @@ describe('line diff', () => {
         .map((l) => l.text)
         .sort(),
     ).toEqual(['  <b x="1"/>', '  <b x="2"/>']);
-  });
-});
-
-describe('access advice', () => {
-  const v = {
-    id: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv',
-    name: 'kv',
-    resourceGroup: 'rg',
-    rbac: false,
-  };
-  it('asks for a role for the deployment flag, with commands an admin can run', () => {
-    const a = deploymentFlagAdvice(v, 'rita@contoso');
-    expect(a.grant.ask).toContain('Key Vault Contributor');
-    expect(a.enable.az).toBe('az keyvault update --name kv --resource-group rg --enabled-for-deployment true');
-    expect(a.enable.powershell).toContain('-EnabledForDeployment');
-  });
-  it('asks for access-policy permissions on an access-policy vault and a role on an RBAC vault', () => {
-    expect(certificateRightsAdvice(v, 'u').az).toContain(
-      'az keyvault set-policy --name kv --upn u --certificate-permissions get list import',
-    );
-    expect(certificateRightsAdvice({ ...v, rbac: true }, 'u').ask).toContain('Key Vault Certificates Officer');
   });
 });

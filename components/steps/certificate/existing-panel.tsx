@@ -8,7 +8,6 @@ import { Button } from '@/components/ui/button';
 import { ErrorCallout } from '@/components/ui/error-callout';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { useApi, useApiCall } from '@/components/wizard/use-api';
-import { RefusalAdvice } from './refusal-advice';
 
 const DAY = 86_400_000;
 
@@ -45,7 +44,6 @@ export function ExistingPanel({
   return (
     <div className="space-y-3">
       <ErrorCallout error={list.error} onRetry={list.reload} />
-      <RefusalAdvice error={list.error} vault={vault} />
       <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Scrollable table">
         <table className="w-full text-left text-sm">
           <caption className="sr-only">Certificates in {vault.vaultName}</caption>

@@ -12,7 +12,7 @@ import { SelectField, TextField } from '@/components/ui/field';
 import { Progress } from '@/components/ui/progress';
 import { useApiCall } from '@/components/wizard/use-api';
 import { CertificateNameField, type NameDecision } from './name-field';
-import { isCertificateRefusal, RefusalAdvice } from './refusal-advice';
+import { isCertificateRefusal } from './refusal-advice';
 
 /** A self-signed certificate made by Key Vault (exportable key, PKCS#12), with progress while it works. */
 export function GeneratePanel({
@@ -171,8 +171,11 @@ export function GeneratePanel({
           </Callout>
         )}
       </div>
-      <ErrorCallout error={error} onRetry={ready && !isCertificateRefusal(error) ? create : undefined} />
-      {!isCertificateRefusal(decision.error) && <RefusalAdvice error={error} vault={vault} />}
+      <ErrorCallout
+        error={error}
+        onRetry={ready && !isCertificateRefusal(error) ? create : undefined}
+        hideAdvice={isCertificateRefusal(decision.error)}
+      />
     </form>
   );
 }

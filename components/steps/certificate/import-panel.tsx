@@ -15,7 +15,7 @@ import { Progress } from '@/components/ui/progress';
 import { uploadWithProgress } from '@/components/wizard/upload';
 import { CertificateNameField, type NameDecision } from './name-field';
 import { PfxInspection } from './pfx-inspection';
-import { isCertificateRefusal, RefusalAdvice } from './refusal-advice';
+import { isCertificateRefusal } from './refusal-advice';
 
 type Phase = { kind: 'idle' } | { kind: 'uploading'; fraction: number } | { kind: 'importing' };
 
@@ -220,8 +220,11 @@ export function ImportPanel({
           <Progress label="Key Vault is importing the certificate…" value={null} testId="import-progress" />
         )}
       </div>
-      <ErrorCallout error={error} onRetry={canImport && !isCertificateRefusal(error) ? submit : undefined} />
-      {!isCertificateRefusal(decision.error) && <RefusalAdvice error={error} vault={vault} />}
+      <ErrorCallout
+        error={error}
+        onRetry={canImport && !isCertificateRefusal(error) ? submit : undefined}
+        hideAdvice={isCertificateRefusal(decision.error)}
+      />
     </form>
   );
 }

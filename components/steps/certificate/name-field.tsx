@@ -9,7 +9,6 @@ import { Button } from '@/components/ui/button';
 import { ErrorCallout } from '@/components/ui/error-callout';
 import { TextField } from '@/components/ui/field';
 import { useApiCall } from '@/components/wizard/use-api';
-import { RefusalAdvice } from './refusal-advice';
 
 export interface NameDecision {
   name: string;
@@ -156,9 +155,7 @@ export function CertificateNameField({
         )}
       </div>
       <ErrorCallout error={error} onRetry={() => setNonce((n) => n + 1)} />
-      <RefusalAdvice error={error} vault={vault} />
       <ErrorCallout error={recoverError} onRetry={recover} />
-      <RefusalAdvice error={recoverError} vault={vault} />
     </div>
   );
 }

@@ -16,7 +16,7 @@ import { StatusBadge } from '@/components/ui/status-badge';
 import { uploadWithProgress } from '@/components/wizard/upload';
 import { CertificateNameField, type NameDecision } from './name-field';
 import { PfxInspection } from './pfx-inspection';
-import { isCertificateRefusal, RefusalAdvice } from './refusal-advice';
+import { isCertificateRefusal } from './refusal-advice';
 
 type Phase = { kind: 'idle' } | { kind: 'building' } | { kind: 'uploading'; fraction: number } | { kind: 'importing' };
 
@@ -306,8 +306,11 @@ export function PemImportPanel({
           <Progress label="Key Vault is importing the certificate…" value={null} testId="import-progress" />
         )}
       </div>
-      <ErrorCallout error={error} onRetry={canImport && !isCertificateRefusal(error) ? submit : undefined} />
-      {!isCertificateRefusal(decision.error) && <RefusalAdvice error={error} vault={vault} />}
+      <ErrorCallout
+        error={error}
+        onRetry={canImport && !isCertificateRefusal(error) ? submit : undefined}
+        hideAdvice={isCertificateRefusal(decision.error)}
+      />
     </form>
   );
 }
