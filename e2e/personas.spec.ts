@@ -28,8 +28,15 @@ test('Cole (Certificates Officer on the RBAC vault only): refused the deployment
   await wizard.chooseVault('Contoso Production', 'kv-contoso-prod');
   await wizard.next('access');
 
+  // Known before the click (ARM's permissions API): he may not write the vault; the button still lets him try.
+  await expect(page.getByTestId('precheck-flag')).toContainText(
+    "You can't turn this on: ask for the 'Key Vault Contributor' role on the vault.",
+  );
   await page.getByRole('button', { name: 'Enable Azure Virtual Machines for deployment' }).click();
   await expect(page.getByTestId('error-callout')).toContainText('You may not change the settings');
+  // After the refusal the button says what happened, and the notice gives way to the refusal's advice.
+  await expect(page.getByRole('button', { name: "Refused: you may not change this vault's settings" })).toBeDisabled();
+  await expect(page.getByTestId('precheck-flag')).toHaveCount(0);
   // One piece of advice with one command (the signed-in user's UPN), shown once, with one copy button of its own name.
   await expect(page.getByTestId('error-action')).toContainText("'Key Vault Contributor' role");
   const az = `az role assignment create --role "Key Vault Contributor" --assignee certs@contoso.sandbox --scope ${PROD_VAULT_ID}`;
@@ -50,11 +57,14 @@ test('Cole (Certificates Officer on the RBAC vault only): refused the deployment
 
   // Cole has no access policy on this vault: the certificate name check already says what to ask for.
   await wizard.next('certificate');
+  const colePolicy =
+    'az keyvault set-policy --name kv-contoso-prod --upn certs@contoso.sandbox --certificate-permissions get list import create recover --secret-permissions get';
+  await expect(page.getByTestId('precheck-certificates-az')).toHaveText(colePolicy);
   await wizard.field('Certificate name in Key Vault').fill('cole-on-prod');
-  await expect(page.getByTestId('refusal-az').filter({ visible: true })).toHaveText(
-    'az keyvault set-policy --name kv-contoso-prod --upn certs@contoso.sandbox --certificate-permissions get list import create recover --secret-permissions get',
-  );
-  await expect(page.getByTestId('refusal-advice').filter({ visible: true })).toHaveCount(1);
+  await expect(page.getByTestId('error-callout').filter({ visible: true })).toContainText('do not give you');
+  // The refused name check names the same command, so the page shows it once (the notice above the form).
+  await expect(page.getByText(colePolicy, { exact: true }).filter({ visible: true })).toHaveCount(1);
+  await expect(page.getByTestId('refusal-advice').filter({ visible: true })).toHaveCount(0);
   await wizard.checkStep('certificate', 'refused');
 
   // On the RBAC vault Cole may work with certificates.
@@ -143,12 +153,28 @@ test('Rita (Reader, get/list only): refused the flag and the import with what to
   await wizard.chooseVault('Contoso Production', 'kv-contoso-prod');
   await wizard.checkStep('vault');
   await wizard.next('access');
+  const ritaRole = `az role assignment create --role "Key Vault Contributor" --assignee reader@contoso.sandbox --scope ${PROD_VAULT_ID}`;
+  await expect(page.getByTestId('precheck-flag')).toContainText("You can't turn this on");
+  await expect(page.getByTestId('precheck-flag-az')).toHaveText(ritaRole);
+  await wizard.checkStep('access', 'precheck');
   await page.getByRole('button', { name: 'Enable Azure Virtual Machines for deployment' }).click();
   await expect(page.getByTestId('refusal-az')).toHaveText(
     `az role assignment create --role "Key Vault Contributor" --assignee reader@contoso.sandbox --scope ${PROD_VAULT_ID}`,
   );
   await wizard.checkStep('access', 'refused');
   await wizard.next('certificate');
+
+  // Known before anything is chosen: her access policy has no Import. The form still lets her try.
+  const ritaPolicy =
+    'az keyvault set-policy --name kv-contoso-prod --upn reader@contoso.sandbox --certificate-permissions get list import create recover --secret-permissions get';
+  await expect(page.getByTestId('precheck-certificates')).toContainText(
+    "You can't add certificates to kv-contoso-prod: ask for an access policy with Import and Create.",
+  );
+  await expect(page.getByTestId('precheck-certificates-az')).toHaveText(ritaPolicy);
+  await page.getByTestId('precheck-certificates').getByRole('tab', { name: 'PowerShell' }).click();
+  await expect(page.getByTestId('precheck-certificates-powershell')).toContainText(
+    '-UserPrincipalName reader@contoso.sandbox -PermissionsToCertificates get,list,import,create,recover',
+  );
 
   // Import: inspected fine in the browser, refused by the vault's access policy; the app names the permission.
   const pfx = makePfx('rita.contoso.example', 'r1ta-Passw0rd');
@@ -158,17 +184,16 @@ test('Rita (Reader, get/list only): refused the flag and the import with what to
   await expect(page.getByTestId('inspection-verdict')).toHaveText(/Ready to import/);
   await page.getByRole('button', { name: 'Import into Key Vault' }).click();
   await expect(page.getByTestId('error-callout')).toContainText("do not give you the certificate permission 'import'");
-  // The message and the advice under it agree: one command, Rita's own UPN, the wizard's permissions.
-  const ritaPolicy =
-    'az keyvault set-policy --name kv-contoso-prod --upn reader@contoso.sandbox --certificate-permissions get list import create recover --secret-permissions get';
+  // The refusal's advice is the notice's (one table): the same sentence, and its command is on the page once.
   const refusal = page.getByTestId('error-callout').filter({ visible: true });
-  await expect(refusal.getByTestId('refusal-az')).toHaveText(ritaPolicy);
-  await expect(refusal.getByText(/az keyvault set-policy/)).toHaveCount(1);
-  await expect(refusal).not.toContainText('<your-upn>');
-  await refusal.getByRole('tab', { name: 'PowerShell' }).click();
-  await expect(refusal.getByTestId('refusal-powershell')).toContainText(
-    '-UserPrincipalName reader@contoso.sandbox -PermissionsToCertificates get,list,import,create,recover',
+  await expect(refusal.getByTestId('error-action')).toHaveText(
+    "Ask for an access policy on 'kv-contoso-prod' with the certificate permissions Get, List, Import, Create and Recover and the secret permission Get (vault access policy model).",
   );
+  await expect(
+    page.getByText(/az keyvault set-policy|Set-AzKeyVaultAccessPolicy/).filter({ visible: true }),
+  ).toHaveCount(1);
+  await expect(page.getByText('<your-upn>')).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Refused: you may not import into kv-contoso-prod' })).toBeDisabled();
   await expect(wizard.field('Certificate name in Key Vault')).toHaveValue('rita-import');
   await expect(page.getByLabel('PFX password')).toHaveValue(pfx.password);
   await wizard.checkStep('certificate', 'refused');

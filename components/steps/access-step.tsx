@@ -1,7 +1,7 @@
 'use client';
 
 import { useState } from 'react';
-import type { VaultSummary } from '@/lib/api/types';
+import type { VaultPermissions, VaultSummary } from '@/lib/api/types';
 import { ApiError } from '@/lib/api/client';
 import { accessAdvice } from '@/lib/wizard/access';
 import { vaultApiPath } from '@/lib/wizard/paths';
@@ -42,6 +42,8 @@ export function AccessStep() {
   const { account } = useAuth();
   const vaultRef = state.vault!;
   const vault = useApi<VaultSummary>(vaultApiPath(vaultRef));
+  // Asked up front: may this user change the vault's settings at all? (A hint: the button still lets them try.)
+  const permissions = useApi<VaultPermissions>(`${vaultApiPath(vaultRef)}/permissions`);
   const call = useApiCall();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -65,6 +67,7 @@ export function AccessStep() {
   const v = vault.data;
   const refused = error instanceof ApiError && error.code === 'forbidden';
   const upn = account?.username;
+  const mayNot = permissions.data?.changeSettings.allowed === false;
   return (
     <div className="mt-4 space-y-5">
       <ErrorCallout error={vault.error} onRetry={vault.reload} />
@@ -123,8 +126,31 @@ export function AccessStep() {
                 Enable “Azure Virtual Machines for deployment” to let the platform install the certificate on your role
                 instances.
               </Callout>
-              <Button onClick={enable} disabled={busy}>
-                {busy ? 'Enabling…' : 'Enable Azure Virtual Machines for deployment'}
+              {mayNot && !refused && (
+                <Callout
+                  tone="warning"
+                  title="You can't turn this on: ask for the 'Key Vault Contributor' role on the vault."
+                  testId="precheck-flag"
+                >
+                  <p>
+                    Your Azure roles on {v.name} do not include Microsoft.KeyVault/vaults/write. You can still try: a
+                    role given a moment ago can take a few minutes to show.
+                  </p>
+                  <div className="mt-2">
+                    <CommandTabs
+                      advice={accessAdvice('vault-settings', { vault: v, upn })}
+                      testId="precheck-flag"
+                      showAsk={false}
+                    />
+                  </div>
+                </Callout>
+              )}
+              <Button onClick={enable} disabled={busy || refused} variant={mayNot || refused ? 'secondary' : 'primary'}>
+                {busy
+                  ? 'Enabling…'
+                  : refused
+                    ? "Refused: you may not change this vault's settings"
+                    : 'Enable Azure Virtual Machines for deployment'}
               </Button>
             </div>
           )}

@@ -3,10 +3,12 @@
 import { ApiError } from '@/lib/api/client';
 import { Callout } from './callout';
 import { CommandTabs } from './command-tabs';
+import { useShownAdvice } from './shown-advice';
 
 /**
  * Shows an API failure as message + what to do next. Unknown errors never show raw text. A refusal's advice shows its
- * sentence and its one command (az and PowerShell) once; `hideAdvice` when the same advice is already on the page.
+ * sentence and its one command (az and PowerShell) once: not again when the page already shows that command
+ * (ShownAdviceProvider), nor with `hideAdvice`.
  */
 export function ErrorCallout({
   error,
@@ -17,6 +19,7 @@ export function ErrorCallout({
   onRetry?: () => void;
   hideAdvice?: boolean;
 }) {
+  const shown = useShownAdvice();
   if (!error) return null;
   const body =
     error instanceof ApiError
@@ -28,7 +31,7 @@ export function ErrorCallout({
           reason: undefined,
           advice: undefined,
         };
-  const advice = hideAdvice ? undefined : body.advice;
+  const advice = hideAdvice || (body.advice && shown.includes(body.advice.az)) ? undefined : body.advice;
   return (
     <Callout tone="error" title={body.message} testId="error-callout">
       <p data-testid="error-action">{body.advice ? body.advice.ask : body.action}</p>

@@ -86,3 +86,13 @@ export const selfSignedSchema = z
     curve: z.enum(['P-256', 'P-384', 'P-521']).optional(),
   })
   .strict();
+
+const permissionCheckSchema = z.object({
+  allowed: z.boolean().nullable(),
+  basis: z.enum(['role-assignments', 'access-policy', 'unknown']),
+});
+export const vaultPermissionsResponse = z.object({
+  rbac: z.boolean(),
+  changeSettings: permissionCheckSchema,
+  addCertificates: permissionCheckSchema,
+});

@@ -243,3 +243,20 @@ export interface CloudServiceOperation {
   /** The service read again once the operation is over. */
   detail?: CloudServiceDetail;
 }
+
+/** Whether the signed-in user may do something, found out before offering it; `allowed: null` when not known. */
+export interface PermissionCheck {
+  allowed: boolean | null;
+  /** role-assignments: ARM's permissions API; access-policy: the vault's policy for the user's object id. */
+  basis: 'role-assignments' | 'access-policy' | 'unknown';
+}
+
+/** What the signed-in user may do on a vault (`GET …/vaults/{vault}/permissions`). */
+export interface VaultPermissions {
+  /** The vault's permission model (true: Azure RBAC). */
+  rbac: boolean;
+  /** Microsoft.KeyVault/vaults/write: the deployment flag. */
+  changeSettings: PermissionCheck;
+  /** Import and create certificates (data plane). */
+  addCertificates: PermissionCheck;
+}

@@ -26,5 +26,14 @@ export function isActionAllowed(entries: PermissionEntry[], action: string): boo
   );
 }
 
+/** The same rule for data actions (`dataActions` / `notDataActions`), as ARM lists them for RBAC key vaults. */
+export function isDataActionAllowed(entries: PermissionEntry[], dataAction: string): boolean {
+  return entries.some(
+    (e) =>
+      (e.dataActions ?? []).some((a) => matches(a, dataAction)) &&
+      !(e.notDataActions ?? []).some((n) => matches(n, dataAction)),
+  );
+}
+
 export const CLOUD_SERVICE_WRITE = 'Microsoft.Compute/cloudServices/write';
 export const VAULT_DEPLOY = 'Microsoft.KeyVault/vaults/deploy/action';

@@ -202,12 +202,14 @@ export function ImportPanel({
       <div aria-live="polite">{inspecting && <p className="text-sm">Inspecting the file in your browser…</p>}</div>
       {inspection && <PfxInspection result={inspection} />}
       <div className="space-y-2">
-        <Button type="submit" disabled={!canImport}>
+        <Button type="submit" disabled={!canImport || isCertificateRefusal(error)}>
           {busy
             ? 'Importing…'
-            : decision.status?.status === 'exists'
-              ? `Import as a new version of ${name}`
-              : 'Import into Key Vault'}
+            : isCertificateRefusal(error)
+              ? `Refused: you may not import into ${vault.vaultName}`
+              : decision.status?.status === 'exists'
+                ? `Import as a new version of ${name}`
+                : 'Import into Key Vault'}
         </Button>
         {phase.kind === 'uploading' && (
           <Progress
