@@ -56,7 +56,7 @@ test('an import leaves the marker password and PFX bytes in no log, state, stora
 
   const wizard = new Wizard(page);
   await wizard.toCertificateStep();
-  await page.getByLabel('Certificate name in Key Vault').fill(certName);
+  await page.getByLabel('Certificate name in Key Vault').filter({ visible: true }).fill(certName);
   await page.getByLabel('PFX file').setInputFiles(pfx.file);
   // A failure first (wrong password), then the import.
   await page.getByLabel('PFX password').fill(wrongMarker);

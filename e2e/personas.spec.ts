@@ -59,7 +59,7 @@ test('Cole (Certificates Officer on the RBAC vault only): refused the deployment
   await wizard.next('certificate');
   const colePolicy =
     'az keyvault set-policy --name kv-contoso-prod --upn certs@contoso.sandbox --certificate-permissions get list import create recover --secret-permissions get';
-  await expect(page.getByTestId('precheck-certificates-az')).toHaveText(colePolicy);
+  await expect(page.getByTestId('precheck-certificates-command-az')).toHaveText(colePolicy);
   await wizard.field('Certificate name in Key Vault').fill('cole-on-prod');
   await expect(page.getByTestId('error-callout').filter({ visible: true })).toContainText('do not give you');
   // The refused name check names the same command, so the page shows it once (the notice above the form).
@@ -155,7 +155,7 @@ test('Rita (Reader, get/list only): refused the flag and the import with what to
   await wizard.next('access');
   const ritaRole = `az role assignment create --role "Key Vault Contributor" --assignee reader@contoso.sandbox --scope ${PROD_VAULT_ID}`;
   await expect(page.getByTestId('precheck-flag')).toContainText("You can't turn this on");
-  await expect(page.getByTestId('precheck-flag-az')).toHaveText(ritaRole);
+  await expect(page.getByTestId('precheck-flag-command-az')).toHaveText(ritaRole);
   await wizard.checkStep('access', 'precheck');
   await page.getByRole('button', { name: 'Enable Azure Virtual Machines for deployment' }).click();
   await expect(page.getByTestId('refusal-az')).toHaveText(
@@ -170,9 +170,9 @@ test('Rita (Reader, get/list only): refused the flag and the import with what to
   await expect(page.getByTestId('precheck-certificates')).toContainText(
     "You can't add certificates to kv-contoso-prod: ask for an access policy with Import and Create.",
   );
-  await expect(page.getByTestId('precheck-certificates-az')).toHaveText(ritaPolicy);
+  await expect(page.getByTestId('precheck-certificates-command-az')).toHaveText(ritaPolicy);
   await page.getByTestId('precheck-certificates').getByRole('tab', { name: 'PowerShell' }).click();
-  await expect(page.getByTestId('precheck-certificates-powershell')).toContainText(
+  await expect(page.getByTestId('precheck-certificates-command-powershell')).toContainText(
     '-UserPrincipalName reader@contoso.sandbox -PermissionsToCertificates get,list,import,create,recover',
   );
 
@@ -187,7 +187,7 @@ test('Rita (Reader, get/list only): refused the flag and the import with what to
   // The refusal's advice is the notice's (one table): the same sentence, and its command is on the page once.
   const refusal = page.getByTestId('error-callout').filter({ visible: true });
   await expect(refusal.getByTestId('error-action')).toHaveText(
-    "Ask for an access policy on 'kv-contoso-prod' with the certificate permissions Get, List, Import, Create and Recover and the secret permission Get (vault access policy model).",
+    "Ask for an access policy on 'kv-contoso-prod' with the certificate permissions Get, List, Import, Create and Recover and the secret permission Get (vault access policy model). The command for an administrator is above.",
   );
   await expect(
     page.getByText(/az keyvault set-policy|Set-AzKeyVaultAccessPolicy/).filter({ visible: true }),

@@ -107,7 +107,10 @@ test('Azure mode against the sandbox identity provider: MSAL redirect sign-in, O
   await wizard.next('certificate');
 
   const pfx = makePfx('azure-mode.contoso.example', 'azure-mode-Passw0rd!');
-  await page.getByLabel('Certificate name in Key Vault').fill(`azure-mode-${Date.now().toString(36)}`);
+  await page
+    .getByLabel('Certificate name in Key Vault')
+    .filter({ visible: true })
+    .fill(`azure-mode-${Date.now().toString(36)}`);
   await page.getByLabel('PFX file').setInputFiles(pfx.file);
   await page.getByLabel('PFX password').fill(pfx.password);
   await page.getByRole('button', { name: 'Import into Key Vault' }).click();

@@ -81,7 +81,7 @@ test('two instances behind a round-robin balancer serve one wizard session to a 
   await wizard.next('access');
   await expect(page.getByTestId('flag-enabledForDeployment')).toHaveText('Enabled');
   await wizard.next('certificate');
-  await page.getByLabel('Certificate name in Key Vault').fill(certName);
+  await page.getByLabel('Certificate name in Key Vault').filter({ visible: true }).fill(certName);
   await page.getByLabel('PFX file').setInputFiles(pfx.file);
   await page.getByLabel('PFX password').fill(pfx.password);
   await page.getByRole('button', { name: 'Import into Key Vault' }).click();

@@ -139,7 +139,7 @@ export function AccessStep() {
                   <div className="mt-2">
                     <CommandTabs
                       advice={accessAdvice('vault-settings', { vault: v, upn })}
-                      testId="precheck-flag"
+                      testId="precheck-flag-command"
                       showAsk={false}
                     />
                   </div>

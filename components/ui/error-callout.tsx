@@ -34,7 +34,10 @@ export function ErrorCallout({
   const advice = hideAdvice || (body.advice && shown.includes(body.advice.az)) ? undefined : body.advice;
   return (
     <Callout tone="error" title={body.message} testId="error-callout">
-      <p data-testid="error-action">{body.advice ? body.advice.ask : body.action}</p>
+      <p data-testid="error-action">
+        {body.advice ? body.advice.ask : body.action}
+        {body.advice && !advice && !hideAdvice && ' The command for an administrator is above.'}
+      </p>
       {body.reason && <p className="mt-1 font-mono text-xs opacity-75">Code: {body.reason}</p>}
       {advice && (
         <div className="mt-3" data-testid="refusal-advice">
