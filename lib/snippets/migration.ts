@@ -4,7 +4,7 @@
  * each as an ARM template, Bicep, an az script and a PowerShell script. Every certificate is a `SnippetModel`,
  * validated by `resolveSnippetModel` like every other output; one value tree per target renders both ARM and Bicep.
  */
-import { bicepString, powershellQuote, shellQuote } from './render';
+import { bicepString, bicepValue as bicepLiteral, powershellQuote, shellQuote, type BicepLeaf } from './render';
 import { SnippetError, resolveSnippetModel, type ResolvedSnippetModel, type SnippetModel } from './model';
 
 export const MIGRATION_TARGETS = ['vmss', 'kv-extension', 'sf-managed', 'app-service'] as const;
@@ -196,29 +196,13 @@ function armValue(v: Value): unknown {
   return v;
 }
 
-const BICEP_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
-function bicepValue(v: Value, indent: string): string {
-  const inner = indent + '  ';
+const bicepLeaf: BicepLeaf = (v, indent) => {
   if (v instanceof Expr) return v.bicep;
-  if (v instanceof ExprKey) return `{\n${inner}'\${${v.key.bicep}}': ${bicepValue(v.value, inner)}\n${indent}}`;
-  if (typeof v === 'string') return bicepString(v);
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  if (Array.isArray(v)) {
-    if (v.length === 0) return '[]';
-    return '[\n' + v.map((x) => inner + bicepValue(x, inner)).join('\n') + '\n' + indent + ']';
-  }
-  const keys = Object.keys(v);
-  if (keys.length === 0) return '{}';
-  return (
-    '{\n' +
-    keys
-      .map((k) => `${inner}${BICEP_IDENTIFIER.test(k) ? k : bicepString(k)}: ${bicepValue(v[k] as Value, inner)}`)
-      .join('\n') +
-    '\n' +
-    indent +
-    '}'
-  );
-}
+  if (v instanceof ExprKey)
+    return `{\n${indent}  '\${${v.key.bicep}}': ${bicepValue(v.value, indent + '  ')}\n${indent}}`;
+  return undefined;
+};
+const bicepValue = (v: Value, indent: string): string => bicepLiteral(v, indent, bicepLeaf);
 
 /** The ARM id expression of a resource of the template (for dependsOn). */
 function armIdOf(r: Resource): string {

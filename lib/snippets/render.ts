@@ -60,22 +60,28 @@ export function bicepString(value: string): string {
 }
 
 const BICEP_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
-type BicepValue = string | number | boolean | BicepValue[] | { [key: string]: BicepValue };
+export type BicepValue = string | number | boolean | BicepValue[] | { [key: string]: BicepValue };
+/** Renders a value plain data cannot express (the migration templates' expressions); undefined for plain data. */
+export type BicepLeaf = (v: object, indent: string) => string | undefined;
 
-function bicepValue(v: BicepValue, indent: string): string {
+/** A Bicep literal of `v`, nested lines indented under `indent`; `leaf` renders the values that are not plain data. */
+export function bicepValue(v: BicepValue | object, indent: string, leaf?: BicepLeaf): string {
+  type Item = BicepValue | object;
   const inner = indent + '  ';
   if (typeof v === 'string') return bicepString(v);
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  const own = leaf?.(v, indent);
+  if (own !== undefined) return own;
   if (Array.isArray(v)) {
     if (v.length === 0) return '[]';
-    return '[\n' + v.map((x) => inner + bicepValue(x, inner)).join('\n') + '\n' + indent + ']';
+    return '[\n' + (v as Item[]).map((x) => inner + bicepValue(x, inner, leaf)).join('\n') + '\n' + indent + ']';
   }
-  const keys = Object.keys(v);
-  if (keys.length === 0) return '{}';
+  const entries = Object.entries(v as Record<string, Item>);
+  if (entries.length === 0) return '{}';
   return (
     '{\n' +
-    keys
-      .map((k) => `${inner}${BICEP_IDENTIFIER.test(k) ? k : bicepString(k)}: ${bicepValue(v[k] as BicepValue, inner)}`)
+    entries
+      .map(([k, x]) => `${inner}${BICEP_IDENTIFIER.test(k) ? k : bicepString(k)}: ${bicepValue(x, inner, leaf)}`)
       .join('\n') +
     '\n' +
     indent +
