@@ -79,6 +79,21 @@ export function requireStr(p: ParsedArgs, name: string, usage: string): string {
   return v;
 }
 
+const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+/** `--subscription`, required and a subscription GUID. */
+export function requireSubscription(p: ParsedArgs, usage: string): string {
+  const subscription = requireStr(p, 'subscription', usage);
+  if (!GUID.test(subscription)) {
+    throw new CliError(
+      'invalid-option-value',
+      `--subscription ${subscription} is not a subscription id.`,
+      'Give the subscription GUID.',
+    );
+  }
+  return subscription;
+}
+
 export function onePositional(p: ParsedArgs, what: string, usage: string): string {
   if (p.positionals.length === 0) throw new CliError('missing-argument', `${what} is required.`, `Usage: ${usage}`);
   if (p.positionals.length > 1) {

@@ -14,13 +14,11 @@ import {
 import { ConfigError } from '@/lib/config';
 import { AppError } from '@/lib/errors';
 import { MIGRATION_FORMATS, MIGRATION_TARGETS, type MigrationFormat, type MigrationTarget } from '@/lib/snippets';
-import { flag, parseCliArgs, requireStr, str } from './args';
+import { flag, parseCliArgs, requireStr, requireSubscription, str } from './args';
 import { CliError, EXIT_CHECK_FAILED, EXIT_OK, errorLine } from './errors';
 import { readText, type CliIO } from './io';
 import { MIGRATE_HELP, MIGRATE_USAGE } from './migrate-help';
 import { azureContext, sandboxContext } from './services';
-
-const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], option: string): T | undefined {
   if (value === undefined) return undefined;
@@ -65,13 +63,7 @@ export async function migrateCommand(argv: string[], io: CliIO): Promise<number>
     io.stdout(MIGRATE_HELP);
     return EXIT_OK;
   }
-  const subscription = requireStr(p, 'subscription', MIGRATE_USAGE);
-  if (!GUID.test(subscription))
-    throw new CliError(
-      'invalid-option-value',
-      `--subscription ${subscription} is not a subscription id.`,
-      'Give the subscription GUID.',
-    );
+  const subscription = requireSubscription(p, MIGRATE_USAGE);
   const resourceGroup = requireStr(p, 'resource-group', MIGRATE_USAGE);
   const name = requireStr(p, 'name', MIGRATE_USAGE);
   const target = oneOf<MigrationTarget>(requireStr(p, 'target', MIGRATE_USAGE), MIGRATION_TARGETS, 'target')!;

@@ -13,15 +13,13 @@ import { signInPersona } from '@/lib/auth/sandbox-sign-in';
 import { compareByExpiry, serviceReport, type CertificateRow, type ServiceReport } from '@/lib/cloud-services';
 import { ConfigError, getServerConfig, type ServerConfig } from '@/lib/config';
 import { AppError } from '@/lib/errors';
-import { flag, parseCliArgs, requireStr, str } from './args';
+import { flag, parseCliArgs, requireSubscription, str } from './args';
 import { CliError, EXIT_CHECK_FAILED, EXIT_OK, errorLine } from './errors';
 import type { CliIO } from './io';
 import { SERVICES_CHECK_USAGE, SERVICES_HELP } from './services-help';
 
 /** Statuses that fail the check; the others are reported as warnings. */
 const FAILING = new Set<CertificateRow['status']>(['expiring', 'expired', 'missing', 'disabled', 'unverified']);
-
-const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 export function azureContext(): AzureContext {
   const env = process.env;
@@ -174,13 +172,7 @@ export async function servicesCheckCommand(argv: string[], io: CliIO): Promise<n
     io.stdout(SERVICES_HELP);
     return EXIT_OK;
   }
-  const subscription = requireStr(p, 'subscription', SERVICES_CHECK_USAGE);
-  if (!GUID.test(subscription))
-    throw new CliError(
-      'invalid-option-value',
-      `--subscription ${subscription} is not a subscription id.`,
-      'Give the subscription GUID.',
-    );
+  const subscription = requireSubscription(p, SERVICES_CHECK_USAGE);
   const days = str(p, 'days') === undefined ? 30 : Number(str(p, 'days'));
   if (!Number.isInteger(days) || days < 0 || days > 3650)
     throw new CliError(
