@@ -3,7 +3,6 @@
  * format the CLI prints exactly what the page's code (migrationSource → planMigration → the lib/snippets renderers)
  * gives, each output reads back with every carried certificate exactly once, and the blockers are the seeded ones.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,17 +11,14 @@ import { migrationSource } from '@/lib/azure/cloud-service-migration';
 import { planMigration, type MigrationSource } from '@/lib/cloud-services';
 import { placements } from '@/lib/cloud-services/migration-readers.test-support';
 import { MIGRATION_FORMATS, MIGRATION_TARGETS } from '@/lib/snippets';
-import type { CliIO } from './io';
-import { main } from './main';
+import { runCli, useSandboxForCli } from './run.test-support';
 import { sandboxContext } from './services';
 
 const SUB = '0b1f6471-1bf0-4dda-aec3-111122223333';
 const RG = 'rg-cses-prod';
 const root = path.resolve(__dirname, '..');
-let child: ChildProcess | undefined;
-let stateDir = '';
+let csdefDir = '';
 let csdefFile = '';
-const previous = process.env.SANDBOX_STATE_DIR;
 
 const CSDEF = `<?xml version="1.0" encoding="utf-8"?>
 <ServiceDefinition name="cs-contoso-web" xmlns="http://schemas.microsoft.com/ServiceHosting/2008/10/ServiceDefinition">
@@ -40,50 +36,15 @@ const CSDEF = `<?xml version="1.0" encoding="utf-8"?>
 </ServiceDefinition>
 `;
 
-beforeAll(async () => {
-  stateDir = mkdtempSync(path.join(tmpdir(), 'cses-cli-migrate-'));
-  csdefFile = path.join(stateDir, 'ServiceDefinition.csdef');
+useSandboxForCli();
+beforeAll(() => {
+  csdefDir = mkdtempSync(path.join(tmpdir(), 'cses-cli-migrate-'));
+  csdefFile = path.join(csdefDir, 'ServiceDefinition.csdef');
   writeFileSync(csdefFile, CSDEF);
-  child = spawn(process.execPath, ['--import', 'tsx', 'sandbox/src/main.ts', '--port', '0', '--state-dir', stateDir], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let err = '';
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the sandbox did not start: ${err}`)), 60_000);
-    let out = '';
-    child!.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('\n')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child!.on('exit', (code) => reject(new Error(`the sandbox exited ${code}: ${err}`)));
-  });
-  process.env.SANDBOX_STATE_DIR = stateDir;
-}, 90_000);
-
-afterAll(() => {
-  child?.kill();
-  if (previous === undefined) delete process.env.SANDBOX_STATE_DIR;
-  else process.env.SANDBOX_STATE_DIR = previous;
-  rmSync(stateDir, { recursive: true, force: true });
 });
+afterAll(() => rmSync(csdefDir, { recursive: true, force: true }));
 
-async function run(argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIO = {
-    stdout: (s) => void out.push(typeof s === 'string' ? s : new TextDecoder().decode(s)),
-    stderr: (s) => void err.push(s),
-    readStdin: async () => new Uint8Array(),
-    cwd: root,
-  };
-  const code = await main(['migrate', ...argv], io);
-  return { code, out: out.join(''), err: err.join('') };
-}
+const run = (argv: string[]) => runCli(['migrate', ...argv], root);
 
 const SERVICES = ['cs-contoso-web', 'cs-contoso-shop', 'cs-contoso-billing', 'cs-contoso-legacy'];
 /** The blockers each seeded service has (for every target; the RemoteAccess certificate is dropped). */

@@ -2,63 +2,15 @@
  * `cses-cert services check` against a real sandbox process (its seeded cloud services), signed in as a persona.
  * The sandbox runs as a separate process (it is the independent oracle: nothing here imports it).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIO } from './io';
-import { main } from './main';
+import { describe, expect, it } from 'vitest';
+import { runCli, useSandboxForCli } from './run.test-support';
 
 const SUB = '0b1f6471-1bf0-4dda-aec3-111122223333';
 const root = path.resolve(__dirname, '..');
-let child: ChildProcess | undefined;
-let stateDir = '';
-const previous = process.env.SANDBOX_STATE_DIR;
+useSandboxForCli();
 
-beforeAll(async () => {
-  stateDir = mkdtempSync(path.join(tmpdir(), 'cses-cli-services-'));
-  // Node with tsx as a loader (one process), not the tsx wrapper, whose own child would outlive a kill of the wrapper.
-  child = spawn(process.execPath, ['--import', 'tsx', 'sandbox/src/main.ts', '--port', '0', '--state-dir', stateDir], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let err = '';
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the sandbox did not start: ${err}`)), 60_000);
-    let out = '';
-    child!.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('\n')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child!.on('exit', (code) => reject(new Error(`the sandbox exited ${code}: ${err}`)));
-  });
-  process.env.SANDBOX_STATE_DIR = stateDir;
-}, 90_000);
-
-afterAll(() => {
-  child?.kill();
-  if (previous === undefined) delete process.env.SANDBOX_STATE_DIR;
-  else process.env.SANDBOX_STATE_DIR = previous;
-  rmSync(stateDir, { recursive: true, force: true });
-});
-
-async function run(argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIO = {
-    stdout: (s) => void out.push(typeof s === 'string' ? s : new TextDecoder().decode(s)),
-    stderr: (s) => void err.push(s),
-    readStdin: async () => new Uint8Array(),
-    cwd: root,
-  };
-  const code = await main(['services', 'check', ...argv], io);
-  return { code, out: out.join(''), err: err.join('') };
-}
+const run = (argv: string[]) => runCli(['services', 'check', ...argv], root);
 
 describe('cses-cert services check (sandbox)', () => {
   it('exits 2 and names the expiring and the broken service; the healthy one passes alone', async () => {
