@@ -4,8 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { CliIO } from './io';
-import { main } from './main';
+import { runCli } from './run.test-support';
 
 const V = resolve(__dirname, '../lib/certs/__vectors__/pem');
 const expected = JSON.parse(readFileSync(join(V, 'expected.json'), 'utf8')) as {
@@ -25,16 +24,8 @@ beforeAll(() => {
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 async function run(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIO = {
-    stdout: (s) => void out.push(typeof s === 'string' ? s : new TextDecoder().decode(s)),
-    stderr: (s) => void err.push(s),
-    readStdin: async () => new Uint8Array(0),
-    cwd: process.cwd(),
-  };
-  const status = await main(['pfx', 'from-pem', ...args], io);
-  return { status, stdout: out.join(''), stderr: err.join('') };
+  const { code, out, err } = await runCli(['pfx', 'from-pem', ...args]);
+  return { status: code, stdout: out, stderr: err };
 }
 const leafOf = (pfx: string) =>
   execFileSync('sh', [
