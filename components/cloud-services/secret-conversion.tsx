@@ -11,7 +11,7 @@ import type {
 } from '@/lib/api/types';
 import { certificateNameSchema } from '@/lib/api/schemas';
 import { parseVaultId, type CertificateRow } from '@/lib/cloud-services';
-import { serviceApi, type ServiceLocator } from '@/lib/cloud-services/paths';
+import type { ServiceLocator } from '@/lib/cloud-services/paths';
 import type { WizardVault } from '@/lib/wizard/state';
 import { vaultApiPath } from '@/lib/wizard/paths';
 import { Button } from '@/components/ui/button';
@@ -19,6 +19,7 @@ import { Callout } from '@/components/ui/callout';
 import { ErrorCallout } from '@/components/ui/error-callout';
 import { INPUT_CLASS } from '@/components/ui/field';
 import { useApi, useApiCall } from '@/components/wizard/use-api';
+import { useRepointPlan } from './use-repoint-plan';
 
 const e = encodeURIComponent;
 const day = (iso: string | null) => (iso ? iso.slice(0, 10) : 'unknown');
@@ -180,11 +181,9 @@ export function SecretConversion({
   detail: CloudServiceDetail;
   onPlanned: (response: RotationPlanResponse, request: RepointPlanRequest) => void;
 }) {
-  const call = useApiCall();
   const [converted, setConverted] = useState<Converted>({});
   const [lists, setLists] = useState<Record<string, UnbackedSecretList>>({});
-  const [error, setError] = useState<unknown>(null);
-  const [planning, setPlanning] = useState(false);
+  const { plan: requestPlan, planning, error } = useRepointPlan(locator, onPlanned);
   const onList = useCallback(
     (l: UnbackedSecretList) => setLists((m) => ({ ...m, [l.vault.name.toLowerCase()]: l })),
     [],
@@ -214,27 +213,13 @@ export function SecretConversion({
   });
   const ready = entries.every((x) => x.vault && x.target);
 
-  const plan = async () => {
-    setPlanning(true);
-    setError(null);
-    const request: RepointPlanRequest = {
+  const plan = () =>
+    requestPlan({
       moves: entries.map((x) => ({
         from: x.row.entry.certificateUrl,
         to: { vault: x.vault!, certificateName: x.target!.name, version: x.target!.version },
       })),
-    };
-    try {
-      const response = await call<RotationPlanResponse>(`${serviceApi(locator)}/repoint-plan`, {
-        method: 'POST',
-        body: JSON.stringify(request),
-      });
-      onPlanned(response, request);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setPlanning(false);
-    }
-  };
+    });
 
   return (
     <section aria-labelledby="convert-title" className="space-y-3" data-testid="secret-conversion">

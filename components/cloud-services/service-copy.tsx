@@ -4,13 +4,13 @@ import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import type { CloudServiceDetail, RepointPlanRequest, RotationPlanResponse } from '@/lib/api/types';
 import { parseVaultId, sameId, type CertificateRow } from '@/lib/cloud-services';
-import { serviceApi, type ServiceLocator } from '@/lib/cloud-services/paths';
+import type { ServiceLocator } from '@/lib/cloud-services/paths';
 import { stateToSearch, type WizardVault } from '@/lib/wizard/state';
 import { stepPath } from '@/lib/wizard/steps';
 import { Button } from '@/components/ui/button';
 import { ErrorCallout } from '@/components/ui/error-callout';
 import { CopyToVault } from '@/components/steps/copy-to-vault';
-import { useApiCall } from '@/components/wizard/use-api';
+import { useRepointPlan } from './use-repoint-plan';
 
 const MISPLACED = ['region', 'subscription', 'deployment'];
 
@@ -28,10 +28,8 @@ export function ServiceCopy({
   onPlanned: (response: RotationPlanResponse, request: RepointPlanRequest) => void;
 }) {
   const router = useRouter();
-  const call = useApiCall();
   const [copies, setCopies] = useState<Record<string, RepointPlanRequest['moves'][number]>>({});
-  const [error, setError] = useState<unknown>(null);
-  const [planning, setPlanning] = useState(false);
+  const { plan: requestPlan, planning, error } = useRepointPlan(locator, onPlanned);
   const { service, gates } = detail.report;
   const blocked = (r: CertificateRow) =>
     r.status === 'vault-blocked' &&
@@ -44,24 +42,7 @@ export function ServiceCopy({
   const target = { subscriptionId: service.subscriptionId, location: service.location };
   const ready = rows.every((r) => copies[r.entry!.certificateUrl]);
 
-  const plan = async () => {
-    setPlanning(true);
-    setError(null);
-    const request: RepointPlanRequest = { moves: rows.map((r) => copies[r.entry!.certificateUrl]!) };
-    try {
-      onPlanned(
-        await call<RotationPlanResponse>(`${serviceApi(locator)}/repoint-plan`, {
-          method: 'POST',
-          body: JSON.stringify(request),
-        }),
-        request,
-      );
-    } catch (e) {
-      setError(e);
-    } finally {
-      setPlanning(false);
-    }
-  };
+  const plan = () => requestPlan({ moves: rows.map((r) => copies[r.entry!.certificateUrl]!) });
 
   return (
     <section aria-labelledby="copy-service-title" className="space-y-3" data-testid="service-copy">

@@ -152,6 +152,14 @@ export function ServicePage({ locator }: { locator: ServiceLocator }) {
     }
   };
 
+  // A repoint plan from the copy or the secret-conversion panel replaces whatever rotation was being prepared.
+  const planned = (response: RotationPlanResponse, request: RepointPlanRequest) => {
+    setRotating(null);
+    setError(null);
+    setPhase({ kind: 'idle' });
+    setPlan({ response, pending: { kind: 'repoint', request } });
+  };
+
   const planRollback = async (r: RollbackRecord) => {
     setError(null);
     setRotating(null);
@@ -296,30 +304,8 @@ export function ServicePage({ locator }: { locator: ServiceLocator }) {
                       </Callout>
                     )}
                   </section>
-                  {!plan && (
-                    <ServiceCopy
-                      locator={locator}
-                      detail={d}
-                      onPlanned={(response, request) => {
-                        setRotating(null);
-                        setError(null);
-                        setPhase({ kind: 'idle' });
-                        setPlan({ response, pending: { kind: 'repoint', request } });
-                      }}
-                    />
-                  )}
-                  {!plan && (
-                    <SecretConversion
-                      locator={locator}
-                      detail={d}
-                      onPlanned={(response, request) => {
-                        setRotating(null);
-                        setError(null);
-                        setPhase({ kind: 'idle' });
-                        setPlan({ response, pending: { kind: 'repoint', request } });
-                      }}
-                    />
-                  )}
+                  {!plan && <ServiceCopy locator={locator} detail={d} onPlanned={planned} />}
+                  {!plan && <SecretConversion locator={locator} detail={d} onPlanned={planned} />}
                   {rotating && !plan && (
                     <RotatePanel
                       key={`${rotating.role}/${rotating.name}`}
