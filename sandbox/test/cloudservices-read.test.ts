@@ -9,7 +9,15 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchSeed } from '../src/compute/bench-seed';
-import { apiToken, computeClient, oboCredential, raw, startTestSandbox, type TestSandbox } from './helpers';
+import {
+  apiToken,
+  certificateClient,
+  computeClient,
+  oboCredential,
+  raw,
+  startTestSandbox,
+  type TestSandbox,
+} from './helpers';
 
 const PROD = '0b1f6471-1bf0-4dda-aec3-111122223333';
 const RG = 'rg-cses-prod';
@@ -108,11 +116,7 @@ describe('cloud services RP: reads and the seed (real @azure/arm-compute 23.3.0 
   });
 
   it('seed contract: web, shop and billing thumbprints against the vault certificates', async () => {
-    const kv = new CertificateClient(
-      'https://kv-contoso-rbac.vault.localhost:' + sb.port + '/',
-      oboCredential(sb.endpoints, await apiToken(sb)),
-      { disableChallengeResourceVerification: true, agent: sb.agent } as never,
-    );
+    const kv = await certificateClient(sb, 'kv-contoso-rbac');
     const hex = (x5t?: Uint8Array) => Buffer.from(x5t!).toString('hex').toUpperCase();
     const daysLeft = (d?: Date) => (d!.getTime() - Date.now()) / 86_400_000;
 

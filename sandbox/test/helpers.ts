@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { ComputeManagementClient } from '@azure/arm-compute';
+import { CertificateClient } from '@azure/keyvault-certificates';
+import { SecretClient } from '@azure/keyvault-secrets';
 import { RestError } from '@azure/core-rest-pipeline';
 import { OnBehalfOfCredential } from '@azure/identity';
 import { startSandbox, type Endpoints, type RunningSandbox } from '../src/server';
@@ -135,6 +137,30 @@ export async function computeClient(
     credentialScopes: ['https://management.azure.com/.default'],
     agent: sb.agent,
   } as never);
+}
+
+/** The Key Vault client options every test uses against the sandbox's vault hosts (its CA, no challenge host check). */
+const keyVaultOptions = (sb: TestSandbox) => ({ disableChallengeResourceVerification: true, agent: sb.agent }) as never;
+const vaultUrl = (sb: TestSandbox, vault: string) => `https://${vault}.vault.localhost:${sb.port}/`;
+
+/** @azure/keyvault-certificates for one of the sandbox's vaults, as a persona through OBO like the app. */
+export async function certificateClient(
+  sb: TestSandbox,
+  vault = 'kv-contoso-prod',
+  username = 'admin@contoso.sandbox',
+): Promise<CertificateClient> {
+  const cred = oboCredential(sb.endpoints, await apiToken(sb, username));
+  return new CertificateClient(vaultUrl(sb, vault), cred, keyVaultOptions(sb));
+}
+
+/** @azure/keyvault-secrets for one of the sandbox's vaults, as a persona through OBO like the app. */
+export async function secretClient(
+  sb: TestSandbox,
+  vault = 'kv-contoso-prod',
+  username = 'admin@contoso.sandbox',
+): Promise<SecretClient> {
+  const cred = oboCredential(sb.endpoints, await apiToken(sb, username));
+  return new SecretClient(vaultUrl(sb, vault), cred, keyVaultOptions(sb));
 }
 
 /** The RestError a promise rejects with (fails the test if it resolves or throws something else). */

@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { X509Certificate } from 'node:crypto';
 import { CertificateClient, DefaultCertificatePolicy } from '@azure/keyvault-certificates';
-import { SecretClient } from '@azure/keyvault-secrets';
-import { apiToken, oboCredential, opensslPfx, restError, startTestSandbox, type TestSandbox } from './helpers';
+import type { SecretClient } from '@azure/keyvault-secrets';
+import { certificateClient, opensslPfx, restError, secretClient, startTestSandbox, type TestSandbox } from './helpers';
 
 // Issue 12 items 2, 3 and 5, through the real SDK clients and their pollers, the way Microsoft's live tests drive
 // them (lro.create / lro.operation / lro.delete / lro.recover / CRUD / subjectAlternativeNames specs):
@@ -23,10 +23,8 @@ describe('background work of Key Vault: create, delete, recover (real SDK poller
 
   beforeAll(async () => {
     sb = await startTestSandbox();
-    const cred = oboCredential(sb.endpoints, await apiToken(sb));
-    const opts = { disableChallengeResourceVerification: true, agent: sb.agent } as never;
-    client = new CertificateClient(`https://kv-contoso-prod.vault.localhost:${sb.port}/`, cred, opts);
-    secrets = new SecretClient(`https://kv-contoso-prod.vault.localhost:${sb.port}/`, cred, opts);
+    client = await certificateClient(sb);
+    secrets = await secretClient(sb);
   });
   afterEach(() => {
     for (const k of ENV) {
@@ -176,11 +174,7 @@ describe('subject alternative names: IP addresses and URIs (real SDK)', () => {
 
   beforeAll(async () => {
     sb = await startTestSandbox();
-    client = new CertificateClient(
-      `https://kv-contoso-prod.vault.localhost:${sb.port}/`,
-      oboCredential(sb.endpoints, await apiToken(sb)),
-      { disableChallengeResourceVerification: true, agent: sb.agent } as never,
-    );
+    client = await certificateClient(sb);
   });
   afterAll(async () => {
     await sb?.close();

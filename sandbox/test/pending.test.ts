@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CertificateClient } from '@azure/keyvault-certificates';
+import type { CertificateClient } from '@azure/keyvault-certificates';
 import { RestError } from '@azure/core-rest-pipeline';
-import { apiToken, oboCredential, startTestSandbox, type TestSandbox } from './helpers';
+import { certificateClient, startTestSandbox, type TestSandbox } from './helpers';
 
 // Issue 12 item 2: a self-signed create completes in the background (no poll needed), and cancelling an operation
 // that is no longer in progress is Key Vault's 403 "Pending status must be in progress to allow update.".
@@ -14,11 +14,7 @@ describe('pending certificate operations (real SDK)', () => {
   beforeAll(async () => {
     process.env.SANDBOX_CREATE_DELAY_MS = '3000';
     sb = await startTestSandbox();
-    client = new CertificateClient(
-      `https://kv-contoso-prod.vault.localhost:${sb.port}/`,
-      oboCredential(sb.endpoints, await apiToken(sb)),
-      { disableChallengeResourceVerification: true, agent: sb.agent } as never,
-    );
+    client = await certificateClient(sb);
   });
   afterAll(async () => {
     if (before === undefined) delete process.env.SANDBOX_CREATE_DELAY_MS;

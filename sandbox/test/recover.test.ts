@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CertificateClient } from '@azure/keyvault-certificates';
+import type { CertificateClient } from '@azure/keyvault-certificates';
 import { RestError } from '@azure/core-rest-pipeline';
-import { apiToken, oboCredential, opensslPfx, startTestSandbox, type TestSandbox } from './helpers';
+import { certificateClient, opensslPfx, startTestSandbox, type TestSandbox } from './helpers';
 
 // Issue 17 item 7, the sandbox side: Key Vault refuses to recover what is not deleted (404, "Deleted Certificate not
 // found"), while the SDK's recover poller never asks when the certificate exists — which is why the app checks the
@@ -13,11 +13,7 @@ describe('recover of a certificate that was never deleted', () => {
 
   beforeAll(async () => {
     sb = await startTestSandbox();
-    client = new CertificateClient(
-      `https://kv-contoso-prod.vault.localhost:${sb.port}/`,
-      oboCredential(sb.endpoints, await apiToken(sb)),
-      { disableChallengeResourceVerification: true, agent: sb.agent } as never,
-    );
+    client = await certificateClient(sb);
   });
   afterAll(async () => {
     await sb?.close();

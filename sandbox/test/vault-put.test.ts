@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KeyVaultManagementClient } from '@azure/arm-keyvault';
-import { SecretClient } from '@azure/keyvault-secrets';
-import { apiToken, oboCredential, raw, restError, startTestSandbox, type TestSandbox } from './helpers';
+import { apiToken, oboCredential, raw, restError, secretClient, startTestSandbox, type TestSandbox } from './helpers';
 
 // Issue 12 item 8, through @azure/arm-keyvault: PUT of an existing vault replaces it as ARM PUT does (and Key Vault
 // wants `accessPolicies` in it unless the vault uses RBAC); networkAcls are normalised as the REST example shows;
@@ -159,11 +158,7 @@ describe('ARM vaults: PUT replaces, networkAcls, tenants, RBAC access policies, 
     const patched = await kv.vaults.update(RG, 'kv-contoso-rbac', { properties: { accessPolicies: [grant] } });
     expect(patched.properties.accessPolicies?.map((a) => a.objectId)).toEqual([RITA]);
     // Rita (Key Vault Reader) still cannot read a secret's value: on an RBAC vault only role assignments count.
-    const rita = new SecretClient(
-      `https://kv-contoso-rbac.vault.localhost:${sb.port}/`,
-      oboCredential(sb.endpoints, await apiToken(sb, 'reader@contoso.sandbox')),
-      { disableChallengeResourceVerification: true, agent: sb.agent } as never,
-    );
+    const rita = await secretClient(sb, 'kv-contoso-rbac', 'reader@contoso.sandbox');
     const e = await restError(rita.getSecret('web-ssl'));
     expect([e.statusCode, e.code]).toEqual([403, 'Forbidden']);
   });
