@@ -18,7 +18,7 @@ import {
   type MigrationTarget,
   type SnippetModel,
 } from '../snippets';
-import { serviceReport } from './health';
+import { daysUntil, knownVersions, serviceReport } from './health';
 import { isParsed, parseSecretUrl, sameId } from './secrets';
 import type { CertificateRow, LiveService, Problem, ServiceFacts, ServiceHealth, VersionFacts } from './types';
 
@@ -159,7 +159,6 @@ export interface MigrationPlan {
   outputError: Problem | null;
 }
 
-const DAY = 86_400_000;
 const SHA1 = /sha-?1(?!\d)/i;
 const day = (iso: string | null) => (iso ? iso.slice(0, 10) : 'an unknown date');
 
@@ -210,8 +209,7 @@ function versionsOf(facts: ServiceFacts, url: string): VersionFacts[] {
   const p = parseSecretUrl(url);
   if (!isParsed(p)) return [];
   // A repair target is a sibling of some pinned URL of the same certificate.
-  const all = facts.secrets.flatMap((x) => [...(x.version ? [x.version] : []), ...x.siblings]);
-  return all.filter((v) => v.vaultName.toLowerCase() === p.vaultName.toLowerCase() && v.name === p.name);
+  return knownVersions(facts).filter((v) => v.vaultName.toLowerCase() === p.vaultName.toLowerCase() && v.name === p.name);
 }
 
 function keyText(d: CertificateDetails | undefined): string | null {
@@ -414,7 +412,6 @@ export function planMigration(source: MigrationSource, options: MigrationOptions
           fix: 'Make sure the role code finds the certificate by subject or name, not by the old thumbprint, or rotate the service to that version first.',
         });
     }
-    const daysLeft = expiresOn ? Math.floor((Date.parse(expiresOn) - now.getTime()) / DAY) : null;
     return {
       role: row.role,
       name: row.name,
@@ -429,7 +426,7 @@ export function planMigration(source: MigrationSource, options: MigrationOptions
       versionedUrl: url,
       versionlessUrl: parsed ? `${parsed.url.slice(0, parsed.url.indexOf('/secrets/'))}/secrets/${parsed.name}` : null,
       expiresOn,
-      daysLeft: Number.isNaN(daysLeft) ? null : daysLeft,
+      daysLeft: daysUntil(expiresOn, now),
       status: row.status,
       health: row.message,
       key: keyText(detail),
