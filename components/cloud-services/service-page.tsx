@@ -1,6 +1,6 @@
 'use client';
 
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type {
   ApplyRequest,
   ApplyResponse,
@@ -213,6 +213,17 @@ export function ServicePage({ locator }: { locator: ServiceLocator }) {
   const busy = phase.kind === 'applying' || phase.kind === 'running';
   const d = detail.data;
   const r = d?.report;
+  // The files the RemoteAccess cleanup reads, kept while they are the same so it parses them only when they change.
+  const configuration = r?.service.configuration;
+  const cleanupFiles = useMemo(
+    () => [
+      ...(typeof configuration === 'string'
+        ? [{ name: `${locator.cloudServiceName}.cscfg`, text: configuration }]
+        : []),
+      ...(csdef ? [csdef] : []),
+    ],
+    [configuration, locator.cloudServiceName, csdef],
+  );
   return (
     <Blade
       crumbs={[
@@ -445,10 +456,7 @@ export function ServicePage({ locator }: { locator: ServiceLocator }) {
                         </div>
                         <LeftoversCleanup
                           listed={false}
-                          files={[
-                            { name: `${locator.cloudServiceName}.cscfg`, text: r.service.configuration },
-                            ...(csdef ? [csdef] : []),
-                          ]}
+                          files={cleanupFiles}
                           note="Deploy the cleaned files with your next package (with the RDP extension if you need Remote Desktop); the PasswordEncryption entry can then leave osProfile.secrets."
                         />
                       </>

@@ -31,6 +31,7 @@ export function ServiceConfigurationStep() {
   const [cscfg, setCscfg] = useState<ServiceFile | null>(null);
   const [csdef, setCsdef] = useState<ServiceFile | null>(null);
   const [readError, setReadError] = useState<string | null>(null);
+  const serviceFiles = useMemo(() => [cscfg, csdef].filter((f): f is ServiceFile => f !== null), [cscfg, csdef]);
   const versions = useApi<{ versions: CertificateVersionItem[] }>(
     cscfg ? `${vaultApiPath(state.vault!)}/certificates?include=versions` : null,
   );
@@ -207,7 +208,7 @@ export function ServiceConfigurationStep() {
               ) : null,
             )}
             <LeftoversCleanup
-              files={[cscfg, csdef].filter((f): f is ServiceFile => f !== null)}
+              files={serviceFiles}
               onUse={(f, kind) => (kind === 'cscfg' ? setCscfg(f) : setCsdef(f))}
               note="Continue with the cleaned file to have the certificate patched into it as well; the download above holds only the removal."
             />
