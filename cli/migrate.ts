@@ -11,14 +11,12 @@ import {
   type MigrationOptions,
   type MigrationPlan,
 } from '@/lib/cloud-services';
-import { ConfigError } from '@/lib/config';
-import { AppError } from '@/lib/errors';
 import { MIGRATION_FORMATS, MIGRATION_TARGETS, type MigrationFormat, type MigrationTarget } from '@/lib/snippets';
 import { flag, parseCliArgs, requireStr, requireSubscription, str } from './args';
 import { CliError, EXIT_CHECK_FAILED, EXIT_OK, errorLine } from './errors';
 import { readText, type CliIO } from './io';
 import { MIGRATE_HELP, MIGRATE_USAGE } from './migrate-help';
-import { azureContext, sandboxContext } from './services';
+import { asCliError, commandSignIn } from './services';
 
 function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], option: string): T | undefined {
   if (value === undefined) return undefined;
@@ -104,20 +102,12 @@ export async function migrateCommand(argv: string[], io: CliIO): Promise<number>
       `--client-certificate ${clientArg} is not ROLE/NAME.`,
       'Give the role and the .cscfg certificate name, e.g. WebRole1/ApiClientCertificate.',
     );
-  const azure = flag(p, 'azure') || Boolean(process.env.AZURE_CLIENT_ID || process.env.AZURE_TENANT_ID);
-  if (azure && str(p, 'user'))
-    throw new CliError(
-      'invalid-option-value',
-      '--user is for the sandbox only.',
-      'Drop --user, or unset the AZURE_* settings to use the sandbox.',
-    );
+  const signIn = commandSignIn(p);
   const csdefFile = str(p, 'csdef');
   const csdef = csdefFile ? await readText(csdefFile, io) : null;
 
-  process.env.LOG_LEVEL = 'silent';
-  let plan: MigrationPlan;
-  try {
-    const ctx = azure ? azureContext() : await sandboxContext(str(p, 'user') ?? 'Ada');
+  const plan = await asCliError(async () => {
+    const ctx = await signIn();
     const source = await migrationSource(ctx, { subscriptionId: subscription, resourceGroup, cloudServiceName: name });
     const options: MigrationOptions = {
       target,
@@ -131,12 +121,8 @@ export async function migrateCommand(argv: string[], io: CliIO): Promise<number>
           }
         : null,
     };
-    plan = planMigration(source, options);
-  } catch (e) {
-    if (e instanceof AppError) throw new CliError(e.reason ? `azure-${e.code}` : e.code, e.message, e.action);
-    if (e instanceof ConfigError) throw new CliError('sandbox-not-running', e.message, e.action);
-    throw e;
-  }
+    return planMigration(source, options);
+  });
   if (clientArg && !plan.model.clientCertificate)
     throw new CliError(
       'invalid-option-value',

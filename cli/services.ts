@@ -13,7 +13,7 @@ import { signInPersona } from '@/lib/auth/sandbox-sign-in';
 import { compareByExpiry, serviceReport, type CertificateRow, type ServiceReport } from '@/lib/cloud-services';
 import { ConfigError, getServerConfig, type ServerConfig } from '@/lib/config';
 import { AppError } from '@/lib/errors';
-import { flag, parseCliArgs, requireSubscription, str } from './args';
+import { flag, parseCliArgs, requireSubscription, str, type ParsedArgs } from './args';
 import { CliError, EXIT_CHECK_FAILED, EXIT_OK, errorLine } from './errors';
 import type { CliIO } from './io';
 import { SERVICES_CHECK_USAGE, SERVICES_HELP } from './services-help';
@@ -153,6 +153,36 @@ function table(rows: CheckedRow[]): string {
   return [line(head), ...body.map(line)].join('\n') + '\n';
 }
 
+/**
+ * How a cloud-services command signs in, checked before any work: Azure with DefaultAzureCredential when --azure or
+ * an AZURE_* setting is given, else the sandbox as the persona of --user (Ada by default).
+ */
+export function commandSignIn(p: ParsedArgs): () => Promise<AzureContext> {
+  const azure = flag(p, 'azure') || Boolean(process.env.AZURE_CLIENT_ID || process.env.AZURE_TENANT_ID);
+  if (azure && str(p, 'user'))
+    throw new CliError(
+      'invalid-option-value',
+      '--user is for the sandbox only.',
+      'Drop --user, or unset the AZURE_* settings to use the sandbox.',
+    );
+  return async () => {
+    // lib/ logs JSON lines to stdout for the server; the CLI's stdout is its report.
+    process.env.LOG_LEVEL = 'silent';
+    return azure ? azureContext() : sandboxContext(str(p, 'user') ?? 'Ada');
+  };
+}
+
+/** Azure's refusals and a sandbox that is not running as the CLI's errors (code, message, action). */
+export async function asCliError<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    if (e instanceof AppError) throw new CliError(e.reason ? `azure-${e.code}` : e.code, e.message, e.action);
+    if (e instanceof ConfigError) throw new CliError('sandbox-not-running', e.message, e.action);
+    throw e;
+  }
+}
+
 export async function servicesCheckCommand(argv: string[], io: CliIO): Promise<number> {
   const p = parseCliArgs(
     argv,
@@ -180,19 +210,10 @@ export async function servicesCheckCommand(argv: string[], io: CliIO): Promise<n
       `--days ${str(p, 'days')} is not a number of days.`,
       'Give a whole number such as 30.',
     );
-  const azure = flag(p, 'azure') || Boolean(process.env.AZURE_CLIENT_ID || process.env.AZURE_TENANT_ID);
-  if (azure && str(p, 'user'))
-    throw new CliError(
-      'invalid-option-value',
-      '--user is for the sandbox only.',
-      'Drop --user, or unset the AZURE_* settings to use the sandbox.',
-    );
+  const signIn = commandSignIn(p);
 
-  // lib/ logs JSON lines to stdout for the server; the CLI's stdout is its report.
-  process.env.LOG_LEVEL = 'silent';
-  let reports: ServiceReport[];
-  try {
-    const ctx = azure ? azureContext() : await sandboxContext(str(p, 'user') ?? 'Ada');
+  const reports = await asCliError(async () => {
+    const ctx = await signIn();
     const name = str(p, 'name');
     const services = (await listCloudServices(ctx, subscription, str(p, 'resource-group')))
       .map(toLiveService)
@@ -205,12 +226,8 @@ export async function servicesCheckCommand(argv: string[], io: CliIO): Promise<n
       );
     }
     const facts = await collectFacts(ctx, services);
-    reports = services.map((s) => serviceReport(s, facts, { windowDays: days })).sort(compareByExpiry);
-  } catch (e) {
-    if (e instanceof AppError) throw new CliError(e.reason ? `azure-${e.code}` : e.code, e.message, e.action);
-    if (e instanceof ConfigError) throw new CliError('sandbox-not-running', e.message, e.action);
-    throw e;
-  }
+    return services.map((s) => serviceReport(s, facts, { windowDays: days })).sort(compareByExpiry);
+  });
   const rows = reports.flatMap(rowsOf);
   const failing = rows.filter((r) => r.failing);
   const failedServices = [...new Set(failing.map((r) => r.service))];
