@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import type { CertificateSummary, VaultSummary } from '@/lib/api/types';
 import { ApiError } from '@/lib/api/client';
-import { regionLabel } from '@/lib/wizard/regions';
+import { regionLabel, sameRegion } from '@/lib/wizard/regions';
 import type { WizardTarget, WizardVault } from '@/lib/wizard/state';
 import { certificateApiPath } from '@/lib/wizard/paths';
 import { Button } from '@/components/ui/button';
@@ -11,8 +11,6 @@ import { Callout } from '@/components/ui/callout';
 import { ErrorCallout } from '@/components/ui/error-callout';
 import { useApi, useApiCall } from '@/components/wizard/use-api';
 import { VaultCreatePanel } from './vault-create';
-
-const sameRegion = (a: string, b: string) => a.replace(/\s/g, '').toLowerCase() === b.replace(/\s/g, '').toLowerCase();
 
 /**
  * The certificate's vault is in the wrong place for the cloud service (another region or subscription, or no

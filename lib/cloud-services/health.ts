@@ -11,6 +11,7 @@ import {
   REMOTE_ACCESS_CERTIFICATE,
   type RoleInfo,
 } from '../service-config';
+import { sameRegion } from '../wizard/regions';
 import { isParsed, parseSecretUrl, parseVaultId, sameId, secretEntries } from './secrets';
 import type {
   CertificateRow,
@@ -54,9 +55,6 @@ const normalize = (raw: string) => {
   return n.valid ? n.value : raw;
 };
 
-/** The region as ARM compares it: `West Europe` and `westeurope` are the same. */
-const region = (r: string | null) => (r ?? '').replace(/\s+/g, '').toLowerCase();
-
 /** The platform's view of one vault: found, same subscription and region, deployment flag, firewall, true id. */
 export function vaultGate(service: LiveService, vaultId: string, urls: string[], facts: ServiceFacts): VaultGate {
   const f = facts.vaults.find((v) => sameId(v.id, vaultId));
@@ -94,15 +92,15 @@ export function vaultGate(service: LiveService, vaultId: string, urls: string[],
         : 'Use a vault in the cloud service’s subscription (or the Key Vault VM extension, which can read across).',
   });
   if (readable) {
-    const sameRegion = region(f.location) === region(service.location);
+    const inRegion = sameRegion(f.location, service.location);
     checks.push({
       id: 'region',
-      ok: sameRegion,
+      ok: inRegion,
       label: 'Same region',
-      message: sameRegion
+      message: inRegion
         ? `Both are in ${service.location}.`
         : `The vault is in ${f.location}, the cloud service in ${service.location}: Cloud Services refuse vaults of another region.`,
-      fix: sameRegion
+      fix: inRegion
         ? 'Nothing to do.'
         : `Import the certificate into a vault in ${service.location} and point osProfile.secrets at it.`,
     });

@@ -209,7 +209,9 @@ function versionsOf(facts: ServiceFacts, url: string): VersionFacts[] {
   const p = parseSecretUrl(url);
   if (!isParsed(p)) return [];
   // A repair target is a sibling of some pinned URL of the same certificate.
-  return knownVersions(facts).filter((v) => v.vaultName.toLowerCase() === p.vaultName.toLowerCase() && v.name === p.name);
+  return knownVersions(facts).filter(
+    (v) => v.vaultName.toLowerCase() === p.vaultName.toLowerCase() && v.name === p.name,
+  );
 }
 
 function keyText(d: CertificateDetails | undefined): string | null {

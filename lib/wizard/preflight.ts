@@ -3,6 +3,7 @@
  * Pure: the vault and certificate as the API returns them, the cloud service's subscription and region, and "now".
  */
 import type { CertificateSummary, VaultSummary } from '@/lib/api/types';
+import { sameRegion } from './regions';
 import type { StepId } from './steps';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail';
@@ -48,19 +49,18 @@ export function preflightChecks(
       : 'Cloud Services (extended support) refuses vaults in another subscription. Choose or create a vault in the cloud service’s subscription.',
     ...(sameSub ? {} : { fixStep: 'vault' as const }),
   });
-  const sameRegion =
-    vault.location.toLowerCase().replace(/\s/g, '') === target.location.toLowerCase().replace(/\s/g, '');
+  const inRegion = sameRegion(vault.location, target.location);
   checks.push({
     id: 'region',
     label: 'Same region as the cloud service',
-    status: sameRegion ? 'pass' : 'fail',
-    detail: sameRegion
+    status: inRegion ? 'pass' : 'fail',
+    detail: inRegion
       ? `Both are in ${vault.location}.`
       : `The vault is in ${vault.location}, the cloud service in ${target.location}.`,
-    fix: sameRegion
+    fix: inRegion
       ? ''
       : `Key Vault is regional and CSES reads only from a vault in its own region. Create a vault in ${target.location} and import the certificate there, or copy it there (below).`,
-    ...(sameRegion ? {} : { fixStep: 'vault' as const }),
+    ...(inRegion ? {} : { fixStep: 'vault' as const }),
   });
   checks.push({
     id: 'deployment-flag',

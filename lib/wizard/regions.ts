@@ -22,3 +22,10 @@ export const REGIONS: ReadonlyArray<{ name: string; displayName: string }> = [
 export function regionLabel(name: string): string {
   return REGIONS.find((r) => r.name === name.toLowerCase())?.displayName ?? name;
 }
+
+const regionKey = (r: string | null) => (r ?? '').replace(/\s/g, '').toLowerCase();
+
+/** Whether two regions are the same as ARM compares them: `West Europe` and `westeurope` are. */
+export function sameRegion(a: string | null, b: string | null): boolean {
+  return regionKey(a) === regionKey(b);
+}
