@@ -68,6 +68,7 @@ export function AccessStep() {
   const refused = error instanceof ApiError && error.code === 'forbidden';
   const upn = account?.username;
   const mayNot = permissions.data?.changeSettings.allowed === false;
+  const flagAdvice = v ? accessAdvice('vault-settings', { vault: v, upn }) : null;
   return (
     <div className="mt-4 space-y-5">
       <ErrorCallout error={vault.error} onRetry={vault.reload} />
@@ -126,22 +127,18 @@ export function AccessStep() {
                 Enable “Azure Virtual Machines for deployment” to let the platform install the certificate on your role
                 instances.
               </Callout>
-              {mayNot && !refused && (
+              {mayNot && !refused && flagAdvice && (
                 <Callout
                   tone="warning"
-                  title="You can't turn this on: ask for the 'Key Vault Contributor' role on the vault."
+                  title={`You can't turn this on: ask for the '${flagAdvice.role}' role on the vault.`}
                   testId="precheck-flag"
                 >
                   <p>
-                    Your Azure roles on {v.name} do not include Microsoft.KeyVault/vaults/write. You can still try: a
-                    role given a moment ago can take a few minutes to show.
+                    Your Azure roles on {v.name} do not include {flagAdvice.action}. You can still try: a role given a
+                    moment ago can take a few minutes to show.
                   </p>
                   <div className="mt-2">
-                    <CommandTabs
-                      advice={accessAdvice('vault-settings', { vault: v, upn })}
-                      testId="precheck-flag-command"
-                      showAsk={false}
-                    />
+                    <CommandTabs advice={flagAdvice} testId="precheck-flag-command" showAsk={false} />
                   </div>
                 </Callout>
               )}

@@ -79,7 +79,7 @@ export function CertificateStep() {
         {precheck && p && (
           <Callout
             tone="warning"
-            title={`You can't add certificates to ${vault.vaultName}: ${p.rbac ? "ask for the 'Key Vault Certificates Officer' role" : 'ask for an access policy with Import and Create'}.`}
+            title={`You can't add certificates to ${vault.vaultName}: ${precheck.role ? `ask for the '${precheck.role}' role` : 'ask for an access policy with Import and Create'}.`}
             testId="precheck-certificates"
           >
             <p>
