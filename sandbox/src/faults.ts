@@ -106,9 +106,7 @@ export class Faults {
 
   /** Writes what is pending now (on shutdown). */
   flush(): void {
-    if (!this.pendingHits) return;
-    this.cancelPendingHits();
-    this.persist();
+    if (this.pendingHits) this.persist();
   }
 
   private persist(): void {

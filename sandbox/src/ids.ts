@@ -11,6 +11,9 @@ export const SUB_PROD = '0b1f6471-1bf0-4dda-aec3-111122223333';
 export const SUB_STAGING = '5c2e8f90-3a7b-4d1c-b2e4-444455556666';
 export const PERSONA_PASSWORD = 'Sandbox-Passw0rd!';
 
+/** A GUID as ARM and the seed accept it (any case). */
+export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export const ARM_AUDIENCE = 'https://management.azure.com';
 export const VAULT_AUDIENCE = 'https://vault.azure.net';
 export const VAULT_DNS_SUFFIX = 'vault.localhost';

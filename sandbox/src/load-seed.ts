@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { SUB_PROD } from './ids.js';
 import { DEFAULT_SEED_FILE } from './state.js';
 
 /**
@@ -14,7 +15,7 @@ import { DEFAULT_SEED_FILE } from './state.js';
  *
  *   tsx sandbox/src/load-seed.ts --out /tmp/load-seed.json [--personas 200]
  */
-const PROD = '/subscriptions/0b1f6471-1bf0-4dda-aec3-111122223333';
+const PROD = `/subscriptions/${SUB_PROD}`;
 
 export function loadPersonaName(i: number): string {
   return `load-${String(i + 1).padStart(3, '0')}@contoso.sandbox`;

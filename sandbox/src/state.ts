@@ -4,7 +4,7 @@ import { writeFileAtomic } from './fsutil.js';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { ROLE, TENANT_ID } from './ids.js';
+import { GUID, ROLE, TENANT_ID } from './ids.js';
 import { log } from './log.js';
 import { CertificateSeedSchema, CloudServiceSeedSchema, applyComputeSeed } from './compute/seed.js';
 import type { AccessPolicyPermissions, Secret, State, Certificate } from './model.js';
@@ -51,7 +51,6 @@ const ALL_KEY_PERMS = [
   'setrotationpolicy',
 ];
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const permList = z.array(z.string().min(1)).optional();
 const SeedSchema = z.object({
   personas: z

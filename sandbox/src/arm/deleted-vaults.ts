@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { envMs } from '../env.js';
 import { armError } from '../errors.js';
 import { sendJson } from '../http.js';
 import { route, type Route } from '../router.js';
@@ -81,9 +82,8 @@ export function getDeletedVault(r: ArmRequest, subscriptionId: string, location:
 }
 
 /** How long purging a deleted vault takes (`SANDBOX_PURGE_DELAY_MS`, default 2000; 0 = done at the first poll). */
-export function purgeDelayMs(): number {
-  const v = Number(process.env.SANDBOX_PURGE_DELAY_MS ?? '2000');
-  return Number.isFinite(v) && v >= 0 ? v : 2000;
+function purgeDelayMs(): number {
+  return envMs('SANDBOX_PURGE_DELAY_MS', 2000);
 }
 
 function operationUrl(r: ArmRequest, found: DeletedVault): string {

@@ -1,10 +1,9 @@
 import { armError } from '../errors.js';
+import { GUID } from '../ids.js';
 import { vaultId, type Vault, type VaultProperties } from '../model.js';
 import { requireAction, type ArmCaller, type ArmDeps } from './request.js';
 
 // How a vault's properties are validated and merged (PATCH), and what a PUT of an existing vault replaces them with.
-
-const GUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** ARM's model-binding text for a value that is not a GUID (the spec types tenantId and objectId as uuid). */
 function notAGuid(value: unknown, path: string) {
@@ -19,7 +18,7 @@ function notAGuid(value: unknown, path: string) {
  * `networkAcls` as the Key Vault RP stores them (REST example createVaultWithNetworkAcls.json): an IPv4 address
  * without a prefix becomes `/32`, virtual network rule ids are lower-cased; bypass and defaultAction are checked.
  */
-export function normaliseNetworkAcls(acls: unknown): unknown {
+function normaliseNetworkAcls(acls: unknown): unknown {
   if (acls === null) return undefined;
   if (typeof acls !== 'object' || Array.isArray(acls))
     throw armError(400, 'InvalidRequestContent', "'properties.networkAcls' must be an object.");
@@ -70,7 +69,7 @@ export function normaliseNetworkAcls(acls: unknown): unknown {
  */
 export function checkAccessPolicyTenants(v: Vault, entries: { tenantId?: unknown; objectId?: unknown }[]): void {
   entries.forEach((e, i) => {
-    if (typeof e.tenantId === 'string' && !GUID_RE.test(e.tenantId))
+    if (typeof e.tenantId === 'string' && !GUID.test(e.tenantId))
       throw notAGuid(e.tenantId, `properties.accessPolicies[${i}].tenantId`);
     if (typeof e.objectId === 'string' && e.objectId === '')
       throw armError(400, 'BadRequest', `The parameter 'properties.accessPolicies[${i}].objectId' is required.`);
@@ -194,7 +193,7 @@ export function applyPatch(
   }
   if (props.sku !== undefined) target.sku = props.sku as VaultProperties['sku'];
   if (props.tenantId !== undefined && props.tenantId !== null) {
-    if (typeof props.tenantId !== 'string' || !GUID_RE.test(props.tenantId))
+    if (typeof props.tenantId !== 'string' || !GUID.test(props.tenantId))
       throw notAGuid(props.tenantId, 'properties.tenantId');
     target.tenantId = props.tenantId;
   }

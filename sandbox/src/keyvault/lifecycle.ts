@@ -1,6 +1,7 @@
 import { azError } from '../errors.js';
 import { nowSeconds } from '../ids.js';
 import type { SoftDeleted, Vault } from '../model.js';
+import { envMs } from '../env.js';
 
 // Key Vault does its slow work in the background: issuing a self-signed certificate, moving an object into the
 // deleted state and back out of it. Each takes a while, and the SDKs' pollers are written for that: the create poller
@@ -9,18 +10,11 @@ import type { SoftDeleted, Vault } from '../model.js';
 // to a vault first finishes whatever work of that vault is due (`runDueWork` in pending.ts), whether or not anyone
 // polls.
 
-function envMs(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const v = Number(raw);
-  return Number.isFinite(v) && v >= 0 ? v : fallback;
-}
-
 /**
  * Shortest time a self-signed create stays `inProgress`, whatever is configured, so that a client can always see it
  * (stop, resume, abort or cancel its poller) even on a loaded machine; Key Vault itself never issues that fast.
  */
-export const MIN_CREATE_MS = 1000;
+const MIN_CREATE_MS = 1000;
 
 /** How long a self-signed create stays `inProgress` (`SANDBOX_CREATE_DELAY_MS`, default 2000, at least 1000). */
 export function createDelayMs(): number {
@@ -28,12 +22,12 @@ export function createDelayMs(): number {
 }
 
 /** How long a soft delete takes before the object is readable as deleted (`SANDBOX_DELETE_DELAY_MS`, default 2000). */
-export function deleteDelayMs(): number {
+function deleteDelayMs(): number {
   return envMs('SANDBOX_DELETE_DELAY_MS', 2000);
 }
 
 /** How long a recovery takes before the object is readable again (`SANDBOX_RECOVER_DELAY_MS`, default 2000). */
-export function recoverDelayMs(): number {
+function recoverDelayMs(): number {
   return envMs('SANDBOX_RECOVER_DELAY_MS', 2000);
 }
 

@@ -94,8 +94,8 @@ export function unissuedBundleJson(
   vault: Vault,
   cert: Certificate,
   view: { version: string; created: number; updated: number; tags?: Record<string, string>; pending: boolean },
-  policy: WirePolicy = cert.pending?.policy ?? cert.policy,
 ): Record<string, unknown> {
+  const policy: WirePolicy = cert.pending?.policy ?? cert.policy;
   return {
     id: `${origin}/certificates/${cert.name}/${view.version}`,
     kid: `${origin}/keys/${cert.name}/${view.version}`,
