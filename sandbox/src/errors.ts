@@ -45,6 +45,15 @@ export function armError(
   return azError(status, code, message, undefined, headers);
 }
 
+/** ARM's refusal of a request body it cannot bind to the model (400 InvalidRequestContent), with what was wrong. */
+export function invalidContent(detail: string): HttpError {
+  return armError(
+    400,
+    'InvalidRequestContent',
+    `The request content was invalid and could not be deserialized: ${detail}`,
+  );
+}
+
 // The caller is described by its shape, not by ArmCaller: this file sits below every handler, so it imports none of them.
 export function authorizationFailed(caller: { oid: string; upn: string }, action: string, scope: string): HttpError {
   return armError(

@@ -1,4 +1,4 @@
-import { armError, vaultNotFound } from '../errors.js';
+import { armError, vaultNotFound, invalidContent } from '../errors.js';
 import { sendJson } from '../http.js';
 import { route, type Route } from '../router.js';
 import { vaultId, type AccessPolicy, type Vault } from '../model.js';
@@ -43,12 +43,7 @@ export async function updateAccessPolicy(
   if (!v) throw vaultNotFound(rg, name);
   const body = await jsonBody(ctx);
   const entries = ((body.properties ?? {}) as Record<string, unknown>).accessPolicies;
-  if (!Array.isArray(entries))
-    throw armError(
-      400,
-      'InvalidRequestContent',
-      "The request content was invalid and could not be deserialized: 'properties.accessPolicies' is required.",
-    );
+  if (!Array.isArray(entries)) throw invalidContent("'properties.accessPolicies' is required.");
   updateAccessPolicies(v, kind, entries as AccessPolicy[]);
   v.lastModifiedAt = new Date().toISOString();
   v.lastModifiedBy = caller.upn;

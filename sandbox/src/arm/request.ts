@@ -1,4 +1,4 @@
-import { armError, authorizationFailed } from '../errors.js';
+import { armError, authorizationFailed, invalidContent } from '../errors.js';
 import { parseJsonBody, readBody } from '../http.js';
 import { hasAction } from '../rbac.js';
 import type { Vault } from '../model.js';
@@ -223,24 +223,11 @@ export async function jsonBody(ctx: Ctx): Promise<Record<string, unknown>> {
   try {
     parsed = parseJsonBody(await readBody(ctx.req));
   } catch (e) {
-    throw armError(
-      400,
-      'InvalidRequestContent',
-      `The request content was invalid and could not be deserialized: '${(e as Error).message}'.`,
-    );
+    throw invalidContent(`'${(e as Error).message}'.`);
   }
-  if (parsed === undefined)
-    throw armError(
-      400,
-      'InvalidRequestContent',
-      'The request content was invalid and could not be deserialized: the body is empty.',
-    );
+  if (parsed === undefined) throw invalidContent('the body is empty.');
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw armError(
-      400,
-      'InvalidRequestContent',
-      'The request content was invalid and could not be deserialized: expected a JSON object.',
-    );
+    throw invalidContent('expected a JSON object.');
   }
   return parsed as Record<string, unknown>;
 }

@@ -1,4 +1,4 @@
-import { armError } from '../errors.js';
+import { armError, invalidContent } from '../errors.js';
 import { GUID } from '../ids.js';
 import { vaultId, type Vault, type VaultProperties } from '../model.js';
 import { requireAction, type ArmCaller, type ArmDeps } from './request.js';
@@ -7,11 +7,7 @@ import { requireAction, type ArmCaller, type ArmDeps } from './request.js';
 
 /** ARM's model-binding text for a value that is not a GUID (the spec types tenantId and objectId as uuid). */
 function notAGuid(value: unknown, path: string) {
-  return armError(
-    400,
-    'InvalidRequestContent',
-    `The request content was invalid and could not be deserialized: Error converting value "${String(value)}" to type 'System.Guid'. Path '${path}'.`,
-  );
+  return invalidContent(`Error converting value "${String(value)}" to type 'System.Guid'. Path '${path}'.`);
 }
 
 /**
@@ -25,16 +21,10 @@ function normaliseNetworkAcls(acls: unknown): unknown {
   const a = acls as Record<string, unknown>;
   const out: Record<string, unknown> = { ...a };
   if (a.bypass !== undefined && a.bypass !== 'AzureServices' && a.bypass !== 'None')
-    throw armError(
-      400,
-      'InvalidRequestContent',
-      `The request content was invalid and could not be deserialized: Requested value '${String(a.bypass)}' was not found. Path 'properties.networkAcls.bypass'.`,
-    );
+    throw invalidContent(`Requested value '${String(a.bypass)}' was not found. Path 'properties.networkAcls.bypass'.`);
   if (a.defaultAction !== undefined && a.defaultAction !== 'Allow' && a.defaultAction !== 'Deny')
-    throw armError(
-      400,
-      'InvalidRequestContent',
-      `The request content was invalid and could not be deserialized: Requested value '${String(a.defaultAction)}' was not found. Path 'properties.networkAcls.defaultAction'.`,
+    throw invalidContent(
+      `Requested value '${String(a.defaultAction)}' was not found. Path 'properties.networkAcls.defaultAction'.`,
     );
   if (a.ipRules !== undefined) {
     if (!Array.isArray(a.ipRules))
@@ -128,30 +118,18 @@ export function applyPatch(
   creating = false,
 ): void {
   if (body.tags !== undefined) {
-    if (typeof body.tags !== 'object' || body.tags === null)
-      throw armError(
-        400,
-        'InvalidRequestContent',
-        "The request content was invalid and could not be deserialized: 'tags' must be an object.",
-      );
+    if (typeof body.tags !== 'object' || body.tags === null) throw invalidContent("'tags' must be an object.");
     v.tags = body.tags as Record<string, string>;
   }
   const props = body.properties as Record<string, unknown> | undefined;
   if (props === undefined || props === null) return;
-  if (typeof props !== 'object')
-    throw armError(
-      400,
-      'InvalidRequestContent',
-      "The request content was invalid and could not be deserialized: 'properties' must be an object.",
-    );
+  if (typeof props !== 'object') throw invalidContent("'properties' must be an object.");
   const target = v.properties as VaultProperties;
   for (const k of BOOL_PROPS) {
     if (props[k] === undefined || props[k] === null) continue;
     if (typeof props[k] !== 'boolean') {
-      throw armError(
-        400,
-        'InvalidRequestContent',
-        `The request content was invalid and could not be deserialized: Error converting value "${String(props[k])}" to type 'System.Boolean'. Path 'properties.${k}'.`,
+      throw invalidContent(
+        `Error converting value "${String(props[k])}" to type 'System.Boolean'. Path 'properties.${k}'.`,
       );
     }
   }

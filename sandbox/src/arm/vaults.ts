@@ -1,4 +1,4 @@
-import { VAULT_NAME_IN_USE, armError, authorizationFailed, vaultNotFound } from '../errors.js';
+import { VAULT_NAME_IN_USE, armError, authorizationFailed, vaultNotFound, invalidContent } from '../errors.js';
 import type { Ctx } from '../http.js';
 import { sendJson } from '../http.js';
 import { hasAction } from '../rbac.js';
@@ -270,12 +270,7 @@ async function putVault(
       `The provided location '${body.location}' is not available for resource type 'Microsoft.KeyVault/vaults'. List of available regions for the resource type is '${LOCATIONS.join(',')}'.`,
     );
   const props = (body.properties ?? {}) as Record<string, unknown>;
-  if (typeof props !== 'object' || props === null)
-    throw armError(
-      400,
-      'InvalidRequestContent',
-      "The request content was invalid and could not be deserialized: 'properties' is required.",
-    );
+  if (typeof props !== 'object' || props === null) throw invalidContent("'properties' is required.");
   if (typeof props.tenantId !== 'string')
     throw armError(400, 'BadRequest', "The parameter 'properties.tenantId' is required.");
   const sku = props.sku as { family?: string; name?: string } | undefined;

@@ -1,4 +1,4 @@
-import { azError, type HttpError } from '../errors.js';
+import { azError, invalidContent, type HttpError } from '../errors.js';
 
 /**
  * Every error text of the cloud services RP in one place, with where it comes from
@@ -167,11 +167,7 @@ export function operationInProgress(name: string): HttpError {
 }
 
 export function invalidRequestContent(detail: string): HttpError {
-  return azError(
-    400,
-    'InvalidRequestContent',
-    `The request content was invalid and could not be deserialized: '${detail}'.`,
-  );
+  return invalidContent(`'${detail}'.`);
 }
 
 /** Default RP error for the forced-failure fault switch (a real CRP text, code AllocationFailed). */
