@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { certificateNameSchema, resourceGroupSchema, subscriptionIdSchema, vaultParamsSchema } from './schemas';
+import {
+  certificateNameSchema,
+  keyVaultVersionSchema,
+  resourceGroupSchema,
+  subscriptionIdSchema,
+  vaultParamsSchema,
+} from './schemas';
 
 /**
  * Requests of the cloud-services routes (parsed) and their responses (for the API document only). The response
@@ -32,24 +38,19 @@ export const windowQuerySchema = z.object({ days: z.coerce.number().int().min(1)
 
 const thumbprint = z.string().min(1).max(200);
 
-export const rotationPlanRequestSchema = z
-  .object({
-    from: thumbprint,
-    to: z
-      .object({
-        vault: vaultParamsSchema,
-        certificateName: certificateNameSchema,
-        version: z.string().regex(/^[0-9a-fA-F]{32}$/, 'must be a Key Vault version (32 hex characters)'),
-      })
-      .strict(),
-  })
-  .strict();
-
+/** A certificate version to point osProfile entries at. */
 const rotationTargetSchema = z
   .object({
     vault: vaultParamsSchema,
     certificateName: certificateNameSchema,
-    version: z.string().regex(/^[0-9a-fA-F]{32}$/, 'must be a Key Vault version (32 hex characters)'),
+    version: keyVaultVersionSchema,
+  })
+  .strict();
+
+export const rotationPlanRequestSchema = z
+  .object({
+    from: thumbprint,
+    to: rotationTargetSchema,
   })
   .strict();
 

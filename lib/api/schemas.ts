@@ -35,6 +35,11 @@ export const certificateNameSchema = z
   .max(127, 'must be at most 127 characters')
   .regex(/^[0-9a-zA-Z-]+$/, 'may contain only letters, digits and hyphens');
 
+/** A certificate or secret version as Key Vault names them. */
+export const keyVaultVersionSchema = z
+  .string()
+  .regex(/^[0-9a-fA-F]{32}$/, 'must be a Key Vault version (32 hex characters)');
+
 export const vaultParamsSchema = z.object({
   subscriptionId: subscriptionIdSchema,
   resourceGroup: resourceGroupSchema,

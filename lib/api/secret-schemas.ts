@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { certificateNameSchema, vaultParamsSchema } from './schemas';
+import { certificateNameSchema, keyVaultVersionSchema, vaultParamsSchema } from './schemas';
 
 /** Secret names follow the same rule as certificate names (1–127 letters, digits, hyphens). */
 export const secretParamsSchema = vaultParamsSchema.extend({ secretName: certificateNameSchema });
@@ -7,10 +7,7 @@ export const secretParamsSchema = vaultParamsSchema.extend({ secretName: certifi
 export const convertSecretSchema = z
   .object({
     certificateName: certificateNameSchema,
-    version: z
-      .string()
-      .regex(/^[0-9a-fA-F]{32}$/, 'must be a Key Vault version (32 hex characters)')
-      .optional(),
+    version: keyVaultVersionSchema.optional(),
   })
   .strict();
 
@@ -18,10 +15,7 @@ export const copyCertificateSchema = z
   .object({
     target: vaultParamsSchema.strict(),
     certificateName: certificateNameSchema.optional(),
-    version: z
-      .string()
-      .regex(/^[0-9a-fA-F]{32}$/, 'must be a Key Vault version (32 hex characters)')
-      .optional(),
+    version: keyVaultVersionSchema.optional(),
   })
   .strict();
 
