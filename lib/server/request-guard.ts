@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Server, type IncomingMessage, type ServerResponse } from 'node:http';
 import { authorityOrigin, securityHeaders } from '@/lib/api/security-headers';
 import { AppError } from '@/lib/errors';
-import { MAX_PFX_BYTES } from '@/lib/certs/limits';
+import { MAX_PFX_UPLOAD_BYTES } from '@/lib/certs/limits';
 import { log } from '@/lib/log';
 
 /**
@@ -27,7 +27,7 @@ import { log } from '@/lib/log';
  */
 
 /** The largest body any API route accepts: the PFX import (the file plus its form fields). */
-export const MAX_API_BODY_BYTES = MAX_PFX_BYTES + 16 * 1024;
+export const MAX_API_BODY_BYTES = MAX_PFX_UPLOAD_BYTES;
 
 export interface Refusal {
   status: number;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { withUser } from '@/lib/api/handler';
 import { certificateParamsSchema, PFX_PASSWORD_MAX } from '@/lib/api/schemas';
 import { getCertificate, importPfxUpload } from '@/lib/azure/certificates';
-import { MAX_PFX_BYTES } from '@/lib/certs';
+import { MAX_PFX_UPLOAD_BYTES } from '@/lib/certs/limits';
 
 const importForm = z.object({
   file: z.instanceof(File, { message: 'choose a .pfx file' }),
@@ -34,7 +34,7 @@ export const POST = withUser(
     params: certificateParamsSchema,
     body: importForm,
     form: true,
-    maxBodyBytes: MAX_PFX_BYTES + 16 * 1024,
+    maxBodyBytes: MAX_PFX_UPLOAD_BYTES,
   },
   async ({ azure, params, body, user, requestId }) => importPfxUpload(azure, params, body, { user, requestId }),
 );
