@@ -5,7 +5,7 @@ import { BuildPfxError, buildPfxFromPem } from '@/lib/certs';
 import { AppError } from '@/lib/errors';
 import { importPfxCertificate } from './certificates';
 import { certificateClient, secretClient } from './clients';
-import { toAppError } from './errors';
+import { errorContext, toAppError } from './errors';
 import type { AuditInfo, AzureContext } from './types';
 import { vaultForDataPlane } from './vaults';
 
@@ -31,12 +31,6 @@ export async function copyCertificate(
       action: 'Choose a vault in the cloud service’s subscription and region.',
     });
   }
-  const context = {
-    vaultName: source.name,
-    vaultId: source.id,
-    certificateName: ref.certificateName,
-    rbac: source.rbac,
-  };
   let policy;
   let version = req.version;
   try {
@@ -46,7 +40,7 @@ export async function copyCertificate(
     policy = cert.policy;
     version ??= cert.properties.version;
   } catch (error) {
-    throw toAppError(error, { operation: 'get-certificate', ...context });
+    throw toAppError(error, errorContext(ctx, source, 'get-certificate', ref.certificateName));
   }
   if (policy?.exportable === false) {
     throw new AppError({
@@ -64,7 +58,7 @@ export async function copyCertificate(
     );
     value = secret.value ?? '';
   } catch (error) {
-    throw toAppError(error, { operation: 'get-secret', ...context });
+    throw toAppError(error, errorContext(ctx, source, 'get-secret', ref.certificateName));
   }
   let pfx: Uint8Array;
   let password: string | null = null;

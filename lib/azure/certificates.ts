@@ -10,7 +10,7 @@ import { AppError } from '@/lib/errors';
 import { inspectPfx } from '@/lib/certs';
 import { parseCertificate } from '@/lib/certs/x509';
 import { certificateClient } from './clients';
-import { toAppError } from './errors';
+import { errorContext, toAppError } from './errors';
 import { audit } from '@/lib/log';
 import type { AuditInfo, AzureContext } from './types';
 import { vaultForDataPlane } from './vaults';
@@ -109,14 +109,7 @@ export async function importPfxCertificate(
       });
     }
     const vault = await vaultForDataPlane(ctx, req.vault);
-    const errorContext = {
-      operation: 'import-certificate' as const,
-      vaultName: vault.name,
-      vaultId: vault.id,
-      certificateName: req.certificateName,
-      rbac: vault.rbac,
-      upn: ctx.upn,
-    };
+    const importContext = errorContext(ctx, vault, 'import-certificate', req.certificateName);
     const client = certificateClient(ctx.credential, ctx.config, vault.vaultUri);
     // Key Vault's import is not idempotent: a retried POST (the SDK retries a connection lost after Key Vault stored
     // the version) stores another version. Each import is tagged with its own id, so the versions this request made
@@ -134,7 +127,7 @@ export async function importPfxCertificate(
             () => undefined,
           )
         : undefined;
-      if (!stored) throw toAppError(error, errorContext);
+      if (!stored) throw toAppError(error, importContext);
       imported = stored;
     }
     const collapsed = await collapseDuplicates(client, req.certificateName, importId, imported).catch(
@@ -274,22 +267,6 @@ function safeSubject(cer: Uint8Array): string {
   } catch {
     return '';
   }
-}
-
-function errorContext(
-  ctx: AzureContext,
-  vault: VaultSummary,
-  operation: Parameters<typeof toAppError>[1]['operation'],
-  certificateName?: string,
-) {
-  return {
-    operation,
-    vaultName: vault.name,
-    vaultId: vault.id,
-    rbac: vault.rbac,
-    upn: ctx.upn,
-    ...(certificateName ? { certificateName } : {}),
-  };
 }
 
 function statusOf(error: unknown): number | undefined {

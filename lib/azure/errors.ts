@@ -46,6 +46,23 @@ export interface ErrorContext {
   upn?: string;
 }
 
+/** The context of a call to one vault: the vault, its permission model and who asked (their UPN for the advice). */
+export function errorContext(
+  ctx: { upn?: string },
+  vault: { name: string; id: string; rbac: boolean },
+  operation: Operation,
+  certificateName?: string,
+): ErrorContext {
+  return {
+    operation,
+    vaultName: vault.name,
+    vaultId: vault.id,
+    rbac: vault.rbac,
+    upn: ctx.upn,
+    ...(certificateName ? { certificateName } : {}),
+  };
+}
+
 interface RestErrorLike {
   statusCode?: number;
   code?: string;

@@ -11,7 +11,7 @@ import { AppError } from '@/lib/errors';
 import { importPfxCertificate, listAllCertificateVersions } from './certificates';
 import { mapLimit } from './cloud-service-facts';
 import { secretClient } from './clients';
-import { toAppError } from './errors';
+import { errorContext, toAppError } from './errors';
 import type { AuditInfo, AzureContext } from './types';
 import { vaultForDataPlane } from './vaults';
 
@@ -47,7 +47,6 @@ function notPkcs12(name: string, vaultName: string, detail?: string) {
 export async function listUnbackedSecrets(ctx: AzureContext, ref: VaultRef): Promise<UnbackedSecretList> {
   const vault = await vaultForDataPlane(ctx, ref);
   const client = secretClient(ctx.credential, ctx.config, vault.vaultUri);
-  const context = { vaultName: vault.name, vaultId: vault.id, rbac: vault.rbac, upn: ctx.upn };
   const found: Array<{ name: string; enabled: boolean; updatedOn: string | null }> = [];
   try {
     for await (const p of client.listPropertiesOfSecrets()) {
@@ -55,7 +54,7 @@ export async function listUnbackedSecrets(ctx: AzureContext, ref: VaultRef): Pro
       found.push({ name: p.name, enabled: p.enabled !== false, updatedOn: p.updatedOn?.toISOString() ?? null });
     }
   } catch (error) {
-    throw toAppError(error, { operation: 'list-secrets', ...context });
+    throw toAppError(error, errorContext(ctx, vault, 'list-secrets'));
   }
   // Certificates already holding the same certificate (converted before, or imported by hand).
   const versions = found.length ? await listAllCertificateVersions(ctx, ref).catch(() => []) : [];
@@ -100,7 +99,7 @@ export async function listUnbackedSecrets(ctx: AzureContext, ref: VaultRef): Pro
       } else row.status = 'convertible';
       return row;
     } catch (error) {
-      const e = toAppError(error, { operation: 'get-secret', ...context });
+      const e = toAppError(error, errorContext(ctx, vault, 'get-secret'));
       row.problem = { code: e.reason ?? e.code, message: e.message, action: e.action };
       return row;
     } finally {
@@ -123,13 +122,7 @@ export async function convertSecretToCertificate(
   try {
     secret = await client.getSecret(ref.secretName, req.version ? { version: req.version } : {});
   } catch (error) {
-    throw toAppError(error, {
-      operation: 'get-secret',
-      vaultName: vault.name,
-      vaultId: vault.id,
-      rbac: vault.rbac,
-      upn: ctx.upn,
-    });
+    throw toAppError(error, errorContext(ctx, vault, 'get-secret'));
   }
   if (secret.properties.managed === true) {
     throw new AppError({
