@@ -1,6 +1,6 @@
 import 'server-only';
 import type { Vault } from '@azure/arm-keyvault';
-import { inspectPfx } from '@/lib/certs';
+import { inspectPfx, type CertInfo } from '@/lib/certs';
 import {
   isParsed,
   parseSecretUrl,
@@ -42,13 +42,28 @@ export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) =>
   return out;
 }
 
-function problemOf(error: unknown, operation: Operation, vaultName?: string, certificateName?: string): Problem {
+/** A failed read as a row's problem: the mapper's code, message and action. */
+export function problemOf(error: unknown, operation: Operation, vaultName?: string, certificateName?: string): Problem {
   const e = toAppError(error, {
     operation,
     ...(vaultName && { vaultName }),
     ...(certificateName && { certificateName }),
   });
   return { code: e.reason ?? e.code, message: e.message, action: e.action };
+}
+
+/**
+ * The certificate a plain PKCS#12 secret holds (its leaf, or the first certificate when none has a key), read in
+ * memory: the decoded bytes are zeroed before this returns. Throws when the value is not a PFX without a password.
+ */
+export async function certificateOfPfxSecret(value: string | undefined): Promise<CertInfo | null> {
+  const bytes = new Uint8Array(Buffer.from(value ?? '', 'base64'));
+  try {
+    const result = await inspectPfx(bytes, null);
+    return result.leaf ?? result.chain[0] ?? null;
+  } finally {
+    bytes.fill(0);
+  }
 }
 
 const outcome = (error: unknown): 'not-found' | 'forbidden' | 'error' => {
@@ -186,10 +201,7 @@ async function readVersions(
       if (!pinned.includes(v.version.toLowerCase()) || v.contentType !== 'application/x-pkcs12') continue;
       try {
         const secret = await client.getSecret(name, { version: v.version });
-        const bytes = new Uint8Array(Buffer.from(secret.value ?? '', 'base64'));
-        const result = await inspectPfx(bytes, null);
-        bytes.fill(0);
-        const cert = result.leaf ?? result.chain[0] ?? null;
+        const cert = await certificateOfPfxSecret(secret.value);
         if (cert) {
           v.thumbprint = cert.thumbprint;
           v.notBefore ??= cert.notBefore;

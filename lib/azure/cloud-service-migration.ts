@@ -1,7 +1,8 @@
 import 'server-only';
-import { certificateInfo, inspectPfx, type CertInfo } from '@/lib/certs';
+import { certificateInfo, type CertInfo } from '@/lib/certs';
 import {
   isParsed,
+  knownVersions,
   parseSecretUrl,
   serviceReport,
   type CertificateDetails,
@@ -9,10 +10,9 @@ import {
   type Problem,
   type ServiceFacts,
 } from '@/lib/cloud-services';
-import { mapLimit, collectFacts } from './cloud-service-facts';
+import { certificateOfPfxSecret, collectFacts, mapLimit, problemOf } from './cloud-service-facts';
 import { getCloudService, toLiveService, type CloudServiceRef } from './cloud-services';
 import { certificateClient, secretClient } from './clients';
-import { toAppError, type Operation } from './errors';
 import type { AzureContext } from './types';
 
 /**
@@ -41,11 +41,6 @@ function detailsOf(url: string, info: CertInfo): CertificateDetails {
   };
 }
 
-function problemOf(error: unknown, operation: Operation, vaultName: string, certificateName: string): Problem {
-  const e = toAppError(error, { operation, vaultName, certificateName });
-  return { code: e.reason ?? e.code, message: e.message, action: e.action };
-}
-
 /** The versioned URLs the rows of the service would carry: the pinned version, or the one with the .cscfg thumbprint. */
 function carriedUrls(service: MigrationSource['service'], facts: ServiceFacts): string[] {
   const report = serviceReport(service, facts);
@@ -66,9 +61,9 @@ async function readDetails(
   const p = parseSecretUrl(url);
   if (!isParsed(p)) return { problem: p.problem };
   const origin = `https://${p.host}`;
-  const known = facts.secrets
-    .flatMap((s) => [...(s.version ? [s.version] : []), ...s.siblings])
-    .find((v) => v.name === p.name && v.version.toLowerCase() === p.version.toLowerCase());
+  const known = knownVersions(facts).find(
+    (v) => v.name === p.name && v.version.toLowerCase() === p.version.toLowerCase(),
+  );
   const plain = known?.certificateBacked === false;
   try {
     if (!plain) {
@@ -77,22 +72,16 @@ async function readDetails(
       return { details: detailsOf(url, certificateInfo(c.cer)) };
     }
     const secret = await secretClient(ctx.credential, ctx.config, origin).getSecret(p.name, { version: p.version });
-    const bytes = new Uint8Array(Buffer.from(secret.value ?? '', 'base64'));
-    try {
-      const result = await inspectPfx(bytes, null);
-      const leaf = result.leaf ?? result.chain[0] ?? null;
-      return leaf
-        ? { details: detailsOf(url, leaf) }
-        : {
-            problem: {
-              code: 'NotPkcs12',
-              message: `${p.name} in ${p.vaultName} holds no certificate that could be read.`,
-              action: 'Import the PFX as a Key Vault certificate.',
-            },
-          };
-    } finally {
-      bytes.fill(0);
-    }
+    const leaf = await certificateOfPfxSecret(secret.value);
+    return leaf
+      ? { details: detailsOf(url, leaf) }
+      : {
+          problem: {
+            code: 'NotPkcs12',
+            message: `${p.name} in ${p.vaultName} holds no certificate that could be read.`,
+            action: 'Import the PFX as a Key Vault certificate.',
+          },
+        };
   } catch (error) {
     return { problem: problemOf(error, plain ? 'get-secret' : 'get-certificate', p.vaultName, p.name) };
   }
