@@ -8,11 +8,10 @@ import { authorityOrigin, newNonce, securityHeaders } from '@/lib/api/security-h
  * sets their headers before Next.js sees them, at a fraction of the proxy's cost per request (decision 057).
  */
 export function proxy(request: NextRequest) {
-  const api = request.nextUrl.pathname.startsWith('/api/');
   const forwarded = request.headers.get('x-forwarded-proto')?.split(',')[0]?.trim();
   const headers = securityHeaders({
-    api,
-    nonce: api ? undefined : newNonce(),
+    api: false, // the matcher leaves /api/ out
+    nonce: newNonce(),
     dev: process.env.NODE_ENV === 'development',
     https: (forwarded ?? request.nextUrl.protocol.replace(':', '')) === 'https',
     authorityOrigin: authorityOrigin(process.env),

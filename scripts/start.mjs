@@ -190,17 +190,9 @@ async function main() {
   }
   if (!dev && build) buildIfStale();
   const nextArgs = [dev ? 'dev' : 'start', '-p', port];
-  const next = cpuProfileDir
-    ? spawn(
-        process.execPath,
-        [...profileArgs, path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next'), ...nextArgs],
-        {
-          cwd: root,
-          stdio: 'inherit',
-          env,
-        },
-      )
-    : spawn(bin('next'), nextArgs, { cwd: root, stdio: 'inherit', env });
+  // Next's own entry under this Node (with the profiler's flags when --cpu-prof is given; none otherwise).
+  const nextBin = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
+  const next = spawn(process.execPath, [...profileArgs, nextBin, ...nextArgs], { cwd: root, stdio: 'inherit', env });
   children.add(next);
   console.log(`[start] wizard: http://localhost:${port}  (${azureMode ? 'Azure mode' : 'sandbox mode'})`);
   next.once('exit', (code) => stop(code ?? 0));
