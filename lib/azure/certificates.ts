@@ -159,7 +159,7 @@ export async function importPfxCertificate(
 }
 
 /** The tag every import carries: a random id per import request (never anything about the user or the file). */
-export const IMPORT_TAG = 'cses-import-id';
+const IMPORT_TAG = 'cses-import-id';
 
 /** A failure after which Key Vault may still have stored the version: no answer, a timeout, or a 5xx. */
 function mayHaveStored(error: unknown): boolean {

@@ -9,22 +9,22 @@ import { RestError, type PipelinePolicy } from '@azure/core-rest-pipeline';
  *
  * The budget is read per call, so a change of the environment applies to clients that already exist.
  */
-export const DEFAULT_TIMEOUT_SECONDS = 20;
+const DEFAULT_TIMEOUT_SECONDS = 20;
 
-export function azureTimeoutMs(env: Record<string, string | undefined> = process.env): number {
+function azureTimeoutMs(env: Record<string, string | undefined> = process.env): number {
   const seconds = Number(env.AZURE_TIMEOUT_SECONDS);
   return Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 600) * 1000 : DEFAULT_TIMEOUT_SECONDS * 1000;
 }
 
 /** A RestError the retry policy does not retry (no status, no system-error code) that the error mapper recognises. */
-export class UpstreamTimeoutError extends RestError {
+class UpstreamTimeoutError extends RestError {
   constructor(readonly timeoutSeconds: number) {
     super(`Azure did not answer within ${timeoutSeconds} s.`, { code: 'UpstreamTimeout' });
     this.name = 'RestError';
   }
 }
 
-export class RetryAfterTooLongError extends RestError {
+class RetryAfterTooLongError extends RestError {
   constructor(
     readonly retryAfterSeconds: number,
     readonly timeoutSeconds: number,
@@ -40,7 +40,7 @@ export class RetryAfterTooLongError extends RestError {
 }
 
 /** Per call (outside the retry policy): one deadline for all attempts, waits and the token. */
-export function deadlinePolicy(): PipelinePolicy {
+function deadlinePolicy(): PipelinePolicy {
   return {
     name: 'csesDeadlinePolicy',
     async sendRequest(request, next) {
@@ -82,7 +82,7 @@ function retryAfterMs(headers: { get(name: string): string | undefined }): numbe
 }
 
 /** Per attempt (inside the retry policy): a throttling answer that asks for a longer wait than the budget ends it. */
-export function retryAfterBudgetPolicy(): PipelinePolicy {
+function retryAfterBudgetPolicy(): PipelinePolicy {
   return {
     name: 'csesRetryAfterBudgetPolicy',
     async sendRequest(request, next) {

@@ -35,7 +35,7 @@ export interface UserEntry {
 const REFRESH_MARGIN_MS = 5 * 60_000;
 const ENTRY_OVERHEAD_BYTES = 512;
 
-export function entryKey(clientId: string, assertion: string): string {
+function entryKey(clientId: string, assertion: string): string {
   return createHash('sha256').update(clientId).update('\0').update(assertion).digest('base64url');
 }
 

@@ -29,7 +29,7 @@ import { log } from '@/lib/log';
 /** The largest body any API route accepts: the PFX import (the file plus its form fields). */
 export const MAX_API_BODY_BYTES = MAX_PFX_UPLOAD_BYTES;
 
-export interface Refusal {
+interface Refusal {
   status: number;
   error: AppError;
   /** A short, safe description for the log. */
@@ -81,7 +81,7 @@ function malformed(segment: string): Refusal {
 }
 
 /** What the guard decides about a request, from its method, raw target and headers only (nothing is read). */
-export function checkRequest(
+function checkRequest(
   method: string,
   rawTarget: string,
   headers: Record<string, string | string[] | undefined>,
@@ -168,7 +168,7 @@ function apiSecurityHeaders(https: boolean): Array<[string, string]> {
 }
 
 /** Answers the request if the guard refuses it; true when it did. Otherwise an API request gets its headers. */
-export function guardRequest(req: IncomingMessage, res: ServerResponse): boolean {
+function guardRequest(req: IncomingMessage, res: ServerResponse): boolean {
   const refusal = checkRequest(req.method ?? 'GET', req.url ?? '/', req.headers);
   if (!refusal) {
     if (/^\/api(\/|\?|$)/i.test(req.url ?? '')) {
