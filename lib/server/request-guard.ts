@@ -1,7 +1,7 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { Server, type IncomingMessage, type ServerResponse } from 'node:http';
-import { authorityOrigin, securityHeaders } from '@/lib/api/security-headers';
+import { securityHeaders } from '@/lib/api/security-headers';
 import { AppError } from '@/lib/errors';
 import { MAX_PFX_UPLOAD_BYTES } from '@/lib/certs/limits';
 import { log } from '@/lib/log';
@@ -132,13 +132,9 @@ function checkRequest(
 
 function answer(req: IncomingMessage, res: ServerResponse, refusal: Refusal): void {
   const requestId = randomUUID();
-  const forwarded = String(req.headers['x-forwarded-proto'] ?? '')
-    .split(',')[0]
-    ?.trim();
-  const https = forwarded === 'https' || Boolean((req.socket as { encrypted?: boolean }).encrypted);
   const body = JSON.stringify(refusal.error.toBody());
   res.writeHead(refusal.status, {
-    ...securityHeaders({ api: true, dev: false, https, authorityOrigin: authorityOrigin(process.env) }),
+    ...Object.fromEntries(apiSecurityHeaders(isHttps(req))),
     'Content-Type': 'application/json',
     'Content-Length': Buffer.byteLength(body),
     'Cache-Control': 'no-store',
@@ -154,6 +150,14 @@ function answer(req: IncomingMessage, res: ServerResponse, refusal: Refusal): vo
     code: refusal.error.code,
     reason: refusal.reason,
   });
+}
+
+/** Whether the client reached us over HTTPS: the first proxy's X-Forwarded-Proto, or our own TLS socket. */
+function isHttps(req: IncomingMessage): boolean {
+  const forwarded = String(req.headers['x-forwarded-proto'] ?? '')
+    .split(',')[0]
+    ?.trim();
+  return forwarded === 'https' || Boolean((req.socket as { encrypted?: boolean }).encrypted);
 }
 
 const apiHeaders = new Map<boolean, Array<[string, string]>>();
@@ -172,11 +176,7 @@ function guardRequest(req: IncomingMessage, res: ServerResponse): boolean {
   const refusal = checkRequest(req.method ?? 'GET', req.url ?? '/', req.headers);
   if (!refusal) {
     if (/^\/api(\/|\?|$)/i.test(req.url ?? '')) {
-      const forwarded = String(req.headers['x-forwarded-proto'] ?? '')
-        .split(',')[0]
-        ?.trim();
-      const https = forwarded === 'https' || Boolean((req.socket as { encrypted?: boolean }).encrypted);
-      for (const [name, value] of apiSecurityHeaders(https)) res.setHeader(name, value);
+      for (const [name, value] of apiSecurityHeaders(isHttps(req))) res.setHeader(name, value);
     }
     return false;
   }
