@@ -43,9 +43,16 @@ export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) =>
 }
 
 /** A failed read as a row's problem: the mapper's code, message and action. */
-export function problemOf(error: unknown, operation: Operation, vaultName?: string, certificateName?: string): Problem {
+export function problemOf(
+  ctx: Pick<AzureContext, 'upn'>,
+  error: unknown,
+  operation: Operation,
+  vaultName?: string,
+  certificateName?: string,
+): Problem {
   const e = toAppError(error, {
     operation,
+    upn: ctx.upn,
     ...(vaultName && { vaultName }),
     ...(certificateName && { certificateName }),
   });
@@ -124,7 +131,7 @@ async function readVault(ctx: AzureContext, id: string): Promise<VaultFacts> {
     );
     return vaultFacts(id, v);
   } catch (error) {
-    return { ...base, read: outcome(error), error: problemOf(error, 'get-vault', parsed.name) };
+    return { ...base, read: outcome(error), error: problemOf(ctx, error, 'get-vault', parsed.name) };
   }
 }
 
@@ -164,7 +171,7 @@ async function readVersions(
       return {
         versions: [],
         read: outcome(error),
-        error: problemOf(error, 'list-certificate-versions', vaultName, name),
+        error: problemOf(ctx, error, 'list-certificate-versions', vaultName, name),
       };
   }
   // No certificate of that name: maybe a plain secret (the classic migration leaves PKCS#12 secrets named after the
@@ -213,7 +220,11 @@ async function readVersions(
     }
     return { versions, read: 'ok' };
   } catch (error) {
-    return { versions: [], read: outcome(error), error: problemOf(error, 'list-secret-versions', vaultName, name) };
+    return {
+      versions: [],
+      read: outcome(error),
+      error: problemOf(ctx, error, 'list-secret-versions', vaultName, name),
+    };
   }
 }
 
@@ -273,7 +284,7 @@ export async function collectFacts(
         return {
           versions: [],
           read: 'error' as const,
-          error: problemOf(error, 'list-certificate-versions', c.vaultName, c.name),
+          error: problemOf(ctx, error, 'list-certificate-versions', c.vaultName, c.name),
         };
       }
     }),

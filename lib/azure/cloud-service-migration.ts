@@ -83,7 +83,7 @@ async function readDetails(
           },
         };
   } catch (error) {
-    return { problem: problemOf(error, plain ? 'get-secret' : 'get-certificate', p.vaultName, p.name) };
+    return { problem: problemOf(ctx, error, plain ? 'get-secret' : 'get-certificate', p.vaultName, p.name) };
   }
 }
 

@@ -103,7 +103,7 @@ async function arm(
       }),
     );
   } catch (error) {
-    throw toAppError(error, { operation });
+    throw toAppError(error, { operation, upn: ctx.upn });
   }
   let parsed: unknown;
   try {
@@ -124,11 +124,12 @@ async function arm(
   return { status: response.status, body: parsed, headers: response.headers };
 }
 
-async function call<T>(run: () => Promise<T>, operation: Operation): Promise<T> {
+/** Runs ARM requests; a failure is mapped with who asked and where (the advice's command is then theirs, exactly). */
+async function call<T>(ctx: AzureContext, scope: string, run: () => Promise<T>, operation: Operation): Promise<T> {
   try {
     return await run();
   } catch (error) {
-    throw toAppError(error, { operation });
+    throw toAppError(error, { operation, scope, upn: ctx.upn });
   }
 }
 
@@ -138,22 +139,29 @@ export async function listCloudServices(
   subscriptionId: string,
   resourceGroup?: string,
 ): Promise<RawCloudService[]> {
-  return call(async () => {
-    const out: RawCloudService[] = [];
-    let next: string | undefined =
-      `/subscriptions/${subscriptionId}${resourceGroup ? `/resourceGroups/${resourceGroup}` : ''}/providers/Microsoft.Compute/cloudServices`;
-    for (let page = 0; next && page < 200; page++) {
-      const r = await arm(ctx, 'GET', next, 'list-cloud-services');
-      const b = (r.body ?? {}) as { value?: RawCloudService[]; nextLink?: string };
-      out.push(...(b.value ?? []));
-      next = b.nextLink || undefined;
-    }
-    return out;
-  }, 'list-cloud-services');
+  return call(
+    ctx,
+    `/subscriptions/${subscriptionId}${resourceGroup ? `/resourceGroups/${resourceGroup}` : ''}`,
+    async () => {
+      const out: RawCloudService[] = [];
+      let next: string | undefined =
+        `/subscriptions/${subscriptionId}${resourceGroup ? `/resourceGroups/${resourceGroup}` : ''}/providers/Microsoft.Compute/cloudServices`;
+      for (let page = 0; next && page < 200; page++) {
+        const r = await arm(ctx, 'GET', next, 'list-cloud-services');
+        const b = (r.body ?? {}) as { value?: RawCloudService[]; nextLink?: string };
+        out.push(...(b.value ?? []));
+        next = b.nextLink || undefined;
+      }
+      return out;
+    },
+    'list-cloud-services',
+  );
 }
 
 export async function getCloudService(ctx: AzureContext, ref: CloudServiceRef): Promise<RawCloudService> {
   return call(
+    ctx,
+    serviceId(ref),
     async () => (await arm(ctx, 'GET', serviceId(ref), 'get-cloud-service')).body as RawCloudService,
     'get-cloud-service',
   );
@@ -240,7 +248,7 @@ export async function putCloudService(
   body: RawCloudService,
 ): Promise<{ operation: string; resource: RawCloudService | null }> {
   const r = await arm(ctx, 'PUT', serviceId(ref), 'update-cloud-service', body).catch((error: unknown) => {
-    throw toAppError(error, { operation: 'update-cloud-service' });
+    throw toAppError(error, { operation: 'update-cloud-service', scope: serviceId(ref), upn: ctx.upn });
   });
   return {
     operation: encodeOperation(pointerFrom(r.headers, ctx, ref)),
@@ -259,49 +267,59 @@ export async function getCloudServiceOperation(
   token: string,
 ): Promise<OperationState> {
   const p = decodeOperation(token, ctx, ref);
-  return call(async () => {
-    const r = await arm(
-      ctx,
-      'GET',
-      p.path,
-      'get-cloud-service-operation',
-      undefined,
-      p.kind === 'resource' ? CLOUD_SERVICES_API_VERSION : null,
-    );
-    if (p.kind === 'location') return { status: r.status === 202 ? 'InProgress' : 'Succeeded', error: null };
-    const b = (r.body ?? {}) as {
-      status?: string;
-      error?: { code?: string; message?: string };
-      properties?: { provisioningState?: string };
-    };
-    const raw = (p.kind === 'async' ? b.status : b.properties?.provisioningState) ?? 'InProgress';
-    const status: OperationState['status'] = /^succeeded$/i.test(raw)
-      ? 'Succeeded'
-      : /^failed$/i.test(raw)
-        ? 'Failed'
-        : /^cancel/i.test(raw)
-          ? 'Canceled'
-          : 'InProgress';
-    return {
-      status,
-      error: b.error
-        ? { code: b.error.code ?? 'OperationFailed', message: b.error.message ?? 'The operation failed.' }
-        : null,
-    };
-  }, 'get-cloud-service-operation');
+  return call(
+    ctx,
+    serviceId(ref),
+    async () => {
+      const r = await arm(
+        ctx,
+        'GET',
+        p.path,
+        'get-cloud-service-operation',
+        undefined,
+        p.kind === 'resource' ? CLOUD_SERVICES_API_VERSION : null,
+      );
+      if (p.kind === 'location') return { status: r.status === 202 ? 'InProgress' : 'Succeeded', error: null };
+      const b = (r.body ?? {}) as {
+        status?: string;
+        error?: { code?: string; message?: string };
+        properties?: { provisioningState?: string };
+      };
+      const raw = (p.kind === 'async' ? b.status : b.properties?.provisioningState) ?? 'InProgress';
+      const status: OperationState['status'] = /^succeeded$/i.test(raw)
+        ? 'Succeeded'
+        : /^failed$/i.test(raw)
+          ? 'Failed'
+          : /^cancel/i.test(raw)
+            ? 'Canceled'
+            : 'InProgress';
+      return {
+        status,
+        error: b.error
+          ? { code: b.error.code ?? 'OperationFailed', message: b.error.message ?? 'The operation failed.' }
+          : null,
+      };
+    },
+    'get-cloud-service-operation',
+  );
 }
 
 /** The caller's effective actions at a scope (ARM's permissions API). */
 export async function permissionsAt(ctx: AzureContext, scope: string): Promise<PermissionEntry[]> {
-  return call(async () => {
-    const r = await arm(
-      ctx,
-      'GET',
-      `${scope}/providers/Microsoft.Authorization/permissions`,
-      'read-permissions',
-      undefined,
-      PERMISSIONS_API_VERSION,
-    );
-    return ((r.body ?? {}) as { value?: PermissionEntry[] }).value ?? [];
-  }, 'read-permissions');
+  return call(
+    ctx,
+    scope,
+    async () => {
+      const r = await arm(
+        ctx,
+        'GET',
+        `${scope}/providers/Microsoft.Authorization/permissions`,
+        'read-permissions',
+        undefined,
+        PERMISSIONS_API_VERSION,
+      );
+      return ((r.body ?? {}) as { value?: PermissionEntry[] }).value ?? [];
+    },
+    'read-permissions',
+  );
 }

@@ -32,7 +32,10 @@ const kvForbidden = (inner: string) =>
     },
   });
 
-const importCtx: ErrorContext = {
+/** A context as the tests write it: the UPN only where a test is about it. */
+type TestContext = Omit<ErrorContext, 'upn'> & { upn?: string };
+
+const importCtx: TestContext = {
   operation: 'import-certificate',
   vaultName: 'kv-contoso-rbac',
   vaultId: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv-contoso-rbac',
@@ -40,8 +43,8 @@ const importCtx: ErrorContext = {
   rbac: true,
 };
 
-function map(error: unknown, ctx: ErrorContext = importCtx): AppError {
-  const mapped = toAppError(error, ctx);
+function map(error: unknown, ctx: TestContext = importCtx): AppError {
+  const mapped = toAppError(error, { upn: undefined, ...ctx });
   expect(mapped).toBeInstanceOf(AppError);
   const body = JSON.stringify(mapped.toBody());
   expect(mapped.message).toBeTruthy();
@@ -375,6 +378,6 @@ describe('toAppError: identity and network failures', () => {
 
   it('an AppError passes through unchanged', () => {
     const original = new AppError({ code: 'forbidden', message: 'm', action: 'a' });
-    expect(toAppError(original, importCtx)).toBe(original);
+    expect(toAppError(original, { ...importCtx, upn: undefined })).toBe(original);
   });
 });

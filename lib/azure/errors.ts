@@ -42,8 +42,11 @@ export interface ErrorContext {
   rbac?: boolean;
   /** The resource group or subscription the operation was at (for the role to ask for when there is no vault). */
   scope?: string;
-  /** The signed-in user's UPN, so the advice's command is theirs. */
-  upn?: string;
+  /**
+   * The signed-in user's UPN, so the advice's command is theirs. Required (even when unknown) so that no call site
+   * can forget it: a refusal's command then never shows a placeholder for a user the server knows.
+   */
+  upn: string | undefined;
 }
 
 /** The context of a call to one vault: the vault, its permission model and who asked (their UPN for the advice). */

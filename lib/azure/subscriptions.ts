@@ -4,7 +4,7 @@ import { subscriptionClient } from './clients';
 import { toAppError } from './errors';
 import type { AzureContext } from './types';
 
-export async function listSubscriptions({ credential, config }: AzureContext): Promise<SubscriptionSummary[]> {
+export async function listSubscriptions({ credential, config, upn }: AzureContext): Promise<SubscriptionSummary[]> {
   try {
     const out: SubscriptionSummary[] = [];
     for await (const s of subscriptionClient(credential, config).subscriptions.list()) {
@@ -17,6 +17,6 @@ export async function listSubscriptions({ credential, config }: AzureContext): P
     }
     return out.sort((a, b) => a.displayName.localeCompare(b.displayName));
   } catch (error) {
-    throw toAppError(error, { operation: 'list-subscriptions' });
+    throw toAppError(error, { operation: 'list-subscriptions', upn });
   }
 }

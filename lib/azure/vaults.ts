@@ -146,7 +146,7 @@ export async function checkVaultName(
     });
     return { name, available: r.nameAvailable === true, reason: r.reason ?? null, message: r.message ?? null };
   } catch (error) {
-    throw toAppError(error, { operation: 'check-vault-name', vaultName: name });
+    throw toAppError(error, { operation: 'check-vault-name', vaultName: name, upn: ctx.upn });
   }
 }
 
