@@ -120,9 +120,9 @@ test('the Migrate tab: every seeded service and target, the expected blockers, t
   );
   for (const [tab, mark] of [
     ['Bicep', "resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31'"],
-    ['az CLI', 'az vmss extension set'],
+    ['Azure CLI', 'az vmss extension set'],
     ['PowerShell', 'New-AzUserAssignedIdentity'],
-    ['ARM JSON', '"certificateStoreName": "TrustedPeople"'],
+    ['ARM template', '"certificateStoreName": "TrustedPeople"'],
   ] as const) {
     await page.getByRole('tab', { name: tab }).click();
     await expect(page.getByTestId('migration-output')).toContainText(mark);

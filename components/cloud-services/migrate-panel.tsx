@@ -11,6 +11,8 @@ import {
   type MigrationSource,
 } from '@/lib/cloud-services';
 import {
+  MIGRATION_FORMAT_LABELS,
+  MIGRATION_FORMAT_MIME,
   MIGRATION_FORMATS,
   MIGRATION_TARGET_LABELS,
   MIGRATION_TARGETS,
@@ -24,18 +26,6 @@ import { ErrorCallout } from '@/components/ui/error-callout';
 import { Tabs } from '@/components/ui/tabs';
 import { useApi } from '@/components/wizard/use-api';
 
-const FORMAT_LABELS: Record<MigrationFormat, string> = {
-  arm: 'ARM JSON',
-  bicep: 'Bicep',
-  az: 'az CLI',
-  powershell: 'PowerShell',
-};
-const MIME: Record<MigrationFormat, string> = {
-  arm: 'application/json',
-  bicep: 'text/plain',
-  az: 'text/x-shellscript',
-  powershell: 'text/plain',
-};
 const SEVERITY: Record<MigrationPlan['blockers'][number]['severity'], { label: string; className: string }> = {
   blocker: { label: 'Blocker', className: 'bg-red-700 text-white' },
   warning: { label: 'Check', className: 'bg-amber-300 text-amber-950' },
@@ -336,7 +326,7 @@ export function MigratePanel({ api, serviceName }: { api: string; serviceName: s
             {plan.outputs && (
               <Tabs
                 label="Output format"
-                tabs={MIGRATION_FORMATS.map((f) => ({ id: f, label: FORMAT_LABELS[f] }))}
+                tabs={MIGRATION_FORMATS.map((f) => ({ id: f, label: MIGRATION_FORMAT_LABELS[f] }))}
                 selected={format}
                 onSelect={setFormat}
               >
@@ -344,7 +334,7 @@ export function MigratePanel({ api, serviceName }: { api: string; serviceName: s
                   <DownloadButton
                     filename={migrationFileName(serviceName, target, format)}
                     text={plan.outputs[format]}
-                    mime={MIME[format]}
+                    mime={MIGRATION_FORMAT_MIME[format]}
                     testId="migration-download-output"
                   />
                 </div>
@@ -366,7 +356,7 @@ export function MigratePanel({ api, serviceName }: { api: string; serviceName: s
             </h3>
             <p className="text-sm">
               Every certificate with its health and mapping, the blockers, access and checklist, and the{' '}
-              {FORMAT_LABELS[format]} output — to attach to the change request.
+              {MIGRATION_FORMAT_LABELS[format]} output — to attach to the change request.
             </p>
             <div className="flex flex-wrap gap-2">
               <DownloadButton

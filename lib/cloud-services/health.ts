@@ -11,6 +11,7 @@ import {
   REMOTE_ACCESS_CERTIFICATE,
   type RoleInfo,
 } from '../service-config';
+import { enableDeploymentCommand, trustedServicesCommand } from '../snippets';
 import { sameRegion } from '../wizard/regions';
 import { isParsed, parseSecretUrl, parseVaultId, sameId, secretEntries } from './secrets';
 import type {
@@ -111,9 +112,7 @@ export function vaultGate(service: LiveService, vaultId: string, urls: string[],
       message: f.enabledForDeployment
         ? 'enabledForDeployment is on: the platform may read certificates from this vault.'
         : 'enabledForDeployment is off: the platform cannot read certificates from this vault, and the next update is refused (KeyVaultAccessForbidden).',
-      fix: f.enabledForDeployment
-        ? 'Nothing to do.'
-        : `Turn it on: az keyvault update --ids ${f.trueId ?? vaultId} --enabled-for-deployment true`,
+      fix: f.enabledForDeployment ? 'Nothing to do.' : `Turn it on: ${enableDeploymentCommand(f.trueId ?? vaultId)}`,
     });
     const firewallOn = f.networkDefaultAction?.toLowerCase() === 'deny' || f.publicNetworkAccess === 'Disabled';
     const bypass = (f.networkBypass ?? '').toLowerCase().includes('azureservices');
@@ -129,7 +128,7 @@ export function vaultGate(service: LiveService, vaultId: string, urls: string[],
       fix:
         !firewallOn || bypass
           ? 'Nothing to do.'
-          : `Allow trusted Microsoft services: az keyvault update --ids ${f.trueId ?? vaultId} --bypass AzureServices`,
+          : `Allow trusted Microsoft services: ${trustedServicesCommand(f.trueId ?? vaultId)}`,
     });
     const idMatches = !f.trueId || sameId(f.trueId, vaultId);
     const hostMismatch = urls

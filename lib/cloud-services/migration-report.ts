@@ -3,7 +3,7 @@
  * identities and grants, the checklist and the chosen output — as Markdown and as a self-contained printable HTML
  * page (the page an admin attaches to a change request). Pure; no secret is in a plan, so none is in a report.
  */
-import { migrationFileName, type MigrationFormat } from '../snippets';
+import { MIGRATION_FORMAT_LABELS, migrationFileName, type MigrationFormat } from '../snippets';
 import type { MigrationPlan } from './migration';
 
 export type ReportFormat = 'markdown' | 'html';
@@ -14,12 +14,6 @@ export function migrationReportFileName(plan: MigrationPlan, format: ReportForma
 
 const SEVERITY_LABEL = { blocker: 'Blocker', warning: 'Check', drop: 'Drop' } as const;
 const FENCE: Record<MigrationFormat, string> = { arm: 'json', bicep: 'bicep', az: 'bash', powershell: 'powershell' };
-const FORMAT_LABEL: Record<MigrationFormat, string> = {
-  arm: 'ARM template',
-  bicep: 'Bicep',
-  az: 'az CLI',
-  powershell: 'PowerShell',
-};
 
 /** A Markdown table cell: pipes escaped, line breaks flattened. */
 const cell = (s: string | number | null | undefined) =>
@@ -98,7 +92,7 @@ export function migrationReportMarkdown(plan: MigrationPlan, format: MigrationFo
   ];
   if (plan.outputs) {
     out.push(
-      `## Output: ${FORMAT_LABEL[format]} (${migrationFileName(s.name, plan.target, format)})`,
+      `## Output: ${MIGRATION_FORMAT_LABELS[format]} (${migrationFileName(s.name, plan.target, format)})`,
       '',
       fence(plan.outputs[format], FENCE[format]),
       '',
@@ -155,7 +149,7 @@ export function migrationReportHtml(plan: MigrationPlan, format: MigrationFormat
     )
     .join('\n');
   const output = plan.outputs
-    ? `<h2>Output: ${esc(FORMAT_LABEL[format])} (${esc(migrationFileName(s.name, plan.target, format))})</h2>\n<pre>${esc(plan.outputs[format])}</pre>`
+    ? `<h2>Output: ${esc(MIGRATION_FORMAT_LABELS[format])} (${esc(migrationFileName(s.name, plan.target, format))})</h2>\n<pre>${esc(plan.outputs[format])}</pre>`
     : plan.outputError
       ? `<h2>Output</h2><p>${esc(plan.outputError.message)} ${esc(plan.outputError.action)}</p>`
       : '';

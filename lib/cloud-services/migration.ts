@@ -7,6 +7,7 @@
 import { isServiceConfigError, readServiceFile } from '../service-config';
 import {
   APP_SERVICE_RP_APP_ID,
+  enableDeploymentCommand,
   KEY_VAULT_CERTIFICATE_USER,
   KEY_VAULT_SECRETS_USER,
   MIGRATION_FORMATS,
@@ -461,7 +462,7 @@ export function planMigration(source: MigrationSource, options: MigrationOptions
           id: 'deployment-flag',
           severity: 'blocker',
           message: `Vault ${f.name} does not allow Azure Virtual Machines for deployment: the platform cannot install its certificates.`,
-          fix: `az keyvault update --ids ${f.trueId ?? id} --enabled-for-deployment true`,
+          fix: enableDeploymentCommand(f.trueId ?? id),
         });
     }
   }

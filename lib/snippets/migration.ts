@@ -4,7 +4,14 @@
  * each as an ARM template, Bicep, an az script and a PowerShell script. Every certificate is a `SnippetModel`,
  * validated by `resolveSnippetModel` like every other output; one value tree per target renders both ARM and Bicep.
  */
-import { bicepString, bicepValue as bicepLiteral, powershellQuote, shellQuote, type BicepLeaf } from './render';
+import {
+  bicepString,
+  bicepValue as bicepLiteral,
+  enableDeploymentCommand,
+  powershellQuote,
+  shellQuote,
+  type BicepLeaf,
+} from './render';
 import { SnippetError, resolveSnippetModel, type ResolvedSnippetModel, type SnippetModel } from './model';
 
 export const MIGRATION_TARGETS = ['vmss', 'kv-extension', 'sf-managed', 'app-service'] as const;
@@ -656,7 +663,7 @@ function renderAz(r: Resolved): string {
     out.push(
       '# The platform installs osProfile secrets only from vaults with "Azure Virtual Machines for deployment".',
     );
-    for (const v of r.vaults) out.push(`az keyvault update --ids ${shellQuote(v.id)} --enabled-for-deployment true`);
+    for (const v of r.vaults) out.push(enableDeploymentCommand(v.id));
     out.push('');
   };
   switch (m.target) {
@@ -907,6 +914,22 @@ export const MIGRATION_FILE_EXTENSIONS: Record<MigrationFormat, string> = {
   bicep: 'bicep',
   az: 'sh',
   powershell: 'ps1',
+};
+
+/** One name per format, shown on the tabs and in the reports alike (the wizard's secret-identifier tabs agree). */
+export const MIGRATION_FORMAT_LABELS: Record<MigrationFormat, string> = {
+  arm: 'ARM template',
+  bicep: 'Bicep',
+  az: 'Azure CLI',
+  powershell: 'PowerShell',
+};
+
+/** The media type a download of each format is offered with. */
+export const MIGRATION_FORMAT_MIME: Record<MigrationFormat, string> = {
+  arm: 'application/json',
+  bicep: 'text/plain',
+  az: 'text/x-shellscript',
+  powershell: 'text/plain',
 };
 
 export function migrationFileName(serviceName: string, target: MigrationTarget, format: MigrationFormat): string {

@@ -23,6 +23,16 @@ export function shellQuote(value: string): string {
   return "'" + value.split("'").join("'\\''") + "'";
 }
 
+/** The vault fix that lets the platform read certificates, by resource id (the one form every page and script shows). */
+export function enableDeploymentCommand(vaultId: string): string {
+  return `az keyvault update --ids ${shellQuote(vaultId)} --enabled-for-deployment true`;
+}
+
+/** The vault fix that lets trusted Microsoft services (the deployment service) through the firewall, by resource id. */
+export function trustedServicesCommand(vaultId: string): string {
+  return `az keyvault update --ids ${shellQuote(vaultId)} --bypass AzureServices`;
+}
+
 /** PowerShell single-quoted string. PowerShell treats ‘ ’ ‚ ‛ as single quotes too, so each is doubled. */
 export function powershellQuote(value: string): string {
   return "'" + value.replace(/['\u2018\u2019\u201A\u201B]/g, (q) => q + q) + "'";
