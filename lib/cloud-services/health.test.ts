@@ -111,6 +111,12 @@ describe('serviceReport', () => {
       'id-match': true,
     });
     expect(r.rows[0]!.status).toBe('vault-blocked');
+    // Each fix is a command to paste as it is: the vault's id quoted for the shell.
+    const fix = (id: string) => gate.checks.find((c) => c.id === id)!.fix;
+    expect(fix('deployment')).toBe(`Turn it on: az keyvault update --ids '${VAULT_ID}' --enabled-for-deployment true`);
+    expect(fix('firewall')).toBe(
+      `Allow trusted Microsoft services: az keyvault update --ids '${VAULT_ID}' --bypass AzureServices`,
+    );
   });
 
   it('a .cscfg that cannot be read makes the service broken, and sorting puts the soonest expiry first', () => {
