@@ -43,7 +43,7 @@ type Phase =
   | { kind: 'idle' }
   | { kind: 'applying' }
   | { kind: 'running'; operation: string; started: number; seconds: number }
-  | { kind: 'done'; status: CloudServiceOperation['status']; what: 'rotate' | 'repair' | 'rollback' };
+  | { kind: 'done'; status: CloudServiceOperation['status']; what: RotationPlanResponse['plan']['kind'] };
 
 function loadRecord(serviceId: string): RollbackRecord | null {
   try {
@@ -74,6 +74,7 @@ export function ServicePage({ locator }: { locator: ServiceLocator }) {
   const [error, setError] = useState<unknown>(null);
   const [record, setRecord] = useState<RollbackRecord | null>(null);
   const [view, setView] = useState<'certificates' | 'migrate'>('certificates');
+  const [migrateOpened, setMigrateOpened] = useState(false);
   const [csdef, setCsdef] = useState<ServiceFileText | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const pendingRecord = useRef<RollbackRecord | null>(null);
@@ -85,7 +86,7 @@ export function ServicePage({ locator }: { locator: ServiceLocator }) {
   useEffect(() => () => void (timer.current && clearTimeout(timer.current)), []);
 
   const poll = useCallback(
-    function follow(operation: string, started: number, what: 'rotate' | 'repair' | 'rollback', first = false) {
+    function follow(operation: string, started: number, what: RotationPlanResponse['plan']['kind'], first = false) {
       timer.current = setTimeout(
         async () => {
           try {
@@ -278,12 +279,19 @@ export function ServicePage({ locator }: { locator: ServiceLocator }) {
                 { id: 'migrate', label: 'Migrate' },
               ]}
               selected={view}
-              onSelect={setView}
+              onSelect={(v) => {
+                setView(v);
+                if (v === 'migrate') setMigrateOpened(true);
+              }}
             >
-              {view === 'migrate' ? (
-                <MigratePanel api={api} serviceName={locator.cloudServiceName} />
-              ) : (
-                <div className="space-y-6">
+              {/* Both views stay mounted once opened: a tab switch keeps what was uploaded, chosen and read. */}
+              {migrateOpened && (
+                <div hidden={view !== 'migrate'}>
+                  <MigratePanel api={api} serviceName={locator.cloudServiceName} />
+                </div>
+              )}
+              {
+                <div hidden={view !== 'certificates'} className="space-y-6">
                   <section aria-labelledby="certs-title" className="space-y-2">
                     <h2 id="certs-title" className="text-lg font-semibold">
                       Certificates by role
@@ -463,7 +471,7 @@ export function ServicePage({ locator }: { locator: ServiceLocator }) {
                     )}
                   </section>
                 </div>
-              )}
+              }
             </Tabs>
           </>
         )}
