@@ -27,6 +27,13 @@ function CheckItem({ c }: { c: PreflightCheck }) {
 }
 
 /** A plan: both diffs, the preflight, then Apply (when nothing refuses it) or Export (for someone who may apply). */
+const VERB: Record<RotationPlanResponse['plan']['kind'], string> = {
+  rotate: 'Rotate',
+  repair: 'Repair',
+  repoint: 'Repoint',
+  rollback: 'Roll back',
+};
+
 export function PlanView({
   response,
   canWrite,
@@ -43,19 +50,11 @@ export function PlanView({
   const { plan, exports } = response;
   const p = plan.preflight;
   const failing = p.checks.filter((c) => !c.ok);
-  const verb = plan.kind === 'rollback' ? 'Roll back' : plan.kind === 'repair' ? 'Repair' : 'Rotate';
-  const title =
-    plan.kind === 'rollback'
-      ? 'Plan: roll back the last change'
-      : plan.kind === 'repair' && plan.from.urls.length > 1
-        ? `Plan: point ${plan.from.urls.length} osProfile.secrets entries at Key Vault certificate versions`
-        : plan.kind === 'repair'
-          ? `Plan: point osProfile.secrets at version ${plan.to.version} of ${plan.to.name}`
-          : `Plan: rotate to version ${plan.to.version} of ${plan.to.name}`;
+  const verb = VERB[plan.kind];
   return (
     <section aria-labelledby="plan-title" className="space-y-4 rounded border border-azure-500 p-4" data-testid="plan">
       <h3 id="plan-title" className="text-lg font-semibold">
-        {title}
+        {plan.title}
       </h3>
       <p className="text-sm">
         {plan.edits.length > 0

@@ -227,7 +227,8 @@ const check = z.object({
 
 export const rotationPlanResponse = z.object({
   plan: z.object({
-    kind: z.enum(['rotate', 'repair', 'rollback']),
+    kind: z.enum(['rotate', 'repair', 'repoint', 'rollback']),
+    title: z.string(),
     serviceId: z.string(),
     from: z.object({ thumbprint: z.string(), urls: z.array(z.string()) }),
     to: z.object({

@@ -332,7 +332,8 @@ describe('planRepoint (converted secrets, copies)', () => {
 
   it('moves every entry in place in one plan, keeps the .cscfg and the other fields; the RP checks pass', () => {
     const p = plan();
-    expect(p.kind).toBe('repair');
+    expect(p.kind).toBe('repoint');
+    expect(p.title).toBe('Plan: point 2 osProfile.secrets entries at Key Vault certificate versions');
     expect(p.configuration.changed).toBe(false);
     expect(p.configuration.after).toBe(migrated.configuration);
     expect(p.secrets.after).toEqual([

@@ -51,8 +51,17 @@ export interface RollbackRecord {
   createdAt: string;
 }
 
+/**
+ * What a plan does: `rotate` a certificate to a new thumbprint; `repair` the osProfile pin of a certificate whose .cscfg
+ * already has the new thumbprint; `repoint` osProfile.secrets entries at other Key Vault versions with the same
+ * thumbprints (a copy or a secret-to-certificate conversion); `rollback` the last change.
+ */
+export type PlanKind = 'rotate' | 'repair' | 'repoint' | 'rollback';
+
 export interface RotationPlan {
-  kind: 'rotate' | 'repair' | 'rollback';
+  kind: PlanKind;
+  /** The plan's headline, the one sentence the page and the exports show for it. */
+  title: string;
   serviceId: string;
   from: { thumbprint: string; urls: string[] };
   to: { thumbprint: string; url: string; name: string; vaultName: string; version: string; expiresOn: string | null };
@@ -247,6 +256,9 @@ export function planRotation(input: RotationInput): RotationPlan {
   const roleList = [...new Set(targets.map((t) => t.role))].join(', ');
   return {
     kind: repair ? 'repair' : 'rotate',
+    title: repair
+      ? `Plan: point osProfile.secrets at version ${to.version} of ${to.name}`
+      : `Plan: rotate to version ${to.version} of ${to.name}`,
     serviceId: service.id,
     from: { thumbprint: from, urls: replaced },
     to: {
@@ -338,6 +350,7 @@ export function planRollback(input: {
   const backFacts = back ? input.facts.secrets.find((s) => s.url === back)?.version : undefined;
   return {
     kind: 'rollback',
+    title: 'Plan: roll back the last change',
     serviceId: service.id,
     from: { thumbprint: edits[0]?.before ?? '', urls: removed },
     to: {
@@ -440,7 +453,11 @@ export function planRepoint(input: {
   const first = moves[0]!.to;
   const targets = moves.map((m) => `${m.to.name} ${m.to.version} in ${m.to.vaultName}`).join(', ');
   return {
-    kind: 'repair',
+    kind: 'repoint',
+    title:
+      moves.length > 1
+        ? `Plan: point ${moves.length} osProfile.secrets entries at Key Vault certificate versions`
+        : `Plan: point osProfile.secrets at version ${first.version} of ${first.name}`,
     serviceId: service.id,
     from: { thumbprint: norm(first.thumbprint ?? ''), urls: replaced },
     to: {
