@@ -144,6 +144,7 @@ async function readVersions(
   vaultName: string,
   name: string,
   pinned: string[],
+  pfxCertificates?: Map<string, CertInfo>,
 ): Promise<{ versions: VersionFacts[]; read: SecretFacts['read']; error?: Problem }> {
   const url = (version: string) => `${origin}/secrets/${name}/${version}`;
   try {
@@ -210,6 +211,7 @@ async function readVersions(
         const secret = await client.getSecret(name, { version: v.version });
         const cert = await certificateOfPfxSecret(secret.value);
         if (cert) {
+          pfxCertificates?.set(v.secretUrl, cert);
           v.thumbprint = cert.thumbprint;
           v.notBefore ??= cert.notBefore;
           v.expiresOn ??= cert.notAfter;
@@ -243,6 +245,11 @@ export interface FactsOptions {
   contentTypes?: boolean;
   /** URLs to read besides the services' own (the version a rotation goes to). */
   extraUrls?: Array<{ url: string; vaultId: string }>;
+  /**
+   * Filled with the certificate of each plain PKCS#12 secret version whose value was read (by versioned URL), so a
+   * caller that needs more of it than the thumbprint (the migration: key and signature) does not read it again.
+   */
+  pfxCertificates?: Map<string, CertInfo>;
 }
 
 /** Facts for every vault and certificate URL of the given services. */
@@ -278,7 +285,7 @@ export async function collectFacts(
     vaultsRead,
     mapLimit(certs, PARALLEL, async (c) => {
       try {
-        return await readVersions(ctx, c.origin, c.vaultName, c.name, [...c.pinned]);
+        return await readVersions(ctx, c.origin, c.vaultName, c.name, [...c.pinned], options.pfxCertificates);
       } catch (error) {
         // An untrusted vault host (checkVaultUrl) or the like: reported on the entry, never sent a token.
         return {

@@ -57,7 +57,10 @@ async function readDetails(
   ctx: AzureContext,
   url: string,
   facts: ServiceFacts,
+  pfxCertificates: Map<string, CertInfo>,
 ): Promise<{ details?: CertificateDetails; problem?: Problem }> {
+  const read = pfxCertificates.get(url);
+  if (read) return { details: detailsOf(url, read) };
   const p = parseSecretUrl(url);
   if (!isParsed(p)) return { problem: p.problem };
   const origin = `https://${p.host}`;
@@ -96,9 +99,10 @@ export async function migrationSourceOf(
   ctx: AzureContext,
   service: MigrationSource['service'],
 ): Promise<MigrationSource> {
-  const facts = await collectFacts(ctx, [service]);
+  const pfxCertificates = new Map<string, CertInfo>();
+  const facts = await collectFacts(ctx, [service], { pfxCertificates });
   const urls = carriedUrls(service, facts);
-  const read = await mapLimit(urls, PARALLEL, (url) => readDetails(ctx, url, facts));
+  const read = await mapLimit(urls, PARALLEL, (url) => readDetails(ctx, url, facts, pfxCertificates));
   return {
     service,
     facts,
