@@ -1,6 +1,6 @@
 'use client';
 
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import type { CertificateSummary, VaultSummary } from '@/lib/api/types';
 import { ApiError } from '@/lib/api/client';
 import { regionLabel, sameRegion } from '@/lib/wizard/regions';
@@ -35,6 +35,8 @@ export function CopyToVault({
   onReimport: (vault: WizardVault) => void;
 }) {
   const call = useApiCall();
+  // One panel per row on the service page: ids and the radio group's name must be this panel's own.
+  const id = useId();
   const list = useApi<{ vaults: VaultSummary[] }>(
     `/api/subscriptions/${encodeURIComponent(target.subscriptionId)}/vaults`,
   );
@@ -79,11 +81,11 @@ export function CopyToVault({
 
   return (
     <section
-      aria-labelledby="copy-title"
+      aria-labelledby={`${id}-title`}
       className="space-y-3 rounded border border-azure-500 p-4"
       data-testid="copy-to-vault"
     >
-      <h3 id="copy-title" className="text-base font-semibold">
+      <h3 id={`${id}-title`} className="text-base font-semibold">
         Copy {certificate.name} into a vault in {regionLabel(target.location)}
       </h3>
       <p className="text-sm">
@@ -106,7 +108,7 @@ export function CopyToVault({
             <label key={v.id} className="flex items-center gap-2">
               <input
                 type="radio"
-                name="copy-target"
+                name={`${id}-target`}
                 value={v.name}
                 checked={chosen === v.name}
                 onChange={() => setChosen(v.name)}
