@@ -9,7 +9,7 @@ import type {
 import { AppError } from '@/lib/errors';
 import { inspectPfx } from '@/lib/certs';
 import { parseCertificate } from '@/lib/certs/x509';
-import { certificateClient } from './clients';
+import { certificateClient, importRequestsSent } from './clients';
 import { errorContext, toAppError } from './errors';
 import { audit } from '@/lib/log';
 import type { AuditInfo, AzureContext } from './types';
@@ -115,6 +115,7 @@ export async function importPfxCertificate(
     // the version) stores another version. Each import is tagged with its own id, so the versions this request made
     // — and only those — can be found afterwards (decision 050).
     const importId = randomUUID();
+    const sentBefore = importRequestsSent(client);
     let imported: KeyVaultCertificateWithPolicy;
     try {
       imported = await client.importCertificate(req.certificateName, req.pfx, {
@@ -130,9 +131,12 @@ export async function importPfxCertificate(
       if (!stored) throw toAppError(error, importContext);
       imported = stored;
     }
-    const collapsed = await collapseDuplicates(client, req.certificateName, importId, imported).catch(
-      () => [] as string[],
-    );
+    // Sent once and answered: no retry, so no duplicate to look for (one Key Vault call saved per import). Sent
+    // more than once (or not counted), the versions are read and this request's duplicates disabled.
+    const collapsed =
+      importRequestsSent(client) - sentBefore === 1
+        ? []
+        : await collapseDuplicates(client, req.certificateName, importId, imported).catch(() => [] as string[]);
     const summary = summarize(imported, vault);
     if (summary.thumbprint !== inspection.leaf.thumbprint) {
       throw new AppError({

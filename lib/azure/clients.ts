@@ -9,6 +9,7 @@ import {
   createDefaultHttpClient,
   type HttpClient,
   type Pipeline,
+  type PipelinePolicy,
 } from '@azure/core-rest-pipeline';
 import { CertificateClient } from '@azure/keyvault-certificates';
 import { SecretClient } from '@azure/keyvault-secrets';
@@ -157,20 +158,47 @@ export function certificateClient(
 ): CertificateClient {
   // Checked on every call, before any cached client is handed out.
   const url = checkVaultUrl(vaultUri, config.keyVaultDnsSuffix, config.sandbox?.port ?? config.keyVaultPort);
-  return reuse(credential, `keyvault ${url.href}`, () =>
-    keyVaultBearer(
+  return reuse(credential, `keyvault ${url.href}`, () => {
+    const sent = { imports: 0 };
+    const transport = transportOptions(config);
+    const client = keyVaultBearer(
       new CertificateClient(url.href, credential, {
         // The sandbox answers challenges with resource=https://vault.azure.net (as Azure does) while its hosts are
         // *.vault.localhost, so the SDK's host-vs-resource check is replaced by checkVaultUrl above (decision 003). In
         // Azure's clouds the vault suffix lies under the resource's host and the SDK checks it as well.
         disableChallengeResourceVerification: config.mode === 'sandbox' || !suffixUnderResource(config),
-        ...transportOptions(config),
+        ...transport,
+        additionalPolicies: [
+          ...transport.additionalPolicies,
+          { policy: countImports(sent), position: 'perRetry' as const },
+        ],
       }),
       credential,
       config,
-    ),
-  );
+    );
+    importsSent.set(client, sent);
+    return client;
+  });
 }
+
+/**
+ * Counts the certificate imports a client has put on the wire, each retry of the SDK's retry policy included
+ * (`perRetry`: the policy runs once per attempt). An import sent exactly once and answered cannot have left a
+ * duplicate version, so the import skips its look for duplicates (decision 050).
+ */
+function countImports(sent: { imports: number }): PipelinePolicy {
+  return {
+    name: 'csesCountImports',
+    sendRequest(request, next) {
+      if (request.method === 'POST' && /\/certificates\/[^/]+\/import$/i.test(new URL(request.url).pathname))
+        sent.imports++;
+      return next(request);
+    },
+  };
+}
+const importsSent = new WeakMap<CertificateClient, { imports: number }>();
+/** How many import requests `client` has sent, retries included; NaN for a client not built here. */
+export const importRequestsSent = (client: CertificateClient): number => importsSent.get(client)?.imports ?? NaN;
 
 /** The vault's secrets (metadata of plain PKCS#12 secrets left by the classic migration; see cloud-services.ts). */
 export function secretClient(credential: TokenCredential, config: ServerConfig, vaultUri: string): SecretClient {

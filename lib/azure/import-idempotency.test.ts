@@ -135,6 +135,17 @@ describe('an import whose answer is lost after Key Vault stored it', () => {
     expect(all.filter((v) => v.enabled).map((v) => v.version)).toEqual([r.body.version]);
   });
 
+  it('an import sent once and answered does not read the versions (no duplicate can exist); a retried one does', async () => {
+    const readsOf = (name: string) => ({ area: 'vault', method: 'GET', path: `/certificates/${name}/versions$` });
+    await sb.faults.add(readsOf('idem-once'));
+    await sb.faults.add(readsOf('idem-again'));
+    await sb.faults.add({ area: 'vault', method: 'POST', path: '/idem-again/import$', dropAfter: true, count: 1 });
+    expect((await importPfx('kv-contoso-prod', 'idem-once')).status).toBe(200);
+    expect((await importPfx('kv-contoso-prod', 'idem-again')).status).toBe(200);
+    const hits = (await sb.faults.list()).map((r) => r.hits ?? 0);
+    expect(hits.slice(0, 2)).toEqual([0, 1]);
+  });
+
   it('an import the user makes again, separately, of the same file is a version of its own and is kept', async () => {
     const first = await importPfx('kv-contoso-prod', 'idem-twice');
     const second = await importPfx('kv-contoso-prod', 'idem-twice');
