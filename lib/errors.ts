@@ -10,6 +10,7 @@ export const ERROR_STATUS = {
   reauth_required: 401,
   forbidden: 403,
   not_found: 404,
+  method_not_allowed: 405,
   conflict: 409,
   deleted_recoverable: 409,
   payload_too_large: 413,

@@ -5,6 +5,7 @@ import { securityHeaders } from '@/lib/api/security-headers';
 import { AppError } from '@/lib/errors';
 import { MAX_PFX_UPLOAD_BYTES } from '@/lib/certs/limits';
 import { log } from '@/lib/log';
+import type { ApiRouter } from './api-router';
 
 /**
  * The request guard (decision 028): checks every request's raw line and headers before Next.js routes, decodes or
@@ -171,14 +172,19 @@ function apiSecurityHeaders(https: boolean): Array<[string, string]> {
   return headers;
 }
 
-/** Answers the request if the guard refuses it; true when it did. Otherwise an API request gets its headers. */
-function guardRequest(req: IncomingMessage, res: ServerResponse): boolean {
+/**
+ * Answers the request if the guard refuses it; true when it did. Otherwise an API request gets its headers and, when
+ * an API router is installed, is answered by it (true): Next.js never sees it.
+ */
+function guardRequest(req: IncomingMessage, res: ServerResponse, api: ApiRouter | undefined): boolean {
   const refusal = checkRequest(req.method ?? 'GET', req.url ?? '/', req.headers);
   if (!refusal) {
-    if (/^\/api(\/|\?|$)/i.test(req.url ?? '')) {
-      for (const [name, value] of apiSecurityHeaders(isHttps(req))) res.setHeader(name, value);
-    }
-    return false;
+    if (!/^\/api(\/|\?|$)/i.test(req.url ?? '')) return false;
+    const https = isHttps(req);
+    for (const [name, value] of apiSecurityHeaders(https)) res.setHeader(name, value);
+    if (!api) return false;
+    void api.serve(req, res, https);
+    return true;
   }
   answer(req, res, refusal);
   return true;
@@ -188,14 +194,16 @@ const INSTALLED = Symbol.for('cses.requestGuard');
 
 /**
  * Puts the guard in front of every HTTP server of this process (Next's own included): a `request` event is checked
- * before any listener sees it. Called once from instrumentation.ts; returns a function that removes it (tests).
+ * before any listener sees it. With `api`, every `/api` request it lets through is answered by that router (decision
+ * 049) instead of Next's. Called once from instrumentation.ts; returns a function that removes it (tests).
  */
-export function installRequestGuard(): () => void {
+export function installRequestGuard(options: { api?: ApiRouter } = {}): () => void {
   const proto = Server.prototype as Server & { [INSTALLED]?: true };
   if (proto[INSTALLED]) return () => undefined;
   const emit = proto.emit;
+  const { api } = options;
   proto.emit = function guardedEmit(this: Server, event: string | symbol, ...args: unknown[]): boolean {
-    if (event === 'request' && guardRequest(args[0] as IncomingMessage, args[1] as ServerResponse)) return true;
+    if (event === 'request' && guardRequest(args[0] as IncomingMessage, args[1] as ServerResponse, api)) return true;
     return (emit as (this: Server, ...all: unknown[]) => boolean).call(this, event, ...args);
   } as typeof proto.emit;
   proto[INSTALLED] = true;
