@@ -234,8 +234,21 @@ function refuseDeclaredLength(
   if (!Number.isFinite(declared) || declared > limit) throw tooLarge(limit);
 }
 
+/** The JSON text of each response made by `respond`, so the API router writes it without reading the body back. */
+const jsonText = new WeakMap<Response, string>();
+/** The body of a response the wrapper made from a JSON value, as text; undefined for any other response. */
+export const jsonBodyOf = (response: Response): string | undefined => jsonText.get(response);
+
 function respond(status: number, body: unknown, requestId: string): Response {
-  return Response.json(body, { status, headers: { 'x-request-id': requestId, 'cache-control': 'no-store' } });
+  // What Response.json does (it refuses a value JSON cannot represent), keeping the text.
+  const text = JSON.stringify(body) as string | undefined;
+  if (text === undefined) throw new TypeError('The response value is not JSON serialisable.');
+  const response = new Response(text, {
+    status,
+    headers: { 'content-type': 'application/json', 'x-request-id': requestId, 'cache-control': 'no-store' },
+  });
+  jsonText.set(response, text);
+  return response;
 }
 
 function failure(error: unknown, requestId: string, route: string): Response {
