@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench`: every speed and size target, measured on this machine in one run, written to bench/results.md.
-//   node bench/run.mjs [--quick] [--only inspect,sandbox,phases,routes,load,bodies,app-inspect,weight,cloud-services,lighthouse]
+//   node bench/run.mjs [--quick] [--no-build] [--only inspect,sandbox,phases,routes,load,bodies,app-inspect,weight,cloud-services,lighthouse]
+// --no-build: use the existing `next build` (built beforehand, e.g. under a shared machine's build lock).
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -32,7 +33,11 @@ const SECTIONS = [
   'lighthouse',
 ];
 const { values: args } = parseArgs({
-  options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } },
+  options: {
+    quick: { type: 'boolean', default: false },
+    'no-build': { type: 'boolean', default: false },
+    only: { type: 'string' },
+  },
   strict: true,
   allowPositionals: false,
 });
@@ -85,8 +90,9 @@ const needsApp = [
   'cloud-services',
 ].some(want);
 if (needsApp) {
-  console.log('[bench] building the app…');
+  console.log(args['no-build'] ? '[bench] using the existing build (--no-build)' : '[bench] building the app…');
   if (
+    !args['no-build'] &&
     spawnSync(bin('next'), ['build'], {
       cwd: ROOT,
       stdio: 'inherit',
@@ -96,22 +102,51 @@ if (needsApp) {
     throw new Error('next build failed');
   }
   const port = BENCH_PORTS.app;
-  // SERVER_TIMING=1: every API response reports its phases (bench/phases.mjs); LOG_LEVEL=info: the request log line
-  // is written as in production (to /dev/null here), so its cost is in every number.
+  // LOG_LEVEL=info: the request log line is written as in production (to /dev/null here), so its cost is in every
+  // number. SERVER_TIMING stays off here as in production: its bookkeeping (an AsyncLocalStorage, whose hooks then
+  // run for every promise of the process) would be in the ratios; the per-phase harness has instances of its own.
   const app = await startApp({
     port,
     sandboxPort: BENCH_PORTS.sandbox,
     stateDir: '.sandbox-bench',
-    env: { SERVER_TIMING: '1', LOG_LEVEL: 'info' },
+    env: { LOG_LEVEL: 'info' },
   });
   const base = `http://localhost:${port}`;
   const endpoints = JSON.parse(readFileSync(path.join(ROOT, '.sandbox-bench', 'endpoints.json'), 'utf8'));
+  /** The per-phase table from an instance of the same build with SERVER_TIMING=1 (and `env`), stopped after. */
+  const phasesOf = async ({ port: p, sandboxPort, stateDir, env = {}, served }) => {
+    const timed = await startApp({
+      port: p,
+      sandboxPort,
+      stateDir,
+      env: { SERVER_TIMING: '1', LOG_LEVEL: 'info', ...env },
+    });
+    try {
+      return (await benchPhases({ base: `http://localhost:${p}`, runs: quick ? 30 : 150, ...(served && { served }) }))
+        .markdown;
+    } finally {
+      timed.stop();
+    }
+  };
   try {
     if (want('phases'))
       await attempt("The route's fixed cost per phase", async () => {
-        const now = (await benchPhases({ base, runs: quick ? 30 : 150 })).markdown;
+        const now = await phasesOf({
+          port: BENCH_PORTS.phasesApp,
+          sandboxPort: BENCH_PORTS.phasesSandbox,
+          stateDir: '.sandbox-bench-phases',
+        });
+        // The same build with the API left to Next.js's router (API_ROUTER=next), measured in this run: the
+        // alternative decision 049 replaced.
+        const viaNext = await phasesOf({
+          port: BENCH_PORTS.nextRouterApp,
+          sandboxPort: BENCH_PORTS.nextRouterSandbox,
+          stateDir: '.sandbox-bench-next',
+          env: { API_ROUTER: 'next' },
+          served: "Next.js's router (`API_ROUTER=next`, the same build)",
+        });
         const before = readFileSync(path.join(ROOT, 'bench', 'phases-before.md'), 'utf8').trim();
-        return `${now}\n\n${before}`;
+        return `${now}\n\nThe same build and run, the API left to Next.js's router:\n\n${viaNext}\n\n${before}`;
       });
     if (want('routes'))
       await attempt(
@@ -199,7 +234,7 @@ if (needsApp) {
 const header = [
   '# Benchmark results',
   '',
-  `Produced by \`npm run bench\`${quick ? ' --quick' : ''} on ${started.toISOString()}.`,
+  `Produced by \`npm run bench\`${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(' ')}` : ''} on ${started.toISOString()}.`,
   '',
   `Machine: ${m.cpu}, ${m.cores} cores, ${m.memGiB} GiB; ${m.os}; Node ${m.node}; ${m.openssl}.`,
   `Load average (1 / 5 / 15 min) at the start: ${load(loadAtStart)}; at the end: ${load(loadavg())}.`,

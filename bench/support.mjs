@@ -18,6 +18,10 @@ const sandboxBase = Number(process.env.E2E_SANDBOX_PORT ?? 8791);
 export const BENCH_PORTS = {
   app: appBase,
   sandbox: sandboxBase,
+  phasesApp: appBase + 1,
+  phasesSandbox: sandboxBase + 1,
+  nextRouterApp: appBase + 3,
+  nextRouterSandbox: sandboxBase + 3,
   azureMode: appBase + 2,
   cloudServicesApp: appBase + 4,
   cloudServicesSandbox: sandboxBase + 5,
