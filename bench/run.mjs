@@ -151,7 +151,7 @@ if (needsApp) {
     if (want('routes'))
       await attempt(
         'Route overhead versus direct SDK calls (same sandbox)',
-        async () => (await benchRoutes({ base, endpoints, runs: quick ? 10 : 40 })).markdown,
+        async () => (await benchRoutes({ base, endpoints, runs: quick ? 10 : 100 })).markdown,
       );
     if (want('cache'))
       await attempt(
