@@ -84,6 +84,16 @@ export function certNotFound(name: string): HttpError {
   );
 }
 
+/** GET/DELETE of a vault's certificate contacts when none are set (recorded: azure-sdk-for-js CRUD live test). */
+export function contactsNotFound(): HttpError {
+  return azError(404, 'ContactsNotFound', 'Contacts not found');
+}
+
+/** A certificate issuer that does not exist (recorded: azure-sdk-for-js CRUD live test). */
+export function issuerNotFound(): HttpError {
+  return azError(404, 'CertificateIssuerNotFound', 'Issuer not found');
+}
+
 export function badParameter(message: string): HttpError {
   return azError(400, 'BadParameter', message);
 }

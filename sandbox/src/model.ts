@@ -166,6 +166,36 @@ export interface Secret {
   deleted?: SoftDeleted;
 }
 
+/** One certificate contact of a vault (Key Vault's `Contact`: who is told about expiring certificates). */
+export interface CertificateContact {
+  email?: string;
+  name?: string;
+  phone?: string;
+}
+
+/** One administrator in an issuer's organization details (wire names, as Key Vault echoes them). */
+export interface IssuerAdministrator {
+  first_name?: string;
+  last_name?: string;
+  email?: string;
+  phone?: string;
+}
+
+/**
+ * A certificate issuer object of a vault (`/certificates/issuers/{name}`). The credential's password is never kept:
+ * Key Vault never returns it, and the sandbox talks to no CA that would need it.
+ */
+export interface CertificateIssuer {
+  name: string;
+  provider: string;
+  accountId?: string;
+  /** present when org_details were sent (Key Vault then answers them, with its `zip`) */
+  orgDetails?: { id?: string; adminDetails?: IssuerAdministrator[] };
+  enabled: boolean;
+  created: number;
+  updated: number;
+}
+
 export interface State {
   schema: 1;
   tenantId: string;
@@ -178,6 +208,10 @@ export interface State {
   certificates: Record<string, Record<string, Certificate>>;
   /** vault name (lower case) → secret name (lower case) → plain secret; certificate-backed secrets live in `certificates` */
   secrets?: Record<string, Record<string, Secret>>;
+  /** vault name (lower case) → its certificate contacts; absent when none are set */
+  certificateContacts?: Record<string, CertificateContact[]>;
+  /** vault name (lower case) → issuer name (lower case) → certificate issuer */
+  certificateIssuers?: Record<string, Record<string, CertificateIssuer>>;
   /** soft-deleted vaults (their certificates stay under `certificates` until purged) */
   deletedVaults?: DeletedVault[];
   /** ids of vault purges that have finished (their operation answers 200) */

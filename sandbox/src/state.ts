@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { GUID, ROLE, TENANT_ID } from './ids.js';
 import { log } from './log.js';
 import { CertificateSeedSchema, CloudServiceSeedSchema, applyComputeSeed } from './compute/seed.js';
-import type { AccessPolicyPermissions, Secret, State, Certificate } from './model.js';
+import type { AccessPolicyPermissions, Certificate, CertificateIssuer, Secret, State } from './model.js';
 
 const ALL_CERT_PERMS = [
   'get',
@@ -239,6 +239,12 @@ export class Store {
   vaultSecrets(vaultName: string): Record<string, Secret> {
     const key = vaultName.toLowerCase();
     const all = (this.state.secrets ??= {});
+    return (all[key] ??= {});
+  }
+
+  vaultIssuers(vaultName: string): Record<string, CertificateIssuer> {
+    const key = vaultName.toLowerCase();
+    const all = (this.state.certificateIssuers ??= {});
     return (all[key] ??= {});
   }
 

@@ -74,12 +74,4 @@ describe('certificate backup and restore (real SDK)', () => {
       else process.env.SANDBOX_CREATE_DELAY_MS = before;
     }
   });
-
-  it('contacts and issuers are not taken for certificates of that name (strict 501)', async () => {
-    const prod = client['kv-contoso-prod']!;
-    const contacts = (await prod.getContacts().catch((e: unknown) => e)) as RestError;
-    expect([contacts.statusCode, contacts.code]).toEqual([501, 'NotImplemented']);
-    const issuer = (await prod.getIssuer('issuer1').catch((e: unknown) => e)) as RestError;
-    expect([issuer.statusCode, issuer.code]).toEqual([501, 'NotImplemented']);
-  });
 });

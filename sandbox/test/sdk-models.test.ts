@@ -47,6 +47,9 @@ type Rule = [method: string, path: RegExp, model: string];
 
 /** Key Vault certificates data plane → @azure/keyvault-certificates models (most specific first). */
 const CERTIFICATE_RULES: Rule[] = [
+  ['*', /^\/certificates\/contacts$/, 'Contacts'],
+  ['GET', /^\/certificates\/issuers$/, '_CertificateIssuerListResult'],
+  ['*', /^\/certificates\/issuers\/[^/]+$/, 'IssuerBundle'],
   ['POST', /^\/certificates\/[^/]+\/import$/, 'CertificateBundle'],
   ['POST', /^\/certificates\/restore$/, 'CertificateBundle'],
   ['POST', /^\/certificates\/[^/]+\/backup$/, 'BackupCertificateResult'],
@@ -100,6 +103,8 @@ const REAL_SERVICE_EXTRAS = [
   /^value\[\]\.subject$/, // list items carry "subject": "" (§4.3)
   /^pending(\.id)?$/, // a certificate with a pending operation links it (§4.4)
   /^policy\.x509_props\.basic_constraints(\.ca)?$/, // created certificates' policies (§4.4)
+  // issuers' org_details carry "zip": 0 (azure-sdk-for-js recordings/…/recording_can_create_read_and_delete_a_certificate_issuer.json)
+  /^org_details\.zip$/,
 ];
 
 /** Every captured body against its model; returns `METHOD path status model: problem` lines. */
@@ -181,6 +186,24 @@ describe('every response body deserialises cleanly with the SDK’s own models',
     await certs.purgeDeletedCertificate('g-created');
     await certs.restoreCertificateBackup(backup!);
     await certs.getCertificate('nowhere').catch(() => undefined);
+    await certs.getContacts().catch(() => undefined);
+    await certs.setContacts([{ email: 'a@contoso.sandbox', name: 'a', phone: '1' }, { email: 'b@contoso.sandbox' }]);
+    await certs.getContacts();
+    await certs.deleteContacts();
+    await certs.createIssuer('g-issuer', 'Test', {
+      accountId: 'keyvaultuser',
+      password: 'pw',
+      organizationId: 'contoso',
+      administratorContacts: [{ firstName: 'John', lastName: 'Doe', email: 'admin@contoso.sandbox', phone: '1' }],
+    });
+    await certs.createIssuer('g-issuer2', 'Test');
+    await certs.getIssuer('g-issuer');
+    await certs.updateIssuer('g-issuer', { accountId: 'keyvaultuser2', enabled: true });
+    for await (const i of certs.listPropertiesOfIssuers()) void i;
+    await certs.beginCreateCertificate('g-via-issuer', { issuerName: 'g-issuer', subject: 'CN=g' }, POLL);
+    await certs.getCertificate('g-via-issuer');
+    await certs.deleteIssuer('g-issuer2');
+    await certs.getIssuer('g-issuer2').catch(() => undefined);
 
     await secrets.setSecret('g-plain', 'value', { contentType: 'text/plain', tags: { x: 'y' } });
     await secrets.getSecret('g-plain');

@@ -100,6 +100,8 @@ export function finishDuePurges(d: ArmDeps): void {
   for (const x of due) {
     delete state.certificates[x.vault.name.toLowerCase()];
     delete state.secrets?.[x.vault.name.toLowerCase()];
+    delete state.certificateContacts?.[x.vault.name.toLowerCase()];
+    delete state.certificateIssuers?.[x.vault.name.toLowerCase()];
   }
   // Finished operations keep answering 200 (the last 100 are remembered).
   state.purgedOperations = [...(state.purgedOperations ?? []), ...due.map((x) => x.purge!.operationId)].slice(-100);

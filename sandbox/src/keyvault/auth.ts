@@ -23,6 +23,28 @@ const CERT_DATA_ACTION: Record<CertPerm, string> = {
   restore: 'Microsoft.KeyVault/vaults/certificates/restore/action',
 };
 
+/**
+ * The vault-wide certificate operations that are no certificate's: contacts and issuers. Access policies: the spec's
+ * operation descriptions (contacts need `managecontacts` for reading too; `manageissuers` covers every issuer
+ * operation besides its own permission). RBAC: the built-in data actions (`certificatecontacts/write` is the only
+ * contacts action, for reading too, azure-powershell#27911; issuers are `certificatecas/read|write|delete`).
+ */
+export type CertAdminOp =
+  'getContacts' | 'setContacts' | 'deleteContacts' | 'getIssuer' | 'listIssuers' | 'setIssuer' | 'deleteIssuer';
+
+const CERT_ADMIN: Record<CertAdminOp, { perms: string[]; dataAction: string }> = {
+  getContacts: { perms: ['managecontacts'], dataAction: 'Microsoft.KeyVault/vaults/certificatecontacts/write' },
+  setContacts: { perms: ['managecontacts'], dataAction: 'Microsoft.KeyVault/vaults/certificatecontacts/write' },
+  deleteContacts: { perms: ['managecontacts'], dataAction: 'Microsoft.KeyVault/vaults/certificatecontacts/write' },
+  getIssuer: { perms: ['getissuers', 'manageissuers'], dataAction: 'Microsoft.KeyVault/vaults/certificatecas/read' },
+  listIssuers: { perms: ['listissuers', 'manageissuers'], dataAction: 'Microsoft.KeyVault/vaults/certificatecas/read' },
+  setIssuer: { perms: ['setissuers', 'manageissuers'], dataAction: 'Microsoft.KeyVault/vaults/certificatecas/write' },
+  deleteIssuer: {
+    perms: ['deleteissuers', 'manageissuers'],
+    dataAction: 'Microsoft.KeyVault/vaults/certificatecas/delete',
+  },
+};
+
 export function challenge(d: KeyVaultDeps): string {
   return `Bearer authorization="${d.authority()}", resource="${VAULT_AUDIENCE}"`;
 }
@@ -101,7 +123,8 @@ export function authorize(
   vault: Vault,
   caller: Caller,
   kind: 'certificates' | 'secrets',
-  perm: string,
+  /** the access-policy permission, or several of which any one suffices (the first is the one a refusal names) */
+  perm: string | readonly string[],
   dataAction: string,
   objectName?: string,
 ): void {
@@ -121,15 +144,21 @@ export function authorize(
       'ForbiddenByRbac',
     );
   }
-  if (hasPolicyPermission(vault, caller.tid || TENANT_ID, caller.oid, kind, perm)) return;
+  const perms = typeof perm === 'string' ? [perm] : perm;
+  if (perms.some((p) => hasPolicyPermission(vault, caller.tid || TENANT_ID, caller.oid, kind, p))) return;
   throw azError(
     403,
     'Forbidden',
-    `The user, group or application '${callerText}' does not have ${kind} ${perm} permission on key vault '${vault.name};location=${vault.location}'. For help resolving this issue, please see https://go.microsoft.com/fwlink/?linkid=2125287`,
+    `The user, group or application '${callerText}' does not have ${kind} ${perms[0]} permission on key vault '${vault.name};location=${vault.location}'. For help resolving this issue, please see https://go.microsoft.com/fwlink/?linkid=2125287`,
     'ForbiddenByPolicy',
   );
 }
 
 export function authorizeCert(d: KeyVaultDeps, vault: Vault, caller: Caller, perm: CertPerm, name?: string): void {
   authorize(d, vault, caller, 'certificates', perm, CERT_DATA_ACTION[perm], name);
+}
+
+export function authorizeCertAdmin(d: KeyVaultDeps, vault: Vault, caller: Caller, op: CertAdminOp): void {
+  const { perms, dataAction } = CERT_ADMIN[op];
+  authorize(d, vault, caller, 'certificates', perms, dataAction);
 }

@@ -1,6 +1,6 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
-import { azError, badParameter, MSG } from '../errors.js';
+import { azError, badParameter, issuerNotFound, MSG } from '../errors.js';
 import { sendJson } from '../http.js';
 import { newVersion, nowSeconds } from '../ids.js';
 import { decodeBase64Strict } from '../pkcs12.js';
@@ -10,6 +10,7 @@ import { certFacts } from '../x509info.js';
 import { authorizeCert } from './auth.js';
 import { findCert, pendingOr404, rejectIfDeleted } from './lookup.js';
 import { advanceDeleted, createDelayMs } from './lifecycle.js';
+import { findIssuer } from './issuers.js';
 import { checkPolicy } from './policy.js';
 import { type KvRequest } from './request.js';
 import { bundleJson, jsonBody, kvHeaders, operationJson } from './wire.js';
@@ -36,9 +37,9 @@ export async function createCertificate(r: KvRequest, name: string): Promise<voi
   const xp = (reqPolicy.x509_props ?? {}) as Record<string, any>;
   const issuerName = String(((reqPolicy.issuer ?? {}) as Record<string, unknown>).name ?? '');
   if (!issuerName) throw badParameter('Property policy.issuer.name is required.');
-  if (issuerName !== 'Self' && issuerName !== 'Unknown') {
-    throw badParameter(`Issuer ${issuerName} is not found. Create the issuer first, or use 'Self' or 'Unknown'.`);
-  }
+  // Any other name is an issuer object of the vault (issuers.ts). One that does not exist is refused with Key Vault's
+  // issuer lookup error (404 CertificateIssuerNotFound "Issuer not found"; that create answers it is UNVERIFIED).
+  if (issuerName !== 'Self' && issuerName !== 'Unknown' && !findIssuer(d, vault, issuerName)) throw issuerNotFound();
   const sans = (xp.sans ?? {}) as Record<string, string[] | undefined>;
   // Every kind of subject alternative name counts, IP addresses and URIs included.
   const hasSans = ['dns_names', 'emails', 'upns', 'ipAddresses', 'uris'].some((k) => (sans[k]?.length ?? 0) > 0);
@@ -102,10 +103,11 @@ export async function createCertificate(r: KvRequest, name: string): Promise<voi
     version: newVersion(),
     created: now,
     status: 'inProgress',
+    // A named issuer's request goes to its CA, which the sandbox never reaches: it stays in progress (recorded text).
     statusDetails:
-      issuerName === 'Self'
-        ? 'Pending certificate created. Certificate request is in progress. This may take some time based on the issuer provider. Please check again later.'
-        : 'Pending certificate created. Please Perform Merge to complete the request.',
+      issuerName === 'Unknown'
+        ? 'Pending certificate created. Please Perform Merge to complete the request.'
+        : 'Pending certificate created. Certificate request is in progress. This may take some time based on the issuer provider. Please check again later.',
     cancellationRequested: false,
     csr: csr.toString('base64'),
     keyPkcs8: pkcs8Der(key).toString('base64'),
@@ -284,6 +286,13 @@ export async function mergeCertificate(r: KvRequest, name: string): Promise<void
   const p = cert.pending!;
   if (p.status !== 'inProgress')
     throw badParameter(`The pending operation of certificate ${name} is ${p.status} and cannot be merged.`);
+  // Key Vault's refusal, typo and all ("Monitor and manage certificate creation", create-certificate-scenarios.md).
+  if (p.issuerName !== 'Unknown')
+    throw azError(
+      403,
+      'Forbidden',
+      `Merge is forbidden on pending object created with issuer : ${p.issuerName} while it is in progess.`,
+    );
   const ders = (x5c as string[]).map((c) => x5cEntryDer(c));
   const key = createPrivateKey({ key: Buffer.from(p.keyPkcs8, 'base64'), format: 'der', type: 'pkcs8' });
   const leafIndex = ders.findIndex((der) => new X509Certificate(der).checkPrivateKey(key));

@@ -12,6 +12,8 @@ import { cancelPending, createCertificate, deletePending, getPending, mergeCerti
 import { getPolicy, updatePolicy } from './policy.js';
 import { NAME_RE, type KvRequest } from './request.js';
 import { backupCertificate, backupSecret, restoreCertificate, restoreSecret } from './backup.js';
+import { deleteContacts, getContacts, setContacts } from './contacts.js';
+import { deleteIssuer, getIssuer, listIssuers, setIssuer, updateIssuer } from './issuers.js';
 import {
   deleteSecret,
   getDeletedSecret,
@@ -54,11 +56,13 @@ const certificates: Route<KvRequest>[] = [
     '/certificates/:name/backup',
     named((r, n) => backupCertificate(r, n)),
   ),
-  // Contacts and issuers are not emulated: answered 501 here, never taken for certificates named so.
-  ...['contacts', 'issuers', 'issuers/:issuer'].flatMap((p) =>
-    (['GET', 'PUT', 'PATCH', 'DELETE'] as const).map((m) => route<KvRequest>(m, `/certificates/${p}`, notEmulated)),
-  ),
-  // Latest version: the SDKs send a trailing slash (an empty version).
+  // What Key Vault has no operation for on these paths is 501 here, never a certificate named "contacts"/"issuers".
+  route('PATCH', '/certificates/contacts', notEmulated),
+  ...(['PUT', 'PATCH', 'DELETE'] as const).map((m) => route<KvRequest>(m, '/certificates/issuers', notEmulated)),
+  // Latest version: the SDKs send a trailing slash (an empty version). For a certificate named "issuers" that path
+  // is under the issuers' static segment, so it is spelled out here (what Key Vault does with it is UNVERIFIED).
+  route('GET', '/certificates/issuers/', (r) => getCertificate(r, 'issuers')),
+  route('PATCH', '/certificates/issuers/', (r) => updateCertificate(r, 'issuers')),
   route(
     'GET',
     '/certificates/:name',
@@ -98,6 +102,36 @@ const certificates: Route<KvRequest>[] = [
     'GET',
     '/certificates/:name/versions',
     named((r, n) => listVersions(r, n)),
+  ),
+];
+
+const contacts: Route<KvRequest>[] = [
+  route('GET', '/certificates/contacts', (r) => getContacts(r)),
+  route('PUT', '/certificates/contacts', (r) => setContacts(r)),
+  route('DELETE', '/certificates/contacts', (r) => deleteContacts(r)),
+];
+
+const issuers: Route<KvRequest>[] = [
+  route('GET', '/certificates/issuers', (r) => listIssuers(r)),
+  route(
+    'GET',
+    '/certificates/issuers/:name',
+    named((r, n) => getIssuer(r, n)),
+  ),
+  route(
+    'PUT',
+    '/certificates/issuers/:name',
+    named((r, n) => setIssuer(r, n)),
+  ),
+  route(
+    'PATCH',
+    '/certificates/issuers/:name',
+    named((r, n) => updateIssuer(r, n)),
+  ),
+  route(
+    'DELETE',
+    '/certificates/issuers/:name',
+    named((r, n) => deleteIssuer(r, n)),
   ),
 ];
 
@@ -243,6 +277,8 @@ const secrets: Route<KvRequest>[] = [
 /** Every Key Vault data-plane operation the sandbox answers; anything else is a 501. */
 export const keyVaultRoutes = new RouteTable<KvRequest>()
   .add(certificates)
+  .add(contacts)
+  .add(issuers)
   .add(policy)
   .add(pending)
   .add(deleted)
