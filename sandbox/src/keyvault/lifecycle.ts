@@ -16,9 +16,14 @@ import { envMs } from '../env.js';
  */
 const MIN_CREATE_MS = 1000;
 
-/** How long a self-signed create stays `inProgress` (`SANDBOX_CREATE_DELAY_MS`, default 2000, at least 1000). */
+/**
+ * How long a self-signed create stays `inProgress` (`SANDBOX_CREATE_DELAY_MS`, default 4000, at least 1000). Key Vault
+ * took 4 s in azure-sdk-for-js's recording of "can wait until a certificate is created" (policy created 18:04:36,
+ * certificate 18:04:40); at 2 s Microsoft's `operations` sample, which cancels right after creating, raced the
+ * issuance on a loaded machine (decision 043).
+ */
 export function createDelayMs(): number {
-  return Math.max(MIN_CREATE_MS, envMs('SANDBOX_CREATE_DELAY_MS', 2000));
+  return Math.max(MIN_CREATE_MS, envMs('SANDBOX_CREATE_DELAY_MS', 4000));
 }
 
 /** How long a soft delete takes before the object is readable as deleted (`SANDBOX_DELETE_DELAY_MS`, default 2000). */
