@@ -1,11 +1,13 @@
 /** .cscfg thumbprints against the versions of a vault's certificates: found, in another version, missing, malformed. */
 import { readServiceFile, type CertificateEntry } from './read';
 import {
+  describeCleanup,
   diffThumbprint,
   editDistance,
   normalizeThumbprint,
   thumbprintToHex,
   type NormalizedThumbprint,
+  type ThumbprintCleanup,
   type ThumbprintDiff,
 } from './thumbprint';
 import { REMOTE_ACCESS_CERTIFICATE } from './issues';
@@ -51,6 +53,11 @@ export interface CertificateCheck {
   latest?: VaultCertificate;
   /** Other vault versions with the same thumbprint (e.g. the same PFX imported under two names). */
   otherMatches: VaultCertificate[];
+  /**
+   * For `malformed`: the value written matches `match` once cleaned up (invisible characters, spaces, separators
+   * removed, upper-cased). A near miss to fix in the file, not a wrong certificate.
+   */
+  cleanup?: ThumbprintCleanup & { value: string };
   /** Closest vault thumbprint, for `missing`/`malformed` when it is close enough to be a typo (≤ 8 edits). */
   nearMiss?: { certificate: VaultCertificate; diff: ThumbprintDiff };
   problems: CheckProblem[];
@@ -75,7 +82,11 @@ function strictlyWellFormed(raw: string | null): boolean {
   return raw !== null && /^[0-9A-Fa-f]{40}$/.test(raw);
 }
 
-function checkOne(entry: CertificateEntry, vault: VaultCertificate[]): CertificateCheck {
+function checkOne(
+  entry: Pick<CertificateEntry, 'role' | 'name' | 'thumbprint' | 'line' | 'column'>,
+  vault: VaultCertificate[],
+  label = `Certificate "${entry.name}" in role "${entry.role}"`,
+): CertificateCheck {
   const raw = entry.thumbprint ?? null;
   const normalized = normalizeThumbprint(raw ?? '');
   const problems: CheckProblem[] = [];
@@ -93,7 +104,6 @@ function checkOne(entry: CertificateEntry, vault: VaultCertificate[]): Certifica
   let status: CertificateCheckStatus;
   let message: string;
   let action: string;
-  const label = `Certificate "${entry.name}" in role "${entry.role}"`;
 
   if (!strictlyWellFormed(raw)) {
     status = 'malformed';
@@ -167,6 +177,7 @@ function checkOne(entry: CertificateEntry, vault: VaultCertificate[]): Certifica
     column: entry.column,
   };
   if (match) result.match = match;
+  if (match && status === 'malformed') result.cleanup = { ...describeCleanup(normalized), value: normalized.value };
   if (match && !match.isLatest) {
     const latest = vault.find((v) => v.name === match.name && v.isLatest);
     if (latest) result.latest = latest;
@@ -223,4 +234,27 @@ export function vaultCertificatesFromThumbprints(thumbprints: string[]): VaultCe
     enabled: true,
     isLatest: true,
   }));
+}
+
+/**
+ * Thumbprints pasted by hand (one per line, or separated by commas or semicolons; a pasted `thumbprint="…"` attribute
+ * counts as its value), in order. Spaces and tabs around an entry are the text field's, not the value's, and go;
+ * everything else stays for the check to see. Blank entries, also ones holding only invisible characters, are dropped.
+ */
+export function splitPastedThumbprints(text: string): string[] {
+  return text
+    .split(/[\r\n,;]+/)
+    .map((part) => /thumbprint\s*=\s*["']([^"']*)["']/i.exec(part)?.[1] ?? part.replace(/^[ \t]+|[ \t]+$/g, ''))
+    .filter((part) => normalizeThumbprint(part).value !== '');
+}
+
+/** Pasted thumbprints against the vault's certificate versions, with the same statuses as a .cscfg's. */
+export function checkPastedThumbprints(text: string, vaultCertificates: VaultCertificate[]): CertificateCheck[] {
+  return splitPastedThumbprints(text).map((thumbprint, i) =>
+    checkOne(
+      { role: '', name: `Thumbprint ${i + 1}`, thumbprint, line: i + 1, column: 1 },
+      vaultCertificates,
+      `Thumbprint ${i + 1}`,
+    ),
+  );
 }

@@ -9,6 +9,9 @@ export {
   editDistance,
   diffThumbprint,
   thumbprintToHex,
+  describeCleanup,
+  type CleanupPart,
+  type ThumbprintCleanup,
   type RemovedCharacter,
   type InvalidCharacter,
   type ThumbprintProblem,
@@ -71,6 +74,8 @@ export {
 export { REMOTE_ACCESS_CERTIFICATE, type ServiceIssue } from './issues';
 export {
   checkCscfgThumbprints,
+  checkPastedThumbprints,
+  splitPastedThumbprints,
   vaultCertificatesFromThumbprints,
   type VaultCertificate,
   type CertificateCheckStatus,

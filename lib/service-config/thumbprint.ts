@@ -270,3 +270,60 @@ export function thumbprintToHex(value: string): string | null {
   for (let i = 0; i < bin.length; i++) hex += bin.charCodeAt(i).toString(16).padStart(2, '0');
   return hex.toUpperCase();
 }
+
+/** One kind of character a cleanup took out, counted. */
+export interface CleanupPart {
+  /** Singular, e.g. `invisible character`, `space`, `colon`. */
+  what: string;
+  count: number;
+}
+
+export interface ThumbprintCleanup {
+  /** What was taken out, grouped, in a fixed order (invisible characters first). */
+  parts: CleanupPart[];
+  /** True when lowercase hex was uppercased. */
+  changedCase: boolean;
+  /** e.g. `removing 1 invisible character and 3 spaces` or `removing 19 colons and changing it to upper case`;
+   * empty when nothing changed. */
+  text: string;
+}
+
+const CLEANUP_ORDER = [
+  'invisible character',
+  'space',
+  'tab',
+  'line break',
+  'colon',
+  'hyphen',
+  'dash',
+  'whitespace character',
+] as const;
+
+function cleanupGroup(r: RemovedCharacter): (typeof CLEANUP_ORDER)[number] {
+  if (r.kind === 'invisible') return 'invisible character';
+  if (r.kind === 'separator') return r.char === ':' ? 'colon' : r.char === '-' ? 'hyphen' : 'dash';
+  if (r.char === '\t') return 'tab';
+  if (r.char === '\n' || r.char === '\r' || r.char === '\u2028' || r.char === '\u2029') return 'line break';
+  return /^[\u0020\u00A0\u1680\u2000-\u200A\u202F\u205F\u3000]$/u.test(r.char) ? 'space' : 'whitespace character';
+}
+
+const counted = (p: CleanupPart) => `${p.count} ${p.what}${p.count === 1 ? '' : 's'}`;
+
+function list(items: string[]): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+/** What normalizing a thumbprint did, counted and in words: "removing 1 invisible character and 3 spaces". */
+export function describeCleanup(n: NormalizedThumbprint): ThumbprintCleanup {
+  const counts = new Map<string, number>();
+  for (const r of n.removed) {
+    const g = cleanupGroup(r);
+    counts.set(g, (counts.get(g) ?? 0) + 1);
+  }
+  const parts = CLEANUP_ORDER.filter((w) => counts.has(w)).map((what) => ({ what, count: counts.get(what)! }));
+  const removing = parts.length > 0 ? `removing ${list(parts.map(counted))}` : '';
+  const upper = n.changedCase ? 'changing it to upper case' : '';
+  const text = removing && upper ? `${removing}${parts.length > 1 ? ',' : ''} and ${upper}` : removing || upper;
+  return { parts, changedCase: n.changedCase, text };
+}

@@ -111,6 +111,18 @@ describe('service configuration derivations', () => {
     ).toMatchObject({ name: 'SSL', status: 'found' });
   });
 
+  it('checks pasted thumbprints without a .cscfg once the vault versions are known', () => {
+    const vaultVersions = [{ name: 'web-tls', version: 'v1', thumbprint: THUMB, enabled: true, isLatest: true }];
+    expect(deriveServiceConfiguration({ ...base, pasted: THUMB }).pastedChecks).toBeNull();
+    expect(deriveServiceConfiguration({ ...base, pasted: ' \n ', vaultVersions }).pastedChecks).toBeNull();
+    const d = deriveServiceConfiguration({ ...base, pasted: `${THUMB}\n\u200E${THUMB.toLowerCase()}`, vaultVersions });
+    expect(d.thumbprintChecks).toBeNull();
+    expect(d.pastedChecks?.map((c) => [c.status, c.match?.name, c.cleanup?.text])).toEqual([
+      ['found', 'web-tls', undefined],
+      ['malformed', 'web-tls', 'removing 1 invisible character and changing it to upper case'],
+    ]);
+  });
+
   it('shows nothing certificate-bound before the certificate is read', () => {
     const d = deriveServiceConfiguration({ ...base, certificate: null, cscfg: { name: 'a.cscfg', text: cscfg(OLD) } });
     expect(d.lines).toBeNull();

@@ -4,6 +4,7 @@
  */
 import {
   checkCscfgThumbprints,
+  checkPastedThumbprints,
   checkServiceConsistency,
   cscfgCertificateElement,
   csdefCertificateElement,
@@ -42,6 +43,8 @@ export interface ServiceInputs {
   storeName: string;
   cscfg: ServiceFile | null;
   csdef: ServiceFile | null;
+  /** Thumbprints pasted for a check without a .cscfg (one per line); empty when none. */
+  pasted?: string;
   /** Every version of every certificate in the vault (for the thumbprint check), once read. */
   vaultVersions: VaultCertificate[] | null;
 }
@@ -66,6 +69,8 @@ export interface ServiceDerivation {
   /** True when files are chosen but no role is known to patch. */
   noRoleToPatch: boolean;
   thumbprintChecks: { certificates: CertificateCheck[] } | { error: Explained } | null;
+  /** The pasted thumbprints checked against the vault; null until there are some and the vault's versions are read. */
+  pastedChecks: CertificateCheck[] | null;
   /** .cscfg ↔ .csdef issues of the patched pair (null unless both patched cleanly). */
   consistency: ServiceIssue[] | null;
 }
@@ -168,6 +173,9 @@ export function deriveServiceConfiguration(input: ServiceInputs): ServiceDerivat
     }
   }
 
+  const pastedChecks =
+    input.pasted && input.vaultVersions ? checkPastedThumbprints(input.pasted, input.vaultVersions) : null;
+
   let consistency: ServiceIssue[] | null = null;
   if (patchedCscfg && 'text' in patchedCscfg && patchedCsdef && 'text' in patchedCsdef) {
     try {
@@ -190,6 +198,7 @@ export function deriveServiceConfiguration(input: ServiceInputs): ServiceDerivat
     patchedCsdef,
     noRoleToPatch: Boolean((cscfg || csdef) && roles.length === 0),
     thumbprintChecks,
+    pastedChecks: pastedChecks && pastedChecks.length > 0 ? pastedChecks : null,
     consistency,
   };
 }
