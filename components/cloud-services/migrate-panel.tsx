@@ -23,6 +23,7 @@ import {
 import { Callout } from '@/components/ui/callout';
 import { DownloadButton } from '@/components/ui/download-button';
 import { ErrorCallout } from '@/components/ui/error-callout';
+import { FileDrop } from '@/components/ui/file-drop';
 import { Tabs } from '@/components/ui/tabs';
 import { useApi } from '@/components/wizard/use-api';
 
@@ -41,33 +42,23 @@ function FileField({
 }: {
   id: string;
   label: string;
-  file: { name: string } | null;
+  file: { name: string; text: string } | null;
   onFile: (f: { name: string; text: string } | null) => void;
 }) {
   return (
-    <div className="text-sm">
-      <label htmlFor={id} className="font-semibold">
-        {label}
-      </label>{' '}
-      <input
-        id={id}
-        type="file"
-        accept=".csdef,.cscfg,.xml,text/xml"
-        onChange={(e) => {
-          const f = e.target.files?.[0];
-          if (!f) return;
-          void f.text().then((text) => onFile({ name: f.name, text }));
-        }}
-      />
-      {file && (
-        <span className="ml-2">
-          {file.name}{' '}
-          <button type="button" className="underline" onClick={() => onFile(null)}>
-            Remove
-          </button>
-        </span>
-      )}
-    </div>
+    <FileDrop
+      id={id}
+      label={label}
+      accept=".csdef,.cscfg,.xml,text/xml"
+      maxBytes={5 * 1024 * 1024}
+      chosen={file ? [{ name: file.name, size: new TextEncoder().encode(file.text).length }] : []}
+      onFiles={(files) => {
+        const f = files[0];
+        if (!f) return onFile(null);
+        void f.text().then((text) => onFile({ name: f.name, text }));
+      }}
+      testId={`drop-zone-${id}`}
+    />
   );
 }
 
@@ -134,7 +125,7 @@ export function MigratePanel({ api, serviceName }: { api: string; serviceName: s
           ))}
         </div>
       </fieldset>
-      <div className="flex flex-wrap gap-6">
+      <div className="grid max-w-4xl gap-4 sm:grid-cols-2">
         <FileField id="migrate-csdef" label="Service definition (.csdef)" file={csdef} onFile={setCsdef} />
         <FileField id="migrate-cscfg" label="Other .cscfg (optional)" file={cscfg} onFile={setCscfg} />
       </div>

@@ -17,6 +17,7 @@ import { Button } from '@/components/ui/button';
 import { Callout } from '@/components/ui/callout';
 import { DownloadButton } from '@/components/ui/download-button';
 import { ErrorCallout } from '@/components/ui/error-callout';
+import { FileDrop, type ChosenFile } from '@/components/ui/file-drop';
 import { Progress } from '@/components/ui/progress';
 import { useApi, useApiCall } from '@/components/wizard/use-api';
 import { Blade, COMMAND } from './blade';
@@ -76,6 +77,9 @@ export function ServicePage({ locator }: { locator: ServiceLocator }) {
   const [view, setView] = useState<'certificates' | 'migrate'>('certificates');
   const [migrateOpened, setMigrateOpened] = useState(false);
   const [csdef, setCsdef] = useState<ServiceFileText | null>(null);
+  // The roll-back record file last chosen, and why it could not be used: shown with the file input, gone on the next choice.
+  const [rollbackFile, setRollbackFile] = useState<ChosenFile | null>(null);
+  const [rollbackFileError, setRollbackFileError] = useState<string | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const pendingRecord = useRef<RollbackRecord | null>(null);
   const serviceId = detail.data?.report.service.id;
@@ -177,6 +181,8 @@ export function ServicePage({ locator }: { locator: ServiceLocator }) {
   };
 
   const loadFile = async (file: File | undefined) => {
+    setRollbackFileError(null);
+    setRollbackFile(file ? { name: file.name, size: file.size } : null);
     if (!file || !serviceId) return;
     try {
       const r = JSON.parse(await file.text()) as RollbackRecord;
@@ -186,29 +192,14 @@ export function ServicePage({ locator }: { locator: ServiceLocator }) {
       saveRecord(serviceId, r);
       setRecord(r);
     } catch {
-      setError(
-        new ApiError(0, {
-          code: 'validation_failed',
-          message: 'That file is not a roll-back record of this cloud service.',
-          action: 'Choose the cses-rollback JSON file that was downloaded after applying a change to this service.',
-        }),
+      setRollbackFileError(
+        `${file.name} is not a roll-back record of this cloud service. Choose the cses-rollback JSON file that was downloaded after applying a change to this service.`,
       );
     }
   };
 
   const readCsdef = async (file: File | undefined) => {
-    if (!file) return setCsdef(null);
-    if (file.size > 5 * 1024 * 1024) {
-      setError(
-        new ApiError(0, {
-          code: 'validation_failed',
-          message: `${file.name} is larger than 5 MB; is it really a .csdef?`,
-          action: 'Choose the ServiceDefinition.csdef of the package.',
-        }),
-      );
-      return;
-    }
-    setCsdef({ name: file.name, text: await file.text() });
+    setCsdef(file ? { name: file.name, text: await file.text() } : null);
   };
 
   const busy = phase.kind === 'applying' || phase.kind === 'running';
@@ -399,17 +390,16 @@ export function ServicePage({ locator }: { locator: ServiceLocator }) {
                         No change was applied from this tab. A downloaded roll-back record can be loaded:
                       </p>
                     )}
-                    <div className="text-sm">
-                      <label htmlFor="rollback-file" className="font-semibold">
-                        Load a roll-back record
-                      </label>{' '}
-                      <input
-                        id="rollback-file"
-                        type="file"
-                        accept="application/json,.json"
-                        onChange={(e) => void loadFile(e.target.files?.[0])}
-                      />
-                    </div>
+                    <FileDrop
+                      id="rollback-file"
+                      label="Load a roll-back record"
+                      accept="application/json,.json"
+                      maxBytes={1024 * 1024}
+                      chosen={rollbackFile ? [rollbackFile] : []}
+                      onFiles={(files) => void loadFile(files[0])}
+                      error={rollbackFileError}
+                      testId="drop-zone-rollback"
+                    />
                   </section>
                   <section aria-labelledby="gate-title" className="space-y-2">
                     <h2 id="gate-title" className="text-lg font-semibold">
@@ -447,21 +437,18 @@ export function ServicePage({ locator }: { locator: ServiceLocator }) {
                     {r.remoteAccess.length > 0 && r.service.configuration && (
                       <>
                         <RdpExtensionPointer />
-                        <div className="text-sm">
-                          <label htmlFor="leftovers-csdef" className="font-semibold">
-                            The service definition (.csdef) of the package, to clean it too (optional)
-                          </label>{' '}
-                          <input
-                            id="leftovers-csdef"
-                            type="file"
-                            accept=".csdef,.xml,text/xml"
-                            onChange={(e) => void readCsdef(e.target.files?.[0])}
-                          />
-                          <span className="block text-xs text-neutral-700 dark:text-neutral-300">
-                            ARM keeps only the .cscfg; the .csdef is in your package. Read in your browser, never
-                            uploaded.
-                          </span>
-                        </div>
+                        <FileDrop
+                          id="leftovers-csdef"
+                          label="The service definition (.csdef) of the package, to clean it too (optional)"
+                          help="ARM keeps only the .cscfg; the .csdef is in your package. Read in your browser, never uploaded."
+                          accept=".csdef,.xml,text/xml"
+                          maxBytes={5 * 1024 * 1024}
+                          chosen={
+                            csdef ? [{ name: csdef.name, size: new TextEncoder().encode(csdef.text).length }] : []
+                          }
+                          onFiles={(files) => void readCsdef(files[0])}
+                          testId="drop-zone-leftovers-csdef"
+                        />
                         <LeftoversCleanup
                           listed={false}
                           files={cleanupFiles}
