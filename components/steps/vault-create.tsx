@@ -9,6 +9,7 @@ import { Callout } from '@/components/ui/callout';
 import { ErrorCallout } from '@/components/ui/error-callout';
 import { SelectField, TextField } from '@/components/ui/field';
 import { Progress } from '@/components/ui/progress';
+import { useInputError } from '@/components/ui/use-input-error';
 import { useApi, useApiCall } from '@/components/wizard/use-api';
 
 const NEW_RG = '__new__';
@@ -37,7 +38,8 @@ export function VaultCreatePanel({
   const [availability, setAvailability] = useState<VaultNameAvailability | null>(null);
   const [availabilityError, setAvailabilityError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  // About the name, group, region and model it was given: changing any of them clears it.
+  const [error, setError] = useInputError([name, rg, newRg, location, rbac]);
 
   useEffect(() => {
     if (!rg && groups.data) setRg(groups.data.resourceGroups[0]?.name ?? NEW_RG);

@@ -7,6 +7,7 @@ import { certificateApiPath, vaultApiPath } from '@/lib/wizard/paths';
 import { Button } from '@/components/ui/button';
 import { ErrorCallout } from '@/components/ui/error-callout';
 import { StatusBadge } from '@/components/ui/status-badge';
+import { useInputError } from '@/components/ui/use-input-error';
 import { useApi, useApiCall } from '@/components/wizard/use-api';
 
 const DAY = 86_400_000;
@@ -25,7 +26,7 @@ export function ExistingPanel({
   const call = useApiCall();
   const [selected, setSelected] = useState<string | null>(current ?? null);
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const [error, setError] = useInputError([selected]);
 
   const use = async () => {
     if (!selected) return;

@@ -10,6 +10,7 @@ import { Callout } from '@/components/ui/callout';
 import { ErrorCallout } from '@/components/ui/error-callout';
 import { SelectField, TextField } from '@/components/ui/field';
 import { Progress } from '@/components/ui/progress';
+import { useInputError } from '@/components/ui/use-input-error';
 import { useApiCall } from '@/components/wizard/use-api';
 import { CertificateNameField, type NameDecision } from './name-field';
 import { isCertificateRefusal } from './refusal-advice';
@@ -22,7 +23,7 @@ export function GeneratePanel({
 }: {
   vault: WizardVault;
   initialName: string;
-  onDone: (c: CertificateSummary) => void;
+  onDone: (c: CertificateSummary, info: { newVersion: boolean }) => void;
 }) {
   const call = useApiCall();
   const [name, setName] = useState(initialName);
@@ -35,7 +36,8 @@ export function GeneratePanel({
   const [curve, setCurve] = useState<'P-256' | 'P-384'>('P-256');
   const [op, setOp] = useState<CertificateOperationSummary | null>(null);
   const [elapsed, setElapsed] = useState(0);
-  const [error, setError] = useState<unknown>(null);
+  // About the values it was given: changing any of them clears it (a refusal stays).
+  const [error, setError] = useInputError([name, dns, subject, months, keyType, keySize, curve], isCertificateRefusal);
   const [busy, setBusy] = useState(false);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   useEffect(() => () => void (timer.current && clearTimeout(timer.current)), []);
@@ -53,7 +55,7 @@ export function GeneratePanel({
         setElapsed(Math.round((Date.now() - started) / 1000));
         if (next.status === 'completed' && next.certificate) {
           setBusy(false);
-          onDone(next.certificate);
+          onDone(next.certificate, { newVersion: decision.status?.status === 'exists' });
         } else if (next.status === 'inProgress') poll(started);
         else setBusy(false);
       } catch (e) {
@@ -83,7 +85,7 @@ export function GeneratePanel({
       setOp(first);
       if (first.status === 'completed' && first.certificate) {
         setBusy(false);
-        onDone(first.certificate);
+        onDone(first.certificate, { newVersion: decision.status?.status === 'exists' });
       } else if (first.status === 'inProgress') poll(Date.now());
       else setBusy(false);
     } catch (e) {

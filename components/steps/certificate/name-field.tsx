@@ -1,6 +1,6 @@
 'use client';
 
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { CertificateNameStatus, CertificateSummary } from '@/lib/api/types';
 import type { WizardVault } from '@/lib/wizard/state';
 import { certificateNameSchema } from '@/lib/api/schemas';
@@ -8,6 +8,7 @@ import { certificateApiPath } from '@/lib/wizard/paths';
 import { Button } from '@/components/ui/button';
 import { ErrorCallout } from '@/components/ui/error-callout';
 import { TextField } from '@/components/ui/field';
+import { useInputError } from '@/components/ui/use-input-error';
 import { useApiCall } from '@/components/wizard/use-api';
 
 export interface NameDecision {
@@ -42,7 +43,7 @@ export function CertificateNameField({
   const [error, setError] = useState<unknown>(null);
   const [newVersion, setNewVersion] = useState(preferNewVersion);
   const [recovering, setRecovering] = useState(false);
-  const [recoverError, setRecoverError] = useState<unknown>(null);
+  const [recoverError, setRecoverError] = useInputError([name]);
   const [nonce, setNonce] = useState(0);
 
   const parsed = name ? certificateNameSchema.safeParse(name) : null;
@@ -75,7 +76,7 @@ export function CertificateNameField({
     onDecision({ name, usable, status, error });
   }, [name, nameError, status, newVersion, error, onDecision]);
 
-  const recover = useCallback(async () => {
+  const recover = async () => {
     setRecovering(true);
     setRecoverError(null);
     try {
@@ -87,7 +88,7 @@ export function CertificateNameField({
     } finally {
       setRecovering(false);
     }
-  }, [call, vault, name]);
+  };
 
   const help = checking
     ? 'Checking the name…'
