@@ -1,6 +1,6 @@
 'use client';
 
-import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { CertificateSummary } from '@/lib/api/types';
 import type { InspectResult } from '@/lib/certs/types';
 import type { WizardVault } from '@/lib/wizard/state';
@@ -11,7 +11,9 @@ import { useAuth } from '@/components/auth/auth-context';
 import { Button } from '@/components/ui/button';
 import { ErrorCallout } from '@/components/ui/error-callout';
 import { INPUT_CLASS } from '@/components/ui/field';
+import { FileDrop } from '@/components/ui/file-drop';
 import { Progress } from '@/components/ui/progress';
+import { useInputError } from '@/components/ui/use-input-error';
 import { uploadWithProgress } from '@/components/wizard/upload';
 import { CertificateNameField, type NameDecision } from './name-field';
 import { PfxInspection } from './pfx-inspection';
@@ -29,7 +31,7 @@ export function ImportPanel({
   vault: WizardVault;
   initialName: string;
   newVersion: boolean;
-  onDone: (c: CertificateSummary) => void;
+  onDone: (c: CertificateSummary, info: { newVersion: boolean }) => void;
 }) {
   const { getToken } = useAuth();
   const [name, setName] = useState(initialName);
@@ -38,10 +40,10 @@ export function ImportPanel({
   const [password, setPassword] = useState('');
   const [inspection, setInspection] = useState<InspectResult | null>(null);
   const [inspecting, setInspecting] = useState(false);
-  const [dragging, setDragging] = useState(false);
   const [phase, setPhase] = useState<Phase>({ kind: 'idle' });
-  const [error, setError] = useState<unknown>(null);
-  const fileInput = useRef<HTMLInputElement>(null);
+  // About the name, file and password it was given: typing or choosing again clears it. A refusal of the user's
+  // rights is about none of them and stays.
+  const [error, setError] = useInputError([name, file, password], isCertificateRefusal);
 
   // Inspect whenever the file or password changes (debounced for typing). The bytes stay in this tab; node-forge
   // loads only inside the inspection worker.
@@ -81,18 +83,6 @@ export function ImportPanel({
     };
   }, [file, password, inspect]);
 
-  const choose = useCallback((f: File | null) => {
-    setFile(f);
-    setError(null);
-  }, []);
-
-  const onDrop = (e: DragEvent) => {
-    e.preventDefault();
-    setDragging(false);
-    const f = e.dataTransfer.files[0];
-    if (f) choose(f);
-  };
-
   const busy = phase.kind !== 'idle';
   const canImport = Boolean(file && decision.usable && !busy && (inspecting || !inspection || inspection.importable));
 
@@ -126,7 +116,7 @@ export function ImportPanel({
         () => setPhase({ kind: 'importing' }),
       );
       setPassword('');
-      onDone(result);
+      onDone(result, { newVersion: decision.status?.status === 'exists' });
     } catch (e) {
       setError(e);
     } finally {
@@ -149,37 +139,14 @@ export function ImportPanel({
         onDecision={setDecision}
         preferNewVersion={newVersion}
       />
-      <div
-        onDragOver={(e) => {
-          e.preventDefault();
-          setDragging(true);
-        }}
-        onDragLeave={() => setDragging(false)}
-        onDrop={onDrop}
-        className={`flex flex-col gap-2 rounded border-2 border-dashed p-4 text-sm ${dragging ? 'border-azure-500 bg-azure-50 dark:bg-azure-900/30' : 'border-neutral-400 dark:border-neutral-600'}`}
-        data-testid="drop-zone"
-      >
-        <label htmlFor="pfx-file" className="font-semibold">
-          PFX file
-        </label>
-        <span className="text-neutral-700 dark:text-neutral-300">
-          Drop a .pfx or .p12 file here, or choose one. It is inspected in your browser first.
-        </span>
-        <input
-          ref={fileInput}
-          id="pfx-file"
-          name="file"
-          type="file"
-          accept=".pfx,.p12,application/x-pkcs12"
-          className="text-sm file:mr-3 file:rounded file:border file:border-neutral-500 file:bg-white file:px-3 file:py-1 dark:file:bg-neutral-900 dark:file:text-neutral-100"
-          onChange={(e) => choose(e.target.files?.[0] ?? null)}
-        />
-        {file && (
-          <span className="text-xs" data-testid="chosen-file">
-            Chosen: {file.name} ({file.size.toLocaleString()} bytes)
-          </span>
-        )}
-      </div>
+      <FileDrop
+        id="pfx-file"
+        label="PFX file"
+        help="A .pfx or .p12 file with the private key. It is inspected in your browser first; nothing is sent before you import."
+        accept=".pfx,.p12,application/x-pkcs12"
+        chosen={file ? [file] : []}
+        onFiles={(files) => setFile(files[0] ?? null)}
+      />
       <div className="flex max-w-md flex-col text-sm">
         <label htmlFor="pfx-password" className="font-semibold">
           PFX password

@@ -11,17 +11,16 @@ import { useAuth } from '@/components/auth/auth-context';
 import { Button } from '@/components/ui/button';
 import { ErrorCallout } from '@/components/ui/error-callout';
 import { INPUT_CLASS } from '@/components/ui/field';
+import { FileDrop } from '@/components/ui/file-drop';
 import { Progress } from '@/components/ui/progress';
 import { StatusBadge } from '@/components/ui/status-badge';
+import { useInputError } from '@/components/ui/use-input-error';
 import { uploadWithProgress } from '@/components/wizard/upload';
 import { CertificateNameField, type NameDecision } from './name-field';
 import { PfxInspection } from './pfx-inspection';
 import { isCertificateRefusal } from './refusal-advice';
 
 type Phase = { kind: 'idle' } | { kind: 'building' } | { kind: 'uploading'; fraction: number } | { kind: 'importing' };
-
-const FILE_CLASS =
-  'text-sm file:mr-3 file:rounded file:border file:border-neutral-500 file:bg-white file:px-3 file:py-1 dark:file:bg-neutral-900 dark:file:text-neutral-100';
 
 async function readFiles(certs: File[], key: File | null): Promise<PemFile[]> {
   const all = key ? [...certs, key] : certs;
@@ -88,7 +87,7 @@ export function PemImportPanel({
   vault: WizardVault;
   initialName: string;
   newVersion: boolean;
-  onDone: (c: CertificateSummary) => void;
+  onDone: (c: CertificateSummary, info: { newVersion: boolean }) => void;
 }) {
   const { getToken } = useAuth();
   const [name, setName] = useState(initialName);
@@ -99,7 +98,8 @@ export function PemImportPanel({
   const [inspection, setInspection] = useState<PemInspectResult | null>(null);
   const [inspecting, setInspecting] = useState(false);
   const [phase, setPhase] = useState<Phase>({ kind: 'idle' });
-  const [error, setError] = useState<unknown>(null);
+  // About the name, files and passphrase it was given: changing any of them clears it (a refusal stays).
+  const [error, setError] = useInputError([name, certFiles, keyFile, passphrase], isCertificateRefusal);
 
   const pending = useRef<{ key: string; promise: Promise<PemInspectResult | null> } | null>(null);
   const inspect = useCallback((certs: File[], key: File | null, pw: string) => {
@@ -142,7 +142,6 @@ export function PemImportPanel({
   const changed = (any: boolean) => {
     setInspection(null);
     setInspecting(any);
-    setError(null);
   };
 
   const busy = phase.kind !== 'idle';
@@ -191,7 +190,7 @@ export function PemImportPanel({
         () => setPhase({ kind: 'importing' }),
       );
       setPassphrase('');
-      onDone(imported);
+      onDone(imported, { newVersion: decision.status?.status === 'exists' });
     } catch (e) {
       setError(e);
     } finally {
@@ -215,47 +214,32 @@ export function PemImportPanel({
         onDecision={setDecision}
         preferNewVersion={newVersion}
       />
-      <div className="flex flex-col gap-2 rounded border-2 border-dashed border-neutral-400 p-4 text-sm dark:border-neutral-600">
-        <label htmlFor="pem-cert-files" className="font-semibold">
-          Certificate files
-        </label>
-        <span id="pem-cert-help" className="text-neutral-700 dark:text-neutral-300">
-          The certificate with its chain, in any order: fullchain.pem (Let’s Encrypt), a .crt or .cer (PEM or DER) with
-          the CA’s chain or .p7b — or one combined PEM that also holds the key.
-        </span>
-        <input
-          id="pem-cert-files"
-          type="file"
-          multiple
-          accept=".pem,.crt,.cer,.der,.p7b,.p7c,.key,application/x-pem-file,application/x-x509-ca-cert"
-          className={FILE_CLASS}
-          aria-describedby="pem-cert-help"
-          onChange={(e) => {
-            const list = Array.from(e.target.files ?? []);
-            setCertFiles(list);
-            changed(list.length > 0 || keyFile !== null);
-          }}
-        />
-        <label htmlFor="pem-key-file" className="mt-2 font-semibold">
-          Private key file
-        </label>
-        <span id="pem-key-help" className="text-neutral-700 dark:text-neutral-300">
-          privkey.pem or the .key file from the certificate request (PKCS#8, PKCS#1 or EC, plain or encrypted). Leave
-          empty when the certificate file above holds the key. It is read in your browser only.
-        </span>
-        <input
-          id="pem-key-file"
-          type="file"
-          accept=".pem,.key,.der,.p8"
-          className={FILE_CLASS}
-          aria-describedby="pem-key-help"
-          onChange={(e) => {
-            const f = e.target.files?.[0] ?? null;
-            setKeyFile(f);
-            changed(f !== null || certFiles.length > 0);
-          }}
-        />
-      </div>
+      <FileDrop
+        id="pem-cert-files"
+        label="Certificate files"
+        help="The certificate with its chain, in any order: fullchain.pem (Let’s Encrypt), a .crt or .cer (PEM or DER) with the CA’s chain or .p7b — or one combined PEM that also holds the key."
+        accept=".pem,.crt,.cer,.der,.p7b,.p7c,.key,application/x-pem-file,application/x-x509-ca-cert"
+        multiple
+        chosen={certFiles}
+        onFiles={(list) => {
+          setCertFiles(list);
+          changed(list.length > 0 || keyFile !== null);
+        }}
+        testId="drop-zone-pem-certificates"
+      />
+      <FileDrop
+        id="pem-key-file"
+        label="Private key file"
+        help="privkey.pem or the .key file from the certificate request (PKCS#8, PKCS#1 or EC, plain or encrypted). Leave empty when the certificate file above holds the key. It is read in your browser only."
+        accept=".pem,.key,.der,.p8"
+        chosen={keyFile ? [keyFile] : []}
+        onFiles={(list) => {
+          const f = list[0] ?? null;
+          setKeyFile(f);
+          changed(f !== null || certFiles.length > 0);
+        }}
+        testId="drop-zone-pem-key"
+      />
       <div className="flex max-w-md flex-col text-sm">
         <label htmlFor="pem-key-passphrase" className="font-semibold">
           Key passphrase
