@@ -12,7 +12,8 @@ import { useApi } from '@/components/wizard/use-api';
 import { Tabs } from '@/components/ui/tabs';
 import { StepNav } from '@/components/wizard/step-nav';
 import { useWizardState } from '@/components/wizard/wizard-state';
-import { CertificateSummaryList } from './certificate-summary';
+import { stepMeta, stepNavigation } from '@/lib/wizard/steps';
+import { CertificateResult } from './certificate/certificate-result';
 import { ExistingPanel } from './certificate/existing-panel';
 import { GeneratePanel } from './certificate/generate-panel';
 import { ImportPanel } from './certificate/import-panel';
@@ -27,7 +28,7 @@ const MODES: ReadonlyArray<{ id: Mode; label: string }> = [
 ];
 
 export function CertificateStep() {
-  const { state, update, search } = useWizardState();
+  const { state, update, search, goTo } = useWizardState();
   const vault = state.vault!;
   const intent = search.get('intent');
   const [mode, setModeState] = useState<Mode>('import');
@@ -36,8 +37,13 @@ export function CertificateStep() {
     if (m === 'pem') setPemVisited(true);
     setModeState(m);
   };
-  const [done, setDone] = useState<{ cert: CertificateSummary; how: Mode } | null>(null);
-  // A fresh form after each success: the outcome shows below, and the name no longer reads as "taken".
+  // After a success the result takes the forms' place; "… another" brings fresh forms back (a new round).
+  const [done, setDone] = useState<{
+    cert: CertificateSummary;
+    how: Mode;
+    newVersion: boolean;
+    fromVersions: boolean;
+  } | null>(null);
   const [round, setRound] = useState(0);
   const { account } = useAuth();
   // Asked up front: may this user add certificates here? A hint only (a group's access policy cannot be seen), so
@@ -57,11 +63,18 @@ export function CertificateStep() {
         })
       : null;
 
-  const finish = (how: Mode) => (cert: CertificateSummary) => {
-    setDone({ cert, how });
+  const finish =
+    (how: Mode) =>
+    (cert: CertificateSummary, info: { newVersion: boolean } = { newVersion: false }) => {
+      // The URL loses `intent` here (update writes the state only): read it first.
+      setDone({ cert, how, newVersion: info.newVersion, fromVersions: intent === 'new-version' });
+      update({ certificate: { name: cert.name, version: cert.version } });
+    };
+  const again = () => {
+    setDone(null);
     setRound((r) => r + 1);
-    update({ certificate: { name: cert.name, version: cert.version } });
   };
+  const nextStep = done?.fromVersions ? 'versions' : stepNavigation('certificate').next?.step;
 
   return (
     <ShownAdviceProvider value={precheck ? [precheck.az] : []}>
@@ -71,7 +84,7 @@ export function CertificateStep() {
           or PEM/CRT files and their key (made into a PFX in your browser), let Key Vault generate a self-signed one, or
           use one the vault already holds. Passwords and keys are used once and never stored.
         </p>
-        {intent === 'new-version' && state.certificate && (
+        {intent === 'new-version' && state.certificate && !done && (
           <Callout tone="info" title={`Import a new version of ${state.certificate.name}.`} testId="new-version-intent">
             After the import every output (thumbprint, certificateUrl, snippets) moves to the new version.
           </Callout>
@@ -93,45 +106,48 @@ export function CertificateStep() {
             </div>
           </Callout>
         )}
-        <Tabs label="How to get the certificate" tabs={MODES} selected={mode} onSelect={setMode}>
-          {/* The import form stays mounted (hidden), so switching tabs keeps the chosen file and what was typed. */}
-          <div hidden={mode !== 'import'}>
-            <ImportPanel
-              key={`import-${round}`}
-              vault={vault}
-              initialName={intent === 'new-version' ? (state.certificate?.name ?? '') : ''}
-              newVersion={intent === 'new-version'}
-              onDone={finish('import')}
-            />
-          </div>
-          {/* Mounted once visited (then kept, hidden, like the PFX form), so the page has one name field until then. */}
-          {pemVisited && (
-            <div hidden={mode !== 'pem'}>
-              <PemImportPanel
-                key={`pem-${round}`}
+        {done && nextStep && (
+          <CertificateResult
+            cert={done.cert}
+            how={done.how}
+            newVersion={done.newVersion}
+            vaultName={vault.vaultName}
+            next={done.fromVersions ? `Back to ${stepMeta(nextStep).label}` : `Continue to ${stepMeta(nextStep).label}`}
+            onNext={() => goTo(nextStep)}
+            onAgain={again}
+          />
+        )}
+        {!done && (
+          <Tabs label="How to get the certificate" tabs={MODES} selected={mode} onSelect={setMode}>
+            {/* The import form stays mounted (hidden), so switching tabs keeps the chosen file and what was typed. */}
+            <div hidden={mode !== 'import'}>
+              <ImportPanel
+                key={`import-${round}`}
                 vault={vault}
                 initialName={intent === 'new-version' ? (state.certificate?.name ?? '') : ''}
                 newVersion={intent === 'new-version'}
-                onDone={finish('pem')}
+                onDone={finish('import')}
               />
             </div>
-          )}
-          {mode === 'generate' && (
-            <GeneratePanel key={`generate-${round}`} vault={vault} initialName="" onDone={finish('generate')} />
-          )}
-          {mode === 'existing' && (
-            <ExistingPanel vault={vault} current={state.certificate?.name} onDone={finish('existing')} />
-          )}
-        </Tabs>
-        {done && (
-          <div className="space-y-3" aria-live="polite">
-            <Callout
-              tone="success"
-              title={`${done.how === 'import' || done.how === 'pem' ? 'Imported' : done.how === 'generate' ? 'Created' : 'Using'} ${done.cert.name}, version ${done.cert.version}.`}
-              testId="import-success"
-            />
-            <CertificateSummaryList cert={done.cert} />
-          </div>
+            {/* Mounted once visited (then kept, hidden, like the PFX form), so the page has one name field until then. */}
+            {pemVisited && (
+              <div hidden={mode !== 'pem'}>
+                <PemImportPanel
+                  key={`pem-${round}`}
+                  vault={vault}
+                  initialName={intent === 'new-version' ? (state.certificate?.name ?? '') : ''}
+                  newVersion={intent === 'new-version'}
+                  onDone={finish('pem')}
+                />
+              </div>
+            )}
+            {mode === 'generate' && (
+              <GeneratePanel key={`generate-${round}`} vault={vault} initialName="" onDone={finish('generate')} />
+            )}
+            {mode === 'existing' && (
+              <ExistingPanel vault={vault} current={state.certificate?.name} onDone={finish('existing')} />
+            )}
+          </Tabs>
         )}
         <StepNav step="certificate" nextDisabled={!state.certificate} />
       </div>
