@@ -9,7 +9,8 @@ import { Callout } from '@/components/ui/callout';
 import { CopyField } from '@/components/ui/copy-field';
 import { DownloadButton } from '@/components/ui/download-button';
 import { ErrorCallout } from '@/components/ui/error-callout';
-import { SelectField, TextField } from '@/components/ui/field';
+import { INPUT_CLASS, SelectField, TextField } from '@/components/ui/field';
+import { FileDrop } from '@/components/ui/file-drop';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { useApi } from '@/components/wizard/use-api';
 import { StepNav } from '@/components/wizard/step-nav';
@@ -18,6 +19,8 @@ import { DiffView } from './service/diff-view';
 import { LeftoversCleanup } from './service/leftovers-cleanup';
 import { ThumbprintTable } from './service/thumbprint-table';
 import { useWizardCertificate } from './use-certificate';
+
+const SERVICE_FILE_MAX = 5 * 1024 * 1024;
 
 export function ServiceConfigurationStep() {
   const { state, update } = useWizardState();
@@ -30,10 +33,10 @@ export function ServiceConfigurationStep() {
   const storeName = svc?.storeName ?? 'My';
   const [cscfg, setCscfg] = useState<ServiceFile | null>(null);
   const [csdef, setCsdef] = useState<ServiceFile | null>(null);
-  const [readError, setReadError] = useState<string | null>(null);
+  const [pasted, setPasted] = useState('');
   const serviceFiles = useMemo(() => [cscfg, csdef].filter((f): f is ServiceFile => f !== null), [cscfg, csdef]);
   const versions = useApi<{ versions: CertificateVersionItem[] }>(
-    cscfg ? `${vaultApiPath(state.vault!)}/certificates?include=versions` : null,
+    cscfg || pasted.trim() ? `${vaultApiPath(state.vault!)}/certificates?include=versions` : null,
   );
   const d = useMemo(
     () =>
@@ -45,22 +48,22 @@ export function ServiceConfigurationStep() {
         storeName,
         cscfg,
         csdef,
+        pasted,
         vaultVersions: versions.data?.versions ?? null,
       }),
-    [c, rolesText, alias, storeLocation, storeName, cscfg, csdef, versions.data],
+    [c, rolesText, alias, storeLocation, storeName, cscfg, csdef, pasted, versions.data],
   );
-  const { lines, cscfgSnippet, csdefSnippet, patchedCscfg, patchedCsdef, thumbprintChecks, consistency } = d;
+  const { lines, cscfgSnippet, csdefSnippet, patchedCscfg, patchedCsdef, thumbprintChecks, pastedChecks, consistency } =
+    d;
 
   const save = (patch: { roles?: string[]; name?: string; storeLocation?: string; storeName?: string }) =>
     update({ service: { roles: d.typedRoles, ...(alias ? { name: alias } : {}), storeLocation, storeName, ...patch } });
 
-  const read = (set: (u: ServiceFile | null) => void) => async (file: File | undefined) => {
-    setReadError(null);
-    if (!file) return set(null);
-    if (file.size > 5 * 1024 * 1024)
-      return setReadError(`${file.name} is larger than 5 MB; is it really a service file?`);
-    set({ name: file.name, text: await file.text() });
+  const read = (set: (u: ServiceFile | null) => void) => async (files: File[]) => {
+    const file = files[0];
+    set(file ? { name: file.name, text: await file.text() } : null);
   };
+  const shown = (f: ServiceFile | null) => (f ? [{ name: f.name, size: new TextEncoder().encode(f.text).length }] : []);
 
   return (
     <div className="mt-4 space-y-5">
@@ -143,36 +146,29 @@ export function ServiceConfigurationStep() {
             <h2 id="upload-title" className="text-lg font-semibold">
               Patch your files
             </h2>
-            <div className="flex flex-wrap gap-6 text-sm">
-              <div className="flex flex-col">
-                <label htmlFor="upload-cscfg" className="font-semibold">
-                  Service configuration (.cscfg)
-                </label>
-                <input
-                  id="upload-cscfg"
-                  type="file"
-                  accept=".cscfg,.xml,text/xml"
-                  className="mt-1"
-                  onChange={(e) => void read(setCscfg)(e.target.files?.[0])}
-                />
-              </div>
-              <div className="flex flex-col">
-                <label htmlFor="upload-csdef" className="font-semibold">
-                  Service definition (.csdef)
-                </label>
-                <input
-                  id="upload-csdef"
-                  type="file"
-                  accept=".csdef,.xml,text/xml"
-                  className="mt-1"
-                  onChange={(e) => void read(setCsdef)(e.target.files?.[0])}
-                />
-              </div>
+            <div className="grid max-w-4xl gap-4 sm:grid-cols-2">
+              <FileDrop
+                id="upload-cscfg"
+                label="Service configuration (.cscfg)"
+                accept=".cscfg,.xml,text/xml"
+                maxBytes={SERVICE_FILE_MAX}
+                chosen={shown(cscfg)}
+                onFiles={(files) => void read(setCscfg)(files)}
+                testId="drop-zone-cscfg"
+              />
+              <FileDrop
+                id="upload-csdef"
+                label="Service definition (.csdef)"
+                accept=".csdef,.xml,text/xml"
+                maxBytes={SERVICE_FILE_MAX}
+                chosen={shown(csdef)}
+                onFiles={(files) => void read(setCsdef)(files)}
+                testId="drop-zone-csdef"
+              />
             </div>
             <p className="text-xs text-neutral-700 dark:text-neutral-300">
               The files are read and patched in your browser; they are not uploaded anywhere.
             </p>
-            {readError && <Callout tone="error" title={readError} />}
             {d.noRoleToPatch && <Callout tone="warning" title="No role to patch: type the role names above." />}
             {[
               { file: cscfg, patched: patchedCscfg, label: '.cscfg', id: 'cscfg' },
@@ -247,6 +243,36 @@ export function ServiceConfigurationStep() {
               ) : null}
             </section>
           )}
+
+          <section aria-labelledby="paste-check-title" className="space-y-2">
+            <h2 id="paste-check-title" className="text-lg font-semibold">
+              Check thumbprints without a file
+            </h2>
+            <div className="flex max-w-3xl flex-col text-sm">
+              <label htmlFor="paste-thumbprints" className="font-semibold">
+                Thumbprints to check against {state.vault!.vaultName}
+              </label>
+              <textarea
+                id="paste-thumbprints"
+                rows={3}
+                className={`${INPUT_CLASS} font-mono text-xs`}
+                value={pasted}
+                onChange={(e) => setPasted(e.target.value)}
+                spellCheck={false}
+                autoComplete="off"
+                aria-describedby="paste-thumbprints-help"
+              />
+              <span id="paste-thumbprints-help" className="mt-1 text-xs text-neutral-700 dark:text-neutral-300">
+                One per line (or separated by commas), as copied from the certificate dialog, a pipeline or a .cscfg
+                line. Checked in your browser against every version in the vault, as the uploaded .cscfg is.
+              </span>
+            </div>
+            {!cscfg && <ErrorCallout error={versions.error} onRetry={versions.reload} />}
+            {pasted.trim() && versions.loading && !versions.data && (
+              <p className="text-sm">Reading the vault’s certificate versions…</p>
+            )}
+            {pastedChecks && <ThumbprintTable checks={pastedChecks} source="pasted" />}
+          </section>
         </>
       )}
       <StepNav step="service-configuration" nextDisabled={!c} />
