@@ -254,7 +254,7 @@ export function ServiceConfigurationStep() {
               </label>
               <textarea
                 id="paste-thumbprints"
-                rows={3}
+                rows={4}
                 className={`${INPUT_CLASS} font-mono text-xs`}
                 value={pasted}
                 onChange={(e) => setPasted(e.target.value)}

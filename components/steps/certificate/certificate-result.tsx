@@ -63,16 +63,6 @@ export function CertificateResult({
         <span aria-hidden="true">✓ </span>
         {VERB[how]} {cert.name} {newVersion ? 'as a new version' : where}.
       </h2>
-      <dl className="grid grid-cols-[max-content_minmax(0,1fr)] gap-x-6 gap-y-1">
-        <dt className="font-semibold">Name</dt>
-        <dd className="break-all" data-testid="result-name">
-          {cert.name}
-        </dd>
-        <dt className="font-semibold">Secret identifier (certificateUrl)</dt>
-        <dd className="font-mono text-xs break-all" data-testid="result-secret-id">
-          {cert.secretId}
-        </dd>
-      </dl>
       <CertificateSummaryList cert={cert} />
       <p data-testid="result-next-uses">
         The next steps use this version: preflight checks it, the service configuration puts its thumbprint in the

@@ -170,6 +170,8 @@ export function ThumbprintTable({
                     <MarkedThumbprint check={c} />
                   ) : c.nearMiss ? (
                     <CharDiff diff={c.nearMiss.diff} />
+                  ) : c.status === 'malformed' && c.thumbprint ? (
+                    <MarkedThumbprint check={c} />
                   ) : (
                     <span className="font-mono text-xs break-all">{c.normalized.value || c.thumbprint || '—'}</span>
                   )}
