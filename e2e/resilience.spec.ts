@@ -90,6 +90,7 @@ test('kill -9 of the sandbox during an import: committed state intact, the app r
   // A marker on the window proves the page is never reloaded during the recovery.
   await page.evaluate(() => Object.assign(window, { __sameDocument: true }));
 
+  await page.getByRole('button', { name: 'Import another certificate' }).click();
   await fillImport(page, 'resilience-inflight', during.file, during.password);
   // Hold the import in the sandbox long enough to kill it mid-request.
   await faults.add({ area: 'vault', method: 'POST', path: '/import$', delayMs: 3000, count: 1 });

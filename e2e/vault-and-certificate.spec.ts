@@ -60,6 +60,7 @@ test('Ada creates a vault in the flow, generates a self-signed certificate, reco
   expect(gen.policy?.keySize).toBe(3072);
   await expect(page.getByTestId('thumbprint')).toHaveText(gen.properties.x509ThumbprintString!.toUpperCase());
   await wizard.checkStep('certificate', 'generated');
+  await page.getByRole('button', { name: 'Create another certificate' }).click();
 
   // A Let's Encrypt-style pair (fullchain.pem + privkey.pem, made by OpenSSL): a key of another certificate is named
   // as such first; then the right key gives a PFX built in the browser, imported like any PFX.
@@ -86,6 +87,7 @@ test('Ada creates a vault in the flow, generates a self-signed certificate, reco
   await expect(page.getByTestId('import-success')).toContainText(`Imported ${pemName}`);
   await expect(page.getByTestId('thumbprint')).toHaveText(leafSha1);
   expect((await kv.getCertificate(pemName)).properties.x509ThumbprintString!.toUpperCase()).toBe(leafSha1);
+  await page.getByRole('button', { name: 'Import another certificate' }).click();
 
   // A deleted but recoverable name offers recovery, then "add a new version".
   const old = makePfx('old.contoso.example', '0ld-Passw0rd');
