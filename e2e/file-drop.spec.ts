@@ -1,13 +1,14 @@
-import { readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Locator, type Page, type TestInfo } from '@playwright/test';
 import { formatFileSize } from '../lib/wizard/file-choice';
 import { watchConsole } from './support/console';
 import { tabTo } from './support/keyboard';
 import { makePfx } from './support/pfx';
 import { sandboxCertificateClient, SUBSCRIPTIONS } from './support/sandbox';
 import { writeServiceFiles } from './support/service-files';
-import { Wizard } from './support/wizard';
+import { STEP_SHOTS_DIR, Wizard } from './support/wizard';
 
 // Issue 11, item 8 (file inputs): every file input is the one FileDrop — labelled, keyboard operable, drop or click,
 // the chosen file's name and size, and a clear error for a wrong type.
@@ -29,6 +30,18 @@ async function drop(zone: Locator, files: Array<{ name: string; bytes: Buffer }>
   );
   await zone.dispatchEvent('dragover', { dataTransfer });
   await zone.dispatchEvent('drop', { dataTransfer });
+}
+
+/** axe (WCAG 2.x A/AA) reports nothing on a page outside the wizard's steps; then a full-page screenshot. */
+async function checkPage(page: Page, info: TestInfo, name: string) {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  expect(
+    results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`),
+  ).toEqual([]);
+  mkdirSync(STEP_SHOTS_DIR, { recursive: true });
+  const file = path.join(STEP_SHOTS_DIR, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  await info.attach(name, { path: file, contentType: 'image/png' });
 }
 
 /** Every file input on the page sits in a FileDrop, drawn as its button (the native control is visually hidden). */
@@ -164,6 +177,7 @@ test('the service files and the cloud-service page: FileDrops, a wrong type said
     'record.json is not a roll-back record of this cloud service.',
   );
   await expect(rollback.getByTestId('chosen-file')).toContainText('record.json');
+  await checkPage(page, info, 'file-drop-cloud-service-rollback-refused');
   await rollback.getByRole('button', { name: 'Remove record.json' }).click();
   await expect(rollback.getByTestId('file-error')).toHaveCount(0);
   await page.getByRole('tab', { name: 'Migrate' }).click();
@@ -173,5 +187,6 @@ test('the service files and the cloud-service page: FileDrops, a wrong type said
   await expect(page.getByTestId('drop-zone-migrate-csdef').getByTestId('chosen-file')).toContainText(
     'ServiceDefinition.csdef',
   );
+  await checkPage(page, info, 'file-drop-cloud-service-migrate');
   expect(errors()).toEqual([]);
 });
