@@ -107,7 +107,7 @@ test('Ada walks every step: enable deployment, inspect and import, preflight, pa
   const cscfgLine = `<Certificate name="${certName}" thumbprint="${heldThumbprint}" thumbprintAlgorithm="sha1" />`;
   await expect(page.getByTestId('cscfg-snippet')).toContainText(cscfgLine);
   await page.getByRole('button', { name: 'Copy .cscfg certificate' }).click();
-  await expect(page.getByRole('button', { name: 'Copy .cscfg certificate' })).toHaveText('Copied ✓');
+  await expect(page.getByTestId('cscfg-snippet-copy-status')).toHaveText(/Copied ✓/);
   expect(await wizard.clipboard()).toContain(cscfgLine);
 
   const files = writeServiceFiles({ name: 'SSL', thumbprint: typo(heldThumbprint) });
@@ -146,7 +146,7 @@ test('Ada walks every step: enable deployment, inspect and import, preflight, pa
   );
   await expect(page.getByTestId('certificate-url')).toHaveText(held.secretId!);
   await page.getByRole('button', { name: 'Copy certificateUrl (Secret Identifier)' }).click();
-  await expect(page.getByRole('button', { name: 'Copy certificateUrl (Secret Identifier)' })).toHaveText('Copied ✓');
+  await expect(page.getByTestId('certificate-url-copy-status')).toHaveText(/Copied ✓/);
   expect(await wizard.clipboard()).toBe(held.secretId);
   await expect(page.getByTestId('vault-id')).toHaveText(
     /\/resourceGroups\/rg-cses-staging\/providers\/Microsoft\.KeyVault\/vaults\/kv-contoso-east$/,
@@ -202,7 +202,7 @@ test('Ada walks every step: enable deployment, inspect and import, preflight, pa
   await wizard.expectStep('versions');
 
   // Pinning the older version moves every output back to it, and says a newer one exists.
-  await page.getByRole('button', { name: `Pin version ${held.properties.version}` }).click();
+  await page.getByRole('button', { name: `Pin this version ${held.properties.version}` }).click();
   await expect(page.getByTestId('newer-version')).toBeVisible();
   await page.getByRole('button', { name: 'See the pinned outputs' }).click();
   await wizard.expectStep('secret-identifier');

@@ -24,19 +24,38 @@ export function CopyField({
     }
     setTimeout(() => setCopied('idle'), 2500);
   };
+  // The button keeps its name ("Copy …") whatever happened; the outcome shows beside it, in a live region.
   return (
     <div className="space-y-1">
       <div className="flex items-center justify-between gap-2">
         <span className="text-sm font-semibold">{label}</span>
-        <button
-          type="button"
-          onClick={copy}
-          className="rounded border border-neutral-400 px-2 py-0.5 text-xs font-semibold hover:bg-neutral-100 dark:border-neutral-600 dark:hover:bg-neutral-800"
-          aria-label={`Copy ${label}`}
-          data-testid={testId ? `${testId}-copy` : undefined}
-        >
-          {copied === 'copied' ? 'Copied ✓' : copied === 'failed' ? 'Copy failed' : 'Copy'}
-        </button>
+        <span className="flex items-center gap-2">
+          <span
+            role="status"
+            className={`text-xs font-semibold ${copied === 'failed' ? 'text-red-700 dark:text-red-300' : 'text-green-800 dark:text-green-300'}`}
+            data-testid={testId ? `${testId}-copy-status` : undefined}
+          >
+            {copied === 'copied' ? (
+              <>
+                <span aria-hidden="true">Copied ✓</span>
+                <span className="sr-only">{label} copied to the clipboard</span>
+              </>
+            ) : copied === 'failed' ? (
+              'Copy failed: select the text and copy it yourself'
+            ) : (
+              ''
+            )}
+          </span>
+          <button
+            type="button"
+            onClick={copy}
+            className="rounded border border-neutral-400 px-2 py-0.5 text-xs font-semibold hover:bg-neutral-100 dark:border-neutral-600 dark:hover:bg-neutral-800"
+            aria-label={`Copy ${label}`}
+            data-testid={testId ? `${testId}-copy` : undefined}
+          >
+            Copy
+          </button>
+        </span>
       </div>
       <pre
         tabIndex={0}
@@ -45,9 +64,6 @@ export function CopyField({
       >
         {value}
       </pre>
-      <span className="sr-only" aria-live="polite">
-        {copied === 'copied' ? `${label} copied to the clipboard` : ''}
-      </span>
     </div>
   );
 }

@@ -68,13 +68,21 @@ export function CommandBar() {
         <svg aria-hidden="true" viewBox="0 0 16 16" className="h-3.5 w-3.5 fill-current">
           <path d="M6.5 10.5 5 12a2.1 2.1 0 0 1-3-3l2.5-2.5a2.1 2.1 0 0 1 3 0l.7-.7a3.1 3.1 0 0 0-4.4 0L1.3 8.3a3.1 3.1 0 0 0 4.4 4.4l1.5-1.5-.7-.7Zm3-5L11 4a2.1 2.1 0 0 1 3 3l-2.5 2.5a2.1 2.1 0 0 1-3 0l-.7.7a3.1 3.1 0 0 0 4.4 0l2.5-2.5a3.1 3.1 0 0 0-4.4-4.4L8.8 4.8l.7.7ZM5.6 9.7l4.1-4.1.7.7-4.1 4.1-.7-.7Z" />
         </svg>{' '}
-        {copied ? 'Link copied ✓' : 'Copy link to this step'}
+        Copy link to this step
       </button>
       <button type="button" className={CMD} onClick={reset}>
         <span aria-hidden="true">✕</span> Start over
       </button>
-      <span className="sr-only" aria-live="polite">
-        {copied ? 'Link copied to the clipboard' : ''}
+      {/* The button keeps its name; the outcome shows beside it, in a live region. */}
+      <span role="status" className="self-center text-xs font-semibold text-green-800 dark:text-green-300">
+        {copied ? (
+          <>
+            <span aria-hidden="true">Link copied ✓</span>
+            <span className="sr-only">Link to this step copied to the clipboard</span>
+          </>
+        ) : (
+          ''
+        )}
       </span>
     </div>
   );
