@@ -43,7 +43,8 @@ export function AccountMenu() {
         >
           {account.name.slice(0, 1).toUpperCase()}
         </span>
-        <span className="hidden text-left leading-tight sm:block">
+        {/* Narrow screens show the initial only; the name stays the button's accessible name. */}
+        <span className="sr-only text-left leading-tight sm:not-sr-only sm:block">
           <span className="block">{account.name}</span>
           <span className="block text-xs text-neutral-300">{account.username}</span>
         </span>

@@ -17,7 +17,7 @@ export function CertificateTable({
   busy: boolean;
 }) {
   return (
-    <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Certificates by role">
+    <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Certificates by role (table)">
       <table className="w-full text-left text-sm" data-testid="certificate-table">
         <caption className="sr-only">
           Every certificate of every role, with the osProfile.secrets entry it maps to

@@ -25,6 +25,7 @@ export function CopyToVault({
   needsDeployment,
   onCopied,
   onReimport,
+  headingLevel = 3,
 }: {
   vault: Pick<VaultSummary, 'id' | 'name' | 'subscriptionId' | 'resourceGroup'>;
   certificate: Pick<CertificateSummary, 'name' | 'version' | 'exportable'>;
@@ -33,7 +34,10 @@ export function CopyToVault({
   needsDeployment: boolean;
   onCopied: (vault: WizardVault, certificate: CertificateSummary) => void;
   onReimport: (vault: WizardVault) => void;
+  /** 2 straight under the page's title (the preflight step), 3 inside a section of its own. */
+  headingLevel?: 2 | 3;
 }) {
+  const Heading = headingLevel === 2 ? 'h2' : 'h3';
   const call = useApiCall();
   // One panel per row on the service page: ids and the radio group's name must be this panel's own.
   const id = useId();
@@ -85,9 +89,9 @@ export function CopyToVault({
       className="space-y-3 rounded border border-azure-500 p-4"
       data-testid="copy-to-vault"
     >
-      <h3 id={`${id}-title`} className="text-base font-semibold">
+      <Heading id={`${id}-title`} className="text-base font-semibold">
         Copy {certificate.name} into a vault in {regionLabel(target.location)}
-      </h3>
+      </Heading>
       <p className="text-sm">
         {needsDeployment
           ? `${vault.name} does not let the platform read certificates, and you may not be able to change that.`

@@ -134,6 +134,7 @@ export function PreflightStep() {
               certificate={c}
               target={target}
               needsDeployment={!misplaced}
+              headingLevel={2}
               onCopied={(to, copy) => {
                 setCopied({ from: v.name, to: to.vaultName, name: copy.name });
                 update({ vault: to, certificate: { name: copy.name, version: copy.version }, target });

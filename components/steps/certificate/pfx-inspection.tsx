@@ -1,6 +1,6 @@
 'use client';
 
-import type { ReactNode } from 'react';
+import { useId, type ReactNode } from 'react';
 import type { CertInfo, Finding, InspectResult } from '@/lib/certs/types';
 import { StatusBadge } from '@/components/ui/status-badge';
 
@@ -143,9 +143,9 @@ export function Findings({ findings }: { findings: Finding[] }) {
         if (list.length === 0) return null;
         return (
           <section key={s.key} aria-label={s.title}>
-            <h4 className="text-sm font-semibold">
+            <h3 className="text-sm font-semibold">
               {s.title} ({list.length})
-            </h4>
+            </h3>
             <ul className="mt-1 space-y-1">
               {list.map((f, i) => (
                 <li
@@ -170,20 +170,22 @@ export function Findings({ findings }: { findings: Finding[] }) {
 
 /** What the browser found in the file, before anything is sent. */
 export function PfxInspection({ result }: { result: InspectResult }) {
+  // Straight under the step's title (h1); the PFX and PEM tabs can both hold one, so the id is per instance.
+  const titleId = useId();
   return (
     <section
-      aria-labelledby="inspection-title"
+      aria-labelledby={titleId}
       className="space-y-4 rounded border border-neutral-300 p-4 dark:border-neutral-700"
       data-testid="inspection"
     >
-      <h3 id="inspection-title" className="text-base font-semibold">
+      <h2 id={titleId} className="text-base font-semibold">
         Inspection (in your browser — nothing has been sent){' '}
         <StatusBadge
           status={result.importable ? 'pass' : 'fail'}
           label={result.importable ? 'Ready to import' : 'Cannot be imported'}
           testId="inspection-verdict"
         />
-      </h3>
+      </h2>
       <Findings findings={result.findings} />
       {result.leaf && (
         <>
