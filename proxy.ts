@@ -26,6 +26,7 @@ export function proxy(request: NextRequest) {
   return response;
 }
 
+// The icons (/favicon.ico, /icon.svg) pass through too, so they carry the same security headers as the pages.
 export const config = {
-  matcher: [{ source: '/((?!api/|_next/static|_next/image|favicon.ico).*)' }],
+  matcher: [{ source: '/((?!api/|_next/static|_next/image).*)' }],
 };

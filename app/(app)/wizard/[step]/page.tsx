@@ -9,7 +9,8 @@ export function generateStaticParams() {
 
 export async function generateMetadata({ params }: { params: Promise<{ step: string }> }): Promise<Metadata> {
   const { step } = await params;
-  return { title: WIZARD_STEPS.find((s) => s.id === step)?.label ?? 'Wizard' };
+  // An unknown step renders the not-found page: its title says so.
+  return { title: WIZARD_STEPS.find((s) => s.id === step)?.label ?? 'Page not found' };
 }
 
 export default async function StepPage({ params }: { params: Promise<{ step: string }> }) {
