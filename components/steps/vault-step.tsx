@@ -68,14 +68,15 @@ export function VaultStep() {
             </option>
           ))}
         </SelectField>
-        <div className="flex flex-col text-sm">
+        {/* Wide enough for its placeholder at every width the app supports (390 px phones up). */}
+        <div className="flex w-full flex-col text-sm sm:w-64">
           <label htmlFor="vault-search" className="font-semibold">
             Search vaults
           </label>
           <input
             id="vault-search"
             type="search"
-            className={INPUT_CLASS}
+            className={`${INPUT_CLASS} w-full`}
             value={filter}
             onChange={(e) => setFilter(e.target.value)}
             placeholder="Name or resource group"

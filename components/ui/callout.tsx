@@ -21,7 +21,8 @@ export function Callout({
   return (
     <div
       role={tone === 'error' ? 'alert' : 'status'}
-      className={`rounded border-l-4 p-3 text-sm ${TONES[tone]}`}
+      // Long unbroken names (a plugin's certificate, a resource id) wrap rather than run past a phone's edge.
+      className={`rounded border-l-4 p-3 text-sm break-words ${TONES[tone]}`}
       data-testid={testId}
     >
       <p className="font-semibold">{title}</p>

@@ -59,19 +59,21 @@ export function DiffView({
                           : ''
                     }
                   >
-                    <td className="w-10 px-2 text-right text-neutral-700 select-none dark:text-neutral-300">
+                    <td className="w-10 px-2 text-right align-top text-neutral-700 select-none dark:text-neutral-300">
                       {l.oldLine ?? ''}
                     </td>
-                    <td className="w-10 px-2 text-right text-neutral-700 select-none dark:text-neutral-300">
+                    <td className="w-10 px-2 text-right align-top text-neutral-700 select-none dark:text-neutral-300">
                       {l.newLine ?? ''}
                     </td>
-                    <td className="w-6 px-1 font-bold">
+                    <td className="w-6 px-1 align-top font-bold">
                       <span aria-hidden="true">{l.kind === 'added' ? '+' : l.kind === 'removed' ? '−' : ' '}</span>
                       <span className="sr-only">
                         {l.kind === 'added' ? 'added' : l.kind === 'removed' ? 'removed' : 'unchanged'}
                       </span>
                     </td>
-                    <td className="px-2 whitespace-pre">{l.text}</td>
+                    {/* Long lines wrap (indentation kept) rather than run past the right edge; the numbers stay on
+                        their line's first row. */}
+                    <td className="px-2 align-top whitespace-pre-wrap [overflow-wrap:anywhere]">{l.text}</td>
                   </tr>
                 ),
               )}
