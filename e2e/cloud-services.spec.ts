@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
+import { axeViolations } from './support/axe';
 import { certificateUrls, countPuts, readService } from './support/cloud-services';
 import { faults } from './support/faults';
 import { makePfx } from './support/pfx';
@@ -21,10 +21,7 @@ async function signIn(page: Page, url: string, persona: 'Ada' | 'Cole' | 'Rita')
 }
 
 async function check(page: Page, info: TestInfo, name: string) {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  expect(
-    results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`),
-  ).toEqual([]);
+  expect(await axeViolations(page), `axe on ${name}`).toEqual([]);
   mkdirSync(SHOTS, { recursive: true });
   const file = path.join(SHOTS, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page, type TestInfo } from '@playwright/test';
+import { axeViolations } from './axe';
 import { stepIndex, stepPath, WIZARD_STEPS, type StepId } from '../../lib/wizard/steps';
 
 /** Where every step's screenshot goes (kept after the run, one PNG per persona and step). */
@@ -52,20 +52,14 @@ export class Wizard {
     await this.page.getByRole('radio', { name: vault }).check();
   }
 
-  /** axe (WCAG 2.x A/AA) must report nothing; then a full-page screenshot saved as a test artifact. */
+  /** axe (every rule, any impact: e2e/support/axe.ts) must report nothing; then a full-page screenshot saved as a test artifact. */
   async checkStep(step: StepId, label = '') {
     await this.expectStep(step);
     // Metadata streams in after a client-side navigation: wait for this step's <title> before axe looks.
     await expect(this.page).toHaveTitle(
       new RegExp(WIZARD_STEPS.find((s) => s.id === step)!.label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')),
     );
-    const results = await new AxeBuilder({ page: this.page })
-      .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-      .analyze();
-    const summary = results.violations.map(
-      (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
-    );
-    expect(summary, `axe violations on ${step}`).toEqual([]);
+    expect(await axeViolations(this.page), `axe violations on ${step}`).toEqual([]);
     mkdirSync(STEP_SHOTS_DIR, { recursive: true });
     const index = String(++this.shot).padStart(2, '0');
     const file = path.join(STEP_SHOTS_DIR, `${this.persona}-${index}-${step}${label ? `-${label}` : ''}.png`);
