@@ -1,79 +1,26 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash, X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { chromium, expect, test, type Browser } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { decodeJwt } from 'jose';
 import { E2E_APP_PORT } from '../playwright.config';
+import { startAzureMode, type AzureMode } from './support/azure-mode';
 import { makePfx } from './support/pfx';
 import { endpoints } from './support/sandbox';
 import { Wizard } from './support/wizard';
-import { waitFor } from './support/wait';
 
-/**
- * Azure mode without Entra ID: a second app instance configured exactly as for a real tenant (AZURE_CLIENT_ID,
- * AZURE_TENANT_ID, secret, authority host, ARM endpoint, Key Vault suffix), pointed at the sandbox's identity
- * provider over HTTPS. The browser runs the same MSAL code real users run: loginRedirect → the sandbox's authorize
- * endpoint (persona picker) → back with a code redeemed cross-origin with PKCE → acquireTokenSilent → our API →
- * on-behalf-of → ARM and Key Vault. The sandbox CA is trusted by this test's browser only, by its public-key hash.
- */
-const AZURE_PORT = E2E_APP_PORT + 9;
-let server: ChildProcess | undefined;
-let browser: Browser | undefined;
+// Azure mode against the sandbox's identity provider (e2e/support/azure-mode.ts): MSAL's real redirect flow.
+let azure: AzureMode | undefined;
 
 test.beforeAll(async () => {
   test.setTimeout(90_000);
-  const e = endpoints() as ReturnType<typeof endpoints> & {
-    port: number;
-    identity: { authorityHost: string };
-    arm: { endpoint: string };
-    keyVault: { dnsSuffix: string };
-  };
-  const root = process.cwd();
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    NEXT_TELEMETRY_DISABLED: '1',
-    LOG_LEVEL: 'silent',
-    AZURE_CLIENT_ID: e.app.clientId,
-    AZURE_TENANT_ID: e.identity.tenantId,
-    AZURE_CLIENT_SECRET: e.app.clientSecret,
-    AZURE_SPA_CLIENT_ID: e.identity.publicClientId,
-    AZURE_API_SCOPE: e.app.apiScope,
-    AZURE_AUTHORITY_HOST: e.identity.authorityHost,
-    AZURE_ARM_ENDPOINT: e.arm.endpoint,
-    AZURE_KEYVAULT_DNS_SUFFIX: e.keyVault.dnsSuffix,
-    AZURE_KEYVAULT_PORT: String(e.port),
-    // The app server trusts the sandbox CA as it would trust a corporate proxy's: explicitly, never by switching checks off.
-    NODE_EXTRA_CA_CERTS: e.caFile,
-  };
-  delete env.SANDBOX_STATE_DIR;
-  server = spawn(path.join(root, 'node_modules', '.bin', 'next'), ['start', '-p', String(AZURE_PORT)], {
-    cwd: root,
-    stdio: 'ignore',
-    env,
-  });
-  const spki = new X509Certificate(readFileSync(e.caFile)).publicKey.export({ type: 'spki', format: 'der' });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-quic',
-      `--ignore-certificate-errors-spki-list=${createHash('sha256').update(spki).digest('base64')}`,
-    ],
-  });
-  await waitFor(`http://127.0.0.1:${AZURE_PORT}/api/config`, 60_000);
+  azure = await startAzureMode(E2E_APP_PORT + 9);
 });
 
 test.afterAll(async () => {
-  await browser?.close();
-  if (server?.pid) server.kill('SIGTERM');
+  await azure?.stop();
 });
 
 test('Azure mode against the sandbox identity provider: MSAL redirect sign-in, OBO, import', async () => {
   const e = endpoints();
-  const context = await browser!.newContext({ baseURL: `http://localhost:${AZURE_PORT}` });
+  const context = await azure!.browser.newContext({ baseURL: azure!.baseURL });
   const page = await context.newPage();
   const apiTokens: string[] = [];
   page.on('request', (r) => {
