@@ -162,6 +162,7 @@ export function migrationReportHtml(plan: MigrationPlan, format: MigrationFormat
 <style>${CSS}</style>
 </head>
 <body>
+<main>
 <h1>Migration of ${esc(s.name)} to ${esc(plan.targetLabel)}</h1>
 <ul class="meta">
 <li>Cloud service: <code>${esc(s.id)}</code> (${esc(s.location)})</li>
@@ -187,6 +188,7 @@ ${access}
 ${steps}
 </ol>
 ${output}
+</main>
 </body>
 </html>
 `;
