@@ -44,7 +44,10 @@ async function checkPage(page: Page, info: TestInfo, name: string) {
   await info.attach(name, { path: file, contentType: 'image/png' });
 }
 
-/** Every file input on the page sits in a FileDrop, drawn as its button (the native control is visually hidden). */
+/**
+ * Every file input on the page sits in a FileDrop, drawn as its button (the native control is visually hidden).
+ * Inputs of views kept mounted but hidden (inactive tabs) count too.
+ */
 async function expectOnlyFileDrops(page: Page, count: number) {
   const inputs = page.locator('input[type="file"]');
   await expect(inputs).toHaveCount(count);
@@ -182,8 +185,8 @@ test('the service files and the cloud-service page: FileDrops, a wrong type said
   await expect(rollback.getByTestId('file-error')).toHaveCount(0);
   await page.getByRole('tab', { name: 'Migrate' }).click();
   await expect(page.getByTestId('migration-row').first()).toBeVisible();
-  await expectOnlyFileDrops(page, 2);
-  await page.getByLabel('Service definition (.csdef)').setInputFiles(files.csdef);
+  await expectOnlyFileDrops(page, 4); // the Migrate tab's two, and the Certificates tab's two, kept mounted
+  await page.getByLabel('Service definition (.csdef)', { exact: true }).setInputFiles(files.csdef);
   await expect(page.getByTestId('drop-zone-migrate-csdef').getByTestId('chosen-file')).toContainText(
     'ServiceDefinition.csdef',
   );
