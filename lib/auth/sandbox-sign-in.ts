@@ -25,7 +25,16 @@ export function listPersonas(config: ServerConfig): PersonaInfo[] {
   }));
 }
 
-function post(url: string, form: URLSearchParams, config: ServerConfig): Promise<{ status: number; body: string }> {
+/**
+ * The token request, sent once more if a kept-alive socket turned out to be closed under it (ECONNRESET on a reused
+ * socket, Node's documented case for a retry): asking for a token again is harmless.
+ */
+function post(
+  url: string,
+  form: URLSearchParams,
+  config: ServerConfig,
+  retried = false,
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request(
       url,
@@ -37,7 +46,10 @@ function post(url: string, form: URLSearchParams, config: ServerConfig): Promise
         res.on('error', reject);
       },
     );
-    req.on('error', reject);
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      if (!retried && req.reusedSocket && error.code === 'ECONNRESET') resolve(post(url, form, config, true));
+      else reject(error);
+    });
     req.end(form.toString());
   });
 }

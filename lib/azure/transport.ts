@@ -22,20 +22,34 @@ function localhostLookup(hostname: string, options: LookupOptions, callback: Loo
   dnsLookup(hostname, options, callback as never);
 }
 
+/**
+ * Idle kept-alive sockets are closed by the client before the server closes them: Node's agent honours a server's
+ * `Keep-Alive: timeout=N` hint (it drops the socket a second before N) only when the agent has a `timeout` of its
+ * own. Without it a request can go out on a socket the server is closing that instant and fail with ECONNRESET (the
+ * sandbox, like Node servers, closes after 5 s idle). The timeout also closes a socket idle this long without a hint;
+ * an answer in flight is not cut by it (nothing listens to the request's timeout event; the SDKs time out themselves).
+ */
+const IDLE_SOCKET_MS = 60_000;
+
 /** Azure mode pointed at a loopback emulator (`*.localhost` vaults): only name resolution changes; TLS trust is the process's. */
 let loopbackAgent: Agent | undefined;
 
 export function httpAgent(config: ServerConfig): Agent | undefined {
   if (config.mode !== 'sandbox' || !config.sandbox) {
     if (!/(^|\.)localhost$/.test(config.keyVaultDnsSuffix)) return undefined;
-    loopbackAgent ??= new Agent({ keepAlive: true, lookup: localhostLookup as never });
+    loopbackAgent ??= new Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS, lookup: localhostLookup as never });
     return loopbackAgent;
   }
   const { caFile } = config.sandbox;
   if (sandboxAgent?.caFile !== caFile) {
     sandboxAgent = {
       caFile,
-      agent: new Agent({ keepAlive: true, ca: readFileSync(caFile), lookup: localhostLookup as never }),
+      agent: new Agent({
+        keepAlive: true,
+        timeout: IDLE_SOCKET_MS,
+        ca: readFileSync(caFile),
+        lookup: localhostLookup as never,
+      }),
     };
   }
   return sandboxAgent.agent;
