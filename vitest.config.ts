@@ -59,6 +59,9 @@ export default defineConfig({
       'tools/**/*.test.ts',
     ],
     environment: 'node',
+    // Much of this suite waits on child processes (the CLI, sandboxes, openssl) rather than the CPU, so files run
+    // three at a time even on 2 cores (Vitest's default there, cores − 1, would run them one by one; decision 053).
+    maxWorkers: 3,
     setupFiles: ['./vitest.setup.ts'],
     testTimeout: 30_000,
     env: { NODE_EXTRA_CA_CERTS: join(caDir, 'ca.pem'), SANDBOX_TEST_CA_DIR: caDir },

@@ -7,13 +7,17 @@ import { startSandboxProcess, type SandboxProcess } from '@/lib/testing/sandbox-
 import type { CliIO } from './io';
 import { main } from './main';
 
-export async function runCli(argv: string[], cwd = process.cwd()): Promise<{ code: number; out: string; err: string }> {
+export async function runCli(
+  argv: string[],
+  cwd = process.cwd(),
+  stdin = '',
+): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
   const io: CliIO = {
     stdout: (s) => void out.push(typeof s === 'string' ? s : new TextDecoder().decode(s)),
     stderr: (s) => void err.push(s),
-    readStdin: async () => new Uint8Array(),
+    readStdin: async () => new TextEncoder().encode(stdin),
     cwd,
   };
   const code = await main(argv, io);

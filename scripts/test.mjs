@@ -7,7 +7,7 @@
 // every suite that failed outside its tests count as failed (scripts/test-summary.mjs).
 //
 //   node scripts/test.mjs [--only typecheck|lint|format|boundaries|unit|sandbox|e2e]
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,6 +44,28 @@ function run(cmd, args, extraEnv = {}) {
   return spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...env, ...extraEnv } }).status ?? 1;
 }
 
+/**
+ * Runs a command with its output held back and printed in one piece when it ends, so suites that run side by side do
+ * not interleave their lines; a line says when it starts. Resolves with the exit status.
+ */
+function runHeld(cmd, args, extraEnv = {}) {
+  const line = `${path.basename(cmd)} ${args.join(' ')}`;
+  console.log(`[test] started: ${line}`);
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: root, env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const output = [];
+    child.stdout.on('data', (chunk) => output.push(chunk));
+    child.stderr.on('data', (chunk) => output.push(chunk));
+    child.on('error', (error) => output.push(Buffer.from(`${error.message}\n`)));
+    child.on('close', (status) => {
+      console.log(`\n[test] $ ${line}  (exit ${status}, ${Math.round((Date.now() - started) / 1000)} s)`);
+      process.stdout.write(Buffer.concat(output));
+      resolve(status ?? 1);
+    });
+  });
+}
+
 function readJson(file) {
   try {
     return JSON.parse(readFileSync(file, 'utf8'));
@@ -74,10 +96,10 @@ function installChromium() {
 let chromium;
 const ensureChromium = () => (chromium ??= installChromium());
 
-function vitest(name, config, extraEnv = {}) {
+async function vitest(name, config, extraEnv = {}) {
   const report = path.join(out, `${name}.json`);
   rmSync(report, { force: true });
-  const status = run(
+  const status = await runHeld(
     bin('vitest'),
     ['run', '--config', config, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`],
     extraEnv,
@@ -87,15 +109,18 @@ function vitest(name, config, extraEnv = {}) {
 
 // The sandbox suite's browser test runs msal-browser in the same Chromium as e2e; without it the test is skipped,
 // and a skip counts as failed.
-function sandbox() {
-  ensureChromium();
-  const count = vitest('sandbox', 'sandbox/vitest.config.ts', { SANDBOX_CHROMIUM: CHROMIUM });
+async function sandbox() {
+  const count = await vitest('sandbox', 'sandbox/vitest.config.ts', { SANDBOX_CHROMIUM: CHROMIUM });
   return chromium ? count : { ...count, notes: [...count.notes, 'Chromium unavailable'] };
 }
 
-function e2e() {
-  if (!ensureChromium()) return noReport('e2e', 1, 'Chromium unavailable');
-  if (run(bin('next'), ['build']) !== 0) return noReport('e2e', 1, 'next build failed');
+// The production build e2e runs against; started with the first group, so it is ready when e2e begins.
+let build;
+const nextBuild = () => (build ??= runHeld(bin('next'), ['build']));
+
+async function e2e() {
+  if (!chromium) return noReport('e2e', 1, 'Chromium unavailable');
+  if ((await nextBuild()) !== 0) return noReport('e2e', 1, 'next build failed');
   const report = path.join(out, 'e2e.json');
   rmSync(report, { force: true });
   const status = run(bin('playwright'), ['test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: report });
@@ -103,20 +128,25 @@ function e2e() {
 }
 
 // The app and the sandbox are typechecked separately (the sandbox is self-contained); each counts as one check.
-function typecheck() {
+async function typecheck() {
   const projects = [
     ['app', 'tsconfig.json'],
     ['sandbox', 'sandbox/tsconfig.json'],
   ];
   return checkCount(
     'typecheck',
-    projects.map(([name, project]) => ({ name, status: run(bin('tsc'), ['--noEmit', '-p', project]) })),
+    await Promise.all(
+      projects.map(async ([name, project]) => ({
+        name,
+        status: await runHeld(bin('tsc'), ['--noEmit', '-p', project]),
+      })),
+    ),
   );
 }
 
 // Lint, format and boundaries: each is one check, passed or failed (decision 023).
-function check(name, cmd, args) {
-  const status = run(cmd, args);
+async function check(name, cmd, args) {
+  const status = await runHeld(cmd, args);
   return checkCount(name, [{ name: `exit ${status}`, status }]);
 }
 const depcruise = ['tools/lint/depcruise.mjs', '--config', 'tools/lint/dependency-cruiser.cjs', '--output-type', 'err'];
@@ -130,7 +160,22 @@ const suites = {
   sandbox,
   e2e,
 };
-const results = SUITES.filter((name) => !only || name === only).map((name) => suites[name]());
+// Three groups, one after another, each run side by side inside (decision 053): the static checks (CPU-bound, and
+// quick together); the two Vitest suites and the production build (much of their time is spent waiting on child
+// processes: sandboxes, the CLI, openssl); then e2e alone, which needs the build and all the CPU there is. Results
+// are listed in SUITES' order.
+const chosen = SUITES.filter((name) => !only || name === only);
+const GROUPS = [['typecheck', 'lint', 'format', 'boundaries'], ['unit', 'sandbox'], ['e2e']];
+if (chosen.some((name) => name === 'sandbox' || name === 'e2e')) ensureChromium();
+const counts = new Map();
+for (const group of GROUPS) {
+  const names = group.filter((name) => chosen.includes(name));
+  if (group.includes('unit') && chosen.includes('e2e') && chromium) void nextBuild();
+  for (const [i, count] of (await Promise.all(names.map((name) => suites[name]()))).entries()) {
+    counts.set(names[i], count);
+  }
+}
+const results = chosen.map((name) => counts.get(name));
 const { lines, failed, closing } = summarise(results);
 console.log('\n[test] summary');
 for (const line of lines) console.log(line);
