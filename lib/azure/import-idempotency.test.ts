@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startSandboxProcess, type SandboxProcess } from '@/lib/testing/sandbox-process';
+import { sandboxToken } from '@/lib/testing/sign-in';
 
 // Issue 17 item 1, through the real import route, SDK and sandbox: the sandbox stores an import and then loses the
 // connection before answering (`dropAfter`, as a server killed between storing and replying); the SDK retries the
@@ -15,7 +16,6 @@ let token = '';
 let dir = '';
 let pfx: { bytes: Uint8Array; password: string; thumbprint: string };
 
-const { POST: signIn } = await import('@/app/api/sandbox/sign-in/route');
 const { POST: importRoute } =
   await import('@/app/api/subscriptions/[subscriptionId]/resource-groups/[resourceGroup]/vaults/[vaultName]/certificates/[certificateName]/route');
 const { GET: versionsRoute } =
@@ -86,15 +86,7 @@ beforeAll(async () => {
   vi.stubEnv('SANDBOX_STATE_DIR', sb.stateDir);
   vi.stubEnv('LOG_LEVEL', 'silent');
   vi.stubEnv('RATE_LIMIT_REQUESTS', '0');
-  const response = await signIn(
-    new Request('http://localhost/api/sandbox/sign-in', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'admin@contoso.sandbox' }),
-    }),
-    { params: Promise.resolve({}) },
-  );
-  token = ((await response.json()) as { accessToken: string }).accessToken;
+  token = await sandboxToken('admin@contoso.sandbox');
 }, 60_000);
 afterAll(async () => {
   vi.unstubAllEnvs();

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startSandboxProcess, type SandboxProcess } from '@/lib/testing/sandbox-process';
+import { sandboxToken } from '@/lib/testing/sign-in';
 
 // A refusal's advice is a command the signed-in user can run or forward: it names their UPN, never a placeholder,
 // whichever lib/azure module the refused call went through (the mapper requires the UPN of every call site).
@@ -7,21 +8,8 @@ import { startSandboxProcess, type SandboxProcess } from '@/lib/testing/sandbox-
 const STAGING = '5c2e8f90-3a7b-4d1c-b2e4-444455556666';
 let sb: SandboxProcess;
 
-const { POST: signIn } = await import('@/app/api/sandbox/sign-in/route');
 const { GET: listCloudServices } = await import('@/app/api/subscriptions/[subscriptionId]/cloud-services/route');
 const { GET: listVaults } = await import('@/app/api/subscriptions/[subscriptionId]/vaults/route');
-
-async function tokenOf(username: string): Promise<string> {
-  const response = await signIn(
-    new Request('http://localhost/api/sandbox/sign-in', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username }),
-    }),
-    { params: Promise.resolve({}) },
-  );
-  return ((await response.json()) as { accessToken: string }).accessToken;
-}
 
 beforeAll(async () => {
   sb = await startSandboxProcess();
@@ -41,7 +29,7 @@ describe('the advice after a refusal names the signed-in user', () => {
   ])('%s of a subscription Cole has no role on', async (_, route, url) => {
     const response = await route(
       new Request(`http://localhost${url}`, {
-        headers: { authorization: `Bearer ${await tokenOf('certs@contoso.sandbox')}` },
+        headers: { authorization: `Bearer ${await sandboxToken('certs@contoso.sandbox')}` },
       }),
       { params: Promise.resolve({ subscriptionId: STAGING }) },
     );

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startSandboxProcess, type SandboxProcess } from '@/lib/testing/sandbox-process';
+import { sandboxToken } from '@/lib/testing/sign-in';
 
 // The real route handlers, the real Azure SDKs and the real on-behalf-of credential against the sandbox (as a
 // process), with its fault switches: an identity-provider outage and slow or throttling upstreams.
@@ -8,21 +9,7 @@ const PROD = '0b1f6471-1bf0-4dda-aec3-111122223333';
 let sb: SandboxProcess;
 let token = '';
 
-const { POST: signIn } = await import('@/app/api/sandbox/sign-in/route');
 const { GET: listVaults } = await import('@/app/api/subscriptions/[subscriptionId]/vaults/route');
-
-async function signInAs(username: string): Promise<string> {
-  const response = await signIn(
-    new Request('http://localhost/api/sandbox/sign-in', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username }),
-    }),
-    { params: Promise.resolve({}) },
-  );
-  expect(response.status).toBe(200);
-  return ((await response.json()) as { accessToken: string }).accessToken;
-}
 
 async function vaults(bearer = token) {
   const response = await listVaults(
@@ -42,7 +29,7 @@ beforeAll(async () => {
   vi.stubEnv('SANDBOX_STATE_DIR', sb.stateDir);
   vi.stubEnv('LOG_LEVEL', 'silent');
   vi.stubEnv('RATE_LIMIT_REQUESTS', '0');
-  token = await signInAs('admin@contoso.sandbox');
+  token = await sandboxToken('admin@contoso.sandbox');
 }, 60_000);
 afterAll(async () => {
   vi.unstubAllEnvs();
@@ -55,7 +42,7 @@ beforeEach(async () => {
 
 describe('identity-provider outage during the on-behalf-of exchange', () => {
   it('503s from the token endpoint read as an outage (retry later), not as a consent or sign-in problem', async () => {
-    const fresh = await signInAs('reader@contoso.sandbox'); // a token never exchanged: the exchange must happen now
+    const fresh = await sandboxToken('reader@contoso.sandbox'); // a token never exchanged: the exchange must happen now
     await sb.faults.add({ area: 'identity', path: 'oauth2/v2.0/token$', status: 503, retryAfter: 0, count: 50 });
     const r = await vaults(fresh);
     expect(r.status).toBe(502);
@@ -67,11 +54,11 @@ describe('identity-provider outage during the on-behalf-of exchange', () => {
     // so with the same outage answer, never a consent one.)
     const again = await vaults(fresh);
     if (again.status !== 200) expect(again.error).toMatchObject({ reason: 'IdentityProviderUnavailable' });
-    expect((await vaults(await signInAs('reader@contoso.sandbox'))).status).toBe(200);
+    expect((await vaults(await sandboxToken('reader@contoso.sandbox'))).status).toBe(200);
   });
 
   it('a token endpoint that does not answer is an outage too, bounded by the timeout', async () => {
-    const fresh = await signInAs('certs@contoso.sandbox');
+    const fresh = await sandboxToken('certs@contoso.sandbox');
     await sb.faults.add({ area: 'identity', path: 'oauth2/v2.0/token$', delayMs: 120_000, count: 5 });
     const r = await vaults(fresh);
     expect(r.status).toBe(502);
