@@ -6,7 +6,7 @@ import { stateToSearch } from '@/lib/wizard/state';
 import { stepPath, WIZARD_STEPS, type StepId } from '@/lib/wizard/steps';
 
 export function Stepper({ current }: { current: StepId }) {
-  const { state } = useWizardState();
+  const { state, goTo } = useWizardState();
   const currentIndex = WIZARD_STEPS.findIndex((s) => s.id === current);
   return (
     <nav aria-label="Wizard steps">
@@ -37,6 +37,14 @@ export function Stepper({ current }: { current: StepId }) {
               {available && !isCurrent ? (
                 <Link
                   href={`${stepPath(step.id)}${stateToSearch(state)}`}
+                  // A plain click goes with the newest state: a change made a moment ago (an import that moved the
+                  // certificate to its new version) is written to the URL by a navigation that may not have finished,
+                  // so this href can still carry the state before it. Modified clicks (new tab) use the href.
+                  onClick={(event) => {
+                    if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+                    event.preventDefault();
+                    goTo(step.id);
+                  }}
                   className="block rounded px-2 py-1.5 text-sm hover:bg-neutral-200 dark:hover:bg-neutral-800"
                 >
                   {body}

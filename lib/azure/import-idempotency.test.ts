@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startSandboxProcess, type SandboxProcess } from '@/lib/testing/sandbox-process';
-import { sandboxToken } from '@/lib/testing/sign-in';
+import { sandboxToken } from '@/lib/testing/sign-in.test-support';
 
 // Issue 17 item 1, through the real import route, SDK and sandbox: the sandbox stores an import and then loses the
 // connection before answering (`dropAfter`, as a server killed between storing and replying); the SDK retries the

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startSandboxProcess, type SandboxProcess } from '@/lib/testing/sandbox-process';
-import { sandboxToken } from '@/lib/testing/sign-in';
+import { sandboxToken } from '@/lib/testing/sign-in.test-support';
 
 // A refusal's advice is a command the signed-in user can run or forward: it names their UPN, never a placeholder,
 // whichever lib/azure module the refused call went through (the mapper requires the UPN of every call site).

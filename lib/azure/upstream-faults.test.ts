@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startSandboxProcess, type SandboxProcess } from '@/lib/testing/sandbox-process';
-import { sandboxToken } from '@/lib/testing/sign-in';
+import { sandboxToken } from '@/lib/testing/sign-in.test-support';
 
 // The real route handlers, the real Azure SDKs and the real on-behalf-of credential against the sandbox (as a
 // process), with its fault switches: an identity-provider outage and slow or throttling upstreams.

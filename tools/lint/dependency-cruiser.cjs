@@ -94,16 +94,16 @@ module.exports = {
       severity: 'error',
       comment:
         'lib/ is below everything: it never imports app/, components/, the CLI, e2e/, bench/ or scripts/. ' +
-        'Exception: lib/**/*.test.ts may import app/ route modules, because those tests drive the routes themselves ' +
-        '(handler, fuzz, OpenAPI and token-leak tests).',
-      from: { path: '^lib/', pathNot: '\\.test\\.ts$' },
+        'Exception: lib/**/*.test.ts (and their *.test-support.ts helpers) may import app/ route modules, because ' +
+        'those tests drive the routes themselves (handler, fuzz, OpenAPI and token-leak tests).',
+      from: { path: '^lib/', pathNot: '\\.test(-support)?\\.ts$' },
       to: { path: ['^app/', '^components/', '^cli/', '^e2e/', '^bench/', '^scripts/', '^tools/'] },
     },
     {
       name: 'lib-tests-not-up',
       severity: 'error',
       comment: 'lib/ tests may import app/ routes (see lib-not-up), nothing else above lib.',
-      from: { path: '^lib/.*\\.test\\.ts$' },
+      from: { path: '^lib/.*\\.test(-support)?\\.ts$' },
       to: { path: ['^components/', '^cli/', '^e2e/', '^bench/', '^scripts/', '^tools/'] },
     },
     {
