@@ -4,7 +4,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Locator, type Page, type TestInfo } from '@playwright/test';
 import { formatFileSize } from '../lib/wizard/file-choice';
 import { watchConsole } from './support/console';
-import { tabTo } from './support/keyboard';
+import { openFileChooserByKeyboard } from './support/keyboard';
 import { makePfx } from './support/pfx';
 import { sandboxCertificateClient, SUBSCRIPTIONS } from './support/sandbox';
 import { writeServiceFiles } from './support/service-files';
@@ -70,8 +70,7 @@ test('the PFX and PEM inputs: keyboard, drop, name and size, remove, wrong type 
   await expectOnlyFileDrops(page, 1);
 
   // Keyboard: Tab reaches the input by its label, Space opens the picker.
-  await tabTo(page, /PFX file/);
-  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Space')]);
+  const chooser = await openFileChooserByKeyboard(page, /PFX file/);
   await chooser.setFiles(pfx.file);
   const zone = page.getByTestId('drop-zone');
   await expect(zone.getByTestId('chosen-file')).toHaveText(`Chosen: web.pfx (${size})`);

@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { makePfx } from './support/pfx';
 import { sandboxCertificateClient } from './support/sandbox';
-import { tabTo as tabToWithin } from './support/keyboard';
+import { openFileChooserByKeyboard, tabTo as tabToWithin } from './support/keyboard';
 import { Wizard } from './support/wizard';
 
 test.use({ permissions: ['clipboard-read', 'clipboard-write'] });
@@ -39,8 +39,7 @@ test('the whole flow by keyboard alone: sign in, enable the flag, import a PFX, 
 
   await tabTo(page, /Certificate name in Key Vault/);
   await page.keyboard.type(name);
-  await tabTo(page, /PFX file/);
-  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Space')]);
+  const chooser = await openFileChooserByKeyboard(page, /PFX file/);
   await chooser.setFiles(pfx.file);
   await tabTo(page, /PFX password/);
   await page.keyboard.type(pfx.password);
