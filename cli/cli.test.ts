@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import forge from 'node-forge';
 import { readServiceFile } from '../lib/service-config';
+import { expectOneErrorLine as expectStderrLine } from './run.test-support';
 
 const ROOT = resolve(__dirname, '..');
 const BIN = join(ROOT, 'bin', 'cses-cert.mjs');
@@ -65,12 +66,7 @@ function cliAsync(args: string[], input?: string | Buffer): Promise<Run> {
 }
 
 /** stderr must be exactly one line `cses-cert: error [code]: …` — never a stack trace. */
-function expectOneErrorLine(r: Run, code: string): void {
-  const lines = r.stderr.split('\n').filter((l) => l.length > 0);
-  expect(lines, r.stderr).toHaveLength(1);
-  expect(lines[0]).toMatch(new RegExp(`^cses-cert: error \\[${code}\\]: `));
-  expect(r.stderr).not.toMatch(/\n\s+at /);
-}
+const expectOneErrorLine = (r: Run, code: string): void => expectStderrLine(r.stderr, code);
 
 let dir: string;
 beforeAll(() => {

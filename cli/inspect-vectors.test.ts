@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { runCli } from './run.test-support';
+import { expectOneErrorLine, runCli } from './run.test-support';
 
 const VECTORS = resolve(__dirname, '..', 'lib', 'certs', '__vectors__');
 const EXPECTED = join(VECTORS, 'expected.json');
@@ -46,11 +46,7 @@ describe('inspect × every lib/certs vector', () => {
     expect(j.importable, what).toBe(v.errors.length === 0);
     expect(j.errors.map((e) => e.code).sort(), what).toEqual([...v.errors].sort());
     if (v.thumbprint) expect(j.thumbprint, what).toBe(v.thumbprint);
-    if (v.errors.length) {
-      // stderr is exactly one line `cses-cert: error [code]: …`, never a stack trace.
-      const lines = r.err.split('\n').filter((l) => l.length > 0);
-      expect(lines, r.err).toHaveLength(1);
-      expect(lines[0]).toMatch(new RegExp(`^cses-cert: error \\[${j.errors[0]?.code ?? 'x'}\\]: `));
-    } else expect(r.err, what).toBe('');
+    if (v.errors.length) expectOneErrorLine(r.err, j.errors[0]?.code ?? 'x');
+    else expect(r.err, what).toBe('');
   });
 });

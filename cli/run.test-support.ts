@@ -2,7 +2,7 @@
  * Test support: cses-cert run in-process with its output captured, and the sandbox as a separate process
  * (lib/testing/sandbox-process.ts) found by the CLI through SANDBOX_STATE_DIR, as it finds `.sandbox` in use.
  */
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { startSandboxProcess, type SandboxProcess } from '@/lib/testing/sandbox-process';
 import type { CliIO } from './io';
 import { main } from './main';
@@ -43,4 +43,12 @@ export function useSandboxForCli(): { readonly sandbox: SandboxProcess } {
       return sandbox;
     },
   };
+}
+
+/** stderr must be exactly one line `cses-cert: error [code]: …` — never a stack trace. */
+export function expectOneErrorLine(stderr: string, code: string): void {
+  const lines = stderr.split('\n').filter((l) => l.length > 0);
+  expect(lines, stderr).toHaveLength(1);
+  expect(lines[0]).toMatch(new RegExp(`^cses-cert: error \\[${code}\\]: `));
+  expect(stderr).not.toMatch(/\n\s+at /);
 }

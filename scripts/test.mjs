@@ -114,7 +114,7 @@ async function sandbox() {
   return chromium ? count : { ...count, notes: [...count.notes, 'Chromium unavailable'] };
 }
 
-// The production build e2e runs against; started with the first group, so it is ready when e2e begins.
+// The production build e2e runs against; started beside the Vitest suites, so it is ready when e2e begins.
 let build;
 const nextBuild = () => (build ??= runHeld(bin('next'), ['build']));
 
