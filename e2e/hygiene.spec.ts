@@ -66,8 +66,9 @@ test('an import leaves the marker password and PFX bytes in no log, state, stora
   await page.getByRole('button', { name: 'Import into Key Vault' }).click();
   await expect(page.getByTestId('import-success')).toBeVisible();
   await expect(page.getByTestId('thumbprint')).toHaveText(pfx.thumbprint);
-  await page.goto('/wizard/vault'); // and a reload: whatever the app persisted is read back
-  await page.waitForLoadState('networkidle');
+  // And a reload: whatever the app persisted is read back (the chosen vault is restored, so the vault list loaded).
+  await page.goto('/wizard/vault');
+  await expect(page.getByRole('radio', { name: 'kv-contoso-prod' })).toBeChecked();
 
   // Browser storage and cookies.
   const storage = await page.evaluate(() => {
@@ -80,8 +81,12 @@ test('an import leaves the marker password and PFX bytes in no log, state, stora
   );
   const cookies = JSON.stringify(await context.cookies());
 
-  // Let the server flush its log lines, then read everything.
-  await page.waitForTimeout(500);
+  // The server writes its log asynchronously: wait until this import's audit line is there, then read everything.
+  const auditLines = () =>
+    readFileSync(SERVER_LOG, 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('"certificate.imported"') && l.includes(certName));
+  await expect.poll(() => auditLines().length, { message: `the audit line for ${certName} in ${SERVER_LOG}` }).toBe(1);
   const serverLog = readFileSync(SERVER_LOG, 'utf8');
   const stateFiles = files(path.resolve(E2E_STATE_DIR));
   const places: Array<[string, string]> = [
@@ -104,7 +109,7 @@ test('an import leaves the marker password and PFX bytes in no log, state, stora
   // holds the certificate, the browser made the import request.
   expect(stateFiles.length).toBeGreaterThan(0);
   expect(urls.some((u) => u.includes(`/certificates/${certName}`))).toBe(true);
-  const audit = serverLog.split('\n').filter((l) => l.includes('"certificate.imported"') && l.includes(certName));
+  const audit = auditLines();
   expect(audit).toHaveLength(1);
   const line = JSON.parse(audit[0]!) as Record<string, unknown>;
   expect(line).toMatchObject({

@@ -10,6 +10,12 @@ export interface TestPfx {
   thumbprint: string;
 }
 
+/**
+ * Each openssl run is bounded: the worker blocks while it runs, so a hang would otherwise surface only as a bare
+ * "Test timeout" naming no step; this way it fails as itself.
+ */
+const OPENSSL_MS = 20_000;
+
 /** Makes a PFX exactly as a user would: `openssl req -x509` then `openssl pkcs12 -export` (OpenSSL 3 defaults). */
 export function makePfx(subject: string, password: string): TestPfx {
   const dir = mkdtempSync(path.join(tmpdir(), 'cses-e2e-'));
@@ -35,14 +41,16 @@ export function makePfx(subject: string, password: string): TestPfx {
       '-addext',
       `subjectAltName=DNS:${subject}`,
     ],
-    { stdio: 'ignore' },
+    { stdio: 'ignore', timeout: OPENSSL_MS },
   );
   execFileSync('openssl', ['pkcs12', '-export', '-inkey', key, '-in', cert, '-out', file, '-passout', 'stdin'], {
     input: `${password}\n`,
     stdio: ['pipe', 'ignore', 'ignore'],
+    timeout: OPENSSL_MS,
   });
   const fingerprint = execFileSync('openssl', ['x509', '-noout', '-fingerprint', '-sha1', '-in', cert], {
     encoding: 'utf8',
+    timeout: OPENSSL_MS,
   });
   const thumbprint = fingerprint.split('=')[1]!.replace(/:/g, '').trim().toUpperCase();
   readFileSync(file); // fail early if openssl did not write it
