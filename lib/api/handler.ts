@@ -52,7 +52,6 @@ export interface RouteSchemas<
 }
 
 interface BaseContext<P, Q, B> {
-  request: Request;
   requestId: string;
   config: ServerConfig;
   params: P;
@@ -68,6 +67,28 @@ export interface UserContext<P, Q, B> extends BaseContext<P, Q, B> {
 type NextContext = { params: Promise<Record<string, string | string[]>> };
 
 /**
+ * What the wrapper reads of a request. Next's router hands a route a Web `Request`; the API router (decision 049)
+ * hands the wrapper the Node request itself through this interface, so an API request costs no Web `Request`,
+ * `Headers`, `AbortSignal` or body stream (decision 058). Both readers behave alike: `header` joins repeated fields
+ * with ", " as `Headers.get` does, and `bytes` stops at `limit`.
+ */
+export interface RouteRequest {
+  readonly method: string;
+  /** The request target: path and query, as sent (`/api/config?x=1`). */
+  readonly target: string;
+  header(name: string): string | null;
+  /** The body's bytes; more than `limit` of them is refused (413) without keeping them. */
+  bytes(limit: number): Promise<Uint8Array>;
+}
+
+/** What the wrapper answers: JSON text with its status and headers, or a Response a handler built itself. */
+export type RouteAnswer =
+  { status: number; headers: Record<string, string>; text: string; response?: undefined } | { response: Response };
+
+/** The wrapper's own entry, without Web objects: what the API router calls (`routeCore(handler)`). */
+export type RouteCore = (request: RouteRequest, params: Record<string, string | string[]>) => Promise<RouteAnswer>;
+
+/**
  * What a wrapped handler carries for the API document (`/api/openapi.json`): the same schemas that parse its
  * requests, and whether it needs a signed-in user. Read with `routeMeta(exportedHandler)`.
  */
@@ -76,6 +97,12 @@ export interface RouteMeta {
   schemas: RouteSchemas<Schema | undefined, Schema | undefined, Schema | undefined>;
 }
 const ROUTE_META = Symbol.for('cses.routeMeta');
+const ROUTE_CORE = Symbol.for('cses.routeCore');
+
+/** The wrapper's own entry of a route made with `withUser`/`withPublic`; undefined for any other function. */
+export function routeCore(handler: unknown): RouteCore | undefined {
+  return typeof handler === 'function' ? (handler as { [ROUTE_CORE]?: RouteCore })[ROUTE_CORE] : undefined;
+}
 
 export function routeMeta(handler: unknown): RouteMeta | undefined {
   return typeof handler === 'function' ? (handler as { [ROUTE_META]?: RouteMeta })[ROUTE_META] : undefined;
@@ -151,6 +178,10 @@ async function readCapped(request: Request, limit: number): Promise<Uint8Array> 
     }
     chunks.push(value);
   }
+  return concat(chunks, size);
+}
+
+export function concat(chunks: Uint8Array[], size: number): Uint8Array {
   const out = new Uint8Array(size);
   let at = 0;
   for (const c of chunks) {
@@ -160,13 +191,30 @@ async function readCapped(request: Request, limit: number): Promise<Uint8Array> 
   return out;
 }
 
+/** A Web `Request` (Next's router, tests) as the wrapper reads it. */
+function fromWebRequest(request: Request): RouteRequest {
+  const url = new URL(request.url);
+  return {
+    method: request.method,
+    target: url.pathname + url.search,
+    header: (name) => request.headers.get(name),
+    bytes: (limit) => readCapped(request, limit),
+  };
+}
+
+/** The wrapper's answer as a Web `Response` (for Next's router). */
+function toResponse(answer: RouteAnswer): Response {
+  if (answer.response) return answer.response;
+  return new Response(answer.text, { status: answer.status, headers: answer.headers });
+}
+
 async function readBody(
-  request: Request,
+  request: RouteRequest,
   schemas: RouteSchemas<Schema | undefined, Schema | undefined, Schema | undefined>,
 ): Promise<unknown> {
   if (!schemas.body) return undefined;
   const limit = schemas.maxBodyBytes ?? DEFAULT_MAX_BODY;
-  const type = request.headers.get('content-type') ?? '';
+  const type = request.header('content-type') ?? '';
   if (schemas.form) {
     if (!/^multipart\/form-data/i.test(type)) {
       throw new AppError({
@@ -175,7 +223,7 @@ async function readBody(
         action: 'Send the file as a form upload.',
       });
     }
-    const bytes = await readCapped(request, limit);
+    const bytes = await request.bytes(limit);
     let form: FormData;
     try {
       form = await new Response(bytes as BlobPart, { headers: { 'content-type': type } }).formData();
@@ -199,7 +247,7 @@ async function readBody(
   }
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(await readCapped(request, limit));
+    text = new TextDecoder('utf-8', { fatal: true }).decode(await request.bytes(limit));
   } catch (error) {
     if (error instanceof AppError) throw error;
     throw new AppError({
@@ -224,34 +272,28 @@ async function readBody(
  * nothing read (issue 17). Bodies without a Content-Length are capped while they are read (readCapped).
  */
 function refuseDeclaredLength(
-  request: Request,
+  request: RouteRequest,
   schemas: RouteSchemas<Schema | undefined, Schema | undefined, Schema | undefined>,
 ): void {
-  const header = request.headers.get('content-length');
+  const header = request.header('content-length');
   if (header === null) return;
   const limit = schemas.body ? (schemas.maxBodyBytes ?? DEFAULT_MAX_BODY) : DEFAULT_MAX_BODY;
   const declared = Number(header);
   if (!Number.isFinite(declared) || declared > limit) throw tooLarge(limit);
 }
 
-/** The JSON text of each response made by `respond`, so the API router writes it without reading the body back. */
-const jsonText = new WeakMap<Response, string>();
-/** The body of a response the wrapper made from a JSON value, as text; undefined for any other response. */
-export const jsonBodyOf = (response: Response): string | undefined => jsonText.get(response);
-
-function respond(status: number, body: unknown, requestId: string): Response {
-  // What Response.json does (it refuses a value JSON cannot represent), keeping the text.
+function respond(status: number, body: unknown, requestId: string): RouteAnswer {
+  // What Response.json does: a value JSON cannot represent is refused.
   const text = JSON.stringify(body) as string | undefined;
   if (text === undefined) throw new TypeError('The response value is not JSON serialisable.');
-  const response = new Response(text, {
+  return {
     status,
     headers: { 'content-type': 'application/json', 'x-request-id': requestId, 'cache-control': 'no-store' },
-  });
-  jsonText.set(response, text);
-  return response;
+    text,
+  };
 }
 
-function failure(error: unknown, requestId: string, route: string): Response {
+function failure(error: unknown, requestId: string, route: string): RouteAnswer {
   if (error instanceof ConfigError) {
     log('warn', 'configuration', { requestId, route, message: error.message });
     return respond(503, { error: { code: 'not_configured', message: error.message, action: error.action } }, requestId);
@@ -264,9 +306,9 @@ function failure(error: unknown, requestId: string, route: string): Response {
       reason: error.reason,
       status: error.status,
     });
-    const response = respond(error.status, error.toBody(), requestId);
-    if (error.retryAfter !== undefined) response.headers.set('retry-after', String(error.retryAfter));
-    return response;
+    const answer = respond(error.status, error.toBody(), requestId);
+    if (error.retryAfter !== undefined && !answer.response) answer.headers['retry-after'] = String(error.retryAfter);
+    return answer;
   }
   log('error', 'unexpected error', { requestId, route, errorName: error instanceof Error ? error.name : typeof error });
   return respond(
@@ -289,30 +331,35 @@ function build<
   R extends Schema | undefined,
   C,
 >(schemas: RouteSchemas<P, Q, B, R>, authenticateUser: boolean, handler: (ctx: C) => Promise<unknown>) {
-  const handle = async (request: Request, next: NextContext, timings?: Timings): Promise<Response> => {
+  const handle = async (
+    request: RouteRequest,
+    rawParams: Record<string, string | string[]>,
+    timings?: Timings,
+  ): Promise<RouteAnswer> => {
     const started = performance.now();
     const requestId =
-      request.headers
-        .get('x-request-id')
+      request
+        .header('x-request-id')
         ?.slice(0, 64)
         .replace(/[^\w.-]/g, '') || randomUUID();
-    const path = new URL(request.url).pathname;
-    let response: Response;
+    const url = new URL(request.target, 'http://localhost');
+    const path = url.pathname;
+    let answer: RouteAnswer;
     try {
       refuseDeclaredLength(request, schemas);
       const config = timed('config', () =>
         schemas.config === false ? (undefined as unknown as ServerConfig) : getServerConfig(),
       );
       const user = authenticateUser
-        ? await timed('auth', () => authenticate(request.headers.get('authorization'), config))
+        ? await timed('auth', () => authenticate(request.header('authorization'), config))
         : undefined;
       if (user) timed('ratelimit', () => rateLimit(user, config));
-      const { params, query } = await timed('params', async () => ({
-        params: parse(schemas.params, await next.params, 'path'),
-        query: parse(schemas.query, Object.fromEntries(new URL(request.url).searchParams), 'query'),
+      const { params, query } = timed('params', () => ({
+        params: parse(schemas.params, rawParams, 'path'),
+        query: parse(schemas.query, Object.fromEntries(url.searchParams), 'query'),
       }));
       const body = await timed('body', async () => parse(schemas.body, await readBody(request, schemas), 'body'));
-      const base = { request, requestId, config, params, query, body };
+      const base = { requestId, config, params, query, body };
       const ctx = user
         ? {
             ...base,
@@ -321,33 +368,39 @@ function build<
           }
         : base;
       const result = await timed('handler', () => handler(ctx as C));
-      response = timed('serialise', () => (result instanceof Response ? result : respond(200, result, requestId)));
+      answer = timed('serialise', () =>
+        result instanceof Response ? { response: result } : respond(200, result, requestId),
+      );
+      const status = answer.response ? answer.response.status : answer.status;
       timed('log', () =>
         log('info', 'request', {
           requestId,
           method: request.method,
           route: path,
-          status: response.status,
+          status,
           ms: Math.round(performance.now() - started),
           ...(user && { oid: user.oid }),
         }),
       );
     } catch (error) {
-      response = failure(error, requestId, path);
+      answer = failure(error, requestId, path);
     }
     if (timings) {
       timings.add('route', performance.now() - started);
-      response.headers.set('server-timing', timings.header());
+      if (answer.response) answer.response.headers.set('server-timing', timings.header());
+      else answer.headers['server-timing'] = timings.header();
     }
-    return response;
+    return answer;
   };
-  const route = (request: Request, next: NextContext): Promise<Response> => {
-    if (!timingEnabled()) return handle(request, next);
+  const core: RouteCore = (request, params) => {
+    if (!timingEnabled()) return handle(request, params);
     const timings = new Timings();
-    return runTimed(timings, () => handle(request, next, timings));
+    return runTimed(timings, () => handle(request, params, timings));
   };
+  const route = async (request: Request, next: NextContext): Promise<Response> =>
+    toResponse(await core(fromWebRequest(request), await next.params));
   const meta: RouteMeta = { auth: authenticateUser ? 'user' : 'public', schemas };
-  return Object.assign(route, { [ROUTE_META]: meta });
+  return Object.assign(route, { [ROUTE_META]: meta, [ROUTE_CORE]: core });
 }
 
 /** A route for a signed-in user: the bearer token is validated and exchanged on-behalf-of for Azure access. */

@@ -5,7 +5,10 @@ import path from 'node:path';
 import { API_ROUTE_MODULES } from '@/app/api/route-table';
 import { apiPathOf } from '@/lib/api/openapi';
 import { CLIENT_ID, startTestIssuer, TENANT, type TestIssuer } from '@/lib/auth/testing/issuer';
-import { apiRoutes, loadApiRouter, routePattern, type ApiRouter } from './api-router';
+import { Readable } from 'node:stream';
+import type { IncomingMessage } from 'node:http';
+import { AppError } from '@/lib/errors';
+import { apiRoutes, loadApiRouter, routePattern, routeRequest, type ApiRouter } from './api-router';
 import { installRequestGuard } from './request-guard';
 
 // The API served outside Next's router (decision 049): the table must hold exactly the routes of app/api, and a
@@ -177,5 +180,37 @@ describe('requests served from the table, in front of Next', () => {
     const page = await call('GET', '/wizard/vault');
     expect([page.status, page.body]).toEqual([200, 'next']);
     expect(reached).toEqual(['GET /wizard/vault']);
+  });
+});
+
+describe('the Node request as the wrapper reads it (no Web Request, decision 058)', () => {
+  const nodeRequest = (method: string, rawHeaders: string[], chunks: string[] = []) =>
+    Object.assign(Readable.from(chunks.map((c) => Buffer.from(c))), {
+      method,
+      url: '/api/x?y=1',
+      rawHeaders,
+    }) as unknown as IncomingMessage;
+
+  it('reads a header as Headers.get does: any case, repeated fields joined with ", "', () => {
+    const raw = ['Authorization', 'Bearer a', 'Host', 'h', 'authorization', 'Bearer b', 'X-Request-Id', 'r1'];
+    const req = routeRequest(nodeRequest('GET', raw));
+    const web = new Headers(
+      Array.from({ length: raw.length / 2 }, (_, i): [string, string] => [raw[2 * i]!, raw[2 * i + 1]!]),
+    );
+    for (const name of ['authorization', 'host', 'x-request-id', 'content-type'])
+      expect(req.header(name)).toBe(web.get(name));
+    expect(req.header('authorization')).toBe('Bearer a, Bearer b');
+    expect([req.method, req.target]).toEqual(['GET', '/api/x?y=1']);
+  });
+
+  it('reads the body whole up to the limit, and refuses one byte more with payload_too_large', async () => {
+    const body = ['{"a":', '"b"}'];
+    expect(new TextDecoder().decode(await routeRequest(nodeRequest('POST', [], body)).bytes(9))).toBe('{"a":"b"}');
+    const refused = await routeRequest(nodeRequest('POST', [], body))
+      .bytes(8)
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(AppError);
+    expect((refused as AppError).code).toBe('payload_too_large');
+    expect((await routeRequest(nodeRequest('GET', [], ['ignored'])).bytes(100)).byteLength).toBe(0);
   });
 });

@@ -1,9 +1,8 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Readable } from 'node:stream';
 import FindMyWay from 'find-my-way';
-import { jsonBodyOf } from '@/lib/api/handler';
+import { concat, routeCore, type RouteAnswer, type RouteCore, type RouteRequest } from '@/lib/api/handler';
 import { AppError } from '@/lib/errors';
 import { log } from '@/lib/log';
 
@@ -11,7 +10,9 @@ import { log } from '@/lib/log';
  * The API served outside Next.js's router (decision 049): one route table, built from the very route modules Next
  * builds (`app/api/**\/route.ts`, found by `import.meta.glob` in app/api/route-table.ts), dispatching a Node request to
  * the exported handler — made with `withUser`/`withPublic` (lib/api/handler.ts), which does everything a route does:
- * authentication, zod, body limits, error mapping. The request guard (decision 028) calls `serve` for every `/api`
+ * authentication, zod, body limits, error mapping. It calls the wrapper's own entry (`routeCore`) with the Node
+ * request and writes its answer itself: no Web `Request` or `Response` is made for an API request (decision 058), and
+ * a handler not made with the wrapper is refused when the table is built. The request guard (decision 028) calls `serve` for every `/api`
  * request it lets through, after it has set the API's security headers. No route is registered by hand: a file is a
  * route in both tables or in neither, and `api-router.test.ts` compares the table with the files on disk.
  *
@@ -21,7 +22,7 @@ import { log } from '@/lib/log';
  * route does not export 405 `method_not_allowed` with `Allow`.
  */
 
-type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response> | Response;
+type Handler = RouteCore;
 
 /** The methods a route module may export (Next's set); HEAD and OPTIONS are answered for routes that do not. */
 const EXPORTABLE = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
@@ -31,7 +32,7 @@ export interface ApiRoute {
   file: string;
   /** The find-my-way pattern: `/api/subscriptions/:subscriptionId/vaults`. */
   pattern: string;
-  /** Exported method → handler. */
+  /** Exported method → the wrapper's own entry of that handler (`routeCore`). */
   handlers: Map<string, Handler>;
 }
 
@@ -61,8 +62,14 @@ export function routePattern(file: string): string {
 export function apiRoutes(modules: Record<string, Record<string, unknown>>): ApiRoute[] {
   return Object.entries(modules).map(([file, mod]) => {
     const handlers = new Map<string, Handler>();
-    for (const method of EXPORTABLE)
-      if (typeof mod[method] === 'function') handlers.set(method, mod[method] as Handler);
+    for (const method of EXPORTABLE) {
+      if (typeof mod[method] !== 'function') continue;
+      // Every API route goes through the shared wrapper (auth, zod, error mapping): a bare handler is refused here,
+      // when the table is built, not served without them.
+      const core = routeCore(mod[method]);
+      if (!core) throw new Error(`${file}: ${method} is not made with withUser or withPublic (lib/api/handler.ts)`);
+      handlers.set(method, core);
+    }
     return { file, pattern: routePattern(file), handlers };
   });
 }
@@ -104,29 +111,80 @@ const methodNotAllowed = (method: string, allow: string) =>
     action: `Use one of: ${allow}.`,
   });
 
-/** The request's origin for the Web `Request` (the route wrapper reads only its path and query). */
-function originOf(req: IncomingMessage, https: boolean): string {
-  const host = req.headers.host ?? '';
-  const safe = /^(?:[\w.-]+|\[[\dA-Fa-f:.]+\])(?::\d{1,5})?$/.test(host) ? host : 'localhost';
-  return `${https ? 'https' : 'http'}://${safe}`;
+/**
+ * The Node request as the route wrapper reads it (decision 058): no Web `Request` is built. A header's value is
+ * every field of that name joined with ", " (as `Headers.get` joins them; Node's `req.headers` would keep only the
+ * first Authorization, say), read from the raw header list.
+ */
+export function routeRequest(req: IncomingMessage): RouteRequest {
+  return {
+    method: req.method ?? 'GET',
+    target: req.url ?? '/',
+    header(name) {
+      const raw = req.rawHeaders;
+      let value: string | null = null;
+      for (let i = 0; i + 1 < raw.length; i += 2) {
+        if (raw[i]!.length === name.length && raw[i]!.toLowerCase() === name)
+          value = value === null ? raw[i + 1]! : `${value}, ${raw[i + 1]!}`;
+      }
+      return value;
+    },
+    bytes: (limit) => readNodeBody(req, limit),
+  };
 }
 
 /**
- * A Web `Request` over the Node request: the same headers, the body as a stream. Its `signal` is not tied to the
- * client's connection as Next's is: no route reads it (their Azure calls have their own deadline, decision 029), and
- * an AbortController per request is a measurable part of the cost this router exists to cut.
+ * The body of a Node request, refused beyond `limit` bytes (the guard has already refused a declared length beyond
+ * the largest route's limit and bodies without one). What is read is dropped once refused; the rest is drained so
+ * the kept-alive connection can carry the 413.
  */
-function webRequest(req: IncomingMessage, https: boolean): Request {
-  const headers = new Headers();
-  const raw = req.rawHeaders;
-  for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!);
+function readNodeBody(req: IncomingMessage, limit: number): Promise<Uint8Array> {
   const method = req.method ?? 'GET';
-  const hasBody = method !== 'GET' && method !== 'HEAD' && (req.headers['content-length'] ?? '0') !== '0';
-  return new Request(originOf(req, https) + (req.url ?? '/'), {
-    method,
-    headers,
-    ...(hasBody && { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: 'half' }),
-  } as RequestInit);
+  if (method === 'GET' || method === 'HEAD' || req.readableEnded) return Promise.resolve(new Uint8Array(0));
+  return new Promise((resolve, reject) => {
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.byteLength;
+      if (size > limit) {
+        chunks.length = 0;
+        req.off('data', onData).off('end', onEnd).off('error', onError);
+        req.resume();
+        reject(tooLarge(limit));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      req.off('error', onError);
+      resolve(concat(chunks, size));
+    };
+    const onError = (error: Error) => {
+      req.off('data', onData).off('end', onEnd);
+      reject(error);
+    };
+    req.on('data', onData).once('end', onEnd).once('error', onError);
+  });
+}
+
+const tooLarge = (limit: number) =>
+  new AppError({
+    code: 'payload_too_large',
+    message: `The request is larger than the ${Math.round(limit / 1024)} KiB this endpoint accepts.`,
+    action: 'Send a smaller file.',
+  });
+
+/** Writes the wrapper's answer: its JSON text directly, or a handler's own Response through `send`. */
+async function write(res: ServerResponse, answer: RouteAnswer, head: boolean): Promise<void> {
+  if (answer.response) return send(res, answer.response, head);
+  for (const name in answer.headers) res.setHeader(name, answer.headers[name]!);
+  res.statusCode = answer.status;
+  if (head) {
+    res.end();
+    return;
+  }
+  res.setHeader('content-length', Buffer.byteLength(answer.text));
+  res.end(answer.text);
 }
 
 /** Writes a Web `Response` to the Node response (whose security headers the guard has set already). */
@@ -140,10 +198,8 @@ async function send(res: ServerResponse, response: Response, head: boolean): Pro
     res.end();
     return;
   }
-  // The wrapper's JSON answers are written from their text; anything else is read from its body.
-  const text = jsonBodyOf(response);
-  const body = text === undefined ? Buffer.from(await response.arrayBuffer()) : text;
-  res.setHeader('content-length', typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength);
+  const body = Buffer.from(await response.arrayBuffer());
+  res.setHeader('content-length', body.byteLength);
   res.end(body);
 }
 
@@ -175,9 +231,9 @@ export class ApiRouter {
   }
 
   /** Answers one `/api` request. Never throws: a failure outside the route wrapper is a 500 in the app's shape. */
-  async serve(req: IncomingMessage, res: ServerResponse, https: boolean): Promise<void> {
+  async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
-      await this.dispatch(req, res, https);
+      await this.dispatch(req, res);
     } catch (error) {
       if (res.headersSent) {
         res.destroy();
@@ -199,7 +255,7 @@ export class ApiRouter {
     }
   }
 
-  private async dispatch(req: IncomingMessage, res: ServerResponse, https: boolean): Promise<void> {
+  private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const target = req.url ?? '/';
     const q = target.indexOf('?');
     const pathname = q === -1 ? target : target.slice(0, q);
@@ -226,8 +282,7 @@ export class ApiRouter {
       json(res, 405, methodNotAllowed(method, allow), { allow });
       return;
     }
-    const response = await handler(webRequest(req, https), { params: Promise.resolve(hit.params) });
-    await send(res, response, method === 'HEAD');
+    await write(res, await handler(routeRequest(req), hit.params), method === 'HEAD');
   }
 }
 

@@ -43,8 +43,13 @@ function refuse(error: AppError, reason: string): Refusal {
 
 const ESCAPE = /%(?![0-9A-Fa-f]{2})/;
 
+/** Nothing to decode and no dot segment: a path without `%`, `\`, NUL or a `.`/`..` segment needs no look per segment. */
+const PLAIN = /^[^%\\\0]*$/;
+const DOT_SEGMENT = /(?:^|\/)\.\.?(?:\/|$)/;
+
 /** The first problem with a raw request path, or undefined. */
 function pathProblem(rawPath: string): Refusal | undefined {
+  if (PLAIN.test(rawPath) && !DOT_SEGMENT.test(rawPath)) return undefined;
   for (const segment of rawPath.split('/')) {
     if (ESCAPE.test(segment)) return malformed(segment);
     let decoded: string;
@@ -183,7 +188,7 @@ function guardRequest(req: IncomingMessage, res: ServerResponse, api: ApiRouter 
     const https = isHttps(req);
     for (const [name, value] of apiSecurityHeaders(https)) res.setHeader(name, value);
     if (!api) return false;
-    void api.serve(req, res, https);
+    void api.serve(req, res);
     return true;
   }
   answer(req, res, refusal);
