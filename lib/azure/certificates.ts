@@ -8,7 +8,7 @@ import type {
 } from '@azure/keyvault-certificates';
 import { AppError } from '@/lib/errors';
 import { inspectPfx } from '@/lib/certs';
-import { parseCertificate } from '@/lib/certs/x509';
+import { certificateFacts } from '@/lib/certs/x509';
 import { certificateClient, importRequestsSent } from './clients';
 import { errorContext, toAppError } from './errors';
 import { audit } from '@/lib/log';
@@ -25,43 +25,40 @@ import type {
   VaultSummary,
 } from '@/lib/api/types';
 
+const NO_FACTS = {
+  issuer: '',
+  subject: '',
+  keyType: null,
+  keySize: null,
+  curve: null,
+  signatureAlgorithm: null,
+  dnsNames: [] as string[],
+};
+
 /** Facts only the certificate itself carries (Key Vault's policy may describe a different, later key). */
 function parsedFacts(cer: Uint8Array | undefined) {
-  if (!cer || cer.length === 0)
-    return {
-      issuer: '',
-      keyType: null,
-      keySize: null,
-      curve: null,
-      signatureAlgorithm: null,
-      dnsNames: [] as string[],
-    };
+  if (!cer || cer.length === 0) return { ...NO_FACTS, dnsNames: [] };
   try {
-    const { info } = parseCertificate(cer);
+    const facts = certificateFacts(cer);
     return {
-      issuer: info.issuer,
-      keyType: info.publicKey.type,
-      keySize: info.publicKey.bits ?? null,
-      curve: info.publicKey.curve ?? null,
-      signatureAlgorithm: info.signatureAlgorithm,
-      dnsNames: info.sans.dns,
+      issuer: facts.issuer,
+      subject: facts.subject,
+      keyType: facts.publicKey.type,
+      keySize: facts.publicKey.bits ?? null,
+      curve: facts.publicKey.curve ?? null,
+      signatureAlgorithm: facts.signatureAlgorithm,
+      dnsNames: facts.sans.dns,
     };
   } catch {
-    return {
-      issuer: '',
-      keyType: null,
-      keySize: null,
-      curve: null,
-      signatureAlgorithm: null,
-      dnsNames: [] as string[],
-    };
+    return { ...NO_FACTS, dnsNames: [] };
   }
 }
 
 function summarize(cert: KeyVaultCertificateWithPolicy, vault: VaultSummary): CertificateSummary {
   const p = cert.properties;
+  const { subject, ...facts } = parsedFacts(cert.cer);
   return {
-    ...parsedFacts(cert.cer),
+    ...facts,
     createdOn: p.createdOn?.toISOString() ?? null,
     name: cert.name,
     version: p.version ?? '',
@@ -70,7 +67,7 @@ function summarize(cert: KeyVaultCertificateWithPolicy, vault: VaultSummary): Ce
     secretId: cert.secretId ?? '',
     vaultId: vault.id,
     vaultUri: vault.vaultUri,
-    subject: cert.policy?.subject || (cert.cer ? safeSubject(cert.cer) : ''),
+    subject: cert.policy?.subject || subject,
     notBefore: p.notBefore?.toISOString() ?? null,
     expiresOn: p.expiresOn?.toISOString() ?? null,
     enabled: p.enabled !== false,
@@ -262,14 +259,6 @@ export async function getCertificate(
       rbac: summary.rbac,
       upn: ctx.upn,
     });
-  }
-}
-
-function safeSubject(cer: Uint8Array): string {
-  try {
-    return parseCertificate(cer).info.subject;
-  } catch {
-    return '';
   }
 }
 

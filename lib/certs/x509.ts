@@ -194,7 +194,8 @@ export function algorithmName(oidStr: string): string {
 }
 
 /** Parse an X.509 certificate from its DER. Throws DerError for anything that is not a certificate. */
-export function parseCertificate(der: Uint8Array, friendlyName?: string): ParsedCert {
+/** The certificate's structure and extensions, decoded; nothing hashed or encoded (see `parseCertificate`). */
+function decodeCertificate(der: Uint8Array) {
   const cert = parse(der);
   if (cert.end !== der.length) throw new DerError('trailing bytes after the certificate', 'malformed');
   expect(cert, T.SEQUENCE, 'Certificate');
@@ -271,6 +272,67 @@ export function parseCertificate(der: Uint8Array, friendlyName?: string): Parsed
       }
     }
   }
+  return {
+    cert,
+    tbs,
+    sigAlg,
+    serial,
+    issuer,
+    subject,
+    spki,
+    notBefore,
+    notAfter,
+    key,
+    sigAlgOid,
+    sans,
+    eku,
+    ku,
+    isCA,
+    hasEku,
+    ski,
+    aki,
+  };
+}
+
+/**
+ * What a certificate says of itself for display — issuer, subject, key, signature algorithm, names — without the
+ * digests, base64 and raw copies `parseCertificate` makes: the server's certificate summaries need only these, once
+ * per certificate per request.
+ */
+export function certificateFacts(
+  der: Uint8Array,
+): Pick<CertInfo, 'subject' | 'issuer' | 'publicKey' | 'signatureAlgorithm' | 'sans'> {
+  const d = decodeCertificate(der);
+  return {
+    subject: formatName(d.subject),
+    issuer: formatName(d.issuer),
+    publicKey: d.key.info,
+    signatureAlgorithm: algorithmName(d.sigAlgOid),
+    sans: d.sans,
+  };
+}
+
+export function parseCertificate(der: Uint8Array, friendlyName?: string): ParsedCert {
+  const {
+    cert,
+    tbs,
+    sigAlg,
+    serial,
+    issuer,
+    subject,
+    spki,
+    notBefore,
+    notAfter,
+    key,
+    sigAlgOid,
+    sans,
+    eku,
+    ku,
+    isCA,
+    hasEku,
+    ski,
+    aki,
+  } = decodeCertificate(der);
   const subjectRaw = raw(subject);
   const issuerRaw = raw(issuer);
   const thumbprint = hex(digest('sha1', der));
