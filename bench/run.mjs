@@ -4,7 +4,7 @@
 // --no-build: use the existing `next build` (built beforehand, e.g. under a shared machine's build lock).
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchBrowser, benchInspect } from '../scripts/bench-inspect.mjs';
@@ -15,9 +15,9 @@ import { benchCacheSize } from './cache-size.mjs';
 import { benchCloudServices } from './cloud-services.mjs';
 import { benchPageWeight } from './page-weight.mjs';
 import { benchPhases } from './phases.mjs';
-import { benchLargeBodies, benchLoad, benchRoutes, loadSeedFile } from './routes.mjs';
+import { benchLargeBodies, benchLoad, benchRoutes, heapProbe, loadSeedFile } from './routes.mjs';
 import { benchSandbox } from './sandbox.mjs';
-import { BENCH_PORTS, bin, machine, ROOT, signedInState, startApp, startAzureMode } from './support.mjs';
+import { BENCH_PORTS, bin, machine, ms, ROOT, signedInState, startApp, startAzureMode } from './support.mjs';
 
 const SECTIONS = [
   'inspect',
@@ -47,6 +47,8 @@ const unknown = [...(only ?? [])].filter((name) => !SECTIONS.includes(name));
 if (unknown.length) throw new Error(`--only takes sections from ${SECTIONS.join(',')}; unknown: ${unknown.join(',')}`);
 const want = (name) => !only || only.has(name);
 const sections = [];
+/** What this run measured of issue 16's targets, for the table at the top of results.md. */
+const targets = {};
 const started = new Date();
 // The machine may be shared: its load when the run began and ended goes into the header, so numbers can be judged.
 const loadAtStart = loadavg();
@@ -149,19 +151,20 @@ if (needsApp) {
         return `${now}\n\nThe same build and run, the API left to Next.js's router:\n\n${viaNext}\n\n${before}`;
       });
     if (want('routes'))
-      await attempt(
-        'Route overhead versus direct SDK calls (same sandbox)',
-        async () => (await benchRoutes({ base, endpoints, runs: quick ? 10 : 100 })).markdown,
-      );
+      await attempt('Route overhead versus direct SDK calls (same sandbox)', async () => {
+        const routes = await benchRoutes({ base, endpoints, runs: quick ? 10 : 100 });
+        targets.routes = routes.rows;
+        return routes.markdown;
+      });
     if (want('cache'))
-      await attempt(
-        'Memory per signed-in user (the on-behalf-of cache)',
-        async () =>
-          benchCacheSize({
-            endpointsFile: path.join(ROOT, '.sandbox-bench', 'endpoints.json'),
-            users: quick ? 50 : 200,
-          }).markdown,
-      );
+      await attempt('Memory per signed-in user (the on-behalf-of cache)', async () => {
+        const cache = benchCacheSize({
+          endpointsFile: path.join(ROOT, '.sandbox-bench', 'endpoints.json'),
+          users: quick ? 50 : 200,
+        });
+        targets.cache = cache.after;
+        return cache.markdown;
+      });
     if (want('bodies'))
       await attempt(
         'Oversized unauthenticated bodies (refused before they are buffered)',
@@ -170,16 +173,28 @@ if (needsApp) {
     if (want('load'))
       await attempt('Load: 200 users, each its own persona', async () => {
         const users = 200;
+        const heapFile = path.join(tmpdir(), `cses-bench-heap-${process.pid}.json`);
         const loadApp = await startApp({
           port: BENCH_PORTS.loadApp,
           sandboxPort: BENCH_PORTS.loadSandbox,
           stateDir: '.sandbox-bench-load',
-          env: { SANDBOX_SEED: loadSeedFile(users), RATE_LIMIT_REQUESTS: '120', LOG_LEVEL: 'info' },
+          env: {
+            SANDBOX_SEED: loadSeedFile(users),
+            RATE_LIMIT_REQUESTS: '120',
+            LOG_LEVEL: 'info',
+            ...heapProbe(heapFile),
+          },
         });
         try {
           const loadBase = `http://localhost:${BENCH_PORTS.loadApp}`;
-          return (await benchLoad({ base: loadBase, port: BENCH_PORTS.loadApp, users, seconds: quick ? 15 : 60 }))
-            .markdown;
+          const result = await benchLoad({
+            base: loadBase,
+            port: BENCH_PORTS.loadApp,
+            users,
+            seconds: quick ? 15 : 60,
+          });
+          targets.load = { ...result, users, seconds: quick ? 15 : 60 };
+          return result.markdown;
         } finally {
           loadApp.stop();
         }
@@ -241,6 +256,55 @@ const header = [
   'Medians unless stated; every ratio compares two measurements from this same run.',
   '',
 ].join('\n');
-writeFileSync(path.join(ROOT, 'bench', 'results.md'), `${header}\n${sections.join('\n')}`);
+/** Issue 16's targets as this run met them or not, each from the section below it that measured it. */
+function targetsTable() {
+  const rows = [];
+  const verdict = (met) => (met ? 'met' : '**missed**');
+  for (const r of targets.routes ?? []) {
+    if (!r.target) continue;
+    const ratio = r.routeP50 / r.sdkP50;
+    rows.push([
+      `${r.name}, ${r.latency}: route p50 ≤ ${r.target}× the direct SDK call`,
+      `${ratio.toFixed(2)}× (${ms(r.routeP50)} ms / ${ms(r.sdkP50)} ms)`,
+      verdict(ratio <= r.target),
+    ]);
+  }
+  if (targets.load) {
+    const l = targets.load;
+    rows.push([
+      `${l.users} users × ${l.seconds} s: 0 errors, p95 ≤ 250 ms`,
+      `${l.errors} errors, p95 ${ms(l.p95)} ms (p50 ${ms(l.p50)} ms)`,
+      verdict(l.errors === 0 && l.p95 <= 250),
+    ]);
+    rows.push([
+      `${l.users} users: RSS growth after warm-up < 10%`,
+      `${Number.isFinite(l.growth) ? l.growth.toFixed(1) : 'n/a'}%`,
+      verdict(l.growth < 10),
+    ]);
+  }
+  if (targets.cache)
+    rows.push([
+      'memory per signed-in user ≤ 20 KiB',
+      `${(targets.cache.perUser / 1024).toFixed(1)} KiB`,
+      verdict(targets.cache.perUser <= 20 * 1024),
+    ]);
+  if (!rows.length) return '';
+  return [
+    '## Issue 16 targets in this run',
+    '',
+    '| target | this run | |',
+    '|---|---:|---|',
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+    '',
+    'Each line comes from the section below that measured it. `npm run soak -- --minutes 10` measures memory over time.',
+    '',
+  ].join('\n');
+}
+
+const summary = targetsTable();
+writeFileSync(
+  path.join(ROOT, 'bench', 'results.md'),
+  `${header}\n${summary ? `${summary}\n` : ''}${sections.join('\n')}`,
+);
 console.log('\n[bench] wrote bench/results.md');
 process.exit(0);
