@@ -3,7 +3,7 @@
 //   node bench/run.mjs [--quick] [--no-build] [--only inspect,sandbox,phases,routes,load,bodies,app-inspect,weight,cloud-services,lighthouse]
 // --no-build: use the existing `next build` (built beforehand, e.g. under a shared machine's build lock).
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -192,11 +192,13 @@ if (needsApp) {
             port: BENCH_PORTS.loadApp,
             users,
             seconds: quick ? 15 : 60,
+            heapFile,
           });
           targets.load = { ...result, users, seconds: quick ? 15 : 60 };
           return result.markdown;
         } finally {
           loadApp.stop();
+          rmSync(heapFile, { force: true });
         }
       });
     if (want('app-inspect')) {

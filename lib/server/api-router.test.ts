@@ -8,7 +8,7 @@ import { CLIENT_ID, startTestIssuer, TENANT, type TestIssuer } from '@/lib/auth/
 import { Readable } from 'node:stream';
 import type { IncomingMessage } from 'node:http';
 import { AppError } from '@/lib/errors';
-import { apiRoutes, loadApiRouter, routePattern, routeRequest, type ApiRouter } from './api-router';
+import { apiRoutes, FOUND_PATHS, loadApiRouter, routePattern, routeRequest, type ApiRouter } from './api-router';
 import { installRequestGuard } from './request-guard';
 
 // The API served outside Next's router (decision 049): the table must hold exactly the routes of app/api, and a
@@ -173,6 +173,22 @@ describe('requests served from the table, in front of Next', () => {
     const found = api.find('/api/subscriptions/a%20b/vaults');
     expect(found?.params).toEqual({ subscriptionId: 'a b' });
     expect(found?.route.file).toBe('/app/api/subscriptions/[subscriptionId]/vaults/route.ts');
+  });
+
+  it('remembers lookups by path: the same answer again, frozen params, at most FOUND_PATHS of them', async () => {
+    const fresh = await loadApiRouter(API_ROUTE_MODULES);
+    const first = fresh.find('/api/subscriptions/s%2F1/vaults');
+    expect(first?.params).toEqual({ subscriptionId: 's/1' });
+    expect(Object.isFrozen(first?.params)).toBe(true);
+    expect(fresh.find('/api/subscriptions/s%2F1/vaults')).toBe(first);
+    expect(fresh.find('/api/nothing-here')).toBeUndefined();
+    expect(fresh.find('/api/nothing-here')).toBeUndefined();
+    for (let i = 0; i < FOUND_PATHS + 10; i++) fresh.find(`/api/subscriptions/s${i}/vaults`);
+    const size = (fresh as unknown as { found: Map<string, unknown> }).found.size;
+    expect(size).toBe(FOUND_PATHS);
+    // The oldest were dropped; a lookup of one of them is made again, with the same answer.
+    expect(fresh.find('/api/subscriptions/s%2F1/vaults')).toEqual(first);
+    expect(fresh.find('/api/subscriptions/s%2F1/vaults')).not.toBe(first);
   });
 
   it('leaves pages to Next', async () => {
