@@ -226,7 +226,7 @@ function rssKiB(pid) {
   }
 }
 
-function serverPid(port) {
+export function serverPid(port) {
   try {
     const out = execFileSync(
       'sh',
@@ -248,7 +248,7 @@ export function heapProbe(file) {
 }
 
 /** The server's memory right after two full collections (the heap probe's answer to SIGUSR2), in bytes. */
-async function afterFullGc(pid, file) {
+export async function afterFullGc(pid, file) {
   if (!pid || !file || !existsSync(file)) return undefined;
   rmSync(file, { force: true });
   process.kill(pid, 'SIGUSR2');

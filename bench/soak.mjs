@@ -1,17 +1,26 @@
 #!/usr/bin/env node
 // `npm run soak`: a long run of scripted wizard sessions against the sandbox (not part of CI). Each session makes the
 // calls the wizard makes — persona sign-in, subscriptions, vaults, vault, deployment flag, PFX import, certificate —
-// with a few sessions in parallel. It samples the server's memory every minute and ends with errors (target 0) and
-// memory growth after warm-up (target: flat).
-//   node bench/soak.mjs [--minutes 30] [--parallel 4]
+// with a few sessions in parallel. Each of those keeps its sign-in for --sign-in-every sessions, as a browser keeps
+// its token (a fresh sign-in for every session would only fill the per-token caches up to their caps). It samples
+// the server's memory every minute and ends with errors (target 0) and memory growth after warm-up (target: flat),
+// read right after a full collection (bench/heap-probe.mjs) at the end of the warm-up and at the end.
+//   node bench/soak.mjs [--minutes 30] [--parallel 4] [--sign-in-every 100]
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { makeBenchPfx } from './pfx.mjs';
+import { afterFullGc, heapProbe, serverPid } from './routes.mjs';
 import { BENCH_PORTS, startApp } from './support.mjs';
 
 const { values: args } = parseArgs({
-  options: { minutes: { type: 'string', default: '30' }, parallel: { type: 'string', default: '4' } },
+  options: {
+    minutes: { type: 'string', default: '30' },
+    parallel: { type: 'string', default: '4' },
+    'sign-in-every': { type: 'string', default: '100' },
+  },
   strict: true,
   allowPositionals: false,
 });
@@ -20,24 +29,30 @@ const parallel = Number(args.parallel);
 if (!(minutes > 0)) throw new Error(`--minutes takes a positive number, not '${args.minutes}'`);
 if (!Number.isInteger(parallel) || parallel < 1)
   throw new Error(`--parallel takes a whole number ≥ 1, not '${args.parallel}'`);
+const signInEvery = Number(args['sign-in-every']);
+if (!Number.isInteger(signInEvery) || signInEvery < 1)
+  throw new Error(`--sign-in-every takes a whole number ≥ 1, not '${args['sign-in-every']}'`);
 const port = BENCH_PORTS.soakApp;
 const SUB = '0b1f6471-1bf0-4dda-aec3-111122223333';
 const VAULT = `/api/subscriptions/${SUB}/resource-groups/rg-cses-prod/vaults/kv-contoso-prod`;
 
 function rssMiB() {
   try {
-    const pid = execFileSync(
-      'sh',
-      ['-c', `ss -ltnpH 'sport = :${port}' | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2`],
-      { encoding: 'utf8' },
-    ).trim();
+    const pid = String(serverPid(port));
     return Math.round(Number(execFileSync('ps', ['-o', 'rss=', '-p', pid], { encoding: 'utf8' }).trim()) / 1024);
   } catch {
     return NaN;
   }
 }
 
-const app = await startApp({ port, sandboxPort: BENCH_PORTS.soakSandbox, stateDir: '.sandbox-soak' });
+const heapFile = path.join(tmpdir(), `cses-soak-heap-${process.pid}.json`);
+const app = await startApp({
+  port,
+  sandboxPort: BENCH_PORTS.soakSandbox,
+  stateDir: '.sandbox-soak',
+  env: heapProbe(heapFile),
+});
+const pid = serverPid(port);
 const base = `http://localhost:${port}`;
 const pfx = makeBenchPfx('soak.contoso.example');
 const bytes = readFileSync(pfx.file);
@@ -57,12 +72,17 @@ async function call(path, init = {}, token) {
   return body ? JSON.parse(body) : undefined;
 }
 
-async function session(n) {
-  const { accessToken: token } = await call('/api/sandbox/sign-in', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'admin@contoso.sandbox' }),
-  });
+const signIn = async () =>
+  (
+    await call('/api/sandbox/sign-in', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin@contoso.sandbox' }),
+    })
+  ).accessToken;
+let signIns = 0;
+
+async function session(n, token) {
   await call('/api/subscriptions', {}, token);
   await call(`/api/subscriptions/${SUB}/vaults`, {}, token);
   await call(VAULT, {}, token);
@@ -86,33 +106,52 @@ const samples = [];
 const until = Date.now() + minutes * 60_000;
 const warmupEnds = Date.now() + Math.min(60_000, minutes * 15_000);
 let baseline = NaN;
-const sampler = setInterval(() => {
+/** Memory right after a full collection when the warm-up ended (taken once, by the first sample after it). */
+let gcBaseline;
+const sampler = setInterval(async () => {
   const rss = rssMiB();
   samples.push(rss);
-  if (Number.isNaN(baseline) && Date.now() > warmupEnds) baseline = rss;
+  if (Number.isNaN(baseline) && Date.now() > warmupEnds) {
+    baseline = rss;
+    gcBaseline = await afterFullGc(pid, heapFile);
+  }
   console.log(`[soak] ${new Date().toISOString()} sessions=${sessions} errors=${errors} rss=${rss} MiB`);
 }, 60_000);
 
 await Promise.all(
   Array.from({ length: parallel }, async () => {
-    while (Date.now() < until) {
+    let token;
+    for (let mine = 0; Date.now() < until; mine++) {
       const n = sessions++;
       try {
-        await session(n);
+        if (!token || mine % signInEvery === 0) {
+          token = await signIn();
+          signIns++;
+        }
+        await session(n, token);
       } catch {
         errors++;
+        token = undefined;
       }
     }
   }),
 );
 clearInterval(sampler);
 const end = rssMiB();
+const gcEnd = await afterFullGc(pid, heapFile);
 app.stop();
+rmSync(heapFile, { force: true });
 const growth = ((end - baseline) / baseline) * 100;
+const mib = (bytes) => `${Math.round(bytes / 1048576)} MiB`;
+const pct = (a, b) => `${(((b - a) / a) * 100).toFixed(1)}%`;
 console.log(
-  `[soak] ${minutes} min, ${sessions} sessions, ${errors} errors${failures.size ? ` (${[...failures].map(([k, v]) => `${k}: ${v}`).join('; ')})` : ''}`,
+  `[soak] ${minutes} min, ${sessions} sessions (${signIns} sign-ins, one per ${signInEvery} sessions of a worker), ${errors} errors${failures.size ? ` (${[...failures].map(([k, v]) => `${k}: ${v}`).join('; ')})` : ''}`,
 );
 console.log(
   `[soak] server RSS after warm-up ${baseline} MiB → end ${end} MiB (${Number.isFinite(growth) ? `${growth.toFixed(1)}%` : 'n/a'}); samples: ${samples.join(', ')}`,
 );
+if (gcBaseline && gcEnd)
+  console.log(
+    `[soak] right after a full GC, warm-up end → end: RSS ${mib(gcBaseline.rss)} → ${mib(gcEnd.rss)} (${pct(gcBaseline.rss, gcEnd.rss)}), live JS heap ${mib(gcBaseline.heapUsed)} → ${mib(gcEnd.heapUsed)} (${pct(gcBaseline.heapUsed, gcEnd.heapUsed)})`,
+  );
 process.exit(errors === 0 ? 0 : 1);
