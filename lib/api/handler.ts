@@ -233,6 +233,9 @@ async function readBody(
         message: 'The form upload could not be read.',
         action: 'Choose the file again and retry.',
       });
+    } finally {
+      // The form's files are copies: the raw upload (a PFX and its password) is not kept until the collector runs.
+      bytes.fill(0);
     }
     const fields: Record<string, FormDataEntryValue> = {};
     for (const [k, v] of form.entries()) fields[k] = v;

@@ -147,6 +147,7 @@ function readNodeBody(req: IncomingMessage, limit: number): Promise<Uint8Array> 
     const onData = (chunk: Buffer) => {
       size += chunk.byteLength;
       if (size > limit) {
+        for (const c of chunks) c.fill(0);
         chunks.length = 0;
         req.off('data', onData).off('end', onEnd).off('error', onError);
         req.resume();
@@ -157,7 +158,9 @@ function readNodeBody(req: IncomingMessage, limit: number): Promise<Uint8Array> 
     };
     const onEnd = () => {
       req.off('error', onError);
-      resolve(concat(chunks, size));
+      const body = concat(chunks, size);
+      for (const c of chunks) c.fill(0); // the socket's chunks of an upload are not kept beside the copy
+      resolve(body);
     };
     const onError = (error: Error) => {
       req.off('data', onData).off('end', onEnd);
