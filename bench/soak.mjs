@@ -7,13 +7,22 @@
 // read right after a full collection (bench/heap-probe.mjs) at the end of the warm-up and at the end.
 //   node bench/soak.mjs [--minutes 30] [--parallel 4] [--sign-in-every 100]
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { makeBenchPfx } from './pfx.mjs';
 import { afterFullGc, heapProbe, serverPid } from './routes.mjs';
-import { BENCH_PORTS, startApp } from './support.mjs';
+import { BENCH_PORTS, machine, ROOT, startApp } from './support.mjs';
+
+const started = new Date();
+const loadAtStart = loadavg()
+  .map((x) => x.toFixed(1))
+  .join(' / ');
+function machineLine() {
+  const m = machine();
+  return `${m.cpu}, ${m.cores} cores, ${m.memGiB} GiB; ${m.os}; Node ${m.node}`;
+}
 
 const { values: args } = parseArgs({
   options: {
@@ -144,14 +153,29 @@ rmSync(heapFile, { force: true });
 const growth = ((end - baseline) / baseline) * 100;
 const mib = (bytes) => `${Math.round(bytes / 1048576)} MiB`;
 const pct = (a, b) => `${(((b - a) / a) * 100).toFixed(1)}%`;
-console.log(
-  `[soak] ${minutes} min, ${sessions} sessions (${signIns} sign-ins, one per ${signInEvery} sessions of a worker), ${errors} errors${failures.size ? ` (${[...failures].map(([k, v]) => `${k}: ${v}`).join('; ')})` : ''}`,
+const lines = [
+  `${minutes} min, ${sessions} sessions (${signIns} sign-ins, one per ${signInEvery} sessions of a worker, ${parallel} workers), ${errors} errors${failures.size ? ` (${[...failures].map(([k, v]) => `${k}: ${v}`).join('; ')})` : ''}`,
+  `server RSS after warm-up ${baseline} MiB → end ${end} MiB (${Number.isFinite(growth) ? `${growth.toFixed(1)}%` : 'n/a'}); every minute: ${samples.join(', ')} MiB`,
+  ...(gcBaseline && gcEnd
+    ? [
+        `right after a full GC, warm-up end → end: RSS ${mib(gcBaseline.rss)} → ${mib(gcEnd.rss)} (${pct(gcBaseline.rss, gcEnd.rss)}), live JS heap ${mib(gcBaseline.heapUsed)} → ${mib(gcEnd.heapUsed)} (${pct(gcBaseline.heapUsed, gcEnd.heapUsed)})`,
+      ]
+    : []),
+];
+for (const line of lines) console.log(`[soak] ${line}`);
+// The last run's figures, beside bench/results.md (the bench rewrites that file; the soak keeps its own).
+writeFileSync(
+  path.join(ROOT, 'bench', 'soak-results.md'),
+  [
+    '# Soak results',
+    '',
+    `Produced by \`npm run soak\` ${process.argv.slice(2).join(' ')} on ${started.toISOString()}; ${machineLine()}.`,
+    `Load average (1 / 5 / 15 min) at the start: ${loadAtStart}; at the end: ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' / ')}.`,
+    '',
+    ...lines.map((l) => `- ${l}`),
+    '',
+  ].join('\n'),
 );
-console.log(
-  `[soak] server RSS after warm-up ${baseline} MiB → end ${end} MiB (${Number.isFinite(growth) ? `${growth.toFixed(1)}%` : 'n/a'}); samples: ${samples.join(', ')}`,
-);
-if (gcBaseline && gcEnd)
-  console.log(
-    `[soak] right after a full GC, warm-up end → end: RSS ${mib(gcBaseline.rss)} → ${mib(gcEnd.rss)} (${pct(gcBaseline.rss, gcEnd.rss)}), live JS heap ${mib(gcBaseline.heapUsed)} → ${mib(gcEnd.heapUsed)} (${pct(gcBaseline.heapUsed, gcEnd.heapUsed)})`,
-  );
 process.exit(errors === 0 ? 0 : 1);
