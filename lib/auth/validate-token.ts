@@ -42,7 +42,18 @@ function keySet(uri: string) {
 const MAX_VERIFIED = 10_000;
 const verified = new Map<string, { settings: string; principal: Principal }>();
 
+/** Built once per configuration object (the configuration is cached until its source changes). */
+const settingsByConfig = new WeakMap<ServerConfig, string>();
 function validationSettings(config: ServerConfig): string {
+  let settings = settingsByConfig.get(config);
+  if (settings === undefined) {
+    settings = settingsOf(config);
+    settingsByConfig.set(config, settings);
+  }
+  return settings;
+}
+
+function settingsOf(config: ServerConfig): string {
   return [
     config.mode,
     config.jwksUri,

@@ -39,6 +39,19 @@ function entryKey(clientId: string, assertion: string): string {
   return createHash('sha256').update(clientId).update('\0').update(assertion).digest('base64url');
 }
 
+/**
+ * The key of a validated user, hashed once per user object: the token check hands every request of one token the
+ * same Principal (lib/auth/validate-token.ts), so its requests after the first skip the hash of the whole token.
+ */
+const keysByUser = new WeakMap<object, { clientId: string; assertion: string; key: string }>();
+function keyOf(clientId: string, user: { assertion: string }): string {
+  const known = keysByUser.get(user);
+  if (known && known.clientId === clientId && known.assertion === user.assertion) return known.key;
+  const key = entryKey(clientId, user.assertion);
+  keysByUser.set(user, { clientId, assertion: user.assertion, key });
+  return key;
+}
+
 export function isFresh(token: CachedToken, now = Date.now()): boolean {
   return now < Math.min(token.expiresOnTimestamp - REFRESH_MARGIN_MS, token.refreshAfterTimestamp ?? Infinity);
 }
@@ -69,7 +82,7 @@ export class TokenCache {
     user: { assertion: string; oid: string; tid: string; expiresAt: number },
     now = Date.now(),
   ): UserEntry {
-    const key = entryKey(clientId, user.assertion);
+    const key = keyOf(clientId, user);
     const hit = this.entries.get(key);
     if (hit && hit.expiresAt > now && hit.oid === user.oid && hit.tid === user.tid) {
       // Most recently used last: Map keeps insertion order, so the first entries are the least recently used.
