@@ -156,6 +156,6 @@ export async function benchCloudServices({ runs = 10, rotations = 5 } = {}) {
     ].join('\n');
     return { list, page, rotation: net, markdown };
   } finally {
-    app.stop();
+    await app.stop();
   }
 }

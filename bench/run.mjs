@@ -127,7 +127,7 @@ if (needsApp) {
       return (await benchPhases({ base: `http://localhost:${p}`, runs: quick ? 30 : 150, ...(served && { served }) }))
         .markdown;
     } finally {
-      timed.stop();
+      await timed.stop();
     }
   };
   try {
@@ -197,7 +197,7 @@ if (needsApp) {
           targets.load = { ...result, users, seconds: quick ? 15 : 60 };
           return result.markdown;
         } finally {
-          loadApp.stop();
+          await loadApp.stop();
           rmSync(heapFile, { force: true });
         }
       });
@@ -229,7 +229,7 @@ if (needsApp) {
           });
           return `${out.markdown}\n\nSigned in, a step adds its own chunk on top (the difference between the two sandbox-mode tables above).`;
         } finally {
-          azure.stop();
+          await azure.stop();
         }
       });
     }
@@ -244,7 +244,7 @@ if (needsApp) {
         async () => benchLighthouse({ base, steps: quick ? WIZARD_STEP_IDS.slice(0, 1) : WIZARD_STEP_IDS }).markdown,
       );
   } finally {
-    app.stop();
+    await app.stop();
   }
 }
 

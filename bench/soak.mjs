@@ -148,7 +148,7 @@ await Promise.all(
 clearInterval(sampler);
 const end = rssMiB();
 const gcEnd = await afterFullGc(pid, heapFile);
-app.stop();
+await app.stop();
 rmSync(heapFile, { force: true });
 const growth = ((end - baseline) / baseline) * 100;
 const mib = (bytes) => `${Math.round(bytes / 1048576)} MiB`;
@@ -158,7 +158,7 @@ const lines = [
   `server RSS after warm-up ${baseline} MiB → end ${end} MiB (${Number.isFinite(growth) ? `${growth.toFixed(1)}%` : 'n/a'}); every minute: ${samples.join(', ')} MiB`,
   ...(gcBaseline && gcEnd
     ? [
-        `right after a full GC, warm-up end → end: RSS ${mib(gcBaseline.rss)} → ${mib(gcEnd.rss)} (${pct(gcBaseline.rss, gcEnd.rss)}), live JS heap ${mib(gcBaseline.heapUsed)} → ${mib(gcEnd.heapUsed)} (${pct(gcBaseline.heapUsed, gcEnd.heapUsed)})`,
+        `live JS heap right after a full GC, warm-up end → end: ${mib(gcBaseline.heapUsed)} → ${mib(gcEnd.heapUsed)} (${pct(gcBaseline.heapUsed, gcEnd.heapUsed)})`,
       ]
     : []),
 ];

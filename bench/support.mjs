@@ -76,16 +76,36 @@ export async function startApp({ port, sandboxPort, stateDir, env = {}, cpuProfi
     if (Date.now() > deadline) throw new Error('the app did not start within 120 s');
     await new Promise((r) => setTimeout(r, 300));
   }
-  return {
-    child,
-    stop: () => {
+  return { child, stop: () => stopGroup(child.pid) };
+}
+
+/**
+ * Ends a process group started detached (the app with its sandbox) and resolves once none of its processes is left
+ * (at most 15 s), so that a section's teardown never overlaps the next section's measurements.
+ */
+export async function stopGroup(pid) {
+  try {
+    process.kill(-pid, 'SIGTERM');
+  } catch {
+    return; // already gone
+  }
+  const until = Date.now() + 15_000;
+  for (;;) {
+    try {
+      process.kill(-pid, 0);
+    } catch {
+      return; // no process of the group is left
+    }
+    if (Date.now() > until) {
       try {
-        process.kill(-child.pid, 'SIGTERM');
+        process.kill(-pid, 'SIGKILL');
       } catch {
-        /* already gone */
+        /* gone meanwhile */
       }
-    },
-  };
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /** A second instance of the same build in Azure mode, configured as for a real tenant but pointed at the sandbox. */
@@ -116,7 +136,7 @@ export async function startAzureMode(endpoints, port) {
     if (Date.now() > deadline) throw new Error('the Azure-mode instance did not start');
     await new Promise((r) => setTimeout(r, 300));
   }
-  return { stop: () => process.kill(-child.pid, 'SIGTERM') };
+  return { stop: () => stopGroup(child.pid) };
 }
 
 /** Starts the sandbox alone and measures the time until it prints its endpoints line. */
