@@ -294,15 +294,9 @@ function decodeCertificate(der: Uint8Array) {
   };
 }
 
-/**
- * What a certificate says of itself for display — issuer, subject, key, signature algorithm, names — without the
- * digests, base64 and raw copies `parseCertificate` makes: the server's certificate summaries need only these, once
- * per certificate per request.
- */
-export function certificateFacts(
-  der: Uint8Array,
-): Pick<CertInfo, 'subject' | 'issuer' | 'publicKey' | 'signatureAlgorithm' | 'sans'> {
-  const d = decodeCertificate(der);
+type CertificateFacts = Pick<CertInfo, 'subject' | 'issuer' | 'publicKey' | 'signatureAlgorithm' | 'sans'>;
+
+function factsOf(d: ReturnType<typeof decodeCertificate>): CertificateFacts {
   return {
     subject: formatName(d.subject),
     issuer: formatName(d.issuer),
@@ -312,64 +306,55 @@ export function certificateFacts(
   };
 }
 
+/**
+ * What a certificate says of itself for display — issuer, subject, key, signature algorithm, names — without the
+ * digests, base64 and raw copies `parseCertificate` makes: the server's certificate summaries need only these, once
+ * per certificate per request.
+ */
+export function certificateFacts(der: Uint8Array): CertificateFacts {
+  return factsOf(decodeCertificate(der));
+}
+
 export function parseCertificate(der: Uint8Array, friendlyName?: string): ParsedCert {
-  const {
-    cert,
-    tbs,
-    sigAlg,
-    serial,
-    issuer,
-    subject,
-    spki,
-    notBefore,
-    notAfter,
-    key,
-    sigAlgOid,
-    sans,
-    eku,
-    ku,
-    isCA,
-    hasEku,
-    ski,
-    aki,
-  } = decodeCertificate(der);
-  const subjectRaw = raw(subject);
-  const issuerRaw = raw(issuer);
-  const thumbprint = hex(digest('sha1', der));
+  const d = decodeCertificate(der);
+  const subjectRaw = raw(d.subject);
+  const issuerRaw = raw(d.issuer);
+  const facts = factsOf(d);
+  // The fields in CertInfo's order (JSON output, the CLI's included, lists them so).
   const info: CertInfo = {
-    thumbprint,
+    thumbprint: hex(digest('sha1', der)),
     thumbprintSha256: hex(digest('sha256', der)),
-    subject: formatName(subject),
-    issuer: formatName(issuer),
-    serialNumber: hex(uintBytes(serial)),
-    notBefore: notBefore.toISOString(),
-    notAfter: notAfter.toISOString(),
-    sans,
-    extendedKeyUsage: eku,
-    keyUsage: ku,
-    publicKey: key.info,
-    signatureAlgorithm: algorithmName(sigAlgOid),
-    isCA,
-    selfSigned: hex(subjectRaw) === hex(issuerRaw) && (aki === null || ski === null || aki === ski),
+    subject: facts.subject,
+    issuer: facts.issuer,
+    serialNumber: hex(uintBytes(d.serial)),
+    notBefore: d.notBefore.toISOString(),
+    notAfter: d.notAfter.toISOString(),
+    sans: facts.sans,
+    extendedKeyUsage: d.eku,
+    keyUsage: d.ku,
+    publicKey: facts.publicKey,
+    signatureAlgorithm: facts.signatureAlgorithm,
+    isCA: d.isCA,
+    selfSigned: hex(subjectRaw) === hex(issuerRaw) && (d.aki === null || d.ski === null || d.aki === d.ski),
     derBase64: b64(der),
   };
   if (friendlyName !== undefined) info.friendlyName = friendlyName;
-  const sigParamsNode = sigAlg.children[1];
+  const sigParamsNode = d.sigAlg.children[1];
   return {
     info,
     der,
     subjectRaw,
     issuerRaw,
-    key,
-    ski,
-    aki,
-    hasEku,
-    notBefore,
-    notAfter,
-    sigAlgOid,
-    tbsRaw: raw(tbs),
-    signature: content(cert.children[2]!).subarray(1),
-    spkiRaw: raw(spki),
+    key: d.key,
+    ski: d.ski,
+    aki: d.aki,
+    hasEku: d.hasEku,
+    notBefore: d.notBefore,
+    notAfter: d.notAfter,
+    sigAlgOid: d.sigAlgOid,
+    tbsRaw: raw(d.tbs),
+    signature: content(d.cert.children[2]!).subarray(1),
+    spkiRaw: raw(d.spki),
     sigParams: sigParamsNode && sigParamsNode.tag !== T.NULL ? raw(sigParamsNode) : null,
   };
 }
