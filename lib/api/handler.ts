@@ -81,9 +81,16 @@ export interface RouteRequest {
   bytes(limit: number): Promise<Uint8Array>;
 }
 
-/** What the wrapper answers: JSON text with its status and headers, or a Response a handler built itself. */
-export type RouteAnswer =
-  { status: number; headers: Record<string, string>; text: string; response?: undefined } | { response: Response };
+/** The wrapper's own answers: JSON text with its status and headers. */
+interface JsonAnswer {
+  status: number;
+  headers: Record<string, string>;
+  text: string;
+  response?: undefined;
+}
+
+/** What the wrapper answers: its JSON text, or a Response a handler built itself. */
+export type RouteAnswer = JsonAnswer | { response: Response };
 
 /** The wrapper's own entry, without Web objects: what the API router calls (`routeCore(handler)`). */
 export type RouteCore = (request: RouteRequest, params: Record<string, string | string[]>) => Promise<RouteAnswer>;
@@ -154,7 +161,7 @@ function parse<S extends Schema | undefined>(schema: S, value: unknown, where: s
   return result.data as Infer<S>;
 }
 
-function tooLarge(limit: number): AppError {
+export function tooLarge(limit: number): AppError {
   return new AppError({
     code: 'payload_too_large',
     message: `The request is larger than the ${Math.round(limit / 1024)} KiB this endpoint accepts.`,
@@ -285,7 +292,7 @@ function refuseDeclaredLength(
   if (!Number.isFinite(declared) || declared > limit) throw tooLarge(limit);
 }
 
-function respond(status: number, body: unknown, requestId: string): RouteAnswer {
+function respond(status: number, body: unknown, requestId: string): JsonAnswer {
   // What Response.json does: a value JSON cannot represent is refused.
   const text = JSON.stringify(body) as string | undefined;
   if (text === undefined) throw new TypeError('The response value is not JSON serialisable.');
@@ -296,7 +303,7 @@ function respond(status: number, body: unknown, requestId: string): RouteAnswer 
   };
 }
 
-function failure(error: unknown, requestId: string, route: string): RouteAnswer {
+function failure(error: unknown, requestId: string, route: string): JsonAnswer {
   if (error instanceof ConfigError) {
     log('warn', 'configuration', { requestId, route, message: error.message });
     return respond(503, { error: { code: 'not_configured', message: error.message, action: error.action } }, requestId);
@@ -310,7 +317,7 @@ function failure(error: unknown, requestId: string, route: string): RouteAnswer 
       status: error.status,
     });
     const answer = respond(error.status, error.toBody(), requestId);
-    if (error.retryAfter !== undefined && !answer.response) answer.headers['retry-after'] = String(error.retryAfter);
+    if (error.retryAfter !== undefined) answer.headers['retry-after'] = String(error.retryAfter);
     return answer;
   }
   log('error', 'unexpected error', { requestId, route, errorName: error instanceof Error ? error.name : typeof error });

@@ -2,7 +2,7 @@ import 'server-only';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import FindMyWay from 'find-my-way';
-import { concat, routeCore, type RouteAnswer, type RouteCore, type RouteRequest } from '@/lib/api/handler';
+import { concat, routeCore, tooLarge, type RouteAnswer, type RouteCore, type RouteRequest } from '@/lib/api/handler';
 import { AppError } from '@/lib/errors';
 import { log } from '@/lib/log';
 
@@ -12,17 +12,16 @@ import { log } from '@/lib/log';
  * the exported handler — made with `withUser`/`withPublic` (lib/api/handler.ts), which does everything a route does:
  * authentication, zod, body limits, error mapping. It calls the wrapper's own entry (`routeCore`) with the Node
  * request and writes its answer itself: no Web `Request` or `Response` is made for an API request (decision 058), and
- * a handler not made with the wrapper is refused when the table is built. The request guard (decision 028) calls `serve` for every `/api`
- * request it lets through, after it has set the API's security headers. No route is registered by hand: a file is a
- * route in both tables or in neither, and `api-router.test.ts` compares the table with the files on disk.
+ * a handler not made with the wrapper is refused when the table is built. The request guard (decision 028) calls
+ * `serve` for every `/api` request it lets through, after it has set the API's security headers. No route is
+ * registered by hand: a file is a route in both tables or in neither, and `api-router.test.ts` compares the table with
+ * the files on disk.
  *
  * What Next's router did around a route handler is done here the same way: `params` decoded from the path, `HEAD`
  * answered by `GET` without its body, `OPTIONS` with `Allow`, a trailing slash redirected (308). What Next answered
  * with an HTML page or an empty body is now the app's error shape: no such route 404 `not_found`, a method the
  * route does not export 405 `method_not_allowed` with `Allow`.
  */
-
-type Handler = RouteCore;
 
 /** The methods a route module may export (Next's set); HEAD and OPTIONS are answered for routes that do not. */
 const EXPORTABLE = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
@@ -33,7 +32,7 @@ export interface ApiRoute {
   /** The find-my-way pattern: `/api/subscriptions/:subscriptionId/vaults`. */
   pattern: string;
   /** Exported method → the wrapper's own entry of that handler (`routeCore`). */
-  handlers: Map<string, Handler>;
+  handlers: Map<string, RouteCore>;
 }
 
 /**
@@ -61,7 +60,7 @@ export function routePattern(file: string): string {
 /** The API table from the route modules (file → module). Throws when two files claim one path. */
 export function apiRoutes(modules: Record<string, Record<string, unknown>>): ApiRoute[] {
   return Object.entries(modules).map(([file, mod]) => {
-    const handlers = new Map<string, Handler>();
+    const handlers = new Map<string, RouteCore>();
     for (const method of EXPORTABLE) {
       if (typeof mod[method] !== 'function') continue;
       // Every API route goes through the shared wrapper (auth, zod, error mapping): a bare handler is refused here,
@@ -169,13 +168,6 @@ function readNodeBody(req: IncomingMessage, limit: number): Promise<Uint8Array> 
     req.on('data', onData).once('end', onEnd).once('error', onError);
   });
 }
-
-const tooLarge = (limit: number) =>
-  new AppError({
-    code: 'payload_too_large',
-    message: `The request is larger than the ${Math.round(limit / 1024)} KiB this endpoint accepts.`,
-    action: 'Send a smaller file.',
-  });
 
 /** Writes the wrapper's answer: its JSON text directly, or a handler's own Response through `send`. */
 async function write(res: ServerResponse, answer: RouteAnswer, head: boolean): Promise<void> {
