@@ -36,15 +36,16 @@ const LOOPBACK_NOTE =
   "\n\nTargets (issue 16): on loopback the route p50 ≤ 2× the direct SDK call for list and get and ≤ 1.2× for an import (which also inspects the PFX on the server before sending it); with +40 ms per Key Vault request ≤ 1.1×. The direct side is the same SDK call from the bench process with its own cached token and client, over Node's HTTP client with a kept-alive connection; the route is called the same way (node:http, kept alive; the import as the multipart form a browser posts), and the last column shows it called with Node's `fetch` (undici, the import with fetch's FormData), which costs the client more per request. The route adds the HTTP hop into the app, the request guard's dispatch (decision 049) and the route's fixed cost (see the per-phase table). The app runs as in production (no `SERVER_TIMING`).";
 
 /**
- * A GET through Node's own HTTP client with a kept-alive connection: the stack the SDK side uses (core-rest-pipeline
- * over node:https, kept alive), so that the ratio compares the route with the SDK call and not two HTTP clients.
- * Node's `fetch` (undici) costs about 0.5–1 ms more per request on this machine; its numbers are shown beside.
+ * GETs and POSTs through Node's own HTTP client with a kept-alive connection: the stack the SDK side uses
+ * (core-rest-pipeline over node:https, kept alive), so that the ratio compares the route with the SDK call and not two
+ * HTTP clients. Node's `fetch` (undici) costs about 0.5–1 ms more per request on this machine; its numbers are shown
+ * beside. Each call resolves with the parsed JSON of a 200 answer.
  */
-function nodeGetter(base, headers) {
+function nodeClient(base, headers) {
   const agent = new http.Agent({ keepAlive: true });
-  return (path) =>
+  const send = (path, options, body) =>
     new Promise((resolve, reject) => {
-      const req = http.request(`${base}${path}`, { agent, headers }, (res) => {
+      const req = http.request(`${base}${path}`, { agent, ...options }, (res) => {
         const chunks = [];
         res.on('data', (c) => chunks.push(c));
         res.on('end', () =>
@@ -55,36 +56,20 @@ function nodeGetter(base, headers) {
         res.on('error', reject);
       });
       req.on('error', reject);
-      req.end();
+      req.end(body);
     });
-}
-
-/** A POST through Node's own HTTP client with a kept-alive connection (see nodeGetter). */
-function nodePoster(base, headers) {
-  const agent = new http.Agent({ keepAlive: true });
-  return (path, body, contentType) =>
-    new Promise((resolve, reject) => {
-      const req = http.request(
-        `${base}${path}`,
+  return {
+    get: (path) => send(path, { headers }),
+    post: (path, body, contentType) =>
+      send(
+        path,
         {
-          agent,
           method: 'POST',
           headers: { ...headers, 'content-type': contentType, 'content-length': body.byteLength },
         },
-        (res) => {
-          const chunks = [];
-          res.on('data', (c) => chunks.push(c));
-          res.on('end', () =>
-            res.statusCode === 200
-              ? resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')))
-              : reject(new Error(`${path} ${res.statusCode}`)),
-          );
-          res.on('error', reject);
-        },
-      );
-      req.on('error', reject);
-      req.end(body);
-    });
+        body,
+      ),
+  };
 }
 
 /** A multipart/form-data body as a browser builds it for the import form: the PFX file and its password. */
@@ -105,7 +90,7 @@ function multipart(file, password) {
 export async function benchRoutes({ base, endpoints, runs = 40 }) {
   const token = await signIn(base);
   const auth = { authorization: `Bearer ${token}` };
-  const get = nodeGetter(base, auth);
+  const { get, post } = nodeClient(base, auth);
   const vault = endpoints.vaults.find((v) => v.name === 'kv-contoso-prod');
   const sdk = new CertificateClient(vault.vaultUri, personaCredential(endpoints), {
     disableChallengeResourceVerification: true,
@@ -114,7 +99,6 @@ export async function benchRoutes({ base, endpoints, runs = 40 }) {
   const pfx = makeBenchPfx();
   const bytes = readFileSync(pfx.file);
 
-  const post = nodePoster(base, auth);
   // The multipart body a browser sends for the import form (file and password), posted over node:http like the reads.
   const importViaRoute = (i) => post(`${VAULT_PATH}/certificates/route-${i % 5}`, ...multipart(bytes, pfx.password));
   const importViaFetch = async (i) => {

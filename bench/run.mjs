@@ -4,7 +4,7 @@
 // --no-build: use the existing `next build` (built beforehand, e.g. under a shared machine's build lock).
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchBrowser, benchInspect } from '../scripts/bench-inspect.mjs';
@@ -17,7 +17,18 @@ import { benchPageWeight } from './page-weight.mjs';
 import { benchPhases } from './phases.mjs';
 import { benchLargeBodies, benchLoad, benchRoutes, heapProbe, loadSeedFile } from './routes.mjs';
 import { benchSandbox } from './sandbox.mjs';
-import { BENCH_PORTS, bin, machine, ms, ROOT, signedInState, startApp, startAzureMode } from './support.mjs';
+import {
+  BENCH_PORTS,
+  bin,
+  formatLoad,
+  machine,
+  machineLine,
+  ms,
+  ROOT,
+  signedInState,
+  startApp,
+  startAzureMode,
+} from './support.mjs';
 
 const SECTIONS = [
   'inspect',
@@ -51,8 +62,7 @@ const sections = [];
 const targets = {};
 const started = new Date();
 // The machine may be shared: its load when the run began and ended goes into the header, so numbers can be judged.
-const loadAtStart = loadavg();
-const load = (l) => l.map((x) => x.toFixed(1)).join(' / ');
+const loadAtStart = formatLoad();
 
 function section(title, body) {
   sections.push(`## ${title}\n\n${body}\n`);
@@ -253,8 +263,8 @@ const header = [
   '',
   `Produced by \`npm run bench\`${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(' ')}` : ''} on ${started.toISOString()}.`,
   '',
-  `Machine: ${m.cpu}, ${m.cores} cores, ${m.memGiB} GiB; ${m.os}; Node ${m.node}; ${m.openssl}.`,
-  `Load average (1 / 5 / 15 min) at the start: ${load(loadAtStart)}; at the end: ${load(loadavg())}.`,
+  `Machine: ${machineLine(m)}.`,
+  `Load average (1 / 5 / 15 min) at the start: ${loadAtStart}; at the end: ${formatLoad()}.`,
   'Medians unless stated; every ratio compares two measurements from this same run.',
   '',
 ].join('\n');

@@ -8,21 +8,15 @@
 //   node bench/soak.mjs [--minutes 30] [--parallel 4] [--sign-in-every 100]
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { makeBenchPfx } from './pfx.mjs';
 import { afterFullGc, heapProbe, serverPid } from './routes.mjs';
-import { BENCH_PORTS, machine, ROOT, startApp } from './support.mjs';
+import { BENCH_PORTS, formatLoad, machineLine, ROOT, startApp } from './support.mjs';
 
 const started = new Date();
-const loadAtStart = loadavg()
-  .map((x) => x.toFixed(1))
-  .join(' / ');
-function machineLine() {
-  const m = machine();
-  return `${m.cpu}, ${m.cores} cores, ${m.memGiB} GiB; ${m.os}; Node ${m.node}`;
-}
+const loadAtStart = formatLoad();
 
 const { values: args } = parseArgs({
   options: {
@@ -170,9 +164,7 @@ writeFileSync(
     '# Soak results',
     '',
     `Produced by \`npm run soak\` ${process.argv.slice(2).join(' ')} on ${started.toISOString()}; ${machineLine()}.`,
-    `Load average (1 / 5 / 15 min) at the start: ${loadAtStart}; at the end: ${loadavg()
-      .map((x) => x.toFixed(1))
-      .join(' / ')}.`,
+    `Load average (1 / 5 / 15 min) at the start: ${loadAtStart}; at the end: ${formatLoad()}.`,
     '',
     ...lines.map((l) => `- ${l}`),
     '',

@@ -2,6 +2,7 @@
 import { spawn, execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:https';
+import { loadavg } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -215,6 +216,14 @@ export function personaCredential(endpoints, username = 'admin@contoso.sandbox')
       return token;
     },
   };
+}
+
+/** The load average as the results files print it: `1.2 / 0.9 / 1.1` (1, 5 and 15 minutes). */
+export const formatLoad = (load = loadavg()) => load.map((x) => x.toFixed(1)).join(' / ');
+
+/** The machine as the results files describe it. */
+export function machineLine(m = machine()) {
+  return `${m.cpu}, ${m.cores} cores, ${m.memGiB} GiB; ${m.os}; Node ${m.node}; ${m.openssl}`;
 }
 
 export function machine() {
